@@ -1,0 +1,106 @@
+"""Programme facts, partners, glossary and advice lookups."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Dict, List, Optional
+
+from knowledge import store, vocabulary
+from knowledge.documents import cite
+from knowledge.text import contains_phrase, fold
+
+
+def _with_citation(rec: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    return {**rec, "citation": cite(rec)} if rec else None
+
+
+def programme(**kw) -> Dict[str, Any]:
+    return _with_citation(store.snapshot(**kw)["programme"])
+
+
+def volet(number: int, **kw) -> Optional[Dict[str, Any]]:
+    for v in store.snapshot(**kw)["volets"]:
+        if v["number"] == number:
+            return _with_citation(v)
+    return None
+
+
+def volets(**kw) -> List[Dict[str, Any]]:
+    return [_with_citation(v) for v in store.snapshot(**kw)["volets"]]
+
+
+def facts(topic: str, **kw) -> List[Dict[str, Any]]:
+    return [_with_citation(f) for f in store.snapshot(**kw)["facts"] if f["topic"] == topic]
+
+
+def partner(text_or_id: str, **kw) -> Optional[Dict[str, Any]]:
+    folded = fold(text_or_id)
+    best = None
+    for p in store.snapshot(**kw)["partners"]:
+        forms = [fold(p["id"]), fold(p["name"])] + [fold(a) for a in p.get("aliases") or []]
+        if folded in forms:
+            return _with_citation(p)
+        length = max((len(f) for f in forms if len(f) >= 3 and contains_phrase(folded, f)), default=0)
+        if length and (best is None or length > best[0]):
+            best = (length, p)
+    return _with_citation(best[1]) if best else None
+
+
+def partners(ids: Optional[List[str]] = None, **kw) -> List[Dict[str, Any]]:
+    recs = store.snapshot(**kw)["partners"]
+    if ids is not None:
+        by_id = {p["id"]: p for p in recs}
+        recs = [by_id[i] for i in ids if i in by_id]
+    return [_with_citation(p) for p in recs]
+
+
+def define(text: str, **kw) -> Optional[Dict[str, Any]]:
+    """The glossary entry a user asks about ("c koi un crm" → CRM). Typos tolerated."""
+    folded = fold(text)
+    if not folded:
+        return None
+    terms = store.snapshot(**kw)["glossary"]
+    forms: Dict[str, Dict[str, Any]] = {}
+    for t in terms:
+        for f in [t["term"], t["id"].replace("_", " ")] + list(t.get("aliases") or []):
+            if fold(f):
+                forms[fold(f)] = t
+    if folded in forms:
+        return _with_citation(forms[folded])
+    contained = [(len(f), t) for f, t in forms.items() if len(f) >= 2 and contains_phrase(folded, f)]
+    if contained:
+        return _with_citation(max(contained, key=lambda x: x[0])[1])
+    for word in sorted(folded.split(), key=len, reverse=True):
+        if len(word) < 4:
+            continue
+        close = difflib.get_close_matches(word, list(forms), n=1, cutoff=0.82)
+        if close:
+            return _with_citation(forms[close[0]])
+    return None
+
+
+def advice(category: Optional[str] = None, need: Optional[str] = None, text: Optional[str] = None,
+           limit: int = 3, **kw) -> List[Dict[str, Any]]:
+    """Advice records, best match first: by category, need (vocabulary), or words of a question."""
+    needs = set()
+    if need:
+        n = vocabulary.normalize("needs", need, **kw)
+        if n:
+            needs.add(n)
+    words = set()
+    if text:
+        needs.update(vocabulary.find_all("needs", text, **kw))
+        words = {w for w in fold(text).split() if len(w) >= 5}
+        if category is None and any(w.startswith("fournisseur") or w.startswith("consultant") for w in words):
+            category = "supplier"
+    scored = []
+    for rec in store.snapshot(**kw)["advice"]:
+        if category and rec["category"] != category:
+            continue
+        score = 2.0 * len(needs & set(rec.get("needs") or []))
+        hay = fold(" ".join([rec["title"], rec["text"], " ".join(rec.get("tags") or [])]))
+        score += sum(0.5 for w in words if w in hay)
+        if rec["category"] in ("advice", "supplier"):
+            score += 0.25
+        scored.append((score, rec))
+    scored.sort(key=lambda x: -x[0])
+    return [_with_citation(r) for _, r in scored[:limit]]

@@ -1,0 +1,116 @@
+"""SQLAlchemy models of the knowledge base.
+
+Every table keeps the whole validated record in `data` (JSON) plus the columns the engines
+filter on, and its provenance (`source_document`, `source_section`, `as_of`).
+"""
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class RecordMixin:
+    id = Column(String(80), primary_key=True)
+    data = Column(JSON, nullable=False)
+    source_document = Column(String(64), nullable=False)
+    source_section = Column(Text, nullable=False)
+    as_of = Column(String(10))
+
+
+class VocabularyEntry(Base):
+    __tablename__ = "kb_vocabulary"
+    kind = Column(String(40), primary_key=True)
+    id = Column(String(80), primary_key=True)
+    label = Column(Text, nullable=False)
+    synonyms = Column(JSON, nullable=False)
+    data = Column(JSON, nullable=False)
+
+
+class ProgrammeRow(RecordMixin, Base):
+    __tablename__ = "kb_programme"
+
+
+class VoletRow(RecordMixin, Base):
+    __tablename__ = "kb_volets"
+    number = Column(Integer, unique=True, nullable=False)
+
+
+class FactRow(RecordMixin, Base):
+    __tablename__ = "kb_facts"
+    topic = Column(String(40), index=True)
+
+
+class PartnerRow(RecordMixin, Base):
+    __tablename__ = "kb_partners"
+
+
+class QuestionRow(RecordMixin, Base):
+    __tablename__ = "kb_questions"
+    field = Column(String(60), unique=True, nullable=False)
+
+
+class CriterionRow(RecordMixin, Base):
+    __tablename__ = "kb_criteria"
+    field = Column(String(60), index=True, nullable=False)
+
+
+class RequirementRow(Base):
+    __tablename__ = "kb_requirements"
+    volet = Column(Integer, primary_key=True)
+    criterion_id = Column(String(80), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+
+class DeadlineRow(RecordMixin, Base):
+    __tablename__ = "kb_deadlines"
+    volet = Column(Integer, index=True)
+    year = Column(Integer)
+    month = Column(Integer, nullable=False)
+    day = Column(Integer, nullable=False)
+    status = Column(String(20), nullable=False)
+
+
+class CaseRow(RecordMixin, Base):
+    __tablename__ = "kb_cases"
+    sector = Column(String(40), index=True)
+    legal_form = Column(String(40), index=True)
+    region = Column(String(40))
+    size_band = Column(String(10))
+
+
+class StatisticRow(RecordMixin, Base):
+    __tablename__ = "kb_statistics"
+    topic = Column(String(40), index=True)
+    technology = Column(String(40), index=True)
+    group_dimension = Column(String(20), index=True)
+    group_value = Column(String(40), index=True)
+
+
+class SectorFigureRow(RecordMixin, Base):
+    __tablename__ = "kb_sector_figures"
+    indicator = Column(String(40), index=True)
+
+
+class TermRow(RecordMixin, Base):
+    __tablename__ = "kb_glossary"
+
+
+class AdviceRow(RecordMixin, Base):
+    __tablename__ = "kb_advice"
+    category = Column(String(30), index=True)
+
+
+class DigitalUseRow(RecordMixin, Base):
+    __tablename__ = "kb_digital_uses"
+    kind = Column(String(30), index=True)
+
+
+class KbMeta(Base):
+    __tablename__ = "kb_meta"
+    key = Column(String(40), primary_key=True)
+    value = Column(Text, nullable=False)
+
+
+KB_TABLES = [t for name, t in Base.metadata.tables.items() if name.startswith("kb_")]
