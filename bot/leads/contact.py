@@ -70,8 +70,11 @@ def normalize_email(value: str) -> Optional[str]:
     """Return the address in canonical form (trimmed, lower-case) or None if malformed."""
     if not value:
         return None
-    candidate = value.strip().strip("<>()[]\"'«» ").rstrip(".,;:!?")
-    candidate = candidate.replace("mailto:", "")
+    candidate = value.strip().replace("mailto:", "")
+    previous = None
+    while candidate != previous:  # " <a@b.ca>. " → "a@b.ca"
+        previous = candidate
+        candidate = candidate.strip("<>()[]\"'«» ").rstrip(".,;:!?")
     if not _EMAIL_STRICT.match(candidate) or ".." in candidate:
         return None
     local, domain = candidate.rsplit("@", 1)
