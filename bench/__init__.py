@@ -1,0 +1,1 @@
+"""Virage benchmark (`make bench`): NLU accuracy, SNIPS-FR, server latency and memory."""

@@ -1,0 +1,97 @@
+"""Training time of the whole project and intent scores on the held-out NLU test set.
+
+One full `rasa train --force` (NLU + dialogue) of the project into a temp dir — models/ is
+not touched — timed from process start to exit (so Python/TensorFlow start-up is included).
+One run, not a median: it takes minutes. Rasa's training cache also goes to the temp dir so
+the run is cold. The model it produces is then loaded (Agent.load, timed) and scored on
+tests/nlu/heldout.yml, which must be kept out of data/ (the bench counts overlaps).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bench.common import REPO, Children, NotReady, child_env, classification_scores, log, rasa_bin
+
+HELDOUT = REPO / "tests" / "nlu" / "heldout.yml"
+TRAIN_TIMEOUT = 1200.0
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents removed, punctuation and spaces collapsed (for overlap checks)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def score_heldout(worker_test: dict, training_texts: List[str]) -> dict:
+    gold, predicted = worker_test["gold"], worker_test["predicted"]
+    served = classification_scores(gold, predicted)
+    ranked = classification_scores(gold, worker_test["best_non_fallback"])
+    training = {normalise(t) for t in training_texts}
+    overlap = [t for t in worker_test["texts"] if normalise(t) in training]
+    worst = sorted(served["per_intent"].items(), key=lambda kv: kv[1]["f1"])[:5]
+    errors = [{"text": t, "gold": g, "predicted": p}
+              for t, g, p in zip(worker_test["texts"], gold, predicted) if g != p]
+    return {
+        "n": served["n"],
+        "intents": len(served["per_intent"]),
+        "accuracy": served["accuracy"],
+        "macro_f1": served["macro_f1"],
+        "fallback_rate": sum(1 for p in predicted if p == "nlu_fallback") / served["n"],
+        "accuracy_top_non_fallback": ranked["accuracy"],
+        "macro_f1_top_non_fallback": ranked["macro_f1"],
+        "overlap_with_training": len(overlap),
+        "overlap_examples": overlap[:10],
+        "worst_intents": [{"intent": k, **v} for k, v in worst],
+        "errors": errors[:40],
+        "per_intent": served["per_intent"],
+    }
+
+
+def run(quick: bool = False, model: Optional[Path] = None) -> dict:
+    """Train the project (unless `model` is given) and score the held-out set."""
+    for needed in ("config.yml", "domain", "data"):
+        if not (REPO / needed).exists():
+            raise NotReady(f"{needed} missing in {REPO}")
+    result: Dict[str, object] = {"heldout_path": str(HELDOUT.relative_to(REPO))}
+    with tempfile.TemporaryDirectory(prefix="virage-bench-nlu-") as tmp, Children() as children:
+        tmpdir = Path(tmp)
+        if model is None:
+            log("training the whole project once (rasa train --force, cold cache, into a temp dir)…")
+            args = [rasa_bin(), "train", "--force", "--config", "config.yml", "--domain", "domain",
+                    "--data", "data", "--out", str(tmpdir / "models"), "--fixed-model-name", "bench-train"]
+            seconds = children.run(args, cwd=REPO, log_path=tmpdir / "train.log", timeout=TRAIN_TIMEOUT,
+                                   env=child_env({"RASA_CACHE_DIRECTORY": str(tmpdir / ".rasa-cache")}))
+            result["train_seconds"] = seconds
+            result["train_note"] = "one full `rasa train --force` (NLU + dialogue), wall time incl. start-up; not a median"
+            log(f"project trained in {seconds:.0f} s")
+            model = tmpdir / "models" / "bench-train.tar.gz"
+        else:
+            result["train_seconds"] = None
+            result["train_note"] = f"not trained: scored the given model {model}"
+        result["model"] = str(model)
+
+        args = [sys.executable, "-m", "bench.nlu_worker", "--out", str(tmpdir / "heldout.json"),
+                "--model", str(model), "--corpus", str(REPO / "data")]
+        if HELDOUT.exists():
+            args += ["--test", f"heldout={HELDOUT}"]
+        else:
+            result["heldout_missing"] = f"{HELDOUT.relative_to(REPO)} not there yet: no held-out scores"
+            log(result["heldout_missing"])
+        log("loading the model and parsing the held-out set…")
+        children.run(args, cwd=REPO, log_path=tmpdir / "heldout.log", timeout=600)
+        worker = json.loads((tmpdir / "heldout.json").read_text(encoding="utf-8"))
+        result["agent_load_seconds"] = worker.get("agent_load_seconds")
+        training_texts = worker.get("corpus_texts", [])
+        result["training_examples"] = len(training_texts)
+        if "heldout" in worker["tests"]:
+            result["heldout"] = score_heldout(worker["tests"]["heldout"], training_texts)
+            held = result["heldout"]
+            log(f"held-out: n={held['n']} accuracy {held['accuracy']:.3f}, macro-F1 {held['macro_f1']:.3f}")
+    return result

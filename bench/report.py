@@ -1,0 +1,151 @@
+"""The readable table printed by `make bench` (from the same dict written to results/bench.json)."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+AIM_ACCURACY = 0.95
+AIM_TRAIN_SECONDS = 300.0
+AIM_P95_RATIO = 1.5
+AIM_RSS_RATIO = 1.25
+
+
+def _f(value: Optional[float], fmt: str = "{:.3f}", missing: str = "—") -> str:
+    return missing if value is None else fmt.format(value)
+
+
+def _aim(ok: Optional[bool]) -> str:
+    return "" if ok is None else ("✓" if ok else "✗ MISSED")
+
+
+def _section(title: str) -> List[str]:
+    return ["", title, "-" * len(title)]
+
+
+def _problem(part: Optional[dict]) -> Optional[str]:
+    if part is None:
+        return "not run"
+    if "error" in part:
+        return part["error"]
+    return None
+
+
+def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
+    lines = _section("NLU: project model, held-out set")
+    problem = _problem(nlu)
+    if problem:
+        return lines + [f"  {problem}"]
+    held = nlu.get("heldout")
+    if held:
+        lines += [
+            f"  {'set':30} {nlu['heldout_path']}  (n={held['n']}, {held['intents']} intents, "
+            f"{held['overlap_with_training']} sentences also in data/)",
+            f"  {'intent accuracy':30} {_f(held['accuracy'])}   aim ≥ {AIM_ACCURACY}  {_aim(held['accuracy'] >= AIM_ACCURACY)}",
+            f"  {'macro-F1':30} {_f(held['macro_f1'])}   aim ≥ {AIM_ACCURACY}  {_aim(held['macro_f1'] >= AIM_ACCURACY)}",
+            f"  {'fallback (nlu_fallback) rate':30} {_f(held['fallback_rate'] * 100, '{:.1f} %')}",
+            f"  {'accuracy, best non-fallback':30} {_f(held['accuracy_top_non_fallback'])}   (if the fallback threshold were 0)",
+            f"  {'weakest intents (F1)':30} "
+            + ", ".join(f"{w['intent']} {w['f1']:.2f}" for w in held["worst_intents"][:4]),
+        ]
+    else:
+        lines.append(f"  held-out: {nlu.get('heldout_missing', 'no scores')}")
+    train = nlu.get("train_seconds")
+    reference = f"; starter bot's `rasa init`: {starter_train:.0f} s" if starter_train else ""
+    lines.append(
+        f"  {'training time (one run)':30} {_f(train, '{:.0f} s')}   aim < {AIM_TRAIN_SECONDS:.0f} s  "
+        f"{_aim(None if train is None else train < AIM_TRAIN_SECONDS)}{reference}")
+    lines.append(f"  {'model load (Agent.load)':30} {_f(nlu.get('agent_load_seconds'), '{:.1f} s')}")
+    return lines
+
+
+def snips_lines(snips: Optional[dict]) -> List[str]:
+    lines = _section("SNIPS-FR: the project's NLU pipeline vs Rasa's default, external French data")
+    problem = _problem(snips)
+    if problem:
+        return lines + [f"  {problem}"]
+    split = snips["split"]
+    lines.append(f"  {split['train']} train / {split['test']} test utterances, {split['intents']} intents, "
+                 f"80/20 per intent, seed {snips['seed']}{'  [--quick: 5 epochs]' if snips.get('quick') else ''}")
+    lines.append(f"  {'':22} {'clean acc':>10} {'clean F1':>9} {'typos acc':>10} {'typos F1':>9} {'lost to typos':>14}")
+    for label, name in (("project", "project config.yml"), ("default", "Rasa default (fr)")):
+        part = snips[label]
+        lines.append(f"  {name:22} {_f(part['clean']['accuracy']):>10} {_f(part['clean']['macro_f1']):>9} "
+                     f"{_f(part['typos']['accuracy']):>10} {_f(part['typos']['macro_f1']):>9} "
+                     f"{_f(part['typo_drop'], '{:+.3f}'):>14}")
+    project, default = snips["project"], snips["default"]
+    d_clean = project["clean"]["accuracy"] - default["clean"]["accuracy"]
+    d_typos = project["typos"]["accuracy"] - default["typos"]["accuracy"]
+    lines.append(f"  {'project − default':22} {d_clean:>+10.3f} {'':9} {d_typos:>+10.3f}   "
+                 f"beats default on clean {_aim(d_clean > 0)}, on typos {_aim(d_typos > 0)}")
+    lines.append(f"  project pipeline: {snips['pipelines']['project']}")
+    lines.append(f"  default pipeline: {snips['pipelines']['default']}")
+    lines.append(f"    from {snips['default_source']}")
+    return lines
+
+
+def server_lines(server: Optional[dict]) -> List[str]:
+    lines = _section("REST server: project vs Rasa's starter bot (same run, 127.0.0.1)")
+    problem = _problem(server)
+    if problem:
+        return lines + [f"  {problem}"]
+    starter = server.get("starter")
+    project = server.get("project")
+    ratios = server.get("ratios", {})
+    lines.append(f"  {server['messages_per_mode']} messages per mode and bot, one sender id each; "
+                 f"{server['rounds']} rounds alternating bots; load time = median of {server['load_repeats']} start(s)")
+    if project is None:
+        lines.append(f"  project not measured: {server.get('project_skipped', '?')}")
+    lines.append(f"  {'':30} {'project':>10} {'starter':>10} {'ratio':>7}  aim")
+
+    def row(label: str, getter, fmt: str, ratio_key: Optional[str] = None, aim: Optional[float] = None) -> None:
+        p = getter(project) if project else None
+        s = getter(starter) if starter else None
+        r = ratios.get(ratio_key) if ratio_key else None
+        if r is None and p is not None and s:
+            r = p / s
+        aim_text = ""
+        if aim is not None and r is not None:
+            aim_text = f"≤ {aim}×  {_aim(r <= aim)}"
+        lines.append(f"  {label:30} {_f(p, fmt):>10} {_f(s, fmt):>10} {_f(r, '{:.2f}'):>7}  {aim_text}")
+
+    conc = server.get("concurrency")
+    row("load: start → serving (s)", lambda b: b["load_seconds_median"], "{:.1f}", "load_time")
+    row("first reply, cold (ms)", lambda b: b["first_reply_ms_median"], "{:.0f}")
+    row("serial p50 (ms)", lambda b: b["serial"].get("p50_ms"), "{:.0f}", "serial_p50")
+    row("serial p95 (ms)", lambda b: b["serial"].get("p95_ms"), "{:.0f}", "serial_p95", AIM_P95_RATIO)
+    row(f"{conc} clients p50 (ms)", lambda b: b["concurrent"].get("p50_ms"), "{:.0f}", "concurrent_p50")
+    row(f"{conc} clients p95 (ms)", lambda b: b["concurrent"].get("p95_ms"), "{:.0f}", "concurrent_p95", AIM_P95_RATIO)
+    row(f"{conc} clients throughput (msg/s)", lambda b: b["concurrent"].get("throughput_msg_s"), "{:.1f}")
+    row("RSS idle, model loaded (MiB)", lambda b: b["rss_mib"].get("idle"), "{:.0f}")
+    row("RSS after warm-up (MiB)", lambda b: b["rss_mib"].get("after_warmup"), "{:.0f}")
+    row("RSS after load (MiB)", lambda b: b["rss_mib"].get("after_load"), "{:.0f}", "rss_after_load", AIM_RSS_RATIO)
+    row("RSS peak during load (MiB)", lambda b: b.get("rss_peak_mib"), "{:.0f}", "rss_peak")
+    row("failed requests", lambda b: b["serial"].get("errors", 0) + b["concurrent"].get("errors", 0), "{:.0f}")
+    row("empty replies", lambda b: b["serial"].get("empty_replies", 0) + b["concurrent"].get("empty_replies", 0), "{:.0f}")
+    if server.get("action_server_rss_mib") is not None:
+        lines.append(f"  project action server RSS after load: {server['action_server_rss_mib']:.0f} MiB (not in the ratio)")
+    for note in server.get("notes", []):
+        lines.append(f"  note: {note}")
+    return lines
+
+
+def render(results: dict) -> str:
+    meta = results.get("meta", {})
+    head = (f"Virage — make bench   {meta.get('started', '')}   commit {meta.get('commit', '?')}   "
+            f"{meta.get('cpus', '?')} CPUs, load average {meta.get('loadavg_start', '?')} → {meta.get('loadavg_end', '?')}"
+            f"   {meta.get('elapsed_seconds', 0) / 60:.1f} min"
+            + ("   [--quick: smoke run, figures not comparable]" if meta.get("quick") else ""))
+    lines = [head, "=" * min(len(head), 100)]
+    parts = results.get("parts", [])
+    server = results.get("server")
+    starter_train = server.get("starter_train_seconds") if isinstance(server, dict) else None
+    if "nlu" in parts:
+        lines += nlu_lines(results.get("nlu"), starter_train)
+    if "snips" in parts:
+        lines += snips_lines(results.get("snips"))
+    if "server" in parts:
+        lines += server_lines(server)
+    lines.append("")
+    lines.append("Medians and p95 pooled over all messages of a mode; ratios are project ÷ starter from this run.")
+    if results.get("json_path"):
+        lines.append(f"Full results: {results['json_path']}")
+    return "\n".join(lines)

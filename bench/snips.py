@@ -1,0 +1,231 @@
+"""External check of the NLU pipeline on SNIPS-FR: the project's config.yml vs Rasa's default.
+
+Data: `$VIRAGE_SHARED/benchmarks/snips-fr/data.tsv` (default `<repo>/../shared`), used only as
+a benchmark: it is read from there and the generated training files live in a temp dir.
+
+Protocol: per intent, a seeded 80/20 split (utterances with the same clean text stay in the
+same part, so no test sentence is also a training sentence); train on the clean training
+part; score on the clean test part and on the misspelt versions of the same test sentences.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from bench.common import (
+    REPO, Children, NotReady, child_env, classification_scores, log, shared_dir,
+)
+
+SEED = 20240601
+TEST_FRACTION = 0.2
+TYPO_MARKUP = re.compile(r"<([^<>|]*)\|\d+>")
+
+# Components whose `epochs` the --quick mode lowers.
+_EPOCH_COMPONENTS = {"DIETClassifier", "ResponseSelector", "TEDPolicy", "UnexpecTEDIntentPolicy"}
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def strip_typo_markup(text: str) -> str:
+    """`J’aimerais ajouter <cete|0> piste` → `J’aimerais ajouter cete piste`."""
+    return TYPO_MARKUP.sub(r"\1", text)
+
+
+def load_snips(path: Path) -> List[Dict[str, str]]:
+    if not path.exists():
+        raise NotReady(f"SNIPS-FR data not found at {path} (set VIRAGE_SHARED)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        rows = []
+        for row in reader:
+            rows.append({
+                "id": row["id"],
+                "intent": row["intent"].strip(),
+                "clean": row["old_utterance"].strip(),
+                "typos": strip_typo_markup(row["new_utterance"]).strip(),
+            })
+    return rows
+
+
+def stratified_split(rows: Iterable[Dict[str, str]], seed: int = SEED,
+                     test_fraction: float = TEST_FRACTION
+                     ) -> Tuple[List[Dict[str, str]], List[Dict[str, str]]]:
+    """Seeded split per intent; rows sharing a clean text are kept on the same side.
+
+    For each intent, round(test_fraction × distinct texts) texts go to the test part.
+    The result does not depend on the input order (rows are sorted first).
+    """
+    by_intent: Dict[str, Dict[str, List[Dict[str, str]]]] = {}
+    for row in sorted(rows, key=lambda r: (r["intent"], r["clean"], str(r.get("id", "")))):
+        by_intent.setdefault(row["intent"], {}).setdefault(row["clean"], []).append(row)
+    rng = random.Random(seed)
+    train, test = [], []
+    for intent in sorted(by_intent):
+        texts = sorted(by_intent[intent])
+        rng.shuffle(texts)
+        n_test = int(len(texts) * test_fraction + 0.5)
+        for index, text in enumerate(texts):
+            (test if index < n_test else train).extend(by_intent[intent][text])
+    return train, test
+
+
+def nlu_yaml(rows: Iterable[Dict[str, str]], field: str = "clean") -> str:
+    """Rasa 3 NLU training data (no entities) for the given rows."""
+    by_intent: Dict[str, List[str]] = {}
+    for row in rows:
+        by_intent.setdefault(row["intent"], []).append(row[field])
+    return yaml.safe_dump(
+        {"version": "3.1",
+         "nlu": [{"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)}
+                 for intent, texts in sorted(by_intent.items())]},
+        allow_unicode=True, sort_keys=False, width=10_000,
+    )
+
+
+def default_config_path() -> Path:
+    spec = find_spec("rasa")
+    if spec is None or spec.origin is None:
+        raise NotReady("rasa is not installed in this Python (run `make install`)")
+    return Path(spec.origin).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
+
+
+def _override_epochs(pipeline: List[dict], epochs: Optional[int]) -> List[dict]:
+    if epochs is None:
+        return pipeline
+    out = []
+    for component in pipeline:
+        component = dict(component)
+        if component.get("name") in _EPOCH_COMPONENTS:
+            component["epochs"] = epochs
+        out.append(component)
+    return out
+
+
+def project_nlu_config(config_path: Path, epochs: Optional[int] = None) -> dict:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    if not config or not config.get("pipeline"):
+        raise NotReady(f"{config_path} has no NLU pipeline yet")
+    return {
+        "recipe": config.get("recipe", "default.v1"),
+        "language": config.get("language", "fr"),
+        "assistant_id": "bench_snips_project",
+        "pipeline": _override_epochs(config["pipeline"], epochs),
+    }
+
+
+def default_nlu_config(language: str, epochs: Optional[int] = None) -> Tuple[dict, List[dict]]:
+    """Config Rasa autoconfigures when there is no `pipeline` key, and the pipeline it fills in.
+
+    Without --quick the config really has no pipeline (Rasa fills it from default_config.yml,
+    the same file read here to report it); with --quick it is written out to lower the epochs.
+    """
+    default = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
+    pipeline = default["pipeline"]
+    config = {"recipe": "default.v1", "language": language, "assistant_id": "bench_snips_default"}
+    if epochs is not None:
+        config["pipeline"] = _override_epochs(pipeline, epochs)
+    return config, _override_epochs(pipeline, epochs)
+
+
+def describe_pipeline(pipeline: List[dict]) -> str:
+    parts = []
+    for component in pipeline:
+        extras = []
+        for key in ("model", "analyzer", "epochs"):
+            if key in component:
+                extras.append(f"{key}={component[key]}")
+        if "min_ngram" in component:
+            extras.append(f"ngram={component['min_ngram']}-{component.get('max_ngram')}")
+        parts.append(component["name"] + (f"({', '.join(extras)})" if extras else ""))
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _score(worker_result: dict, name: str) -> dict:
+    data = worker_result["tests"][name]
+    served = classification_scores(data["gold"], data["predicted"])
+    ranked = classification_scores(data["gold"], data["best_non_fallback"])
+    fallback = sum(1 for p in data["predicted"] if p == "nlu_fallback")
+    errors = [
+        {"text": t, "gold": g, "predicted": p}
+        for t, g, p in zip(data["texts"], data["gold"], data["predicted"]) if g != p
+    ]
+    return {
+        "n": served["n"],
+        "accuracy": served["accuracy"],
+        "macro_f1": served["macro_f1"],
+        "fallback_rate": fallback / served["n"],
+        "accuracy_top_non_fallback": ranked["accuracy"],
+        "errors_sample": errors[:15],
+    }
+
+
+def run(quick: bool = False, timeout: float = 900.0) -> dict:
+    data_path = shared_dir() / "benchmarks" / "snips-fr" / "data.tsv"
+    rows = load_snips(data_path)
+    train, test = stratified_split(rows)
+    epochs = 5 if quick else None
+    language = (yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8")) or {}).get("language", "fr")
+    project_cfg = project_nlu_config(REPO / "config.yml", epochs)
+    default_cfg, default_pipeline = default_nlu_config(language, epochs)
+
+    result = {
+        "data": str(data_path),
+        "seed": SEED,
+        "split": {"train": len(train), "test": len(test), "test_fraction": TEST_FRACTION,
+                  "intents": len({r["intent"] for r in rows})},
+        "quick": quick,
+        "pipelines": {
+            "project": describe_pipeline(project_cfg["pipeline"]),
+            "default": describe_pipeline(default_pipeline),
+        },
+        "default_source": str(default_config_path()) + (
+            " (config without `pipeline`, autoconfigured by Rasa)" if not quick
+            else " (written out with epochs lowered for --quick)"),
+    }
+    with tempfile.TemporaryDirectory(prefix="virage-bench-snips-") as tmp, Children() as children:
+        tmpdir = Path(tmp)
+        (tmpdir / "train.yml").write_text(nlu_yaml(train), encoding="utf-8")
+        for name, field in (("clean", "clean"), ("typos", "typos")):
+            (tmpdir / f"{name}.json").write_text(
+                json.dumps([{"text": r[field], "intent": r["intent"]} for r in test], ensure_ascii=False),
+                encoding="utf-8")
+        for label, config in (("project", project_cfg), ("default", default_cfg)):
+            workdir = tmpdir / label
+            workdir.mkdir()
+            (workdir / "config.yml").write_text(
+                yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            out = workdir / "result.json"
+            log(f"SNIPS-FR: training + scoring the {label} pipeline ({len(train)} train / {len(test)} test)…")
+            elapsed = children.run(
+                [sys.executable, "-m", "bench.nlu_worker", "--out", str(out),
+                 "--config", str(workdir / "config.yml"), "--nlu", str(tmpdir / "train.yml"),
+                 "--model-dir", str(workdir / "models"),
+                 "--test", f"clean={tmpdir / 'clean.json'}", "--test", f"typos={tmpdir / 'typos.json'}"],
+                cwd=workdir, log_path=workdir / "worker.log", timeout=timeout,
+                env=child_env({"RASA_CACHE_DIRECTORY": str(workdir / ".rasa-cache")}),
+            )
+            worker = json.loads(out.read_text(encoding="utf-8"))
+            clean, typos = _score(worker, "clean"), _score(worker, "typos")
+            result[label] = {
+                "clean": clean,
+                "typos": typos,
+                "typo_drop": clean["accuracy"] - typos["accuracy"],
+                "train_seconds": worker.get("train_seconds"),
+                "process_seconds": elapsed,
+            }
+            log(f"SNIPS-FR {label}: clean {clean['accuracy']:.3f}, typos {typos['accuracy']:.3f}")
+    return result

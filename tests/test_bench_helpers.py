@@ -1,0 +1,173 @@
+"""Pure parts of the benchmark (bench/): typo markup, the SNIPS split, percentiles, scores.
+
+None of these start Rasa; they guard the figures `make bench` prints.
+"""
+from collections import Counter
+
+import pytest
+
+from bench.common import classification_scores, median, percentile, ratio
+from bench.nlu import normalise
+from bench.server import bench_endpoints
+from bench.snips import TEST_FRACTION, nlu_yaml, stratified_split, strip_typo_markup
+
+
+# --------------------------------------------------------------------------- typo markup
+
+@pytest.mark.parametrize("marked, plain", [
+    ("J’aimerais ajouter <cete|0> piste <a|1> ma liste", "J’aimerais ajouter cete piste a ma liste"),
+    ("Ajouter l’ album <a|0> ma <Liste|1> de lecture", "Ajouter l’ album a ma Liste de lecture"),
+    ("<Quel|12> temps", "Quel temps"),
+    ("sans faute", "sans faute"),
+    ("mot <|3> effacé", "mot  effacé"),
+    ("deux <mots tapés|4> ici", "deux mots tapés ici"),
+])
+def test_strip_typo_markup(marked, plain):
+    assert strip_typo_markup(marked) == plain
+
+
+def test_strip_typo_markup_leaves_no_markup():
+    out = strip_typo_markup("<a|0><b|1> <cc|22>")
+    assert out == "ab cc"
+    assert "<" not in out and "|" not in out
+
+
+# --------------------------------------------------------------------------- split
+
+def _rows(counts):
+    rows, next_id = [], 1
+    for intent, n in counts.items():
+        for i in range(n):
+            rows.append({"id": str(next_id), "intent": intent, "clean": f"{intent} phrase {i}",
+                         "typos": f"{intent} frase {i}"})
+            next_id += 1
+    return rows
+
+
+COUNTS = {"AddToPlaylist": 100, "GetWeather": 99, "RateBook": 98, "PlayMusic": 97, "Tiny": 3}
+
+
+def test_split_is_deterministic_and_order_independent():
+    rows = _rows(COUNTS)
+    train_a, test_a = stratified_split(rows, seed=7)
+    train_b, test_b = stratified_split(list(reversed(rows)), seed=7)
+    assert [r["id"] for r in test_a] == [r["id"] for r in test_b]
+    assert [r["id"] for r in train_a] == [r["id"] for r in train_b]
+
+
+def test_split_depends_on_seed():
+    rows = _rows(COUNTS)
+    _, test_a = stratified_split(rows, seed=1)
+    _, test_b = stratified_split(rows, seed=2)
+    assert {r["id"] for r in test_a} != {r["id"] for r in test_b}
+
+
+def test_split_is_80_20_per_intent_and_a_partition():
+    rows = _rows(COUNTS)
+    train, test = stratified_split(rows, seed=7)
+    assert len(train) + len(test) == len(rows)
+    assert not {r["id"] for r in train} & {r["id"] for r in test}
+    per_intent_test = Counter(r["intent"] for r in test)
+    per_intent_train = Counter(r["intent"] for r in train)
+    for intent, n in COUNTS.items():
+        assert per_intent_test[intent] == int(n * TEST_FRACTION + 0.5), intent
+        assert per_intent_train[intent] == n - per_intent_test[intent]
+    assert per_intent_test["AddToPlaylist"] == 20
+    assert per_intent_test["PlayMusic"] == 19
+    assert per_intent_test["Tiny"] == 1
+
+
+def test_split_keeps_duplicate_texts_on_one_side():
+    rows = _rows({"A": 20, "B": 20})
+    duplicate = dict(rows[0], id="999", typos="autre faute")
+    rows.append(duplicate)
+    train, test = stratified_split(rows, seed=3)
+    sides = {("test" if r in test else "train") for r in (rows[0], duplicate)}
+    assert len(sides) == 1
+    assert not {r["clean"] for r in train} & {r["clean"] for r in test}
+
+
+def test_nlu_yaml_lists_every_example_under_its_intent():
+    import yaml
+
+    rows = _rows({"A": 2, "B": 1})
+    data = yaml.safe_load(nlu_yaml(rows))
+    assert data["version"] == "3.1"
+    by_intent = {block["intent"]: block["examples"] for block in data["nlu"]}
+    assert by_intent["A"] == "- A phrase 0\n- A phrase 1\n"
+    assert by_intent["B"] == "- B phrase 0\n"
+
+
+# --------------------------------------------------------------------------- statistics
+
+def test_percentile_matches_linear_interpolation():
+    values = [15, 20, 35, 40, 50]
+    assert percentile(values, 0) == 15
+    assert percentile(values, 100) == 50
+    assert percentile(values, 50) == 35
+    assert percentile(values, 25) == 20
+    assert percentile(values, 40) == pytest.approx(29.0)   # 20 + 0.6 × 15
+    assert percentile(values, 95) == pytest.approx(48.0)   # 40 + 0.8 × 10
+
+
+def test_percentile_of_1_to_100():
+    values = list(range(1, 101))
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 95) == pytest.approx(95.05)
+    assert percentile(list(reversed(values)), 95) == pytest.approx(95.05)
+
+
+def test_median_and_edge_cases():
+    assert median([3, 1, 2]) == 2
+    assert median([4, 1, 3, 2]) == 2.5
+    assert percentile([7], 95) == 7
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    with pytest.raises(ValueError):
+        percentile([1, 2], 101)
+
+
+def test_ratio():
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None
+    assert ratio(1.0, 0) is None
+
+
+def test_classification_scores_counts_fallback_as_a_miss():
+    gold = ["a", "a", "b", "b"]
+    predicted = ["a", "nlu_fallback", "b", "a"]
+    scores = classification_scores(gold, predicted)
+    assert scores["accuracy"] == 0.5
+    # a: P=1/2, R=1/2, F1=0.5 ; b: P=1, R=1/2, F1=2/3 ; fallback is not a class of its own
+    assert scores["macro_f1"] == pytest.approx((0.5 + 2 / 3) / 2)
+    assert set(scores["per_intent"]) == {"a", "b"}
+
+
+def test_classification_scores_perfect_and_mismatched_lengths():
+    assert classification_scores(["x", "y"], ["x", "y"])["macro_f1"] == 1.0
+    with pytest.raises(ValueError):
+        classification_scores(["x"], [])
+
+
+def test_normalise_for_overlap():
+    assert normalise("Éligibilité ?") == normalise("eligibilite")
+    assert normalise("C'est  QUOI") == "c est quoi"
+
+
+# --------------------------------------------------------------------------- endpoints rewrite
+
+def test_bench_endpoints_never_points_at_the_developers_services(tmp_path):
+    source = tmp_path / "endpoints.yml"
+    source.write_text(
+        "action_endpoint:\n  url: http://localhost:5055/webhook\n"
+        "tracker_store:\n  type: bot.tracker_store.VirageSQLTrackerStore\n"
+        "event_broker:\n  type: pika\n", encoding="utf-8")
+    target = tmp_path / "out.yml"
+    notes = bench_endpoints(source, target, 5155, tmp_path / "scratch")
+    import yaml
+
+    config = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert config["action_endpoint"]["url"] == "http://127.0.0.1:5155/webhook"
+    assert config["tracker_store"]["url"].startswith("sqlite:///" + str(tmp_path / "scratch"))
+    assert "event_broker" not in config
+    assert notes
