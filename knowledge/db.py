@@ -38,9 +38,14 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or database_url())
+    """One engine per URL (DATABASE_URL is read at each call, so tests can switch it)."""
+    return _engine_for(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 @contextmanager

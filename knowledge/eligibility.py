@@ -161,3 +161,11 @@ def _rank_questions(snap, volets, criteria, profile, skipped) -> List[Dict[str, 
 
 def criteria_for(field: str, **kw) -> List[Dict[str, Any]]:
     return [c for c in store.snapshot(**kw)["criteria"] if c["field"] == field]
+
+
+def question(field: str, **kw) -> Dict[str, Any]:
+    """The question that settles `field`, with its options and source."""
+    for q in store.snapshot(**kw)["questions"]:
+        if q["field"] == field:
+            return {**q, "citation": cite(q)}
+    raise KeyError(field)

@@ -21,6 +21,8 @@ from knowledge.db import get_engine, session_scope
 from knowledge.schema import FILE_SCHEMAS
 
 REQUIRED_FILES = tuple(FILE_SCHEMAS)
+# libyaml's parser is ~10x faster than the pure-Python one on statistics.yml; same safe subset.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Vocabulary kinds that other files' fields must refer to.
 VOCAB_REFS = {
     "legal_form": "legal_forms", "sector": "sectors", "region": "regions",
@@ -72,7 +74,7 @@ def _record_label(raw: Any, loc: tuple) -> str:
 def _validate_file(path: Path) -> Any:
     schema = FILE_SCHEMAS[path.name]
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise SourceError(f"{path.name} : fichier manquant ({path})")
     except yaml.YAMLError as exc:

@@ -1,0 +1,24 @@
+"""Advice for a digital project and for choosing a supplier."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.formatting import say
+from actions.kb import KnowledgeAction, first_entity, latest_text
+from knowledge import lookup
+from knowledge.documents import cite_many
+
+
+class ActionAdvice(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_advice"
+
+    def answer(self, dispatcher, tracker, domain):
+        found = lookup.advice(need=first_entity(tracker, "need"), text=latest_text(tracker), limit=3)
+        if not found:
+            dispatcher.utter_message(text="Je n'ai pas de conseil sur ce sujet dans mes sources. Un conseiller de la CDRQ pourra vous guider.")
+            return []
+        lines = [f"• {a['title']} : {a['text']}" for a in found]
+        say(dispatcher, "Quelques conseils tirés de l'expérience d'entreprises d'ici :\n" + "\n".join(lines),
+            cite_many(found))
+        return []

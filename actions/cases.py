@@ -1,0 +1,64 @@
+"""Examples: case studies by need, technology, sector, legal form, or a named case."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from actions.formatting import button, join_fr, say, shorten
+from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text
+from actions.parsing import profile_from_slots
+from knowledge import cases
+from knowledge.documents import cite_many
+
+
+def case_line(case: Dict[str, Any]) -> str:
+    where = case.get("place") or case.get("region_label")
+    kind = case.get("legal_form_detail") or case.get("legal_form_label") or case.get("activity")
+    bits = [b for b in (kind, where) if b]
+    return f"{case['name']}" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def case_buttons(found: List[Dict[str, Any]]):
+    return [button(f"En savoir plus : {shorten(r['case']['name'], 40)}",
+                   f'/ask_cases{{"case_name":"{r["case"]["id"]}"}}') for r in found]
+
+
+class ActionCases(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_cases"
+
+    def answer(self, dispatcher, tracker, domain):
+        named = first_entity(tracker, "case_name")
+        case = cases.get(named) if named else None
+        if case is None and not any(entity_values(tracker, e) for e in ("need", "technology", "sector", "legal_form")):
+            case = cases.get(latest_text(tracker))
+        if case:
+            self._detail(dispatcher, case)
+            return []
+        text = latest_text(tracker)
+        found = cases.search(
+            need=entity_values(tracker, "need") or None, technology=entity_values(tracker, "technology") or None,
+            sector=entity_values(tracker, "sector") or None, legal_form=entity_values(tracker, "legal_form") or None,
+            region=entity_values(tracker, "region") or None, text=text, limit=3)
+        if not found:
+            found = cases.similar_to(profile_from_slots(tracker.current_slot_values()), limit=3)
+        if not found:
+            every = cases.all_cases()
+            say(dispatcher,
+                f"Je n'ai pas d'exemple qui corresponde exactement. Nos {len(every)} études de cas couvrent notamment : "
+                + join_fr(sorted({c['sector_label'] for c in every if c.get('sector_label')})) + ". "
+                "Précisez un besoin (vente en ligne, cybersécurité, ERP…) ou un secteur.")
+            return []
+        lines = [f"• {case_line(r['case'])} — {shorten(r['case']['summary'], 160)}" for r in found]
+        say(dispatcher, "Voici des exemples :\n" + "\n".join(lines), cite_many(r["case"] for r in found),
+            case_buttons(found[:2]))
+        return []
+
+    @staticmethod
+    def _detail(dispatcher, case):
+        parts = [f"{case_line(case)}. {case['summary']}", f"Le projet : {shorten(case['project'], 420)}"]
+        if case.get("results"):
+            parts.append("Résultats : " + "; ".join(case["results"][:3]) + ".")
+        if case.get("lessons"):
+            parts.append("Leçon : " + case["lessons"][0])
+        say(dispatcher, "\n".join(parts), case["citation"],
+            [button("D'autres exemples", "/ask_cases"), button("Suis-je admissible ?", "/start_screening")])

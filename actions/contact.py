@@ -1,0 +1,46 @@
+"""Who to contact, and asking for a person: contact details only as the sources give them."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.formatting import button, say
+from actions.kb import KnowledgeAction, latest_text
+from knowledge import lookup
+from knowledge.documents import cite_many
+
+
+def _contact_lines(partners):
+    lines = []
+    for p in partners:
+        name = f"{p['name']} ({p['acronym']})" if p.get("acronym") and p["acronym"] != p["name"] else p["name"]
+        how = p.get("how_to_reach") or "nos sources ne donnent pas ses coordonnées"
+        site = f" Site : {p['website']}." if p.get("website") else ""
+        lines.append(f"• {name} : {how}{site}")
+    return lines
+
+
+class ActionContact(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_contact"
+
+    def answer(self, dispatcher, tracker, domain):
+        asked = lookup.partner(latest_text(tracker))
+        partners = [asked] if asked and asked["kind"] == "partner" else lookup.partners(["cdrq", "cqcm", "chantier", "poles"])
+        text = "\n".join(["Voici comment joindre les partenaires du programme :"] + _contact_lines(partners))
+        text += "\nNos sources ne donnent aucun numéro de téléphone ni courriel : passez par leur site Web ou le bureau de votre région."
+        say(dispatcher, text, cite_many(partners), [button("Être contacté par un conseiller", "/request_contact")])
+        return []
+
+
+class ActionRequestHuman(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_request_human"
+
+    def answer(self, dispatcher, tracker, domain):
+        cdrq, cqcm = lookup.partners(["cdrq", "cqcm"])
+        text = (f"Bien sûr. Pour l'accompagnement d'une entreprise (volets 1 et 2), la personne à joindre est un "
+                f"conseiller régional de la CDRQ ({cdrq['website']}). Pour un projet de réseau au volet 3, c'est le "
+                f"CQCM ({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive.")
+        say(dispatcher, text, cite_many([cdrq, cqcm]),
+            [button("Oui, être contacté", "/request_contact"), button("Non merci", "/deny")])
+        return []

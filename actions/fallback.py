@@ -1,0 +1,37 @@
+"""Two-stage fallback: when the bot is unsure, offer the two likeliest intents as buttons."""
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk import Action
+
+from actions.formatting import button
+
+# What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
+INTENT_LABELS = {
+    "ask_programme": "Le programme en bref", "ask_funder": "Qui finance le programme", "ask_partners": "Qui s'en occupe",
+    "ask_volets": "Les trois volets", "ask_not_covered": "Ce qui n'est pas couvert", "ask_how_to_start": "Comment commencer",
+    "ask_contact": "Qui contacter", "request_human": "Parler à un conseiller", "ask_uptake": "Combien d'entreprises y ont participé",
+    "ask_eligibility": "Qui est admissible", "start_screening": "Vérifier mon admissibilité", "ask_deadlines": "Les dates limites",
+    "ask_amounts": "Les montants", "ask_envelope": "L'état de l'enveloppe du volet 3", "ask_cases": "Des exemples d'entreprises",
+    "ask_statistic": "Des chiffres sur le numérique", "ask_definition": "Définir un terme", "ask_advice": "Des conseils pour un projet",
+    "ask_capabilities": "Ce que je peux faire", "greet": "Dire bonjour", "thank": "Remercier", "goodbye": "Terminer",
+    "bot_challenge": "Savoir si je suis un robot", "request_contact": "Être contacté par un conseiller",
+}
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "skip_question", "stop", "restart_conversation"}
+
+
+class ActionDefaultAskAffirmation(Action):
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    async def run(self, dispatcher, tracker, domain):
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        options = [r["name"] for r in ranking if r.get("name") in INTENT_LABELS and r["name"] not in NOT_OFFERED][:2]
+        if not options:
+            options = ["ask_programme", "start_screening"]
+        buttons = [button(INTENT_LABELS[name], f"/{name}") for name in options]
+        buttons.append(button("Autre chose", "/deny"))
+        dispatcher.utter_message(text="Je ne suis pas certain d'avoir compris. Vouliez-vous parler de l'un de ces sujets ?",
+                                 buttons=buttons)
+        return []

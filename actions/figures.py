@@ -1,0 +1,76 @@
+"""Survey figures (CEFRIO 2016 survey) and size of the social economy, always with base, year and source."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.formatting import number, percent, say
+from actions.kb import KnowledgeAction, first_entity, latest_text
+from knowledge import statistics
+from knowledge.documents import cite_many
+from knowledge.text import fold
+
+_SECTOR_WORDS = ("economie sociale", "entreprises collectives", "cooperatives au quebec", "au quebec", "secteur",
+                 "emplois", "chiffre d'affaires", "chiffre d affaires", "membres", "pib", "milliards")
+
+
+def _stat_text(s) -> str:
+    base = f"n = {s['base_n']}" if s.get("base_n") else "base non précisée"
+    value = percent(s["value"]) if s["unit"] == "percent" else number(s["value"])
+    return f"{s['label']} : {value} ({base}, enquête de {s.get('year') or 'date non précisée'})"
+
+
+HEADLINE_INDICATORS = ("enterprises", "jobs", "revenue")
+
+
+def _amount(f) -> str:
+    value = f["value"]
+    if f["unit"] == "dollars" and value >= 1_000_000_000:
+        return f"{number(round(value / 1_000_000_000, 1))} milliards $"
+    if f["unit"] == "dollars":
+        return f"{number(value)} $"
+    if f["unit"] == "percent":
+        return percent(value)
+    return number(value)
+
+
+def _figure_text(f) -> str:
+    approx = "environ " if f.get("approximate") else ""
+    when = f"en {f['reference_year']}" if f.get("reference_year") else "année non précisée"
+    pub = f", publié en {f['published']}" if f.get("published") else ", source non datée"
+    note = f" — {f['note']}" if f.get("note") else ""
+    return f"{f['label']} : {approx}{_amount(f)} ({when}{pub}){note}"
+
+
+def headline_figures():
+    """Enterprises, jobs and revenue at each date we have, without repeating a value two documents share."""
+    chosen, seen = [], set()
+    for f in sorted(statistics.sector_figures(), key=lambda f: -(f.get("published") or 9999)):
+        key = (f["indicator"], f["value"])
+        if f["indicator"] in HEADLINE_INDICATORS and key not in seen:
+            seen.add(key)
+            chosen.append(f)
+    return chosen
+
+
+class ActionStatistic(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_statistic"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        folded = fold(text)
+        if any(w in folded for w in _SECTOR_WORDS) and not any(w in folded for w in ("utilis", "vend", "site", "reseau", "logiciel")):
+            figs = headline_figures()
+            if figs:
+                say(dispatcher, "Taille de l'économie sociale au Québec ; les chiffres diffèrent selon la source et la date :\n"
+                    + "\n".join(f"• {_figure_text(f)}" for f in figs), cite_many(figs))
+                return []
+        found = statistics.find(text=text, technology=first_entity(tracker, "technology"), limit=3)
+        if not found:
+            dispatcher.utter_message(text=(
+                "Je n'ai pas ce chiffre. Mes statistiques viennent de l'enquête du CEFRIO auprès de 403 entreprises "
+                "d'économie sociale (2016) : usages numériques, vente en ligne, médias sociaux, investissements prévus, "
+                "par secteur ou par taille. Reformulez avec l'un de ces sujets."))
+            return []
+        say(dispatcher, "\n".join(f"• {_stat_text(s)}" for s in found), cite_many(found))
+        return []

@@ -1,0 +1,64 @@
+"""French formatting shared by the actions: short turns, sources in a few words, buttons."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk.executor import CollectingDispatcher
+
+SOURCE_PREFIX = "Source : "
+
+
+def money(amount: Optional[float]) -> str:
+    """30000 → '30 000 $' (Québec style, non-breaking thin spaces avoided for phones)."""
+    if amount is None:
+        return "montant non précisé"
+    return f"{int(amount):,}".replace(",", " ") + " $"
+
+
+def number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def percent(value: float) -> str:
+    return f"{number(value)} %"
+
+
+def join_fr(items: Iterable[str], last: str = "et") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def say(dispatcher: CollectingDispatcher, text: str, source: Optional[str] = None,
+        buttons: Optional[List[Dict[str, str]]] = None) -> None:
+    """One bot turn; a factual turn ends with where it comes from."""
+    if source:
+        text = f"{text}\n{SOURCE_PREFIX}{source}"
+    if buttons:
+        dispatcher.utter_message(text=text, buttons=buttons)
+    else:
+        dispatcher.utter_message(text=text)
+
+
+def button(title: str, payload: str) -> Dict[str, str]:
+    return {"title": title, "payload": payload}
+
+
+def volet_label(number: int) -> str:
+    return f"volet {number}"
+
+
+def shorten(text: str, limit: int = 280) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    for sep in (". ", " ; "):
+        if sep in text:
+            return text.split(sep, 1)[0].rstrip(".") + "."
+    return text

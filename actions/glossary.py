@@ -1,0 +1,25 @@
+"""Glossary: "c'est quoi un CRM ?"."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.formatting import button, say
+from actions.kb import KnowledgeAction, first_entity, latest_text
+from knowledge import lookup
+
+
+class ActionDefine(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_define"
+
+    def answer(self, dispatcher, tracker, domain):
+        asked = first_entity(tracker, "term")
+        term = (lookup.define(asked) if asked else None) or lookup.define(latest_text(tracker))
+        if not term:
+            dispatcher.utter_message(text=(
+                "Je ne trouve pas ce terme dans mon glossaire. Essayez un mot comme CRM, ERP, infonuagique, "
+                "sociofinancement, OBNL ou autoexamen."))
+            return []
+        say(dispatcher, f"{term['term']} : {term['definition']}", term["citation"],
+            [button("Des exemples ?", "/ask_cases")] if term.get("related") else None)
+        return []

@@ -1,0 +1,58 @@
+"""Guarded access to knowledge/: a dead database gives a French apology, never a crash."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+KB_DOWN_MESSAGE = (
+    "Désolé, je n'arrive pas à consulter ma base de connaissances pour le moment. "
+    "Réessayez dans quelques minutes ; pour une réponse tout de suite, un conseiller régional "
+    "de la CDRQ peut vous renseigner."
+)
+
+
+class KnowledgeAction(Action):
+    """An action whose `answer` reads the knowledge base. Any failure there is caught,
+    logged without the user's text, and answered with a clear French message."""
+
+    def name(self) -> Text:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:  # pragma: no cover
+        raise NotImplementedError
+
+    async def run(self, dispatcher, tracker, domain):
+        try:
+            return self.answer(dispatcher, tracker, domain) or []
+        except Exception as exc:  # database down, corrupt build, bug: the user still gets an answer
+            logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
+            dispatcher.utter_message(text=KB_DOWN_MESSAGE)
+            return []
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def entity_values(tracker: Tracker, name: str) -> List[str]:
+    out = []
+    for ent in (tracker.latest_message or {}).get("entities") or []:
+        if ent.get("entity") == name and ent.get("value") not in (None, ""):
+            out.append(str(ent["value"]))
+    return out
+
+
+def first_entity(tracker: Tracker, name: str):
+    values = entity_values(tracker, name)
+    return values[0] if values else None

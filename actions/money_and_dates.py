@@ -1,0 +1,65 @@
+"""Deadlines, amounts and the state of the volet 3 envelope."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.formatting import button, money, say
+from actions.kb import KnowledgeAction
+from knowledge import deadlines, lookup
+from knowledge.documents import cite_many
+
+
+class ActionDeadlines(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_deadlines"
+
+    def answer(self, dispatcher, tracker, domain):
+        nxt = deadlines.next_deadline()
+        if not nxt:
+            say(dispatcher, "Nos sources n'annoncent aucune date limite. Le CQCM peut vous renseigner.")
+            return []
+        dates = [nxt["date_text"]] + nxt["others"]
+        dates.sort(key=lambda d: ("janvier" not in d, d))
+        text = (f"Les dates de dépôt annoncées pour le volet 3 (fédérations de coopératives et associations "
+                f"sectorielles) sont le {dates[0]} et le {dates[1]}." if len(dates) == 2 else
+                f"La date de dépôt annoncée pour le volet 3 est le {nxt['date_text']}.")
+        if not nxt["year_known"]:
+            text += f" {nxt.get('year_note') or 'L’année n’est pas précisée dans nos sources.'}"
+            text += (" Selon le calendrier, la prochaine à venir serait le " + nxt["date_text"] + "."
+                     if nxt["position"] == "upcoming" else
+                     " Ces dates sont déjà passées dans l’année en cours, et nos sources n’annoncent aucune nouvelle date.")
+        status = nxt.get("volet_status")
+        if status and status["status"] == "funds_committed":
+            text += f" Attention : {status['note'][0].lower()}{status['note'][1:]} Vérifiez auprès du CQCM avant de préparer un dépôt."
+        envelope = lookup.facts("envelope")[:1] if status else []
+        say(dispatcher, text, cite_many([nxt] + envelope),
+            [button("Le volet 3 en détail", '/ask_volets{"volet":"3"}'), button("Qui contacter ?", "/ask_contact")])
+        return []
+
+
+class ActionAmounts(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_amounts"
+
+    def answer(self, dispatcher, tracker, domain):
+        v3 = lookup.volet(3)
+        v2 = lookup.volet(2)
+        amount = v3["amount"]
+        text = (f"Au volet 3, l'aide financière aux réseaux va de {money(amount['min'])} à {money(amount['max'])} "
+                f"par projet structurant. {v2['amount_unknown_note']}")
+        if v3.get("status_note"):
+            text += f" À noter : {v3['status_note']}"
+        say(dispatcher, text, cite_many([v3, v2]))
+        return []
+
+
+class ActionEnvelope(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_envelope"
+
+    def answer(self, dispatcher, tracker, domain):
+        facts = lookup.facts("envelope")
+        text = " ".join(f["text"] for f in facts)
+        text += " Nos sources ne disent pas si cette bonification a eu lieu : le CQCM pourra vous confirmer l'état actuel de l'enveloppe."
+        say(dispatcher, text, cite_many(facts), [button("Qui contacter ?", "/ask_contact")])
+        return []

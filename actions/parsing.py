@@ -1,0 +1,98 @@
+"""From one parsed user message (intent + entities) to screening profile answers.
+
+The NLU model finds the entities; knowledge.vocabulary maps their text to ids. Boolean questions
+are answered by affirm/deny (or buttons). Used by the screening form and the one-line eligibility
+answers alike, so a sentence like "on est une coop de travail à Saguenay" fills several slots.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from knowledge import vocabulary
+
+BOOLEAN_FIELDS = ("market_activities", "serves_members_or_community", "public_control", "democratic_governance",
+                  "surplus_limited", "dissolution_rule", "based_in_quebec", "is_network", "structuring_project")
+CHOICE_FIELDS = ("legal_form", "org_category")
+PROFILE_SLOTS = CHOICE_FIELDS + BOOLEAN_FIELDS
+CONTEXT_SLOTS = ("region", "sector", "employees", "needs")
+
+_WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+                 "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+                 "quarante": 40, "cinquante": 50, "cent": 100, "douzaine": 12, "dizaine": 10, "vingtaine": 20,
+                 "trentaine": 30, "centaine": 100}
+
+
+def parse_employees(text: Any) -> Optional[int]:
+    if text is None:
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return int(text) if 0 <= text < 1_000_000 else None
+    s = str(text).lower()
+    m = re.search(r"\d[\d\s]*", s)
+    if m:
+        value = int(m.group(0).replace(" ", ""))
+        return value if value < 1_000_000 else None
+    for word, value in _WORD_NUMBERS.items():
+        if re.search(rf"\b{word}\b", s):
+            return value
+    return None
+
+
+def _bool_entity(value: Any) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    return True if s in ("true", "oui", "yes", "1") else False if s in ("false", "non", "no", "0") else None
+
+
+def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **kw) -> Dict[str, Any]:
+    """Slot values found in one message. `requested`: the question being asked (for oui/non)."""
+    intent = ((message or {}).get("intent") or {}).get("name")
+    found: Dict[str, Any] = {}
+    needs: List[str] = []
+    for ent in (message or {}).get("entities") or []:
+        name, value = ent.get("entity"), ent.get("value")
+        if value in (None, ""):
+            continue
+        if name == "legal_form":
+            v = vocabulary.normalize("legal_forms", value, **kw)
+            if v:
+                found["legal_form"] = v
+        elif name == "org_category":
+            v = vocabulary.normalize("excluded_categories", value, **kw)
+            if v:
+                found["org_category"] = v
+        elif name == "network":
+            found["is_network"] = True
+        elif name == "region":
+            v = vocabulary.normalize("regions", value, **kw)
+            if v:
+                found["region"] = v
+        elif name == "sector":
+            v = vocabulary.normalize("sectors", value, **kw)
+            if v:
+                found["sector"] = v
+        elif name == "employees":
+            n = parse_employees(value)
+            if n is not None:
+                found["employees"] = n
+        elif name in ("need", "technology"):
+            v = vocabulary.normalize("needs", value, **kw)
+            if v and v not in needs:
+                needs.append(v)
+        elif name in BOOLEAN_FIELDS:  # from button payloads: /inform{"is_network": true}
+            b = _bool_entity(value)
+            if b is not None:
+                found[name] = b
+    if needs:
+        found["needs"] = needs
+    if requested in BOOLEAN_FIELDS and requested not in found and intent in ("affirm", "deny"):
+        found[requested] = intent == "affirm"
+    if requested == "org_category" and "org_category" not in found and intent == "deny":
+        found["org_category"] = "none"
+    return found
+
+
+def profile_from_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: slots.get(k) for k in PROFILE_SLOTS + CONTEXT_SLOTS if slots.get(k) is not None}

@@ -1,0 +1,132 @@
+"""What the programme is, who funds and runs it, its volets, what it does not pay for, how to start."""
+from __future__ import annotations
+
+import re
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.formatting import button, join_fr, money, say
+from actions.kb import KnowledgeAction, first_entity, latest_text
+from knowledge import lookup
+from knowledge.documents import cite_many
+from knowledge.text import fold
+
+SCREEN_BUTTON = button("Vérifier mon admissibilité", "/start_screening")
+VOLETS_BUTTON = button("Les 3 volets", "/ask_volets")
+
+
+_VOLET_WORDS = {"1": 1, "un": 1, "premier": 1, "2": 2, "deux": 2, "deuxieme": 2, "3": 3, "trois": 3, "troisieme": 3}
+
+
+def volet_number(tracker: Tracker) -> int | None:
+    """The volet a message is about: the `volet` entity, else "volet 2" / "2e volet" in the text."""
+    raw = fold(first_entity(tracker, "volet") or "")
+    for word in raw.split():
+        if word in _VOLET_WORDS:
+            return _VOLET_WORDS[word]
+    m = re.search(r"\bvolets?\s*(?:no\s*|numero\s*)?(1|2|3|un|deux|trois)\b|\b(1|2|3|premier|deuxieme|troisieme)(?:e|er)?\s+volet",
+                  fold(latest_text(tracker)))
+    return _VOLET_WORDS.get(m.group(1) or m.group(2)) if m else None
+
+
+class ActionProgramme(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_programme"
+
+    def answer(self, dispatcher, tracker, domain):
+        p = lookup.programme()
+        say(dispatcher,
+            f"Le {p['name']} aide les entreprises collectives (coopératives, mutuelles et OBNL d'économie "
+            f"sociale) à prendre le virage numérique : {join_fr(p['offers'])}. Il compte trois volets.",
+            p["citation"], [VOLETS_BUTTON, SCREEN_BUTTON])
+        return []
+
+
+class ActionFunder(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_funder"
+
+    def answer(self, dispatcher, tracker, domain):
+        p = lookup.programme()
+        say(dispatcher,
+            f"Le programme est financé par le {p['funder']}, par l'entremise de l'{p['funder_channel']}.",
+            cite_many(lookup.facts("funder")))
+        return []
+
+
+class ActionPartners(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_partners"
+
+    def answer(self, dispatcher, tracker, domain):
+        asked = lookup.partner(latest_text(tracker))
+        if asked and asked["kind"] in ("partner", "funder") and asked.get("programme_role"):
+            name = f"{asked['name']} ({asked['acronym']})" if asked.get("acronym") else asked["name"]
+            say(dispatcher, f"{name} : {asked['programme_role']}", asked["citation"])
+            return []
+        p = lookup.programme()
+        partners = lookup.partners(p["partners"])
+        roles = [f"{x['acronym'] or x['name']} — {x['programme_role']}" for x in partners if x.get("programme_role")]
+        say(dispatcher,
+            "Le programme est porté par un partenariat : " + " ; ".join(roles) + ".",
+            cite_many(partners))
+        return []
+
+
+class ActionVolets(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_volets"
+
+    def answer(self, dispatcher, tracker, domain):
+        number = volet_number(tracker)
+        if number:
+            v = lookup.volet(number)
+            text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {v['audience'][0].lower()}{v['audience'][1:]}"
+            if v.get("status_note"):
+                text += f" À noter : {v['status_note']}"
+            say(dispatcher, text, v["citation"], [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON])
+            return []
+        vs = lookup.volets()
+        lines = [f"{v['number']}. {v['name']} — {v['summary']}" for v in vs]
+        say(dispatcher, "Le programme a trois volets :\n" + "\n".join(lines), cite_many(vs),
+            [button(f"Volet {v['number']}", f'/ask_volets{{"volet":"{v["number"]}"}}') for v in vs])
+        return []
+
+
+class ActionNotCovered(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_not_covered"
+
+    def answer(self, dispatcher, tracker, domain):
+        p = lookup.programme()
+        say(dispatcher,
+            f"{p['not_covered']} Après la démarche, d'autres programmes de financement, dont un du MEI, "
+            "pourraient s'ouvrir pour réaliser votre plan.",
+            cite_many([p] + lookup.facts("next_step")))
+        return []
+
+
+class ActionHowToStart(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_how_to_start"
+
+    def answer(self, dispatcher, tracker, domain):
+        number = volet_number(tracker) or 2
+        v = lookup.volet(number)
+        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(v["how_to_start"], 1))
+        say(dispatcher, f"Pour commencer (volet {number}, {v['name'].lower()}) :\n{steps}", v["citation"],
+            [SCREEN_BUTTON, button("Parler à un conseiller", "/request_human")])
+        return []
+
+
+class ActionUptake(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_uptake"
+
+    def answer(self, dispatcher, tracker, domain):
+        facts = lookup.facts("uptake")
+        say(dispatcher, " ".join(f["text"] for f in facts), cite_many(facts))
+        return []

@@ -1,0 +1,186 @@
+"""The eligibility screening form: asks only the engine's next question, accepts free text that
+fills several answers at once, lets the user skip, correct, ask something else, or stop."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.cases import case_line
+from actions.formatting import button, say, shorten
+from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
+from actions.parsing import PROFILE_SLOTS, extract_profile, profile_from_slots
+from knowledge import cases, eligibility, lookup
+from knowledge.documents import cite_many
+
+logger = logging.getLogger(__name__)
+FORM = "screening_form"
+SKIPPED_SLOT = "screening_skipped"
+RESULT_SLOT = "screening_result"
+STATUS_LABEL = {"eligible": "admissible", "not_eligible": "non admissible", "unknown": "à confirmer"}
+
+
+def _current_profile(tracker: Tracker) -> Dict[str, Any]:
+    return profile_from_slots(tracker.current_slot_values())
+
+
+class ValidateScreeningForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_screening_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """Extraction, then the next question. (rasa-sdk's default validation step would drop every
+        answer that is not the next required slot, and ours lists only the next question.)"""
+        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """Only the engine's next question; none when every volet is decided or the rest was skipped."""
+        try:
+            result = eligibility.evaluate(_current_profile(tracker), skipped=tracker.get_slot(SKIPPED_SLOT) or [])
+        except Exception as exc:
+            logger.error("screening evaluation failed: %s", exc.__class__.__name__)
+            return []
+        nxt = result["next_question"]
+        return [nxt["field"]] if nxt else []
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Every answer the latest message gives, not only the one asked."""
+        requested = tracker.get_slot("requested_slot")
+        intent = latest_intent(tracker)
+        if intent == "skip_question" and requested:
+            skipped = list(tracker.get_slot(SKIPPED_SLOT) or [])
+            return [SlotSet(SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
+        try:
+            found = extract_profile(tracker.latest_message, requested=requested)
+        except Exception as exc:
+            logger.error("screening extraction failed: %s", exc.__class__.__name__)
+            return []
+        events = [SlotSet(k, v) for k, v in found.items() if tracker.get_slot(k) != v]
+        if not events and intent in ("inform", "affirm", "deny") and requested and requested not in found:
+            # The user answered but we could not read it: say so instead of silently re-asking.
+            dispatcher.utter_message(response="utter_screening_not_understood")
+        return events
+
+
+def _ask_action(field: str):
+    class AskScreeningQuestion(Action):
+        def name(self) -> Text:
+            return f"action_ask_{field}"
+
+        async def run(self, dispatcher, tracker, domain):
+            try:
+                q = eligibility.question(field)
+            except Exception as exc:
+                logger.error("cannot read question %s: %s", field, exc.__class__.__name__)
+                dispatcher.utter_message(text=KB_DOWN_MESSAGE)
+                return []
+            buttons = []
+            for opt in q["options"]:
+                if q["kind"] == "boolean":
+                    payload = "/affirm" if opt["value"] is True else "/deny"
+                else:
+                    payload = f'/inform{{"{field}":"{opt["value"]}"}}'
+                buttons.append(button(opt["label"], payload))
+            buttons.append(button("Passer cette question", "/skip_question"))
+            dispatcher.utter_message(text=q["question"], buttons=buttons)
+            return []
+
+    AskScreeningQuestion.__name__ = f"ActionAsk_{field}"
+    return AskScreeningQuestion
+
+
+for _field in PROFILE_SLOTS:
+    globals()[f"ActionAsk_{_field}"] = _ask_action(_field)
+
+
+def summarise(result: Dict[str, Any]) -> Dict[str, Any]:
+    """Compact, JSON-able screening result kept in a slot (for the lead card, not for display)."""
+    return {
+        "volets": {str(v["volet"]): v["status"] for v in result["volets"]},
+        "eligible_volets": result["eligible_volets"],
+        "reasons": {str(v["volet"]): [c["id"] for c in v["decisive"]] for v in result["volets"]},
+        "missing_fields": result["missing_fields"],
+        "profile": result["profile"],
+    }
+
+
+class ActionScreeningResult(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_screening_result"
+
+    def answer(self, dispatcher, tracker, domain):
+        profile = _current_profile(tracker)
+        result = eligibility.evaluate(profile, skipped=tracker.get_slot(SKIPPED_SLOT) or [])
+        lines, sources = [], []
+        for v in result["volets"]:
+            label = STATUS_LABEL[v["status"]]
+            if v["status"] == "not_eligible":
+                why = v["decisive"][0]
+                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label}. {why['explanation']}")
+                sources.append(why["source"])
+            elif v["status"] == "eligible":
+                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} — tous ses critères sont remplis.")
+                sources += [c["source"] for c in v["criteria"] if c["status"] == "pass"][:1]
+            else:
+                todo = ", ".join(c["label"].lower() for c in v["missing"])
+                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} ; il manque : {todo}.")
+            if v.get("note") and v["status"] != "not_eligible":
+                lines.append(f"  À noter : {v['note']}")
+        uniq = list(dict.fromkeys(s for s in sources if s))
+        say(dispatcher, "Selon les critères publiés :\n" + "\n".join(lines)
+            + f"\n{result['validation_note']}", " ; ".join(uniq[:3]) or None)
+
+        fitting = [v for v in result["volets"] if v["status"] == "eligible"]
+        best = max(fitting, key=lambda v: v["volet"], default=None)  # the most specific volet that fits
+        if best is not None:
+            volet = lookup.volet(best["volet"])
+            step = volet["how_to_start"][0]
+            similar = cases.similar_to(profile, limit=2)
+            text = f"Prochaine étape : {step[0].lower()}{step[1:]}"
+            if similar:
+                text += "\nDes organisations semblables l'ont fait : " + " ; ".join(
+                    f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar)
+            buttons = [button("Être contacté par un conseiller", "/request_contact"),
+                       button("Voir d'autres exemples", "/ask_cases")]
+            if not result["complete"]:
+                buttons.insert(0, button("Reprendre les questions", "/start_screening"))
+            say(dispatcher, text, cite_many([volet] + [r["case"] for r in similar]), buttons)
+        elif result["complete"]:
+            say(dispatcher, "Le programme ne semble pas vous convenir. Un conseiller régional de la CDRQ peut "
+                "vous orienter vers d'autres ressources.", None, [button("Qui contacter ?", "/ask_contact")])
+        else:
+            dispatcher.utter_message(
+                text="Il me manque des réponses pour conclure. Vous pouvez reprendre le questionnaire quand vous voulez.",
+                buttons=[button("Reprendre", "/start_screening"), button("Parler à un conseiller", "/request_human")])
+        return [SlotSet(RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
+
+
+class ActionResetScreening(Action):
+    """Start the screening over: forget the answers (only on an explicit restart)."""
+
+    def name(self) -> Text:
+        return "action_reset_screening"
+
+    async def run(self, dispatcher, tracker, domain):
+        return [SlotSet(s, None) for s in PROFILE_SLOTS] + [SlotSet(SKIPPED_SLOT, None), SlotSet(RESULT_SLOT, None)]
+
+
+class ActionNoteProfile(KnowledgeAction):
+    """Keep what a message says about the organisation before the form starts or resumes."""
+
+    def name(self) -> Text:
+        return "action_note_profile"
+
+    def answer(self, dispatcher, tracker, domain):
+        found = extract_profile(tracker.latest_message)
+        return [SlotSet(k, v) for k, v in found.items() if tracker.get_slot(k) != v]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the action server (5055), the Rasa server (5005, REST + socket.io) and the demo partner
+# page (8080). Ctrl-C stops all three.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD" SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false
+ORIGINS="${VIRAGE_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
+export VIRAGE_ALLOWED_ORIGINS="$ORIGINS"
+mkdir -p var/log
+pids=()
+cleanup() {
+  echo; echo "Arrêt de Virage…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  echo "Arrêté."
+}
+trap cleanup INT TERM EXIT
+
+.venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/log/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --model models --credentials credentials.yml --endpoints endpoints.yml \
+  --port 5005 --cors ${ORIGINS//,/ } --enable-api > var/log/rasa.log 2>&1 &
+pids+=($!)
+if [ -f bot/web_server.py ]; then
+  .venv/bin/python -m bot.web_server --port 8080 > var/log/web.log 2>&1 &
+  pids+=($!)
+fi
+
+echo "Démarrage de Virage (le chargement du modèle prend de 20 à 60 secondes)…"
+for _ in $(seq 1 180); do
+  if curl -fs http://localhost:5005/ >/dev/null 2>&1; then break; fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "Un service s'est arrêté ; voir var/log/*.log"; tail -20 var/log/rasa.log; exit 1; }
+  done
+  sleep 1
+done
+cat <<MSG
+Virage est prêt.
+  • Page de démonstration (widget)  : http://localhost:8080/
+  • API REST                        : curl -s -XPOST http://localhost:5005/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
+  • socket.io                       : ws://localhost:5005/socket.io/
+  • Serveur d'actions               : http://localhost:5055/health
+Journaux dans var/log/. Ctrl-C pour arrêter.
+MSG
+wait

@@ -1,0 +1,112 @@
+"""The screening form: next question from the engine, several answers at once, skip, result."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import fallback, screening
+from tests.actions.helpers import ent, payloads, run, texts, tracker_for
+
+DOMAIN = {"slots": {s: {} for s in screening.PROFILE_SLOTS}, "forms": {"screening_form": {"required_slots": list(screening.PROFILE_SLOTS)}}}
+
+
+def _validate(tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(screening.ValidateScreeningForm().run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def test_free_text_fills_several_answers_and_asks_the_next_one(kb):
+    tracker = tracker_for("on est une coop de travail a Saguenay", "inform",
+                          [ent("legal_form", "coop de travail"), ent("region", "Saguenay")],
+                          slots={"requested_slot": "legal_form"}, active_loop="screening_form")
+    _, events = _validate(tracker)
+    assert SlotSet("legal_form", "cooperative") in events
+    assert SlotSet("region", "saguenay_lac_saint_jean") in events
+    assert events[-1] == SlotSet("requested_slot", "org_category")
+
+
+def test_yes_no_answers_the_requested_boolean(kb):
+    slots = {"legal_form": "cooperative", "org_category": "none", "requested_slot": "public_control"}
+    _, events = _validate(tracker_for("non", "deny", slots=slots, active_loop="screening_form"))
+    assert SlotSet("public_control", False) in events
+
+
+def test_skip_moves_on_and_remembers(kb):
+    slots = {"requested_slot": "legal_form"}
+    _, events = _validate(tracker_for("je sais pas", "skip_question", slots=slots, active_loop="screening_form"))
+    assert SlotSet("screening_skipped", ["legal_form"]) in events
+    assert events[-1] == SlotSet("requested_slot", "org_category")
+
+
+def test_unreadable_answer_says_so(kb):
+    msgs, events = _validate(tracker_for("bof", "inform", slots={"requested_slot": "legal_form"}, active_loop="screening_form"))
+    assert [m.get("response") for m in msgs] == ["utter_screening_not_understood"]
+    assert events == [SlotSet("requested_slot", "legal_form")]
+
+
+def test_correcting_an_answer_overrides_it(kb):
+    slots = {"legal_form": "cooperative", "requested_slot": "org_category"}
+    _, events = _validate(tracker_for("en fait on est un OBNL", "inform", [ent("legal_form", "OBNL")], slots=slots,
+                                      active_loop="screening_form"))
+    assert SlotSet("legal_form", "nonprofit") in events
+
+
+def test_excluded_answer_ends_the_form(kb):
+    _, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
+                                      slots={"legal_form": "cooperative", "requested_slot": "org_category"},
+                                      active_loop="screening_form"))
+    assert events[-1] == SlotSet("requested_slot", None)
+
+
+def test_ask_action_uses_the_knowledge_question_and_buttons(kb):
+    msgs, events = run(screening.ActionAsk_public_control(), tracker_for())
+    assert events == [] and msgs[0]["text"].startswith("Votre organisation est-elle sous le contrôle décisionnel")
+    assert payloads(msgs) == ["/deny", "/affirm", "/skip_question"]
+    msgs, _ = run(screening.ActionAsk_legal_form(), tracker_for())
+    assert '/inform{"legal_form":"cooperative"}' in payloads(msgs)
+
+
+PASSING = {"legal_form": "cooperative", "org_category": "none", "based_in_quebec": True, "public_control": False,
+           "democratic_governance": True, "serves_members_or_community": True, "surplus_limited": True,
+           "dissolution_rule": True, "is_network": False, "sector": "agri_resources_energy"}
+
+
+def test_result_explains_each_volet_and_gives_next_step_and_examples(kb):
+    msgs, events = run(screening.ActionScreeningResult(), tracker_for(slots=PASSING))
+    t = texts(msgs)
+    assert "Volet 1 (Information et formation) : admissible" in t
+    assert "Volet 2 (Accompagnement" in t and "Volet 3" in t and "non admissible" in t and "réseaux" in t
+    assert "un conseiller confirme" in t and "Prochaine étape : joindre le bureau régional de la CDRQ" in t
+    assert "Des organisations semblables" in t and t.count("Source : ") == 2
+    assert "/request_contact" in payloads(msgs)
+    result = json.loads(events[0]["value"])
+    assert events[0]["name"] == "screening_result" and result["eligible_volets"] == [1, 2]
+    assert result["reasons"]["3"] == ["is_network"]
+
+
+def test_result_with_missing_answers_offers_to_resume(kb):
+    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots={"legal_form": "cooperative", "org_category": "none",
+                                                                        "screening_skipped": ["based_in_quebec"]}))
+    assert "à confirmer" in texts(msgs) and "/start_screening" in payloads(msgs)
+
+
+def test_note_profile_keeps_facts_from_the_opening_message(kb):
+    msgs, events = run(screening.ActionNoteProfile(), tracker_for("on est une federation de coops en culture", "start_screening",
+                                                                 [ent("network", "fédération"), ent("sector", "culture")]))
+    assert msgs == [] and SlotSet("is_network", True) in events and SlotSet("sector", "leisure_tourism_culture") in events
+
+
+def test_reset_forgets_answers():
+    _, events = run(screening.ActionResetScreening(), tracker_for(slots=PASSING))
+    assert SlotSet("legal_form", None) in events and SlotSet("screening_result", None) in events
+
+
+def test_two_stage_fallback_offers_the_two_likeliest_intents():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_deadlines", "confidence": 0.3},
+               {"name": "inform", "confidence": 0.1}, {"name": "ask_amounts", "confidence": 0.05}]
+    msgs, _ = run(fallback.ActionDefaultAskAffirmation(), tracker_for("dates $$", "nlu_fallback", ranking=ranking))
+    assert payloads(msgs) == ["/ask_deadlines", "/ask_amounts", "/deny"]

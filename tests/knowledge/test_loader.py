@@ -1,0 +1,86 @@
+"""The loader builds every kind, and rejects broken files with a message naming file, record, field."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from knowledge import loader
+from knowledge.db import get_engine
+
+
+def test_build_counts_every_kind(tmp_path):
+    counts = loader.build(get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}"))
+    assert counts["cases"] == 15
+    assert counts["volets"] == 3
+    assert counts["deadlines"] == 2
+    for kind in ("programme", "facts", "partners", "questions", "criteria", "statistics", "sector_figures",
+                 "glossary", "advice", "digital_uses", "vocabulary"):
+        assert counts.get(kind, 0) > 0, kind
+
+
+def test_rebuild_is_idempotent(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    assert loader.build(engine) == loader.build(engine)
+
+
+def _edit(path, mutate):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_wrong_type_names_file_record_and_field(sources_copy):
+    case_id = yaml.safe_load((sources_copy / "cases.yml").read_text())["records"][2]["id"]
+    _edit(sources_copy / "cases.yml", lambda d: d["records"][2].__setitem__("employees", "beaucoup"))
+    with pytest.raises(loader.SourceError) as err:
+        loader.load_sources(sources_copy)
+    msg = str(err.value)
+    assert "cases.yml" in msg and "enregistrement n°3" in msg and case_id in msg and "employees" in msg
+
+
+def test_missing_source_is_rejected(sources_copy):
+    _edit(sources_copy / "glossary.yml", lambda d: d["records"][0].pop("source", None) or d["records"][0].pop("sources", None))
+    with pytest.raises(loader.SourceError, match=r"glossary\.yml, enregistrement n°1 .*source"):
+        loader.load_sources(sources_copy)
+
+
+def test_source_must_name_a_seed_document(sources_copy):
+    _edit(sources_copy / "deadlines.yml", lambda d: d["records"][0]["source"].__setitem__("document", "wikipedia.txt"))
+    with pytest.raises(loader.SourceError, match=r"deadlines\.yml.*champ « source\.document »"):
+        loader.load_sources(sources_copy)
+
+
+def test_unknown_vocabulary_id_is_rejected(sources_copy):
+    _edit(sources_copy / "cases.yml", lambda d: d["records"][0].__setitem__("sector", "astronautics"))
+    with pytest.raises(loader.SourceError, match=r"cases\.yml, enregistrement n°1 .*champ « sector ».*astronautics"):
+        loader.load_sources(sources_copy)
+
+
+def test_duplicate_id_is_rejected(sources_copy):
+    _edit(sources_copy / "advice.yml", lambda d: d["records"].append(dict(d["records"][0])))
+    with pytest.raises(loader.SourceError, match="en double"):
+        loader.load_sources(sources_copy)
+
+
+def test_invalid_yaml_and_missing_file(sources_copy):
+    (sources_copy / "partners.yml").write_text("records: [unclosed", encoding="utf-8")
+    with pytest.raises(loader.SourceError, match=r"partners\.yml : YAML invalide"):
+        loader.load_sources(sources_copy)
+    (sources_copy / "partners.yml").unlink()
+    with pytest.raises(loader.SourceError, match=r"partners\.yml : fichier manquant"):
+        loader.load_sources(sources_copy)
+
+
+def test_criterion_test_must_have_one_key(sources_copy):
+    _edit(sources_copy / "eligibility.yml", lambda d: d["criteria"][0].__setitem__("test", {}))
+    with pytest.raises(loader.SourceError, match=r"eligibility\.yml, criteria\[1\] \(id « collective_legal_form »\)"):
+        loader.load_sources(sources_copy)
+
+
+def test_boolean_answers_stay_booleans():
+    """YAML `true` in a criterion test must stay a bool, not become the string 'True'."""
+    src = loader.load_sources()
+    tests = [c.test.equals for c in src.files["eligibility.yml"].criteria if c.test.equals is not None]
+    assert True in tests and False in tests
