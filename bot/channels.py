@@ -7,7 +7,8 @@ to it with its visitors' browsers.  (``rasa run --cors`` only covers the REST
 routes handled by Sanic-CORS, not the Socket.IO endpoint.)
 
 It also fixes session persistence with python-socketio 5.x (see
-``_register_session_request``).  This subclass keeps everything else identical (events, ``session_request`` /
+``_register_session_request``) and puts the channel behind ``bot.guard`` like the
+REST channel, so a widget visitor always gets a French answer.  This subclass keeps everything else identical (events, ``session_request`` /
 ``session_confirm`` handshake, session persistence, output channel name
 ``socketio``) and gives Engine.IO the explicit list of allowed origins, so a
 browser connection from any other origin is refused with HTTP 400 before the
@@ -87,6 +88,30 @@ def allowed_origins(configured: Union[None, Text, Iterable[Text]] = None) -> Lis
     return list(DEFAULT_ALLOWED_ORIGINS)
 
 
+# Commands that legitimately produce no bot message (Rasa's /restart is silent
+# unless the domain has utter_restart): not answered with bot.guard's apology.
+SILENT_COMMANDS = frozenset({"/restart"})
+
+
+def with_guard(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> Callable[[UserMessage], Awaitable[Any]]:
+    """Same protection as the REST channel: every turn gets a French answer
+    (empty/oversized message, failing or silent processing) -- see bot.guard."""
+    try:
+        from bot.guard import guarded
+    except ImportError:  # pragma: no cover - guard not deployed
+        return on_new_message
+    wrapped = guarded(on_new_message)
+
+    async def handle(message: UserMessage) -> Any:
+        if (message.text or "").strip() in SILENT_COMMANDS:
+            return await on_new_message(message)
+        return await wrapped(message)
+
+    return handle
+
+
 class VirageSocketIO(SocketIOInput):
     """Rasa's Socket.IO channel with an Origin allow-list."""
 
@@ -101,7 +126,7 @@ class VirageSocketIO(SocketIOInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
+        socketio_webhook = super().blueprint(with_guard(on_new_message))
         origins = getattr(self, "allowed_origins", None) or allowed_origins()
         # The Engine.IO server reads this on every request: a non-empty list turns
         # on the Origin check (400 "Not an accepted origin") and makes it answer

@@ -88,7 +88,10 @@ def project_credentials() -> dict:
     socket_settings.setdefault("bot_message_evt", "bot_uttered")
     socket_settings["session_persistence"] = True
     creds[CHANNEL_CLASS] = socket_settings
-    creds.setdefault("rest", None)
+    # The widget's REST fallback needs a channel served at /webhooks/rest/ (Rasa's
+    # `rest` or the project's subclass of it); add Rasa's only if none is configured.
+    if not any(k == "rest" or k.lower().endswith("restinput") for k in creds):
+        creds["rest"] = None
     return creds
 
 
