@@ -1,7 +1,7 @@
 """Guarded access to knowledge/: a dead database gives a French apology, never a crash."""
 from __future__ import annotations
 
-import functools
+import abc
 import logging
 from typing import Any, Callable, Dict, List, Text
 
@@ -17,16 +17,19 @@ KB_DOWN_MESSAGE = (
 )
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, abc.ABC):
     """An action whose `answer` reads the knowledge base. Any failure there is caught,
-    logged without the user's text, and answered with a clear French message."""
+    logged without the user's text, and answered with a clear French message.
+    Abstract, so rasa-sdk registers only its concrete subclasses."""
 
-    def name(self) -> Text:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def name(self) -> Text:
+        ...
 
+    @abc.abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:  # pragma: no cover
-        raise NotImplementedError
+               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        ...
 
     async def run(self, dispatcher, tracker, domain):
         try:
