@@ -38,7 +38,9 @@
     initPayload: opt('initPayload') != null ? opt('initPayload') : '/greet',
     humanPayload: opt('humanPayload') || '/request_human',
     restartPayload: opt('restartPayload') || '/restart',
-    storage: opt('storage') === 'session' ? 'session' : 'local',
+    // « session » (défaut) : la conversation suit le visiteur de page en page et au
+    // rechargement, et s'efface à la fermeture de l'onglet (poste partagé, Loi 25).
+    storage: opt('storage') === 'local' ? 'local' : 'session',
     transport: /^(auto|websocket|rest)$/.test(opt('transport') || '') ? opt('transport') : 'auto',
     socketPath: opt('socketPath') || '/socket.io',
     css: opt('css') || new URL('virage-widget.css', scriptSrc).href,

@@ -14,7 +14,7 @@ from typing import Callable, Dict, Optional
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import CHROMIUM, Stack, chromium_launch_kwargs  # noqa: E402
+from widget_stack import CHROMIUM, Stack, chromium_launch_kwargs  # noqa: E402
 from widget_helpers import INIT_SCRIPT, PageWatch  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

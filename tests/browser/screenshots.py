@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import ROOT, Stack, chromium_launch_kwargs  # noqa: E402
+from widget_stack import ROOT, Stack, chromium_launch_kwargs  # noqa: E402
 
 W = "#virage-widget"
 SIZES = {
@@ -50,9 +50,6 @@ def capture(browser, url: str, name: str, out: Path) -> Path:
         page.locator(f"{W} .vw-launcher").click()
         wait_bot(page, 1)  # greeting with suggested replies
         bots = page.locator(f"{W} .vw-log .vw-msg-bot").count()
-        page.locator(f"{W} .vw-quick-reply").first.click()
-        wait_bot(page, bots + 1)
-        bots = page.locator(f"{W} .vw-log .vw-msg-bot").count()
         box = page.locator(f"{W} .vw-input")
         box.fill(QUESTION)
         box.press("Enter")
@@ -71,7 +68,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args()
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
 
     from playwright.sync_api import sync_playwright
@@ -87,7 +84,7 @@ def main() -> int:
             browser = p.chromium.launch(**chromium_launch_kwargs())
             try:
                 for name in SIZES:
-                    print(f"  {capture(browser, url, name, out).relative_to(ROOT)}", flush=True)
+                    print(f"  {capture(browser, url, name, out)}", flush=True)
             finally:
                 browser.close()
     except Exception as exc:

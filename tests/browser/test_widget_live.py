@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from stack import free_port
+from widget_stack import free_port
 from widget_helpers import (
     W, bot_messages, hosts, open_widget, send_text, transcript, user_messages, wait_bot_count,
 )
@@ -21,8 +21,8 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def session_id(page) -> str:
     return page.evaluate(
-        """() => { for (const k of Object.keys(localStorage)) if (k.startsWith('virage-widget:'))
-                     return JSON.parse(localStorage.getItem(k)).sessionId; return null; }"""
+        """() => { for (const k of Object.keys(sessionStorage)) if (k.startsWith('virage-widget:'))
+                     return JSON.parse(sessionStorage.getItem(k)).sessionId; return null; }"""
     )
 
 

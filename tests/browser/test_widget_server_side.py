@@ -9,7 +9,7 @@ import pytest
 
 from bot import channels
 from bot.web_server import content_security_policy, make_server
-from stack import free_port
+from widget_stack import free_port
 
 
 def test_origins_from_env_then_credentials_then_default(monkeypatch):

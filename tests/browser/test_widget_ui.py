@@ -12,7 +12,7 @@ import pytest
 
 from widget_helpers import W, bot_messages, deep_active_element, hosts, open_widget, send_text, user_messages, wait_bot_count
 from fake_rasa import GREETING, FakeRasa, french_demo_replies
-from stack import free_port
+from widget_stack import free_port
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -296,3 +296,33 @@ def test_phone_layout(new_page, demo_site):
     page.locator(f"{W} .vw-close").tap()
     panel.wait_for(state="hidden")
     assert launcher.is_visible()
+
+
+def test_conversation_kept_in_the_tab_and_forgotten_with_it(new_page, demo_site):
+    page, _, _ = start(new_page, demo_site)
+    open_widget(page)
+    wait_bot_count(page, 1)
+    send_text(page, "C'est quoi le programme?")
+    wait_bot_count(page, 2)
+    page.reload()
+    page.locator(f"{W} .vw-panel").wait_for(state="visible")  # still open after reload
+    assert user_messages(page).count() == 1
+    assert not page.evaluate("() => Object.keys(localStorage).some(k => k.startsWith('virage-widget:'))")
+    other_tab = page.context.new_page()  # same browser, new tab: a new conversation
+    FakeRasa(french_demo_replies).install(other_tab)
+    other_tab.goto(demo_site["url"] + "/")
+    assert other_tab.locator(f"{W} .vw-panel").is_hidden()
+    assert user_messages(other_tab).count() == 0
+
+
+def test_local_storage_option_shares_the_conversation_between_tabs(new_page, demo_site):
+    page, _, _ = start(new_page, demo_site, config={"storage": "local"})
+    open_widget(page)
+    wait_bot_count(page, 1)
+    send_text(page, "C'est quoi le programme?")
+    wait_bot_count(page, 2)
+    other_tab = page.context.new_page()
+    FakeRasa(french_demo_replies).install(other_tab)
+    other_tab.goto(demo_site["url"] + "/accompagnement.html")
+    other_tab.locator(f"{W} .vw-panel").wait_for(state="visible")
+    assert user_messages(other_tab).count() == 1
