@@ -41,7 +41,7 @@ run: install kb train
 shell: install kb train
 	@bash scripts/shell.sh
 
-test: install kb train
+test: install install-browser kb train
 	@bash scripts/test.sh
 
 clean:

@@ -48,7 +48,9 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
         return []
 
     results = []
-    for case in store.snapshot(**kw)["cases"]:
+    snap = store.snapshot(**kw)
+    word_patterns = [(w, store.phrase_pattern(w)) for w in words]
+    for case in snap["cases"]:
         score, reasons = 0.0, []
         for tech in wanted["technology"] & set(case.get("technologies") or []):
             score += WEIGHTS["technology"]
@@ -65,9 +67,8 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
             score += WEIGHTS["network"]
             reasons.append("réseau d'entreprises")
         if words:
-            hay = fold(" ".join([case["name"], " ".join(case.get("tags") or []), case.get("activity") or "",
-                                 case.get("summary") or ""]))
-            hits = [w for w in words if contains_phrase(hay, w)]
+            hay = snap["index"]["case_hay"][case["id"]]
+            hits = [w for w, pattern in word_patterns if pattern.search(hay)]
             if hits:
                 score += WEIGHTS["text"] * min(len(hits), 4)
         if score > 0:

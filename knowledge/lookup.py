@@ -58,17 +58,13 @@ def define(text: str, **kw) -> Optional[Dict[str, Any]]:
     folded = fold(text)
     if not folded:
         return None
-    terms = store.snapshot(**kw)["glossary"]
-    forms: Dict[str, Dict[str, Any]] = {}
-    for t in terms:
-        for f in [t["term"], t["id"].replace("_", " ")] + list(t.get("aliases") or []):
-            if fold(f):
-                forms[fold(f)] = t
+    index = store.snapshot(**kw)["index"]
+    forms = index["glossary_forms"]
     if folded in forms:
         return _with_citation(forms[folded])
-    contained = [(len(f), t) for f, t in forms.items() if len(f) >= 2 and contains_phrase(folded, f)]
-    if contained:
-        return _with_citation(max(contained, key=lambda x: x[0])[1])
+    for _, pattern, term in index["glossary_patterns"]:  # longest form first
+        if pattern.search(folded):
+            return _with_citation(term)
     for word in sorted(folded.split(), key=len, reverse=True):
         if len(word) < 4:
             continue

@@ -47,7 +47,8 @@ def find(text: Optional[str] = None, technology: Optional[str] = None, topic: Op
             if sector:
                 dimension, value = "sector", sector[0]
     scored = []
-    for rec in store.snapshot(**kw)["statistics"]:
+    snap = store.snapshot(**kw)
+    for rec in snap["statistics"]:
         if topic and rec["topic"] != topic:
             continue
         group = rec["group"]
@@ -58,8 +59,8 @@ def find(text: Optional[str] = None, technology: Optional[str] = None, topic: Op
         if techs and rec.get("technology") in techs:
             score += 5
         if words:
-            label_words = set(fold(rec["label"]).split())
-            score += sum(1.5 if len(w) > 5 else 1 for w in words if any(lw.startswith(w[:6]) for lw in label_words))
+            prefixes = snap["index"]["stat_prefixes"][rec["id"]]
+            score += sum(1.5 if len(w) > 5 else 1 for w in words if w[:6] in prefixes)
         if score == 0 and (techs or words):
             continue
         # Headline figures first: a sub-population ("Parmi…"), a comparison or a head-count is a detail.

@@ -1,12 +1,17 @@
 """Read access to the loaded knowledge base, cached in memory per database build.
 
-The tables are small (a few hundred rows): each engine reads them once per build digest, so
-queries cost microseconds. A rebuild (`make kb`) changes the digest and the cache refreshes.
+The tables are small (a few hundred rows): each engine reads them once per build, so queries
+cost microseconds. The build digest is re-read at most every VIRAGE_KB_CHECK_SECONDS (default 2):
+a rebuild (`make kb`) is picked up within that delay, without a query on every call.
+Matching indexes (folded forms, compiled patterns) are built once per build too.
 """
 from __future__ import annotations
 
+import os
+import re
 import threading
-from typing import Any, Dict, List, Optional
+import time
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -21,7 +26,12 @@ class KnowledgeNotBuilt(RuntimeError):
 
 
 _lock = threading.Lock()
-_cache: Dict[str, Dict[str, Any]] = {}
+# database URL -> (monotonic time of the last digest check, digest, snapshot)
+_cache: Dict[str, Tuple[float, str, Dict[str, Any]]] = {}
+
+
+def _check_seconds() -> float:
+    return float(os.environ.get("VIRAGE_KB_CHECK_SECONDS", "2"))
 
 
 def _digest(session: Session) -> str:
@@ -35,18 +45,25 @@ def _digest(session: Session) -> str:
 
 
 def snapshot(session: Optional[Session] = None, engine: Optional[Engine] = None) -> Dict[str, Any]:
-    """All knowledge rows as plain dicts, keyed by kind. Cached per (database, digest)."""
+    """All knowledge rows as plain dicts keyed by kind, plus matching indexes. Cached per database."""
+    bind = session.get_bind() if session is not None else (engine or get_engine())
+    url = str(bind.url)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(url)
+    if hit and now - hit[0] < _check_seconds():
+        return hit[2]
     if session is None:
-        with session_scope(engine or get_engine()) as s:
-            return snapshot(session=s)
-    key = f"{session.get_bind().url}|{_digest(session)}"
+        with session_scope(bind) as s:
+            return _refresh(s, url, hit, now)
+    return _refresh(session, url, hit, now)
+
+
+def _refresh(session: Session, url: str, hit, now: float) -> Dict[str, Any]:
+    digest = _digest(session)
+    snap = hit[2] if hit and hit[1] == digest else _load(session)
     with _lock:
-        if key in _cache:
-            return _cache[key]
-    snap = _load(session)
-    with _lock:
-        _cache.clear()  # only the newest build matters
-        _cache[key] = snap
+        _cache[url] = (now, digest, snap)
     return snap
 
 
@@ -63,7 +80,7 @@ def _load(session: Session) -> Dict[str, Any]:
                                                                      models.RequirementRow.position)).scalars():
         requirements.setdefault(r.volet, []).append(r.criterion_id)
     programme = _rows(session, models.ProgrammeRow)
-    return {
+    snap = {
         "vocabulary": vocab,
         "programme": programme[0] if programme else None,
         "volets": sorted(_rows(session, models.VoletRow), key=lambda v: v["number"]),
@@ -80,3 +97,40 @@ def _load(session: Session) -> Dict[str, Any]:
         "advice": _rows(session, models.AdviceRow),
         "digital_uses": _rows(session, models.DigitalUseRow),
     }
+    snap["index"] = _index(snap)
+    return snap
+
+
+def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
+    """Whole-word match of an already folded phrase inside folded text."""
+    return re.compile(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)")
+
+
+def _index(snap: Dict[str, Any]) -> Dict[str, Any]:
+    """Folded forms and compiled patterns, computed once per build instead of on every call."""
+    from knowledge.text import fold
+
+    vocab = {}
+    for kind, entries in snap["vocabulary"].items():
+        rows = []
+        for e in entries:
+            forms = [f for f in dict.fromkeys([fold(e["id"].replace("_", " ")), fold(e["label"])]
+                                               + [fold(x) for x in e.get("synonyms", [])]) if f]
+            rows.append({"id": e["id"], "label": e["label"], "forms": forms,
+                         "patterns": [(len(f), phrase_pattern(f)) for f in forms]})
+        vocab[kind] = rows
+    labels = {kind: {e["id"]: e["label"] for e in entries} for kind, entries in snap["vocabulary"].items()}
+    case_hay = {c["id"]: fold(" ".join([c["name"], " ".join(c.get("tags") or []), c.get("activity") or "",
+                                        c.get("summary") or ""])) for c in snap["cases"]}
+    # Prefixes (3 to 6 letters) of each label word: "vendent" matches "vente"'s "vent" family cheaply.
+    stat_prefixes = {st["id"]: {w[:k] for w in fold(st["label"]).split() for k in range(3, 7) if len(w) >= k}
+                     for st in snap["statistics"]}
+    glossary_forms: Dict[str, Dict[str, Any]] = {}
+    for t in snap["glossary"]:
+        for f in [t["term"], t["id"].replace("_", " ")] + list(t.get("aliases") or []):
+            if fold(f):
+                glossary_forms.setdefault(fold(f), t)
+    glossary_patterns = sorted(((len(f), phrase_pattern(f), t) for f, t in glossary_forms.items() if len(f) >= 2),
+                               key=lambda x: -x[0])
+    return {"vocab": vocab, "labels": labels, "case_hay": case_hay, "stat_prefixes": stat_prefixes,
+            "glossary_forms": glossary_forms, "glossary_patterns": glossary_patterns}

@@ -5,7 +5,7 @@ import difflib
 from typing import Dict, List, Optional
 
 from knowledge import store
-from knowledge.text import contains_phrase, fold
+from knowledge.text import fold
 
 # Entity names used by the NLU → vocabulary kinds.
 ENTITY_KINDS = {
@@ -14,20 +14,17 @@ ENTITY_KINDS = {
 }
 
 
-def _forms(entry: Dict) -> List[str]:
-    return [fold(entry["id"].replace("_", " ")), fold(entry["label"])] + [fold(s) for s in entry.get("synonyms", [])]
-
-
 def entries(kind: str, **kw) -> List[Dict]:
     kind = ENTITY_KINDS.get(kind, kind)
     return store.snapshot(**kw)["vocabulary"].get(kind, [])
 
 
+def _indexed(kind: str, **kw) -> List[Dict]:
+    return store.snapshot(**kw)["index"]["vocab"].get(ENTITY_KINDS.get(kind, kind), [])
+
+
 def label(kind: str, value: Optional[str], **kw) -> Optional[str]:
-    for e in entries(kind, **kw):
-        if e["id"] == value:
-            return e["label"]
-    return None
+    return store.snapshot(**kw)["index"]["labels"].get(ENTITY_KINDS.get(kind, kind), {}).get(value)
 
 
 def normalize(kind: str, text: Optional[str], fuzzy: bool = True, **kw) -> Optional[str]:
@@ -37,15 +34,15 @@ def normalize(kind: str, text: Optional[str], fuzzy: bool = True, **kw) -> Optio
     folded = fold(str(text))
     if not folded:
         return None
-    items = entries(kind, **kw)
+    items = _indexed(kind, **kw)
     for e in items:
-        if e["id"] == text or folded in _forms(e):
+        if e["id"] == text or folded in e["forms"]:
             return e["id"]
     found = find_all(kind, folded, **kw)
     if found:
         return found[0]
     if fuzzy and len(folded) >= 4:
-        forms = {form: e["id"] for e in items for form in _forms(e) if len(form) >= 4}
+        forms = {form: e["id"] for e in items for form in e["forms"] if len(form) >= 4}
         close = difflib.get_close_matches(folded, list(forms), n=1, cutoff=0.84)
         if close:
             return forms[close[0]]
@@ -56,8 +53,8 @@ def find_all(kind: str, text: str, **kw) -> List[str]:
     """Every id with a form appearing as whole words in `text`, longest match first."""
     folded = fold(text)
     hits = []
-    for e in entries(kind, **kw):
-        best = max((len(f) for f in _forms(e) if f and contains_phrase(folded, f)), default=0)
+    for e in _indexed(kind, **kw):
+        best = max((n for n, pattern in e["patterns"] if pattern.search(folded)), default=0)
         if best:
             hits.append((best, e["id"]))
     return [i for _, i in sorted(hits, key=lambda h: -h[0])]
