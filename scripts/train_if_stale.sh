@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STAMP=models/.trained.sha256
+PYTHONPATH="$PWD" .venv/bin/python -m knowledge.export_nlu >/dev/null   # lookups follow vocabulary.yml
 WANT=$( (cat config.yml; find domain data -type f -name '*.yml' | sort | xargs cat) | sha256sum | cut -d' ' -f1)
 LATEST=$(ls -t models/*.tar.gz 2>/dev/null | head -n1 || true)
 if [ -n "$LATEST" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANT" ]; then

@@ -84,3 +84,9 @@ def test_boolean_answers_stay_booleans():
     src = loader.load_sources()
     tests = [c.test.equals for c in src.files["eligibility.yml"].criteria if c.test.equals is not None]
     assert True in tests and False in tests
+
+
+def test_nlu_lookups_follow_the_vocabulary():
+    from knowledge import export_nlu
+    assert export_nlu.TARGET.read_text(encoding="utf-8") == export_nlu.render(), \
+        "data/nlu/lookups.yml is stale: run python -m knowledge.export_nlu"
