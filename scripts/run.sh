@@ -19,7 +19,7 @@ trap cleanup INT TERM EXIT
 .venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model models --credentials credentials.yml --endpoints endpoints.yml \
-  --port 5005 --cors ${ORIGINS//,/ } --enable-api > var/log/rasa.log 2>&1 &
+  --port 5005 --cors ${ORIGINS//,/ } > var/log/rasa.log 2>&1 &
 pids+=($!)
 if [ -f bot/web_server.py ]; then
   .venv/bin/python -m bot.web_server --port 8080 > var/log/web.log 2>&1 &
