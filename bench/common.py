@@ -225,7 +225,7 @@ class Children:
 
 
 def install_signal_handlers() -> None:
-    """SIGTERM/SIGHUP become KeyboardInterrupt so the `with Children()` blocks unwind."""
+    """SIGINT/SIGTERM/SIGHUP become KeyboardInterrupt so the `with Children()` blocks unwind."""
 
     def handler(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -233,6 +233,9 @@ def install_signal_handlers() -> None:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(Exception):
             signal.signal(sig, handler)
+    # Ctrl-C too, even when started with SIGINT ignored (e.g. `cmd &` from a script)
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def tail(path: Path, lines: int = 25) -> str:

@@ -91,7 +91,8 @@ def server_lines(server: Optional[dict]) -> List[str]:
     project = server.get("project")
     ratios = server.get("ratios", {})
     lines.append(f"  {server['messages_per_mode']} messages per mode and bot, one sender id each; "
-                 f"{server['rounds']} rounds alternating bots; load time = median of {server['load_repeats']} start(s)")
+                 f"{server['rounds']} rounds alternating bots; load time = median of "
+                 f"{(starter or {}).get('starts', server['load_repeats'])} start(s) per bot")
     if project is None:
         lines.append(f"  project not measured: {server.get('project_skipped', '?')}")
     lines.append(f"  {'':30} {'project':>10} {'starter':>10} {'ratio':>7}  aim")

@@ -173,7 +173,7 @@ def _score(worker_result: dict, name: str) -> dict:
     }
 
 
-def run(quick: bool = False, timeout: float = 900.0) -> dict:
+def run(quick: bool = False, timeout: float = 1500.0) -> dict:
     data_path = shared_dir() / "benchmarks" / "snips-fr" / "data.tsv"
     rows = load_snips(data_path)
     train, test = stratified_split(rows)
