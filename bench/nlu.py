@@ -60,6 +60,9 @@ def run(quick: bool = False, model: Optional[Path] = None) -> dict:
         if not (REPO / needed).exists():
             raise NotReady(f"{needed} missing in {REPO}")
     result: Dict[str, object] = {"heldout_path": str(HELDOUT.relative_to(REPO))}
+    if quick and model is None:  # smoke run: score the served model rather than train again
+        served = sorted((REPO / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+        model = served[-1] if served else None
     with tempfile.TemporaryDirectory(prefix="virage-bench-nlu-") as tmp, Children() as children:
         tmpdir = Path(tmp)
         if model is None:

@@ -146,6 +146,10 @@ def render(results: dict) -> str:
     if "server" in parts:
         lines += server_lines(server)
     lines.append("")
+    timing = [f"{part} {results[part]['elapsed_seconds'] / 60:.1f} min" for part in parts
+              if isinstance(results.get(part), dict) and results[part].get("elapsed_seconds") is not None]
+    if timing:
+        lines.append("Time per part: " + ", ".join(timing) + ".")
     lines.append("Medians and p95 pooled over all messages of a mode; ratios are project ÷ starter from this run.")
     if results.get("json_path"):
         lines.append(f"Full results: {results['json_path']}")
