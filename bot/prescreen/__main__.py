@@ -1,0 +1,5 @@
+import sys
+
+from bot.prescreen.cli import main
+
+sys.exit(main())
