@@ -81,7 +81,7 @@ def _window(text: str, start: Optional[int], end: Optional[int]) -> str:
 
 def _answer_quote(unit: Unit) -> str:
     q = (unit.question or "").strip()
-    q = q if len(q) <= 140 else "…" + q[-139:]
+    q = q if len(q) <= 240 else "…" + q[-239:]
     answer = unit.text if not unit.text.startswith("/") else f"bouton {unit.text}"
     return f"« {q} » → « {_window(answer, None, None)} »"
 
