@@ -58,7 +58,7 @@ _SLOT = "|".join(CONTACT_SLOTS)
 _SLOT_VALUE = re.compile(
     r"(?P<key>(?:" + _SLOT + r"))"
     r"(?P<sep>['\"]?\s*(?:[:=]|,\s*['\"]?value['\"]?\s*[:=])\s*['\"]?)"
-    r"(?P<val>(?!None\b|null\b|\[masqu)[^'\",\n)}\]]+)"
+    r"(?P<val>(?!None\b|null\b|\[masqu)[^\s'\",)}\]][^'\",\n)}\]]*)"
 )
 _USER_TEXT_PATTERNS = [
     re.compile(r"(?P<pre>UserUttered\(text: )(?P<val>.*?)(?P<post>, intent: )", re.S),

@@ -255,3 +255,155 @@ def test_forget_me_deletes_and_says_what(domain, db):
     _, messages = run(ActionForgetMe(), tracker(text="supprimer mes données", intent="request_data_deletion",
                                                 form=False), domain)
     assert messages[0]["text"].startswith("C'est fait : je n'avais aucune fiche de contact liée à cette conversation")
+
+
+# ----------------------------------------------------------------------------------------
+# end to end: the trained model, Rasa's processor, the action server, the tracker store
+# ----------------------------------------------------------------------------------------
+import glob  # noqa: E402
+import io  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SECRETS = ("Geneviève Simard", "Coop des Services du Fjord", "g.simard@servicesdufjord.example", "418-555-0110",
+           "418 555 0110", "paul.roy@exemple.org")
+
+
+@pytest.fixture(scope="module")
+def trained_model() -> str:
+    found = sorted(glob.glob(str(REPO / "models" / "*.tar.gz")), key=os.path.getmtime)
+    if not found:
+        pytest.fail("Aucun modèle entraîné dans models/ : lancez `make train` (make test le fait).")
+    return found[-1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def e2e_db(tmp_path_factory, kb_url) -> Path:
+    db_file = tmp_path_factory.mktemp("e2e") / "virage.sqlite3"
+    shutil.copy(kb_url.replace("sqlite:///", ""), db_file)
+    return db_file
+
+
+@pytest.fixture(scope="module")
+def action_server(e2e_db, tmp_path_factory):
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("actions") / "actions.log"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{e2e_db}", "PYTHONPATH": str(REPO),
+           "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "-vv"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail("Le serveur d'actions s'est arrêté :\n" + log_path.read_text()[-3000:])
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.terminate()
+        pytest.fail("Le serveur d'actions n'a pas démarré en 180 s.")
+    yield {"url": url + "/webhook", "log": log_path}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def agent(trained_model, action_server, e2e_db):
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.tracker_store import VirageSQLTrackerStore
+
+    store_ = VirageSQLTrackerStore(url=f"sqlite:///{e2e_db}")
+    return Agent.load(trained_model, tracker_store=store_, action_endpoint=EndpointConfig(url=action_server["url"]))
+
+
+@pytest.fixture()
+def debug_logs(monkeypatch):
+    """Everything Rasa logs in this process at DEBUG (stdlib and structlog)."""
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot import logging_privacy
+
+    monkeypatch.delenv("VIRAGE_LOG_USER_TEXT", raising=False)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("rasa").setLevel(logging.DEBUG)
+    configure_structlog(logging.DEBUG)
+    logging_privacy.install()
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
+def _say(agent, sender, text):
+    replies = asyncio.run(agent.handle_text(text, sender_id=sender))
+    return [r.get("text") or "" for r in replies]
+
+
+def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2e_db, action_server, debug_logs):
+    # consent given: the lead is stored with its consent, after an invalid e-mail was asked again
+    assert CONSENT_TEXT in _say(agent, "e2e-oui", "/request_contact")
+    assert _say(agent, "e2e-oui", "/affirm") == ["Merci. Quel est votre nom ?"]
+    assert _say(agent, "e2e-oui", "Geneviève Simard") == ["Quel est le nom de votre organisation ?"]
+    assert _say(agent, "e2e-oui", "Coop des Services du Fjord")[-1].startswith("À quelle adresse courriel")
+    again = _say(agent, "e2e-oui", "g.simard@servicesdufjord")
+    assert again[0].startswith("Cette adresse courriel ne semble pas valide") and again[-1].startswith("À quelle adresse")
+    assert _say(agent, "e2e-oui", "g.simard@servicesdufjord.example")[-1].startswith("Et un numéro de téléphone ?")
+    done = _say(agent, "e2e-oui", "418 555 0110")
+    [lead] = store.find_by_sender("e2e-oui", engine=store.get_engine(f"sqlite:///{e2e_db}"))
+    assert done[-1].startswith(f"Merci ! Vos coordonnées sont enregistrées (référence {lead['reference']})")
+    assert (lead["name"], lead["organisation"], lead["email"], lead["phone"]) == (
+        "Geneviève Simard", "Coop des Services du Fjord", "g.simard@servicesdufjord.example", "418-555-0110")
+    assert lead["consents"][0]["text"] == CONSENT_TEXT
+
+    # consent refused: an e-mail typed before is masked, nothing is stored
+    first = _say(agent, "e2e-non", "vous pouvez m'écrire à paul.roy@exemple.org")
+    if CONSENT_TEXT not in first:  # the model may or may not read this as a contact request
+        assert CONSENT_TEXT in _say(agent, "e2e-non", "/request_contact")
+    refused = _say(agent, "e2e-non", "/deny")
+    assert refused[0].startswith("Entendu : je n'enregistre aucun renseignement personnel.")
+    assert store.find_by_sender("e2e-non", engine=store.get_engine(f"sqlite:///{e2e_db}")) == []
+    with sqlite3.connect(e2e_db) as conn:
+        stored = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id='e2e-non'"))
+        kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id='e2e-oui'"))
+    leaked = [l for l in stored.split("\n") if "paul.roy@exemple.org" in l]
+    assert not leaked and "[courriel masqu\\u00e9]" in stored, leaked
+    assert "g.simard@servicesdufjord.example" in kept  # with consent, the conversation keeps it
+
+    # no personal data in the logs of the Rasa side nor of the action server
+    rasa_logs = debug_logs.getvalue()
+    actions_logs = Path(action_server["log"]).read_text(encoding="utf-8", errors="replace")
+    assert "request_contact" in rasa_logs or "contact_form" in rasa_logs  # the logs did capture the conversation
+    assert "validate_contact_form" in actions_logs
+    for secret in SECRETS:
+        assert secret not in rasa_logs, secret
+        assert secret not in actions_logs, secret
