@@ -338,6 +338,7 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
             result["notes"].append(f"starter bot reused from {starter_root} (not re-created)")
         else:
             starter_root = tmpdir / "starter"
+            starter_root.mkdir()  # `rasa init --init-dir` refuses a directory that does not exist
             log("creating and training the starter bot (rasa init --no-prompt)…")
             result["starter_train_seconds"] = children.run(
                 [rasa_bin(), "init", "--no-prompt", "--init-dir", str(starter_root)],
