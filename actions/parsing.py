@@ -16,6 +16,9 @@ BOOLEAN_FIELDS = ("market_activities", "serves_members_or_community", "public_co
 CHOICE_FIELDS = ("legal_form", "org_category")
 PROFILE_SLOTS = CHOICE_FIELDS + BOOLEAN_FIELDS
 CONTEXT_SLOTS = ("region", "sector", "employees", "needs")
+# Entities whose text maps to a vocabulary id stored in the slot of the same name.
+VOCABULARY_SLOTS = {"legal_form": "legal_forms", "org_category": "excluded_categories",
+                    "region": "regions", "sector": "sectors"}
 
 _WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
                  "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
@@ -55,24 +58,12 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         name, value = ent.get("entity"), ent.get("value")
         if value in (None, ""):
             continue
-        if name == "legal_form":
-            v = vocabulary.normalize("legal_forms", value, **kw)
+        if name in VOCABULARY_SLOTS:
+            v = vocabulary.normalize(VOCABULARY_SLOTS[name], value, **kw)
             if v:
-                found["legal_form"] = v
-        elif name == "org_category":
-            v = vocabulary.normalize("excluded_categories", value, **kw)
-            if v:
-                found["org_category"] = v
+                found[name] = v
         elif name == "network":
             found["is_network"] = True
-        elif name == "region":
-            v = vocabulary.normalize("regions", value, **kw)
-            if v:
-                found["region"] = v
-        elif name == "sector":
-            v = vocabulary.normalize("sectors", value, **kw)
-            if v:
-                found["sector"] = v
         elif name == "employees":
             n = parse_employees(value)
             if n is not None:

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.leads.models import Base
 from knowledge import db as kdb
@@ -29,13 +29,6 @@ def get_engine(url: Optional[str] = None) -> Engine:
 
 @contextmanager
 def session_scope(engine: Optional[Engine] = None) -> Iterator[Session]:
-    factory = sessionmaker(bind=engine or get_engine(), future=True, expire_on_commit=False)
-    session = factory()
-    try:
+    """The knowledge base's transaction scope, on the leads engine (tables created)."""
+    with kdb.session_scope(engine or get_engine()) as session:
         yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
