@@ -107,72 +107,96 @@ def test_garbage_gives_a_clear_message_and_the_batch_goes_on(run):
 # ----------------------------------------------------------------------------------------
 # profiles, each field with its quote
 # ----------------------------------------------------------------------------------------
-EXPECTED = {
+# MUST: what a card has to say whatever the NLU model's version: the input kind, the legal form,
+# answers to the questions asked, what the bot recorded (tracker inputs), and the verdicts that
+# follow. Asserted exactly.
+MUST = {
     "c01_chat_coop_alimentation_rimouski.txt": {
-        "kind": "chat", "legal_form": "cooperative", "org_category": "none", "sector": "agri_resources_energy",
-        "region": "bas_saint_laurent", "needs": {"online_sales"}, "volets": {1: "eligible"}, "wants_contact": True},
-    "c02_chat_federation_cybersecurite.txt": {
-        "kind": "chat", "legal_form": "cooperative", "is_network": True, "needs": {"cybersecurity"}},
+        "kind": "chat", "legal_form": "cooperative", "org_category": "none", "volets": {1: "eligible"},
+        "wants_contact": True},
+    "c02_chat_federation_cybersecurite.txt": {"kind": "chat", "legal_form": "cooperative", "is_network": True},
     "c03_chat_entreprise_privee.txt": {
-        "kind": "chat", "legal_form": "business", "region": "laval", "employees": 8,
-        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "chat", "legal_form": "business", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
     "c04_chat_syndicat_horodate.txt": {
-        "kind": "chat", "org_category": "union", "region": "mauricie",
-        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
-    "c05_chat_obnl_theatre_consentement.txt": {
-        "kind": "chat", "legal_form": "nonprofit", "sector": "leisure_tourism_culture", "region": "estrie",
-        "employees": 6},
-    "c06_chat_mutuelle_question_ouverte.txt": {"kind": "chat", "legal_form": "mutual", "region": "estrie"},
-    "e01_courriel_obnl_loisirs.txt": {
-        "kind": "email", "legal_form": "nonprofit", "sector": "leisure_tourism_culture", "region": "bas_saint_laurent"},
-    "e02_courriel_coop_habitation_reponse.txt": {
-        "kind": "email", "legal_form": "cooperative", "sector": "housing_rental", "region": "monteregie"},
-    "e03_courriel_mutuelle.eml": {"kind": "email", "legal_form": "mutual", "needs": {"cybersecurity", "integrated_management"}},
-    "e04_courriel_cpe_gatineau.txt": {
-        "kind": "email", "legal_form": "nonprofit", "sector": "personal_health_social", "region": "outaouais",
-        "needs": {"scheduling_operations"}},
-    "n01_notes_appel_coop_travail.txt": {"kind": "call_notes", "legal_form": "cooperative", "needs": {"online_sales"}},
-    "n02_compte_rendu_obnl_aide_domicile.txt": {
-        "kind": "call_notes", "legal_form": "nonprofit", "sector": "personal_health_social",
-        "needs": {"scheduling_operations"}},
-    "n03_notes_association_sectorielle.txt": {
-        "kind": "call_notes", "is_network": True, "sector": "leisure_tourism_culture", "needs": {"business_model"}},
+        "kind": "chat", "org_category": "union", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+    "c05_chat_obnl_theatre_consentement.txt": {"kind": "chat", "legal_form": "nonprofit"},
+    "c06_chat_mutuelle_question_ouverte.txt": {"kind": "chat", "legal_form": "mutual"},
+    "e01_courriel_obnl_loisirs.txt": {"kind": "email", "legal_form": "nonprofit"},
+    "e02_courriel_coop_habitation_reponse.txt": {"kind": "email", "legal_form": "cooperative"},
+    "e03_courriel_mutuelle.eml": {"kind": "email", "legal_form": "mutual"},
+    "e04_courriel_cpe_gatineau.txt": {"kind": "email", "legal_form": "nonprofit"},
+    "n01_notes_appel_coop_travail.txt": {"kind": "call_notes", "legal_form": "cooperative"},
+    "n02_compte_rendu_obnl_aide_domicile.txt": {"kind": "call_notes", "legal_form": "nonprofit"},
+    "n03_notes_association_sectorielle.txt": {"kind": "call_notes", "is_network": True},
     "n04_notes_municipalite.txt": {
         "kind": "call_notes", "legal_form": "public_body",
         "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
-    "p01_prose_radio_communautaire.txt": {
-        "kind": "prose", "legal_form": "nonprofit", "sector": "business_services_ict",
-        "region": "abitibi_temiscamingue", "needs": {"web_presence"}},
-    "p02_prose_coop_solidarite_sante.txt": {
-        "kind": "prose", "legal_form": "cooperative", "employees": 18, "needs": {"cybersecurity"}},
+    "p01_prose_radio_communautaire.txt": {"kind": "prose", "legal_form": "nonprofit"},
+    "p02_prose_coop_solidarite_sante.txt": {"kind": "prose", "legal_form": "cooperative"},
     "p03_prose_microbrasserie_privee.txt": {
-        "kind": "prose", "legal_form": "business", "sector": "manufacturing_construction",
-        "region": "chaudiere_appalaches", "employees": 12, "needs": {"online_sales"},
-        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
-    "p04_prose_friperie_obnl.txt": {
-        "kind": "prose", "legal_form": "nonprofit", "sector": "retail_local_services", "needs": {"online_sales"}},
+        "kind": "prose", "legal_form": "business", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+    "p04_prose_friperie_obnl.txt": {"kind": "prose", "legal_form": "nonprofit"},
     "t01_tracker_coop_aide_domicile_consentement.json": {
         "kind": "tracker_json", "legal_form": "cooperative", "is_network": False, "org_category": "none",
         "sector": "personal_health_social", "region": "saguenay_lac_saint_jean", "employees": 45,
-        "needs": {"scheduling_operations"}, "volets": {1: "eligible", 2: "eligible", 3: "not_eligible"},
-        "wants_contact": True},
+        "needs": {"scheduling_operations"}, "serves_members_or_community": True, "public_control": False,
+        "democratic_governance": True, "surplus_limited": True, "dissolution_rule": True, "based_in_quebec": True,
+        "volets": {1: "eligible", 2: "eligible", 3: "not_eligible"}, "wants_contact": True},
     "t02_tracker_obnl_festival_sans_consentement.json": {
         "kind": "tracker_json", "legal_form": "nonprofit", "org_category": "none", "sector": "leisure_tourism_culture",
-        "region": "montreal", "employees": 5, "market_activities": True, "volets": {1: "eligible"},
-        "wants_contact": True},
+        "region": "montreal", "market_activities": True, "volets": {1: "eligible"}, "wants_contact": True},
     "t03_trackers_federation_et_pme.json#fed-6a8b": {
-        "kind": "tracker_json", "legal_form": "cooperative", "is_network": True, "democratic_governance": True},
+        "kind": "tracker_json", "is_network": True, "democratic_governance": True},
     "t03_trackers_federation_et_pme.json#pme-44d1": {
         "kind": "tracker_json", "legal_form": "business",
         "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
-    "t04_evenements_mutuelle.json": {"kind": "tracker_json", "legal_form": "mutual", "employees": 12,
-                                     "public_control": False},
+    "t04_evenements_mutuelle.json": {"kind": "tracker_json", "legal_form": "mutual", "public_control": False},
+}
+# SHOULD: what a careful reader finds in the free text (sector, region, size, needs…). The NLU
+# model is retrained as its data grows: these are measured as a whole (recall and no wrong
+# value) rather than one by one.
+SHOULD = {
+    "c01_chat_coop_alimentation_rimouski.txt": {
+        "sector": "agri_resources_energy", "region": "bas_saint_laurent", "employees": 14, "needs": {"online_sales"}},
+    "c02_chat_federation_cybersecurite.txt": {"needs": {"cybersecurity"}, "structuring_project": True,
+                                              "public_control": False},
+    "c03_chat_entreprise_privee.txt": {"region": "laval", "employees": 8},
+    "c04_chat_syndicat_horodate.txt": {"region": "mauricie", "employees": 25},
+    "c05_chat_obnl_theatre_consentement.txt": {
+        "sector": "leisure_tourism_culture", "region": "estrie", "employees": 6, "market_activities": True,
+        "org_category": "none"},
+    "c06_chat_mutuelle_question_ouverte.txt": {"region": "estrie", "employees": 30, "democratic_governance": True},
+    "e01_courriel_obnl_loisirs.txt": {"sector": "leisure_tourism_culture", "region": "bas_saint_laurent", "employees": 9},
+    "e02_courriel_coop_habitation_reponse.txt": {"sector": "housing_rental", "region": "monteregie", "employees": 2},
+    "e03_courriel_mutuelle.eml": {"region": "mauricie", "employees": 32, "needs": {"cybersecurity", "integrated_management"}},
+    "e04_courriel_cpe_gatineau.txt": {
+        "sector": "personal_health_social", "region": "outaouais", "employees": 27, "needs": {"scheduling_operations"}},
+    "n01_notes_appel_coop_travail.txt": {"sector": "manufacturing_construction", "region": "saguenay_lac_saint_jean",
+                                         "employees": 11, "needs": {"online_sales"}},
+    "n02_compte_rendu_obnl_aide_domicile.txt": {"sector": "personal_health_social", "region": "lanaudiere",
+                                                "employees": 85, "needs": {"scheduling_operations"}},
+    "n03_notes_association_sectorielle.txt": {"sector": "leisure_tourism_culture", "needs": {"business_model"}},
+    "n04_notes_municipalite.txt": {"region": "monteregie"},
+    "p01_prose_radio_communautaire.txt": {"sector": "business_services_ict", "region": "abitibi_temiscamingue",
+                                          "employees": 7, "needs": {"web_presence"}},
+    "p02_prose_coop_solidarite_sante.txt": {"region": "monteregie", "employees": 18, "needs": {"cybersecurity"}},
+    "p03_prose_microbrasserie_privee.txt": {"sector": "manufacturing_construction", "region": "chaudiere_appalaches",
+                                            "employees": 12, "needs": {"online_sales"}},
+    "p04_prose_friperie_obnl.txt": {"sector": "retail_local_services", "region": "centre_du_quebec", "employees": 4,
+                                    "needs": {"online_sales"}},
+    "t03_trackers_federation_et_pme.json#fed-6a8b": {"legal_form": "cooperative", "sector": "agri_resources_energy",
+                                                     "region": "chaudiere_appalaches"},
+    "t04_evenements_mutuelle.json": {"region": "outaouais", "employees": 12},
 }
 
 
-@pytest.mark.parametrize("card_id", sorted(EXPECTED))
+def _matches(got, want) -> bool:
+    return want <= set(got or []) if isinstance(want, set) else got == want
+
+
+@pytest.mark.parametrize("card_id", sorted(MUST))
 def test_card_fields(run, card_id):
-    card, expected = run["cards"][card_id], dict(EXPECTED[card_id])
+    card, expected = run["cards"][card_id], dict(MUST[card_id])
     assert card["input_kind"] == expected.pop("kind")
     for volet, status in expected.pop("volets", {}).items():
         assert statuses(card)[volet] == status, (volet, card["eligibility"])
@@ -180,10 +204,26 @@ def test_card_fields(run, card_id):
         assert card["wants_contact"] is expected.pop("wants_contact")
     for field, want in expected.items():
         got = value(card, field)
-        if isinstance(want, set):
-            assert want <= set(got or []), (field, got)
-        else:
-            assert got == want, (field, got, card["profile"].get(field))
+        assert _matches(got, want), (field, got, card["profile"].get(field))
+
+
+def test_free_text_fields_recall_and_no_wrong_value(run):
+    hits, misses, wrong = 0, [], []
+    for card_id, fields in SHOULD.items():
+        card = run["cards"][card_id]
+        for field, want in fields.items():
+            got = value(card, field)
+            if _matches(got, want):
+                hits += 1
+            elif got in (None, []) or (isinstance(want, set) and set(got) & want):
+                misses.append((card_id, field, want, got))
+            else:
+                wrong.append((card_id, field, want, got))
+    total = hits + len(misses) + len(wrong)
+    assert total >= 60
+    # a wrong value misleads an advisor more than a missing one, which the card lists as unknown
+    assert len(wrong) <= 0.10 * total, wrong
+    assert hits >= 0.55 * total, f"rappel {hits}/{total} ; manqués : {misses} ; faux : {wrong}"
 
 
 def test_every_field_comes_with_the_quote_that_supports_it(run):
@@ -370,24 +410,24 @@ def test_tracker_store_conversations(env, parser, tmp_path):
     assert "luc@festival.example" not in json.dumps(non, ensure_ascii=False)
 
 
-def test_fast_nlu_path_matches_rasa_graph(run, parser):
-    """The batched NLU gives exactly what Rasa's own graph gives, message by message."""
-    texts = list(parser.cache)[:80]
+def test_fast_nlu_matches_rasa_loading_and_graph(run, parser, model_path):
+    """The batched NLU on the lazily loaded model gives exactly what Rasa's own loading and
+    graph give, message by message."""
+    from bot.prescreen.nlu import NluParser
+
+    texts = sorted(parser.cache)
     fast = [parser.cache[t] for t in texts]
-    parser.fast, saved = False, dict(parser.cache)
-    parser.cache.clear()
-    parser.batch_size = 1
+    rasa_way = NluParser(model_path, batch_size=1, fast=False, fast_load=False)
     try:
-        slow = parser.parse_many(texts)
+        slow = rasa_way.parse_many(texts)
     finally:
-        parser.fast, parser.batch_size = True, 64
-        parser.cache.clear()
-        parser.cache.update(saved)
+        rasa_way.close()
+    assert len(texts) > 100
     for a, b in zip(fast, slow):
         assert a["intent"]["name"] == b["intent"]["name"], a["text"]
-        assert abs(a["intent"]["confidence"] - b["intent"]["confidence"]) < 1e-3
-        assert [(e["entity"], e["value"], e["start"]) for e in a["entities"]] == \
-               [(e["entity"], e["value"], e["start"]) for e in b["entities"]], a["text"]
+        assert abs(a["intent"]["confidence"] - b["intent"]["confidence"]) < 1e-4, a["text"]
+        assert [(e["entity"], e["value"], e["start"], e["end"]) for e in a["entities"]] == \
+               [(e["entity"], e["value"], e["start"], e["end"]) for e in b["entities"]], a["text"]
 
 
 def test_cli_errors_are_clear(capsys):

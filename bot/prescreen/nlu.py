@@ -18,6 +18,7 @@ that both give the same intents and entities).
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
@@ -54,27 +55,68 @@ def find_model(explicit: Optional[str] = None) -> Path:
     return Path(found[-1])
 
 
+@contextlib.contextmanager
+def _fast_tf_model_load(enabled: bool = True):
+    """Load DIET's weights without Rasa's one-step ``fit``.
+
+    ``RasaModel.load`` trains one step on one example only to create the variables, which
+    traces the whole training graph (most of the loading time on 2 cores). For inference the
+    variables can be created by the first prediction instead: the checkpoint is restored
+    lazily, as each variable is created (TensorFlow's deferred restoration), and the
+    optimizer's slots, useless here, are left out. Same weights, same predictions (checked in
+    tests/test_prescreen.py against a model loaded Rasa's way).
+    """
+    if not enabled:
+        yield
+        return
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel.__dict__["load"]
+
+    def load(cls, model_file_name, model_data_example, predict_data_example=None, finetune_mode=False,
+             *args, **kwargs):
+        if finetune_mode or predict_data_example is None:
+            return original.__func__(cls, model_file_name, model_data_example, predict_data_example,
+                                     finetune_mode, *args, **kwargs)
+        model = cls(*args, **kwargs)
+        model.load_weights(model_file_name).expect_partial()
+        model.run_inference(predict_data_example)  # creates (and restores) the variables, traces predict
+        return model
+
+    RasaModel.load = classmethod(load)
+    try:
+        yield
+    finally:
+        RasaModel.load = original
+
+
 class NluParser:
     """parse_many(texts) -> [{"text", "intent": {"name", "confidence"}, "entities": [...]}]"""
 
-    def __init__(self, model_path: Optional[str] = None, batch_size: int = 64, fast: bool = True) -> None:
+    def __init__(self, model_path: Optional[str] = None, batch_size: int = 64, fast: bool = True,
+                 fast_load: bool = True) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         from rasa.core.channels.channel import UserMessage  # noqa: F401 - heavy imports here
-        from rasa.engine.loader import load_predict_graph_runner
+        from rasa.engine.graph import ExecutionContext
         from rasa.engine.runner.dask import DaskGraphRunner
         from rasa.engine.storage.local_model_storage import LocalModelStorage
 
         self.model_path = find_model(model_path)
         self.batch_size = batch_size
         self._tmp = tempfile.mkdtemp(prefix="virage-nlu-")
-        self.metadata, self.runner = load_predict_graph_runner(
-            Path(self._tmp), self.model_path, LocalModelStorage, DaskGraphRunner
-        )
+        storage, self.metadata = LocalModelStorage.from_model_archive(Path(self._tmp), self.model_path)
         self.target = self.metadata.nlu_target
+        # Only the NLU nodes are instantiated: the dialogue policies are never loaded.
+        nlu_schema = self.metadata.predict_schema.minimal_graph_schema([self.target])
+        with _fast_tf_model_load(fast_load):
+            self.runner = DaskGraphRunner.create(
+                graph_schema=nlu_schema, model_storage=storage,
+                execution_context=ExecutionContext(graph_schema=nlu_schema, model_id=self.metadata.model_id),
+            )
         self.cache: Dict[str, Dict[str, Any]] = {}
         self.parsed_count = 0
         self.fast = fast
-        self._schema = self.metadata.predict_schema.minimal_graph_schema([self.target])
+        self._schema = nlu_schema
         self._order = self._topological_order()
         self._nodes = self.runner._instantiated_nodes
         self._run(["bonjour"])  # loads lazy components (and warms TensorFlow up)
