@@ -131,12 +131,13 @@ def server_lines(server: Optional[dict]) -> List[str]:
 
 def render(results: dict) -> str:
     meta = results.get("meta", {})
-    head = (f"Virage — make bench   {meta.get('started', '')}   commit {meta.get('commit', '?')}   "
+    parts = results.get("parts", [])
+    command = "make bench" if len(parts) != 1 else f"make bench-{parts[0]}"
+    head = (f"Virage — {command}   {meta.get('started', '')}   commit {meta.get('commit', '?')}   "
             f"{meta.get('cpus', '?')} CPUs, load average {meta.get('loadavg_start', '?')} → {meta.get('loadavg_end', '?')}"
             f"   {meta.get('elapsed_seconds', 0) / 60:.1f} min"
             + ("   [--quick: smoke run, figures not comparable]" if meta.get("quick") else ""))
     lines = [head, "=" * min(len(head), 100)]
-    parts = results.get("parts", [])
     server = results.get("server")
     starter_train = server.get("starter_train_seconds") if isinstance(server, dict) else None
     if "nlu" in parts:
