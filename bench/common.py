@@ -103,7 +103,10 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict
 
 def log(message: str) -> None:
     """Progress line on stderr, so stdout keeps only the tables."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    try:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    except OSError:  # a closed stderr (e.g. piped into `head`) must not abort a measurement
+        pass
 
 
 def write_json(path: Path, payload: dict) -> None:
