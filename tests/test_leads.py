@@ -364,7 +364,7 @@ def test_log_records_are_redacted(monkeypatch):
     assert "[courriel masqué]" in out and "[téléphone masqué]" in out
 
 
-def test_structlog_events_are_redacted(capsys, monkeypatch):
+def test_structlog_events_are_redacted(capsys, caplog, monkeypatch):
     import structlog
 
     monkeypatch.delenv("VIRAGE_LOG_USER_TEXT", raising=False)
@@ -372,5 +372,7 @@ def test_structlog_events_are_redacted(capsys, monkeypatch):
     structlog.get_logger().warning("processor.message.parse", parse_data_text="je m'appelle Luc Roy",
                                    parse_data_entities=[{"entity": "x", "value": EMAIL}],
                                    slot_values={"contact_email": EMAIL, "region": "estrie"})
-    out = capsys.readouterr().out
-    assert "Luc Roy" not in out and EMAIL not in out and "estrie" in out and "[texte masqué]" in out
+    # structlog prints, or goes through stdlib logging once Rasa configured it (other tests)
+    out = capsys.readouterr().out + caplog.text
+    assert "processor.message.parse" in out
+    assert "Luc Roy" not in out and EMAIL not in out and "estrie" in out and "[texte masqu" in out
