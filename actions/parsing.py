@@ -10,6 +10,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from knowledge import vocabulary
+from knowledge.text import fold
 
 BOOLEAN_FIELDS = ("market_activities", "serves_members_or_community", "public_control", "democratic_governance",
                   "surplus_limited", "dissolution_rule", "based_in_quebec", "is_network", "structuring_project")
@@ -20,6 +21,8 @@ CONTEXT_SLOTS = ("region", "sector", "employees", "needs")
 VOCABULARY_SLOTS = {"legal_form": "legal_forms", "org_category": "excluded_categories",
                     "region": "regions", "sector": "sectors"}
 
+_YES_NO = {"oui": True, "ouais": True, "ouin": True, "yes": True, "yep": True,
+           "non": False, "nope": False, "no": False, "pantoute": False}
 _WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
                  "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
                  "quarante": 40, "cinquante": 50, "cent": 100, "douzaine": 12, "dizaine": 10, "vingtaine": 20,
@@ -78,8 +81,15 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
                 found[name] = b
     if needs:
         found["needs"] = needs
-    if requested in BOOLEAN_FIELDS and requested not in found and intent in ("affirm", "deny"):
-        found[requested] = intent == "affirm"
+    if requested in BOOLEAN_FIELDS and requested not in found:
+        if intent in ("affirm", "deny"):
+            found[requested] = intent == "affirm"
+        elif intent == "inform":
+            # "non, on est autonomes" / "oui on vend des billets": the NLU reads a statement, but the
+            # first word answers the yes/no question being asked.
+            first = fold((message or {}).get("text") or "").split()[:1]
+            if first and first[0] in _YES_NO:
+                found[requested] = _YES_NO[first[0]]
     if requested == "org_category" and "org_category" not in found and intent == "deny":
         found["org_category"] = "none"
     return found

@@ -110,3 +110,11 @@ def test_two_stage_fallback_offers_the_two_likeliest_intents():
                {"name": "inform", "confidence": 0.1}, {"name": "ask_amounts", "confidence": 0.05}]
     msgs, _ = run(fallback.ActionDefaultAskAffirmation(), tracker_for("dates $$", "nlu_fallback", ranking=ranking))
     assert payloads(msgs) == ["/ask_deadlines", "/ask_amounts", "/deny"]
+
+
+def test_yes_no_followed_by_a_statement_still_answers(kb):
+    slots = {"legal_form": "cooperative", "org_category": "none", "requested_slot": "public_control"}
+    _, events = _validate(tracker_for("non, on est autonomes", "inform", slots=slots, active_loop="screening_form"))
+    assert SlotSet("public_control", False) in events
+    _, events = _validate(tracker_for("on est autonomes", "inform", slots=slots, active_loop="screening_form"))
+    assert not any(e.get("name") == "public_control" for e in events)
