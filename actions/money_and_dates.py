@@ -18,8 +18,7 @@ class ActionDeadlines(KnowledgeAction):
         if not nxt:
             say(dispatcher, "Nos sources n'annoncent aucune date limite. Le CQCM peut vous renseigner.")
             return []
-        dates = [nxt["date_text"]] + nxt["others"]
-        dates.sort(key=lambda d: ("janvier" not in d, d))
+        dates = [d["date_text"] for d in deadlines.all_deadlines(volet=nxt.get("volet"))]  # in date order
         text = (f"Les dates de dépôt annoncées pour le volet 3 (fédérations de coopératives et associations "
                 f"sectorielles) sont le {dates[0]} et le {dates[1]}." if len(dates) == 2 else
                 f"La date de dépôt annoncée pour le volet 3 est le {nxt['date_text']}.")

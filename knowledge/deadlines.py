@@ -61,7 +61,6 @@ def next_deadline(today: Optional[dt.date] = None, volet: Optional[int] = None, 
     ahead = [d for d in items if d["ahead"]]
     chosen = dict(ahead[0] if ahead else items[-1])
     chosen["position"] = "upcoming" if ahead else "last_announced"
-    chosen["others"] = [d["date_text"] for d in items if d["id"] != chosen["id"]]
     chosen["today"] = today.isoformat()
     chosen["volet_status"] = _volet_status(chosen.get("volet"), **kw)
     return chosen
