@@ -31,12 +31,12 @@ class ActionEligibilityAnswer(KnowledgeAction):
         result = eligibility.evaluate(profile)
         subject = _subject(result["profile"]) or _subject(profile)
         if not result["profile"]:
-            v2 = [c for c in eligibility.criteria_for("legal_form")]
+            form_criteria = eligibility.criteria_for("legal_form")
             say(dispatcher,
                 "Le programme s'adresse aux entreprises collectives du Québec : coopératives, mutuelles et OBNL qui "
                 "vendent des biens ou des services, gouvernés démocratiquement et autonomes face aux organismes publics. "
                 "Le volet 3 (aide financière) est réservé aux réseaux. Je peux vérifier votre cas en quelques questions.",
-                cite_many(v2), [SCREEN])
+                cite_many(form_criteria), [SCREEN])
             return []
         volets = result["volets"]
         if all(v["status"] == eligibility.NOT_ELIGIBLE for v in volets):
