@@ -47,18 +47,6 @@ def button(title: str, payload: str) -> Dict[str, str]:
     return {"title": title, "payload": payload}
 
 
-def volet_label(number: int) -> str:
-    return f"volet {number}"
-
-
 def shorten(text: str, limit: int = 280) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def first_sentence(text: str) -> str:
-    text = " ".join(str(text).split())
-    for sep in (". ", " ; "):
-        if sep in text:
-            return text.split(sep, 1)[0].rstrip(".") + "."
-    return text

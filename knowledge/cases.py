@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from knowledge import store, vocabulary
 from knowledge.documents import cite
-from knowledge.text import contains_phrase, fold
+from knowledge.text import contains_phrase, fold, phrase_pattern
 
 WEIGHTS = {"technology": 3.0, "need": 3.0, "sector": 2.0, "legal_form": 1.5, "network": 1.5,
            "size_band": 1.0, "region": 1.0, "text": 0.5}
@@ -49,7 +49,7 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
 
     results = []
     snap = store.snapshot(**kw)
-    word_patterns = [(w, store.phrase_pattern(w)) for w in words]
+    word_patterns = [(w, phrase_pattern(w)) for w in words]
     for case in snap["cases"]:
         score, reasons = 0.0, []
         for tech in wanted["technology"] & set(case.get("technologies") or []):

@@ -134,6 +134,9 @@ def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = 
 
 def _rank_questions(snap, volets, criteria, profile, skipped) -> List[Dict[str, Any]]:
     questions = {q["field"]: q for q in snap["questions"]}
+    field_priority: Dict[str, int] = {}
+    for c in criteria.values():
+        field_priority[c["field"]] = min(field_priority.get(c["field"], 999), c["priority"])
     score: Dict[str, List] = {}
     for v in volets:
         if v["status"] != UNKNOWN:
@@ -147,8 +150,7 @@ def _rank_questions(snap, volets, criteria, profile, skipped) -> List[Dict[str, 
                 continue
             entry = score.setdefault(field, [0, 999, set()])
             entry[0] += 1
-            entry[1] = min(entry[1], crit.get("priority", 50), *(criteria[c]["priority"] for c in criteria
-                                                                  if criteria[c]["field"] == field))
+            entry[1] = min(entry[1], crit["priority"], field_priority.get(field, 999))
             entry[2].add(crit["id"])
     order = sorted(score.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))
     out = []

@@ -10,7 +10,7 @@ from knowledge.text import fold
 _PLANNED_WORDS = ("prevoi", "investi", "planifi", "compte", "intention", "futur", "prochain")
 _STOP = {"combien", "quel", "quelle", "quels", "quelles", "des", "les", "une", "est", "sont", "qui", "que",
          "pour", "dans", "avec", "entreprises", "entreprise", "pourcentage", "proportion", "chiffre", "chiffres",
-         "nombre", "ont", "font", "elles", "leur", "leurs", "sur", "pas", "plus", "ceux", "celles", "c'est"}
+         "nombre", "ont", "font", "elles", "leur", "leurs", "sur", "pas", "plus", "ceux", "celles"}
 
 
 def _enrich(rec: Dict[str, Any], **kw) -> Dict[str, Any]:

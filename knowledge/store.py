@@ -8,7 +8,6 @@ Matching indexes (folded forms, compiled patterns) are built once per build too.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from typing import Any, Dict, List, Optional, Tuple
@@ -101,14 +100,9 @@ def _load(session: Session) -> Dict[str, Any]:
     return snap
 
 
-def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
-    """Whole-word match of an already folded phrase inside folded text."""
-    return re.compile(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)")
-
-
 def _index(snap: Dict[str, Any]) -> Dict[str, Any]:
     """Folded forms and compiled patterns, computed once per build instead of on every call."""
-    from knowledge.text import fold
+    from knowledge.text import fold, phrase_pattern
 
     vocab = {}
     for kind, entries in snap["vocabulary"].items():

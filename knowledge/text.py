@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[^\w$%]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -19,13 +20,15 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def tokens(text: str) -> list[str]:
-    return fold(text).split()
-
-
 def contains_phrase(haystack_folded: str, phrase: str) -> bool:
     """Whole-word phrase match on folded text ("coop" does not match inside "cooperation")."""
     needle = fold(phrase)
     if not needle:
         return False
-    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack_folded) is not None
+    return phrase_pattern(needle).search(haystack_folded) is not None
+
+
+@lru_cache(maxsize=4096)
+def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
+    """Whole-word match of an already folded phrase inside folded text (compiled once)."""
+    return re.compile(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)")
