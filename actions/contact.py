@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, say
+from actions.formatting import button, join_fr, lower_first, say
 from actions.kb import KnowledgeAction, latest_text
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -17,6 +17,11 @@ def _contact_lines(partners):
         site = f" Site : {p['website']}." if p.get("website") else ""
         lines.append(f"• {name} : {how}{site}")
     return lines
+
+
+def _volets(partner) -> str:
+    numbers = [str(n) for n in partner.get("volets") or []]
+    return ("volets " if len(numbers) > 1 else "volet ") + join_fr(numbers) if numbers else "programme"
 
 
 class ActionContact(KnowledgeAction):
@@ -38,9 +43,9 @@ class ActionRequestHuman(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         cdrq, cqcm = lookup.partners(["cdrq", "cqcm"])
-        text = (f"Bien sûr. Pour l'accompagnement d'une entreprise (volets 1 et 2), la personne à joindre est un "
-                f"conseiller régional de la CDRQ ({cdrq['website']}). Pour un projet de réseau au volet 3, c'est le "
-                f"CQCM ({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive.")
+        text = (f"Bien sûr. Pour l'accompagnement d'une entreprise ({_volets(cdrq)}) : {lower_first(cdrq['how_to_reach']).rstrip('.')} "
+                f"({cdrq['website']}). Pour un projet de réseau ({_volets(cqcm)}) : le {cqcm['acronym']} "
+                f"({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive.")
         say(dispatcher, text, cite_many([cdrq, cqcm]),
             [button("Oui, être contacté", "/request_contact"), button("Non merci", "/deny")])
         return []

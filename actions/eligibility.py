@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, say
+from actions.formatting import button, join_fr, lower_first, say
 from actions.kb import KnowledgeAction
 from actions.parsing import extract_profile
-from knowledge import eligibility, vocabulary
+from knowledge import eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 
 SCREEN = button("Vérifier ma situation", "/start_screening")
@@ -14,7 +14,7 @@ SCREEN = button("Vérifier ma situation", "/start_screening")
 
 def _subject(profile) -> str:
     if profile.get("org_category") and profile["org_category"] != "none":
-        return vocabulary.label("excluded_categories", profile["org_category"]).lower()
+        return lower_first(vocabulary.label("excluded_categories", profile["org_category"]))
     if profile.get("legal_form"):
         return vocabulary.label("legal_forms", profile["legal_form"])
     if profile.get("is_network"):
@@ -31,12 +31,14 @@ class ActionEligibilityAnswer(KnowledgeAction):
         result = eligibility.evaluate(profile)
         subject = _subject(result["profile"]) or _subject(profile)
         if not result["profile"]:
-            form_criteria = eligibility.criteria_for("legal_form")
+            # Nothing known yet: the audience and the criteria as the knowledge base states them.
+            programme, network_volet = lookup.programme(), lookup.volet(3)
+            criteria = [c for c in next(v for v in result["volets"] if v["volet"] == 2)["criteria"]]
             say(dispatcher,
-                "Le programme s'adresse aux entreprises collectives du Québec : coopératives, mutuelles et OBNL qui "
-                "vendent des biens ou des services, gouvernés démocratiquement et autonomes face aux organismes publics. "
-                "Le volet 3 (aide financière) est réservé aux réseaux. Je peux vérifier votre cas en quelques questions.",
-                cite_many(form_criteria), [SCREEN])
+                f"{programme['audience']} Selon les critères publiés : {join_fr(lower_first(c['label']) for c in criteria)}. "
+                f"Le volet 3 vise {lower_first(network_volet['audience'])} "
+                "Je peux vérifier votre cas en quelques questions.",
+                cite_many([programme, network_volet]), [SCREEN])
             return []
         volets = result["volets"]
         if all(v["status"] == eligibility.NOT_ELIGIBLE for v in volets):
@@ -52,7 +54,7 @@ class ActionEligibilityAnswer(KnowledgeAction):
             elif v["status"] == eligibility.NOT_ELIGIBLE:
                 lines.append(f"• Volet {v['volet']} : non — {v['decisive'][0]['explanation']}")
             else:
-                todo = [c["label"].lower() for c in v["missing"]]
+                todo = [lower_first(c["label"]) for c in v["missing"]]
                 lines.append(f"• Volet {v['volet']} : possible, si ces critères sont remplis : {join_fr(todo)}.")
         crits = [c for v in volets for c in v["criteria"] if c["status"] != "unknown"]
         sources = sorted({c["source"] for c in crits}) or sorted({c["source"] for v in volets for c in v["missing"]})

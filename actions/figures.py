@@ -67,10 +67,11 @@ class ActionStatistic(KnowledgeAction):
                 return []
         found = statistics.find(text=text, technology=first_entity(tracker, "technology"), limit=3)
         if not found:
+            base = statistics.survey_base()
             dispatcher.utter_message(text=(
-                "Je n'ai pas ce chiffre. Mes statistiques viennent de l'enquête du CEFRIO auprès de 403 entreprises "
-                "d'économie sociale (2016) : usages numériques, vente en ligne, médias sociaux, investissements prévus, "
-                "par secteur ou par taille. Reformulez avec l'un de ces sujets."))
+                f"Je n'ai pas ce chiffre. Mes statistiques viennent de l'enquête du CEFRIO auprès de {base['base_n']} "
+                f"entreprises d'économie sociale ({base['year']}) : usages numériques, vente en ligne, médias sociaux, "
+                "investissements prévus, par secteur ou par taille. Reformulez avec l'un de ces sujets."))
             return []
         say(dispatcher, "\n".join(f"• {_stat_text(s)}" for s in found), cite_many(found))
         return []

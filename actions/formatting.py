@@ -47,6 +47,11 @@ def button(title: str, payload: str) -> Dict[str, str]:
     return {"title": title, "payload": payload}
 
 
+def lower_first(text: str) -> str:
+    """'Établie au Québec' → 'établie au Québec': for a label or a sentence set inside another one."""
+    return text[:1].lower() + text[1:] if text else ""
+
+
 def shorten(text: str, limit: int = 280) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, money, say
+from actions.formatting import button, join_fr, lower_first, money, say
 from actions.kb import KnowledgeAction
 from knowledge import deadlines, lookup
 from knowledge.documents import cite_many
@@ -19,9 +19,10 @@ class ActionDeadlines(KnowledgeAction):
             say(dispatcher, "Nos sources n'annoncent aucune date limite. Le CQCM peut vous renseigner.")
             return []
         dates = [d["date_text"] for d in deadlines.all_deadlines(volet=nxt.get("volet"))]  # in date order
-        text = (f"Les dates de dépôt annoncées pour le volet 3 (fédérations de coopératives et associations "
-                f"sectorielles) sont le {dates[0]} et le {dates[1]}." if len(dates) == 2 else
-                f"La date de dépôt annoncée pour le volet 3 est le {nxt['date_text']}.")
+        who = f" ({lower_first(nxt['audience'])})" if nxt.get("audience") else ""
+        listed = join_fr(f"le {d}" for d in dates)
+        text = (f"Les dates de dépôt annoncées pour le volet {nxt['volet']}{who} sont {listed}."
+                if len(dates) > 1 else f"La date de dépôt annoncée pour le volet {nxt['volet']}{who} est le {dates[0]}.")
         if not nxt["year_known"]:
             text += f" {nxt.get('year_note') or 'L’année n’est pas précisée dans nos sources.'}"
             text += (" Selon le calendrier, la prochaine à venir serait le " + nxt["date_text"] + "."
@@ -29,7 +30,7 @@ class ActionDeadlines(KnowledgeAction):
                      " Ces dates sont déjà passées dans l’année en cours, et nos sources n’annoncent aucune nouvelle date.")
         status = nxt.get("volet_status")
         if status and status["status"] == "funds_committed":
-            text += f" Attention : {status['note'][0].lower()}{status['note'][1:]} Vérifiez auprès du CQCM avant de préparer un dépôt."
+            text += f" Attention : {lower_first(status['note'])} Vérifiez auprès du CQCM avant de préparer un dépôt."
         envelope = lookup.facts("envelope")[:1] if status else []
         say(dispatcher, text, cite_many([nxt] + envelope),
             [button("Le volet 3 en détail", '/ask_volets{"volet":"3"}'), button("Qui contacter ?", "/ask_contact")])

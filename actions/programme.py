@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import button, join_fr, money, say
+from actions.formatting import button, join_fr, lower_first, money, say
 from actions.kb import KnowledgeAction, first_entity, latest_text
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -84,7 +84,7 @@ class ActionVolets(KnowledgeAction):
         number = volet_number(tracker)
         if number:
             v = lookup.volet(number)
-            text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {v['audience'][0].lower()}{v['audience'][1:]}"
+            text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {lower_first(v['audience'])}"
             if v.get("status_note"):
                 text += f" À noter : {v['status_note']}"
             say(dispatcher, text, v["citation"], [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON])
@@ -117,7 +117,7 @@ class ActionHowToStart(KnowledgeAction):
         number = volet_number(tracker) or 2
         v = lookup.volet(number)
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(v["how_to_start"], 1))
-        say(dispatcher, f"Pour commencer (volet {number}, {v['name'].lower()}) :\n{steps}", v["citation"],
+        say(dispatcher, f"Pour commencer (volet {number}, {lower_first(v['name'])}) :\n{steps}", v["citation"],
             [SCREEN_BUTTON, button("Parler à un conseiller", "/request_human")])
         return []
 

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
-from actions.formatting import button, say, shorten
+from actions.formatting import button, lower_first, say, shorten
 from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
 from actions.parsing import PROFILE_SLOTS, extract_profile, profile_from_slots
 from knowledge import cases, eligibility, lookup
@@ -132,7 +132,7 @@ class ActionScreeningResult(KnowledgeAction):
                 lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} — tous ses critères sont remplis.")
                 sources += [c["source"] for c in v["criteria"] if c["status"] == "pass"][:1]
             else:
-                todo = ", ".join(c["label"].lower() for c in v["missing"])
+                todo = ", ".join(lower_first(c["label"]) for c in v["missing"])
                 lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} ; il manque : {todo}.")
             if v.get("note") and v["status"] != "not_eligible":
                 lines.append(f"  À noter : {v['note']}")
@@ -146,7 +146,7 @@ class ActionScreeningResult(KnowledgeAction):
             volet = lookup.volet(best["volet"])
             step = volet["how_to_start"][0]
             similar = cases.similar_to(profile, limit=2)
-            text = f"Prochaine étape : {step[0].lower()}{step[1:]}"
+            text = f"Prochaine étape : {lower_first(step)}"
             if similar:
                 text += "\nDes organisations semblables l'ont fait : " + " ; ".join(
                     f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar)

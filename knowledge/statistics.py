@@ -101,3 +101,10 @@ def sector_figures(indicator: Optional[str] = None, **kw) -> List[Dict[str, Any]
     recs = [r for r in store.snapshot(**kw)["sector_figures"] if indicator in (None, r["indicator"])]
     recs.sort(key=lambda r: (r.get("published") is None, -(r.get("published") or 0), r["id"]))
     return [{**r, "citation": cite(r)} for r in recs]
+
+
+def survey_base(**kw) -> Dict[str, Any]:
+    """The survey's whole sample: its size (largest base n of an all-respondents figure) and year."""
+    totals = [r for r in store.snapshot(**kw)["statistics"] if r["group"]["dimension"] == "total" and r.get("base_n")]
+    best = max(totals, key=lambda r: r["base_n"])
+    return {"base_n": best["base_n"], "year": best.get("year"), "citation": cite(best)}

@@ -79,7 +79,7 @@ def test_deadlines_say_the_year_is_unknown(kb, monkeypatch):
     monkeypatch.setenv("VIRAGE_TODAY", "2026-01-10")
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("c'est quand la date limite", "ask_deadlines"))
     t = texts(msgs)
-    assert "24 janvier" in t and "25 février" in t and "année n'est pas précisée" in t
+    assert "sont le 24 janvier et le 25 février" in t and "année n'est pas précisée" in t
     assert "prochaine à venir serait le 24 janvier" in t and "fonds alloués au volet 3 ont été engagés" in t
     monkeypatch.setenv("VIRAGE_TODAY", "2026-11-21")
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
@@ -152,7 +152,7 @@ def test_one_line_eligibility_obnl(kb):
     msgs, _ = run(eligibility.ActionEligibilityAnswer(), tracker_for("un OBNL est-il admissible?", "ask_eligibility", [ent("legal_form", "OBNL")]))
     t = texts(msgs)
     assert "Volet 1 : possible" in t and "hors des catégories exclues" in t
-    assert "Volet 2 : possible" in t and "activités marchandes (obnl)" in t
+    assert "Volet 2 : possible" in t and "activités marchandes (OBNL)" in t and "établie au Québec" in t
     assert "pré-évaluation" in t and "/start_screening" in payloads(msgs)
 
 
@@ -160,3 +160,15 @@ def test_knowledge_failure_gives_a_french_apology(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     msgs, events = run(programme.ActionProgramme(), tracker_for("programme", "ask_programme"))
     assert events == [] and texts(msgs) == KB_DOWN_MESSAGE
+
+
+def test_generic_eligibility_answer_reads_the_knowledge_base(kb):
+    msgs, _ = run(eligibility.ActionEligibilityAnswer(), tracker_for("qui est admissible?", "ask_eligibility"))
+    t = texts(msgs)
+    assert t.startswith("Entreprises collectives du Québec : coopératives, mutuelles et OBNL")
+    assert "gouvernance démocratique" in t and "fédérations de coopératives" in t
+
+
+def test_statistic_fallback_states_the_sample_from_the_knowledge_base(kb):
+    msgs, _ = run(figures.ActionStatistic(), tracker_for("zzz qqq", "ask_statistic"))
+    assert "auprès de 403 entreprises" in texts(msgs) and "(2016)" in texts(msgs)
