@@ -30,15 +30,18 @@ def _problem(part: Optional[dict]) -> Optional[str]:
 
 
 def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
-    lines = _section("NLU: project model, held-out set")
+    lines = _section("NLU: project model, held-out and blind sets")
     problem = _problem(nlu)
     if problem:
         return lines + [f"  {problem}"]
-    held = nlu.get("heldout")
-    if held:
+    for name, title in (("heldout", "held-out set"), ("blind", "blind set")):
+        held = nlu.get(name)
+        if not held:
+            lines.append(f"  {title}: {nlu.get(name + '_missing', 'no scores')}")
+            continue
         lines += [
-            f"  {'set':30} {nlu['heldout_path']}  (n={held['n']}, {held['intents']} intents, "
-            f"{held['overlap_with_training']} sentences also in data/)",
+            f"  {title + ' file':30} {nlu.get(name + '_path', '?')}  (n={held['n']}, {held['intents']} intents, "
+            f"{held['overlap_with_training']} more left out: also in data/)",
             f"  {'intent accuracy':30} {_f(held['accuracy'])}   aim ≥ {AIM_ACCURACY}  {_aim(held['accuracy'] >= AIM_ACCURACY)}",
             f"  {'macro-F1':30} {_f(held['macro_f1'])}   aim ≥ {AIM_ACCURACY}  {_aim(held['macro_f1'] >= AIM_ACCURACY)}",
             f"  {'fallback (nlu_fallback) rate':30} {_f(held['fallback_rate'] * 100, '{:.1f} %')}",
@@ -46,8 +49,6 @@ def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
             f"  {'weakest intents (F1)':30} "
             + ", ".join(f"{w['intent']} {w['f1']:.2f}" for w in held["worst_intents"][:4]),
         ]
-    else:
-        lines.append(f"  held-out: {nlu.get('heldout_missing', 'no scores')}")
     train = nlu.get("train_seconds")
     reference = f"; starter bot's `rasa init`: {starter_train:.0f} s" if starter_train else ""
     lines.append(
