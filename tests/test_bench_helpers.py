@@ -171,3 +171,32 @@ def test_bench_endpoints_never_points_at_the_developers_services(tmp_path):
     assert config["tracker_store"]["url"].startswith("sqlite:///" + str(tmp_path / "scratch"))
     assert "event_broker" not in config
     assert notes
+
+
+def test_scores_leave_out_sentences_that_are_training_examples():
+    from bench.nlu import score_heldout
+
+    worker = {
+        "texts": ["Merci!", "c koi un crm", "qui paye"],
+        "gold": ["thank", "ask_definition", "ask_funder"],
+        "predicted": ["thank", "nlu_fallback", "ask_funder"],
+        "best_non_fallback": ["thank", "ask_definition", "ask_funder"],
+    }
+    scores = score_heldout(worker, training_texts=["merci", "allo"])
+    assert scores["overlap_with_training"] == 1 and scores["overlap_examples"] == ["Merci!"]
+    assert scores["n"] == 2  # "Merci!" is a training example: not counted
+    assert scores["accuracy"] == pytest.approx(0.5)
+    assert scores["accuracy_top_non_fallback"] == pytest.approx(1.0)
+    assert scores["fallback_rate"] == pytest.approx(0.5)
+
+
+def test_report_prints_both_test_sets():
+    from bench.report import nlu_lines
+
+    held = {"n": 348, "intents": 30, "accuracy": 0.9, "macro_f1": 0.91, "fallback_rate": 0.05,
+            "accuracy_top_non_fallback": 0.93, "overlap_with_training": 0,
+            "worst_intents": [{"intent": "stop", "f1": 0.7}]}
+    text = "\n".join(nlu_lines({"heldout": held, "heldout_path": "tests/nlu/heldout.yml",
+                                "blind_missing": "tests/nlu/blind.yml not there yet"}, None))
+    assert "tests/nlu/heldout.yml" in text and "0.900" in text
+    assert "blind set: tests/nlu/blind.yml not there yet" in text
