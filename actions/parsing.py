@@ -57,12 +57,13 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
     intent = ((message or {}).get("intent") or {}).get("name")
     found: Dict[str, Any] = {}
     needs: List[str] = []
+    text = (message or {}).get("text")
     for ent in (message or {}).get("entities") or []:
         name, value = ent.get("entity"), ent.get("value")
         if value in (None, ""):
             continue
         if name in VOCABULARY_SLOTS:
-            v = vocabulary.normalize(VOCABULARY_SLOTS[name], value, **kw)
+            v = vocabulary.normalize_in(VOCABULARY_SLOTS[name], value, text, **kw)
             if v:
                 found[name] = v
         elif name == "network":
@@ -72,7 +73,7 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
             if n is not None:
                 found["employees"] = n
         elif name in ("need", "technology"):
-            v = vocabulary.normalize("needs", value, **kw)
+            v = vocabulary.normalize_in("needs", value, text, **kw)
             if v and v not in needs:
                 needs.append(v)
         elif name in BOOLEAN_FIELDS:  # from button payloads: /inform{"is_network": true}

@@ -5,7 +5,7 @@ import difflib
 from typing import Dict, List, Optional
 
 from knowledge import store
-from knowledge.text import fold
+from knowledge.text import fold, phrase_pattern
 
 # Entity names used by the NLU → vocabulary kinds.
 ENTITY_KINDS = {
@@ -47,6 +47,22 @@ def normalize(kind: str, text: Optional[str], fuzzy: bool = True, **kw) -> Optio
         if close:
             return forms[close[0]]
     return None
+
+
+def normalize_in(kind: str, value: Optional[str], text: Optional[str], **kw) -> Optional[str]:
+    """`normalize(value)`, unless a longer form containing it is in `text`: the entity model may
+    cut "organisme sans but lucratif" down to "but lucratif", a fragment of "a but lucratif"."""
+    folded_value, folded_text = fold(value or ""), fold(text or "")
+    if folded_value and folded_text:
+        longer = [
+            (len(form), e["id"])
+            for e in _indexed(kind, **kw)
+            for form in e["forms"]
+            if len(form) > len(folded_value) and folded_value in form and phrase_pattern(form).search(folded_text)
+        ]
+        if longer:
+            return max(longer)[1]
+    return normalize(kind, value, **kw)
 
 
 def find_all(kind: str, text: str, **kw) -> List[str]:

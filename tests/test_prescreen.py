@@ -276,7 +276,10 @@ def test_unknowns_and_next_step_for_an_incomplete_profile(run):
     c02 = run["cards"]["c02_chat_federation_cybersecurite.txt"]
     assert statuses(c02) == {1: "unknown", 2: "unknown", 3: "unknown"}
     fields = [u["field"] for u in c02["unknown"]]
-    assert fields[0] == "org_category" and "structuring_project" in fields
+    assert fields[0] == "org_category"
+    # "oui, toutes nos membres utiliseraient la même solution" answers the structuring question
+    assert "structuring_project" not in fields and value(c02, "structuring_project") is True
+    assert "toutes nos membres" in c02["profile"]["structuring_project"]["quote"]
     assert c02["unknown"][0]["question"].startswith("Votre organisation est-elle un ordre professionnel")
     assert c02["next_step"] == ("Compléter la pré-vérification avec l'organisation : « Votre organisation est-elle un "
                                 "ordre professionnel, un regroupement professionnel ou patronal, un parti politique, "

@@ -83,6 +83,17 @@ def test_vocabulary_normalize(kb, kind, text, expected):
     assert vocabulary.normalize(kind, text) == expected
 
 
+@pytest.mark.parametrize("value, text, expected", [
+    # the entity model cut the span: the longer form around it in the message decides
+    ("but lucratif", "Je gère un CPE, un organisme sans but lucratif.", "nonprofit"),
+    ("but lucratif", "on est une entreprise a but lucratif", "business"),
+    ("coop", "une coop de travail", "cooperative"),  # no longer form: plain normalize
+    ("but lucratif", "", "business"),
+])
+def test_vocabulary_normalize_in_context(kb, value, text, expected):
+    assert vocabulary.normalize_in("legal_forms", value, text) == expected
+
+
 def test_partner_lookup_gives_only_sourced_contacts(kb):
     cdrq = lookup.partner("la CDRQ")
     assert cdrq["website"] == "www.cdrq.coop" and cdrq["phone"] is None and cdrq["email"] is None
