@@ -41,10 +41,13 @@ def score_heldout(worker_test: dict, training_texts: List[str]) -> dict:
     counted and left out of the scores, which measure generalisation only.
     """
     training = {normalise(t) for t in training_texts}
-    rows = list(zip(worker_test["texts"], worker_test["gold"], worker_test["predicted"],
-                    worker_test["best_non_fallback"]))
-    novel = [r for r in rows if normalise(r[0]) not in training]
-    overlap = [r[0] for r in rows if normalise(r[0]) in training]
+    novel, overlap = [], []
+    for row in zip(worker_test["texts"], worker_test["gold"], worker_test["predicted"],
+                   worker_test["best_non_fallback"]):
+        if normalise(row[0]) in training:
+            overlap.append(row[0])
+        else:
+            novel.append(row)
     gold = [r[1] for r in novel]
     predicted = [r[2] for r in novel]
     served = classification_scores(gold, predicted)

@@ -29,14 +29,12 @@ def action_result_validator() -> Any:
 
 
 def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
-    from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
     from rasa.shared.constants import DOCS_BASE_URL
 
     error = best_match(action_result_validator().iter_errors(result))
     if error is None:
         return True
-    assert isinstance(error, ValidationError)
     error.message += (
         ". Failed to validate Action server response from API, make sure your response from "
         f"the Action endpoint is valid. For more information about the format visit "

@@ -38,6 +38,15 @@ def sources_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def trained_model() -> str:
+    """The newest model in models/ (make test trains it first)."""
+    found = sorted((REPO / "models").glob("*.tar.gz"), key=os.path.getmtime)
+    if not found:
+        pytest.fail("Aucun modèle entraîné dans models/ : lancez `make train` (make test le fait).")
+    return str(found[-1])
+
+
+@pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     d = paths.seeds_dir()
     if not d.is_dir():

@@ -260,7 +260,6 @@ def test_forget_me_deletes_and_says_what(domain, db):
 # ----------------------------------------------------------------------------------------
 # end to end: the trained model, Rasa's processor, the action server, the tracker store
 # ----------------------------------------------------------------------------------------
-import glob  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -275,14 +274,6 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 SECRETS = ("Geneviève Simard", "Coop des Services du Fjord", "g.simard@servicesdufjord.example", "418-555-0110",
            "418 555 0110", "paul.roy@exemple.org")
-
-
-@pytest.fixture(scope="module")
-def trained_model() -> str:
-    found = sorted(glob.glob(str(REPO / "models" / "*.tar.gz")), key=os.path.getmtime)
-    if not found:
-        pytest.fail("Aucun modèle entraîné dans models/ : lancez `make train` (make test le fait).")
-    return found[-1]
 
 
 def _free_port() -> int:

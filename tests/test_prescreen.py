@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import glob
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -24,18 +22,10 @@ TODAY = "2025-01-10"
 
 
 @pytest.fixture(scope="module")
-def model_path() -> str:
-    found = sorted(glob.glob(str(REPO / "models" / "*.tar.gz")), key=os.path.getmtime)
-    if not found:
-        pytest.fail("Aucun modèle entraîné dans models/ : lancez `make train` (make test le fait).")
-    return found[-1]
-
-
-@pytest.fixture(scope="module")
-def parser(model_path):
+def parser(trained_model):
     from bot.prescreen.nlu import NluParser
 
-    p = NluParser(model_path)
+    p = NluParser(trained_model)
     yield p
     p.close()
 
@@ -413,14 +403,14 @@ def test_tracker_store_conversations(env, parser, tmp_path):
     assert "luc@festival.example" not in json.dumps(non, ensure_ascii=False)
 
 
-def test_fast_nlu_matches_rasa_loading_and_graph(run, parser, model_path):
+def test_fast_nlu_matches_rasa_loading_and_graph(run, parser, trained_model):
     """The batched NLU on the lazily loaded model gives exactly what Rasa's own loading and
     graph give, message by message."""
     from bot.prescreen.nlu import NluParser
 
     texts = sorted(parser.cache)
     fast = [parser.cache[t] for t in texts]
-    rasa_way = NluParser(model_path, batch_size=1, fast=False, fast_load=False)
+    rasa_way = NluParser(trained_model, batch_size=1, fast=False, fast_load=False)
     try:
         slow = rasa_way.parse_many(texts)
     finally:
