@@ -22,7 +22,10 @@ HELDOUT = REPO / "tests" / "nlu" / "heldout.yml"
 # Written later by someone who had seen neither data/nlu nor heldout.yml, after heldout.yml's
 # errors had been read during development: the score nobody could tune for.
 BLIND = REPO / "tests" / "nlu" / "blind.yml"
-TEST_SETS = {"heldout": HELDOUT, "blind": BLIND}
+# Written the same way in the third session, then sealed: its sentences and errors were never read
+# during development, after blind.yml's errors had been read to choose what data to add.
+BLIND2 = REPO / "tests" / "nlu" / "blind2.yml"
+TEST_SETS = {"heldout": HELDOUT, "blind": BLIND, "blind2": BLIND2}
 TRAIN_TIMEOUT = 1200.0
 
 

@@ -34,7 +34,8 @@ def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
     problem = _problem(nlu)
     if problem:
         return lines + [f"  {problem}"]
-    for name, title in (("heldout", "held-out set"), ("blind", "blind set")):
+    for name, title in (("heldout", "held-out set"), ("blind", "blind set"),
+                        ("blind2", "sealed blind set")):
         held = nlu.get(name)
         if not held:
             lines.append(f"  {title}: {nlu.get(name + '_missing', 'no scores')}")
