@@ -112,3 +112,131 @@ def test_action_replies_are_still_validated_with_the_schema_checked_once(monkeyp
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "pas une liste", "responses": []})
     assert calls == []  # the schema was not re-checked on each reply
+
+
+# --- bot/nlu/intent_ensemble.py: linear model averaged with DIET ---------------------------------
+
+TOY = {
+    "greet": ["bonjour", "allo toi", "salut virage", "bonsoir", "hello"],
+    "ask_amounts": ["combien on peut avoir", "le montant maximum", "cmb d'argent", "quel montant",
+                    "combien de financement"],
+    "stop": ["arrete le test", "stop", "on arrete", "annule le questionnaire", "je quitte"],
+}
+
+
+@pytest.fixture(scope="module")
+def toy_counts():
+    """Stands in for the pipeline's CountVectorsFeaturizer: char n-gram counts of the toy texts."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(
+        [t for texts in TOY.values() for t in texts])
+
+
+def _message(counts, text, intent=None, ranking=None):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={TEXT: text, **({INTENT: intent} if intent else {})})
+    if text.strip():
+        message.add_features(Features(counts.transform([text]).tocoo(), "sentence", TEXT, "toy"))
+    if ranking is not None:
+        message.set(INTENT_RANKING_KEY, ranking)
+    return message
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    (tmp_path / "storage").mkdir()
+    return LocalModelStorage(tmp_path / "storage"), Resource("intent_ensemble")
+
+
+@pytest.fixture()
+def trained(storage, toy_counts):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.intent_ensemble import IntentEnsemble
+
+    model_storage, resource = storage
+    examples = [_message(toy_counts, t, intent) for intent, texts in TOY.items() for t in texts]
+    component = IntentEnsemble.create({}, model_storage, resource, None)
+    component.train(TrainingData(examples))
+    return component
+
+
+def test_tfidf_weights_are_scikit_learn_tfidf():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    from bot.nlu.intent_ensemble import fit_idf, tfidf
+
+    texts = ["combien combien pour une coop", "une coop de travail", "c koi le volet 2"]
+    counts = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(texts)
+    ours = tfidf(counts, fit_idf(counts)).toarray()
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
+    assert abs(ours - expected).max() < 1e-5
+
+
+def test_blend_is_a_weighted_mean_and_falls_back_to_the_linear_model():
+    from bot.nlu.intent_ensemble import blend
+
+    diet = [{"name": "stop", "confidence": 0.6}, {"name": "deny", "confidence": 0.4}]
+    linear = {"stop": 0.2, "deny": 0.1, "skip_question": 0.7}
+    ranking = dict(blend(diet, linear, 0.5))
+    assert ranking == pytest.approx({"stop": 0.4, "deny": 0.25, "skip_question": 0.35})
+    assert blend(diet, linear, 0.5)[0][0] == "stop"
+    assert blend([], linear, 0.5)[0] == ("skip_question", pytest.approx(0.7))
+
+
+def test_ensemble_learns_blends_with_diet_and_survives_a_reload(trained, storage, toy_counts):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.nlu.intent_ensemble import IntentEnsemble
+
+    alone = _message(toy_counts, "cmb de montant")
+    trained.process([alone])
+    assert alone.get(INTENT)["name"] == "ask_amounts"  # no DIET ranking: the linear model alone
+
+    # DIET sure of "stop", the linear model of "ask_amounts": the average decides.
+    diet = [{"name": "stop", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    mixed = _message(toy_counts, "cmb de montant", ranking=diet)
+    trained.process([mixed])
+    linear = dict(zip(trained.classes, trained.probabilities([alone])[0]))
+    expected = {name: 0.5 * dict(stop=0.9, greet=0.1).get(name, 0.0) + 0.5 * p
+                for name, p in linear.items()}
+    ranking = {r["name"]: r["confidence"] for r in mixed.get(INTENT_RANKING_KEY)}
+    assert ranking == pytest.approx(expected)
+    assert mixed.get(INTENT)["name"] == max(expected, key=expected.get)
+    assert mixed.get(INTENT)["confidence"] == pytest.approx(max(expected.values()))
+
+    model_storage, resource = storage
+    again = IntentEnsemble.load({}, model_storage, resource, None)
+    assert again.classes == trained.classes
+    probe = [_message(toy_counts, t) for t in ("bonjour toi", "arrete ca", "zzzz")]
+    assert abs(again.probabilities(probe) - trained.probabilities(probe)).max() < 1e-6
+
+
+def test_ensemble_leaves_empty_messages_and_untrained_models_alone(trained, storage, toy_counts):
+    from rasa.shared.nlu.constants import INTENT
+
+    from bot.nlu.intent_ensemble import IntentEnsemble
+
+    empty = _message(toy_counts, "   ")
+    trained.process([empty])
+    assert empty.get(INTENT) is None
+
+    model_storage, resource = storage
+    untrained = IntentEnsemble.create({}, model_storage, resource, None)
+    message = _message(toy_counts, "bonjour", intent={"name": "greet", "confidence": 0.8})
+    untrained.process([message])
+    assert message.get(INTENT) == {"name": "greet", "confidence": 0.8}
+
+
+def test_config_blends_right_after_diet():
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [step["name"] for step in config["pipeline"]]
+    assert names.index("bot.nlu.intent_ensemble.IntentEnsemble") == names.index("DIETClassifier") + 1
+    assert names[-1] == "FallbackClassifier"  # the fallback reads the blended confidence
