@@ -13,6 +13,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
 from bot.guard import guarded
+from bot.memory import release_after_model_load
 
 
 class VirageRestInput(RestInput):
@@ -21,4 +22,7 @@ class VirageRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(guarded(on_new_message))
+        # Once the model is loaded, give back the heap its loading freed (bot/memory.py).
+        blueprint.listener("after_server_start")(release_after_model_load)
+        return blueprint
