@@ -42,26 +42,19 @@ ARRAYS_FILE = "intent_ensemble.npz"
 META_FILE = "intent_ensemble.json"
 
 
-def sentence_counts(messages: List[Message], width: Optional[int] = None) -> sp.csr_matrix:
-    """One row per message: its sentence-level sparse features (all sparse featurizers).
+def sentence_counts(messages: List[Message]) -> Tuple[List[Message], Optional[sp.csr_matrix]]:
+    """The messages that carry sentence-level sparse features, and those features, one row each.
 
-    A message without features gives an empty row; `width` pads or cuts rows to the trained
-    number of columns.
+    The featurizers and this component are trained together, so every row has the trained width.
+    A message without features (empty text) is left out: there is nothing to classify.
     """
-    rows = []
+    kept, rows = [], []
     for message in messages:
         sentence = message.get_sparse_features(TEXT)[1]
-        rows.append(sp.csr_matrix(sentence.features) if sentence is not None else None)
-    if width is None:
-        width = max((r.shape[1] for r in rows if r is not None), default=0)
-    fitted = []
-    for row in rows:
-        if row is None:
-            row = sp.csr_matrix((1, width), dtype=np.float32)
-        elif row.shape[1] != width:
-            row = sp.hstack([row, sp.csr_matrix((1, max(width - row.shape[1], 0)))]).tocsr()[:, :width]
-        fitted.append(row)
-    return sp.vstack(fitted).tocsr().astype(np.float32)
+        if sentence is not None:
+            kept.append(message)
+            rows.append(sp.csr_matrix(sentence.features))
+    return kept, (sp.vstack(rows).tocsr().astype(np.float32) if rows else None)
 
 
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
@@ -147,11 +140,11 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
         return self.idf is not None and self.coef is not None and len(self.classes) > 1
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        examples, counts = sentence_counts(
+            [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)])
         labels = [e.get(INTENT) for e in examples]
         if len(set(labels)) < 2:  # nothing to learn: process() leaves DIET's answer alone
             return self._resource
-        counts = sentence_counts(examples)
         self.idf = fit_idf(counts)
         matrix = tfidf(counts, self.idf)
         model = LogisticRegression(C=float(self.config["C"]), max_iter=3000,
@@ -168,16 +161,21 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
 
     def probabilities(self, messages: List[Message]) -> np.ndarray:
         """One row of intent probabilities (columns: `self.classes`) per featurized message."""
-        matrix = tfidf(sentence_counts(messages, width=len(self.idf)), self.idf)
+        return self._probabilities(sentence_counts(messages)[1])
+
+    def _probabilities(self, counts: Optional[sp.csr_matrix]) -> np.ndarray:
+        if counts is None:
+            return np.empty((0, len(self.classes)), dtype=np.float32)
+        matrix = tfidf(counts, self.idf)
         return softmax_rows(np.asarray(matrix @ self.coef.T) + self.intercept)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not self.trained:
             return messages
-        todo = [m for m in messages if (m.get(TEXT) or "").strip()]
+        todo, counts = sentence_counts(messages)
         if not todo:
             return messages
-        rows = self.probabilities(todo)
+        rows = self._probabilities(counts)
         length = int(self.config["ranking_length"]) or len(self.classes)
         for message, row in zip(todo, rows):
             linear = dict(zip(self.classes, row.tolist()))
