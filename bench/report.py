@@ -35,7 +35,7 @@ def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
     if problem:
         return lines + [f"  {problem}"]
     for name, title in (("heldout", "held-out set"), ("blind", "blind set"),
-                        ("blind2", "sealed blind set")):
+                        ("blind2", "sealed blind set"), ("blind3", "sealed blind set 3")):
         held = nlu.get(name)
         if not held:
             lines.append(f"  {title}: {nlu.get(name + '_missing', 'no scores')}")

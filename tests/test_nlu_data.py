@@ -1,4 +1,4 @@
-"""Sanity checks on the NLU training data (data/nlu) and the test sets (tests/nlu/heldout.yml, blind.yml, blind2.yml).
+"""Sanity checks on the NLU training data (data/nlu) and the test sets (tests/nlu/heldout.yml, blind.yml, blind2.yml, blind3.yml).
 
 (a) every intent of domain/core.yml has enough training and held-out examples;
 (b) no held-out example is a copy of a training example (after normalisation);
@@ -22,6 +22,7 @@ TRAIN_DIR = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind.yml"  # written without seeing data/nlu nor heldout.yml
 BLIND2 = ROOT / "tests" / "nlu" / "blind2.yml"  # same, later; never read during development
+BLIND3 = ROOT / "tests" / "nlu" / "blind3.yml"  # same, fourth session; never read either
 
 MIN_TRAIN = 15
 MIN_HELDOUT = 8
@@ -104,7 +105,8 @@ def training() -> dict[str, list[str]]:
     return merge(*(read_examples(f) for f in files))
 
 
-@pytest.fixture(scope="module", params=[HELDOUT, BLIND, BLIND2], ids=["heldout", "blind", "blind2"])
+@pytest.fixture(scope="module", params=[HELDOUT, BLIND, BLIND2, BLIND3],
+                ids=["heldout", "blind", "blind2", "blind3"])
 def heldout(request) -> dict[str, list[str]]:
     """Each test set in turn: both must stay out of training."""
     assert request.param.is_file(), request.param
