@@ -219,6 +219,23 @@ def test_ensemble_learns_blends_with_diet_and_survives_a_reload(trained, storage
     assert abs(again.probabilities(probe) - trained.probabilities(probe)).max() < 1e-6
 
 
+def test_ensemble_fit_matches_scikit_learns_default_solver(trained, toy_counts):
+    """The faster solver (newton-cg, float64) must land on the same model as the default lbfgs."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.nlu.intent_ensemble import sentence_counts, tfidf
+
+    texts = [(t, intent) for intent, ts in TOY.items() for t in ts]
+    _, counts = sentence_counts([_message(toy_counts, t) for t, _ in texts])
+    reference = LogisticRegression(C=50.0, max_iter=3000, random_state=42).fit(
+        tfidf(counts, trained.idf).astype(np.float64), [intent for _, intent in texts])
+    assert list(reference.classes_) == trained.classes
+    probe = [_message(toy_counts, t) for t in ("bonjour toi", "arrete ca", "cmb pour nous", "zzzz")]
+    expected = reference.predict_proba(tfidf(sentence_counts(probe)[1], trained.idf))
+    assert abs(trained.probabilities(probe) - expected).max() < 2e-3
+
+
 def test_ensemble_leaves_empty_messages_and_untrained_models_alone(trained, storage, toy_counts):
     from rasa.shared.nlu.constants import INTENT
 

@@ -147,9 +147,12 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
             return self._resource
         self.idf = fit_idf(counts)
         matrix = tfidf(counts, self.idf)
-        model = LogisticRegression(C=float(self.config["C"]), max_iter=3000,
-                                   random_state=self.config["random_seed"])
-        model.fit(matrix, labels)
+        # newton-cg in float64 reaches the default lbfgs's optimum (probabilities within 3e-4 on
+        # data/nlu) in 15-18 iterations instead of 158: ~5 s instead of ~13-19 s of the 5-minute
+        # training. In float32 its line search fails near the optimum, hence the cast.
+        model = LogisticRegression(C=float(self.config["C"]), max_iter=3000, solver="newton-cg",
+                                   tol=1e-3, random_state=self.config["random_seed"])
+        model.fit(matrix.astype(np.float64), labels)
         self.classes = [str(c) for c in model.classes_]
         coef, intercept = model.coef_, model.intercept_
         if len(self.classes) == 2:  # binary sklearn models keep one row: make it two-sided
