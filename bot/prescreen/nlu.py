@@ -10,7 +10,8 @@ the graph's own order, on batches of messages:
 * the count-vector featurizers run one scikit-learn ``transform`` per batch instead of two
   per message (rows are independent: the same features come out);
 * DIET runs one TensorFlow inference per batch instead of one per message, then each
-  message's intent and entities are decoded exactly as ``DIETClassifier.process`` does;
+  message's intent (and its entities, if DIET extracts any) is decoded exactly as
+  ``DIETClassifier.process`` does;
 * every other component runs unchanged (``component.process(messages)``).
 
 ``NluParser(..., fast=False)`` runs the plain Rasa graph instead (used by the tests to check
