@@ -9,7 +9,8 @@ ranking and sets the intent and ranking that the fallback classifier and the pol
 Why: on 2 cores DIET gets 40 epochs and no hidden layer (a full `rasa train` must stay under
 5 minutes); it then misses short and English sentences that plain n-gram overlap catches, while
 the linear model misses sentences that need the spaCy vectors. Their average beat both on
-`tests/nlu/` (README, « La compréhension »). This component touches intents only (entities come from CRFEntityExtractor).
+`tests/nlu/` (README, « La compréhension »). It touches intents only: entities come from
+CRFEntityExtractor.
 
 It keeps no vocabulary of its own (the featurizers have it): its state is one idf weight per
 feature and the coefficients, stored as arrays (no pickle).
