@@ -35,10 +35,16 @@ class ValidateScreeningForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Extraction, then the next question. (rasa-sdk's default validation step would drop every
-        answer that is not the next required slot, and ours lists only the next question.)"""
+        answer that is not the next required slot, and ours lists only the next question.)
+
+        The question is asked here rather than by an `action_ask_<slot>` action: Rasa's form calls
+        this action once per turn and asks nothing itself when the domain has no ask action, so a
+        screening turn costs one call to the action server instead of two."""
         events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        if next_slot and next_slot["value"]:
+            ask_question(dispatcher, next_slot["value"])
         return events + ([next_slot] if next_slot else [])
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
@@ -72,35 +78,23 @@ class ValidateScreeningForm(FormValidationAction):
         return events
 
 
-def _ask_action(field: str):
-    class AskScreeningQuestion(Action):
-        def name(self) -> Text:
-            return f"action_ask_{field}"
-
-        async def run(self, dispatcher, tracker, domain):
-            try:
-                q = eligibility.question(field)
-            except Exception as exc:
-                logger.error("cannot read question %s: %s", field, exc.__class__.__name__)
-                dispatcher.utter_message(text=KB_DOWN_MESSAGE)
-                return []
-            buttons = []
-            for opt in q["options"]:
-                if q["kind"] == "boolean":
-                    payload = "/affirm" if opt["value"] is True else "/deny"
-                else:
-                    payload = f'/inform{{"{field}":"{opt["value"]}"}}'
-                buttons.append(button(opt["label"], payload))
-            buttons.append(button("Passer cette question", "/skip_question"))
-            dispatcher.utter_message(text=q["question"], buttons=buttons)
-            return []
-
-    AskScreeningQuestion.__name__ = f"ActionAsk_{field}"
-    return AskScreeningQuestion
-
-
-for _field in PROFILE_SLOTS:
-    globals()[f"ActionAsk_{_field}"] = _ask_action(_field)
+def ask_question(dispatcher: CollectingDispatcher, field: str) -> None:
+    """The engine's question for `field`, its answers as buttons, and a way to skip it."""
+    try:
+        q = eligibility.question(field)
+    except Exception as exc:
+        logger.error("cannot read question %s: %s", field, exc.__class__.__name__)
+        dispatcher.utter_message(text=KB_DOWN_MESSAGE)
+        return
+    buttons = []
+    for opt in q["options"]:
+        if q["kind"] == "boolean":
+            payload = "/affirm" if opt["value"] is True else "/deny"
+        else:
+            payload = f'/inform{{"{field}":"{opt["value"]}"}}'
+        buttons.append(button(opt["label"], payload))
+    buttons.append(button("Passer cette question", "/skip_question"))
+    dispatcher.utter_message(text=q["question"], buttons=buttons)
 
 
 def summarise(result: Dict[str, Any]) -> Dict[str, Any]:
@@ -173,14 +167,3 @@ class ActionResetScreening(Action):
 
     async def run(self, dispatcher, tracker, domain):
         return [SlotSet(s, None) for s in PROFILE_SLOTS] + [SlotSet(SKIPPED_SLOT, None), SlotSet(RESULT_SLOT, None)]
-
-
-class ActionNoteProfile(KnowledgeAction):
-    """Keep what a message says about the organisation before the form starts or resumes."""
-
-    def name(self) -> Text:
-        return "action_note_profile"
-
-    def answer(self, dispatcher, tracker, domain):
-        found = extract_profile(tracker.latest_message)
-        return [SlotSet(k, v) for k, v in found.items() if tracker.get_slot(k) != v]

@@ -257,3 +257,87 @@ def test_config_blends_right_after_diet():
     names = [step["name"] for step in config["pipeline"]]
     assert names.index("bot.nlu.intent_ensemble.IntentEnsemble") == names.index("DIETClassifier") + 1
     assert names[-1] == "FallbackClassifier"  # the fallback reads the blended confidence
+
+
+# --- bot/nlu/typo_corrector.py: unknown words read as the nearest known one -----------------------
+
+def _lemmatised(forms, text):
+    """A message tokenised on spaces, lemmas set by ChatNormalizer, as in the pipeline."""
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    tokens, start = [], 0
+    for word in text.split(" "):
+        tokens.append(Token(word, start))
+        start += len(word) + 1
+    message = Message(data={TEXT: text, TOKENS_NAMES[TEXT]: tokens})
+    ChatNormalizer(forms).process([message])
+    return message
+
+
+def _lemmas(message):
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.shared.nlu.constants import TEXT
+
+    return [t.lemma for t in message.get(TOKENS_NAMES[TEXT])]
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("admissibilte", "admissibilite"),  # a letter dropped
+        ("admissibiliter", "admissibilite"),  # a letter added
+        ("cooperatvie", "cooperative"),  # two letters swapped
+        ("financment", "financement"),
+        ("ADMISSIBILTÉ", "admissibilite"),  # folded by ChatNormalizer first
+        ("zyxwvu", "zyxwvu"),  # nothing one edit away: left as typed
+        ("coip", "coop"),  # 4 letters: corrected
+        ("cop", "cop"),  # 3 letters: too many neighbours, never touched
+        ("volet2", "volet2"),  # digits are not a typo
+    ],
+)
+def test_typo_corrector_reads_the_nearest_known_word(forms, typed, read):
+    from bot.nlu.typo_corrector import correct
+
+    vocabulary = {"admissibilite": 5, "cooperative": 3, "financement": 2, "coop": 9, "volet": 4}
+    lemma = _lemmas(_lemmatised(forms, typed))[0]
+    assert correct(lemma, vocabulary, 4) == read
+
+
+def test_typo_corrector_prefers_the_more_frequent_neighbour():
+    from bot.nlu.typo_corrector import correct, one_edit_away
+
+    assert {"ote", "ovte", "bvote", "voter", "vot"} <= set(one_edit_away("vote"))
+    assert "vote" not in set(one_edit_away("vote"))
+    assert correct("votes", {"voter": 1, "votez": 7}, 4) == "votez"
+    assert correct("votes", {"voter": 3, "votez": 3}, 4) == "voter"  # a tie: the first in order
+
+
+def test_typo_corrector_learns_the_training_words_and_survives_a_reload(forms, tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.typo_corrector import TypoCorrector
+
+    (tmp_path / "storage").mkdir()
+    storage, resource = LocalModelStorage(tmp_path / "storage"), Resource("typo_corrector")
+    examples = [_lemmatised(forms, t) for t in ("suis-je admissible au programme", "jveux une subvention",
+                                                 "la subvention du volet 3")]
+    component = TypoCorrector.create({}, storage, resource, None)
+    component.train(TrainingData(examples))
+    assert component.vocabulary["subvention"] == 2 and component.vocabulary["je"] == 2  # "suis-je", "jveux"
+
+    loaded = TypoCorrector.load({}, storage, resource, None)
+    assert loaded.vocabulary == component.vocabulary
+    message = _lemmatised(forms, "cmb de subvension pour le progamme numerique")
+    loaded.process([message])
+    assert _lemmas(message) == ["combien", "de", "subvention", "pour", "le", "programme", "numerique"]
+    assert [t.text for t in message.get("text_tokens")][2:6] == ["subvension", "pour", "le", "progamme"]
+
+    empty = TypoCorrector.load({}, storage, Resource("never_trained"), None)
+    message = _lemmatised(forms, "subvension")
+    empty.process([message])
+    assert _lemmas(message) == ["subvension"]

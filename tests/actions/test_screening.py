@@ -44,7 +44,8 @@ def test_skip_moves_on_and_remembers(kb):
 
 def test_unreadable_answer_says_so(kb):
     msgs, events = _validate(tracker_for("bof", "inform", slots={"requested_slot": "legal_form"}, active_loop="screening_form"))
-    assert [m.get("response") for m in msgs] == ["utter_screening_not_understood"]
+    assert [m.get("response") for m in msgs] == ["utter_screening_not_understood", None]  # then the question again
+    assert msgs[1]["text"] == "Quelle est la forme juridique de votre organisation ?"
     assert events == [SlotSet("requested_slot", "legal_form")]
 
 
@@ -62,12 +63,23 @@ def test_excluded_answer_ends_the_form(kb):
     assert events[-1] == SlotSet("requested_slot", None)
 
 
-def test_ask_action_uses_the_knowledge_question_and_buttons(kb):
-    msgs, events = run(screening.ActionAsk_public_control(), tracker_for())
-    assert events == [] and msgs[0]["text"].startswith("Votre organisation est-elle sous le contrôle décisionnel")
+def test_the_next_question_comes_with_its_buttons(kb):
+    """The validation action asks the engine's next question itself (no action_ask_* round trip)."""
+    slots = {"legal_form": "cooperative", "org_category": "none", "based_in_quebec": True,
+             "requested_slot": "based_in_quebec"}
+    msgs, events = _validate(tracker_for("oui", "affirm", slots=slots, active_loop="screening_form"))
+    assert events[-1] == SlotSet("requested_slot", "public_control")
+    assert msgs[-1]["text"].startswith("Votre organisation est-elle sous le contrôle décisionnel")
     assert payloads(msgs) == ["/deny", "/affirm", "/skip_question"]
-    msgs, _ = run(screening.ActionAsk_legal_form(), tracker_for())
+    msgs, _ = _validate(tracker_for("suis-je admissible", "start_screening"))
     assert '/inform{"legal_form":"cooperative"}' in payloads(msgs)
+
+
+def test_no_question_once_the_screening_is_decided(kb):
+    msgs, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
+                                         slots={"legal_form": "cooperative", "requested_slot": "org_category"},
+                                         active_loop="screening_form"))
+    assert events[-1] == SlotSet("requested_slot", None) and msgs == []
 
 
 PASSING = {"legal_form": "cooperative", "org_category": "none", "based_in_quebec": True, "public_control": False,
@@ -94,10 +106,13 @@ def test_result_with_missing_answers_offers_to_resume(kb):
     assert "à confirmer" in texts(msgs) and "/start_screening" in payloads(msgs)
 
 
-def test_note_profile_keeps_facts_from_the_opening_message(kb):
-    msgs, events = run(screening.ActionNoteProfile(), tracker_for("on est une federation de coops en culture", "start_screening",
-                                                                 [ent("network", "fédération"), ent("sector", "culture")]))
-    assert msgs == [] and SlotSet("is_network", True) in events and SlotSet("sector", "leisure_tourism_culture") in events
+def test_activation_keeps_facts_from_the_opening_message(kb):
+    """The form's validation reads the message that activates the form (no requested slot yet)."""
+    msgs, events = _validate(tracker_for("on est une federation de coops en culture, suis-je admissible", "start_screening",
+                                         [ent("network", "fédération"), ent("sector", "culture")]))
+    assert SlotSet("is_network", True) in events and SlotSet("sector", "leisure_tourism_culture") in events
+    # nothing was asked yet, so nothing is "not understood"; the first question follows
+    assert [m.get("response") for m in msgs] == [None] and msgs[0]["text"] == "Quelle est la forme juridique de votre organisation ?"
 
 
 def test_reset_forgets_answers():
