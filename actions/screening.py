@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -39,7 +39,8 @@ class ValidateScreeningForm(FormValidationAction):
 
         The question is asked here rather than by an `action_ask_<slot>` action: Rasa's form calls
         this action once per turn and asks nothing itself when the domain has no ask action, so a
-        screening turn costs one call to the action server instead of two."""
+        screening turn costs one call to the action server instead of two (three for the message
+        that opens the screening, which `action_note_profile` used to read first)."""
         events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
