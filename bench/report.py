@@ -124,6 +124,10 @@ def server_lines(server: Optional[dict]) -> List[str]:
     row("RSS peak during load (MiB)", lambda b: b.get("rss_peak_mib"), "{:.0f}", "rss_peak")
     row("failed requests", lambda b: b["serial"].get("errors", 0) + b["concurrent"].get("errors", 0), "{:.0f}")
     row("empty replies", lambda b: b["serial"].get("empty_replies", 0) + b["concurrent"].get("empty_replies", 0), "{:.0f}")
+    slow = ((project or {}).get("concurrent") or {}).get("slowest") or []
+    if slow:
+        lines.append(f"  project, slowest messages under {conc} clients (median): " + "; ".join(
+            f"« {m['text']} » {m['median_ms']:.0f} ms" for m in slow[:3]))
     if server.get("action_server_rss_mib") is not None:
         lines.append(f"  project action server RSS after load: {server['action_server_rss_mib']:.0f} MiB (not in the ratio)")
     for note in server.get("notes", []):

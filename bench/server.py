@@ -30,7 +30,7 @@ import yaml
 
 from bench import messages as message_lists
 from bench.common import (
-    REPO, Children, NotReady, child_env, http_get_ok, http_post_json, log, mib, percentile,
+    REPO, Children, NotReady, child_env, http_get_ok, http_post_json, log, median, mib, percentile,
     pick_port, rasa_bin, ratio, rss_bytes, tail,
 )
 
@@ -56,6 +56,7 @@ class Bot:
     rss: Dict[str, Optional[float]] = field(default_factory=dict)
     peak_rss: float = 0.0
     latencies: Dict[str, List[float]] = field(default_factory=lambda: {"serial": [], "concurrent": []})
+    by_text: Dict[str, Dict[str, List[float]]] = field(default_factory=lambda: {"serial": {}, "concurrent": {}})
     wall: Dict[str, float] = field(default_factory=lambda: {"serial": 0.0, "concurrent": 0.0})
     errors: Dict[str, int] = field(default_factory=lambda: {"serial": 0, "concurrent": 0})
     empty_replies: Dict[str, int] = field(default_factory=lambda: {"serial": 0, "concurrent": 0})
@@ -238,6 +239,7 @@ async def _send_round(bot: Bot, texts: List[str], concurrency: int, tag: str, mo
                         raise RuntimeError(f"{bot.name}: too many failed requests ({errors[-3:]})")
                     continue
                 bot.latencies[mode].append(elapsed)
+                bot.by_text[mode].setdefault(text, []).append(elapsed)
                 if not body:
                     bot.empty_replies[mode] += 1
                 if text not in bot.samples and len(bot.samples) < 60:
@@ -266,6 +268,13 @@ def measure(bots: List[Bot], mode: str, total: int, rounds: int, concurrency: in
                 f"p95 {percentile(lat, 95) * 1000:.0f} ms")
 
 
+def slowest(by_text: Dict[str, List[float]], count: int = 5) -> List[dict]:
+    """The messages with the highest median latency: where a p95 comes from."""
+    ranked = sorted(by_text.items(), key=lambda item: (-median(item[1]), item[0]))
+    return [{"text": text, "median_ms": median(values) * 1000, "n": len(values)}
+            for text, values in ranked[:count]]
+
+
 def _summary(bot: Bot, concurrency: int) -> dict:
     def lat(mode: str) -> dict:
         values = bot.latencies[mode]
@@ -279,6 +288,7 @@ def _summary(bot: Bot, concurrency: int) -> dict:
             "throughput_msg_s": len(values) / bot.wall[mode] if bot.wall[mode] else None,
             "errors": bot.errors[mode],
             "empty_replies": bot.empty_replies[mode],
+            "slowest": slowest(bot.by_text[mode]),
         }
 
     return {
@@ -393,6 +403,7 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
             for bot in bots:
                 asyncio.run(_send_round(bot, bot.next_messages(warmup), 1, "warmup", "serial"))
                 bot.latencies["serial"].clear()
+                bot.by_text["serial"].clear()
                 bot.wall["serial"] = 0.0
                 bot.errors["serial"] = bot.empty_replies["serial"] = 0
                 bot.rss["after_warmup"] = rss_bytes(bot.proc.pid)

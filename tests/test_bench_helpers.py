@@ -8,7 +8,7 @@ import pytest
 
 from bench.common import classification_scores, median, percentile, ratio
 from bench.nlu import normalise
-from bench.server import bench_endpoints
+from bench.server import bench_endpoints, slowest
 from bench.snips import TEST_FRACTION, nlu_yaml, stratified_split, strip_typo_markup
 
 
@@ -200,3 +200,24 @@ def test_report_prints_both_test_sets():
                                 "blind_missing": "tests/nlu/blind.yml not there yet"}, None))
     assert "tests/nlu/heldout.yml" in text and "0.900" in text
     assert "blind set: tests/nlu/blind.yml not there yet" in text
+
+
+def test_slowest_messages_rank_by_median_not_by_one_outlier():
+    by_text = {"bonjour": [0.05, 0.06, 2.0], "on est une coop": [0.9, 1.1, 1.0], "merci": [0.4]}
+    ranked = slowest(by_text, count=2)
+    assert [m["text"] for m in ranked] == ["on est une coop", "merci"]
+    assert ranked[0]["median_ms"] == pytest.approx(1000.0) and ranked[0]["n"] == 3
+    assert slowest({}) == []
+
+
+def test_report_names_the_slowest_messages_under_load():
+    from bench.report import server_lines
+
+    lat = {"p50_ms": 500.0, "p95_ms": 800.0, "errors": 0, "empty_replies": 0}
+    project = {"load_seconds_median": 40.0, "first_reply_ms_median": 100.0, "serial": dict(lat),
+               "concurrent": dict(lat, slowest=[{"text": "un syndicat peut-il", "median_ms": 708.4, "n": 6}]),
+               "rss_mib": {}, "starts": 3}
+    server = {"project": project, "starter": None, "messages_per_mode": 300, "rounds": 4,
+              "load_repeats": 3, "concurrency": 10}
+    text = "\n".join(server_lines(server))
+    assert "slowest messages under 10 clients (median): « un syndicat peut-il » 708 ms" in text
