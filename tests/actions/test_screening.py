@@ -57,10 +57,10 @@ def test_correcting_an_answer_overrides_it(kb):
 
 
 def test_excluded_answer_ends_the_form(kb):
-    _, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
-                                      slots={"legal_form": "cooperative", "requested_slot": "org_category"},
-                                      active_loop="screening_form"))
-    assert events[-1] == SlotSet("requested_slot", None)
+    msgs, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
+                                         slots={"legal_form": "cooperative", "requested_slot": "org_category"},
+                                         active_loop="screening_form"))
+    assert events[-1] == SlotSet("requested_slot", None) and msgs == []  # no further question
 
 
 def test_the_next_question_comes_with_its_buttons(kb):
@@ -73,13 +73,6 @@ def test_the_next_question_comes_with_its_buttons(kb):
     assert payloads(msgs) == ["/deny", "/affirm", "/skip_question"]
     msgs, _ = _validate(tracker_for("suis-je admissible", "start_screening"))
     assert '/inform{"legal_form":"cooperative"}' in payloads(msgs)
-
-
-def test_no_question_once_the_screening_is_decided(kb):
-    msgs, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
-                                         slots={"legal_form": "cooperative", "requested_slot": "org_category"},
-                                         active_loop="screening_form"))
-    assert events[-1] == SlotSet("requested_slot", None) and msgs == []
 
 
 PASSING = {"legal_form": "cooperative", "org_category": "none", "based_in_quebec": True, "public_control": False,
