@@ -55,14 +55,17 @@ class Bot:
     first_reply: List[float] = field(default_factory=list)
     rss: Dict[str, Optional[float]] = field(default_factory=dict)
     peak_rss: float = 0.0
-    latencies: Dict[str, List[float]] = field(default_factory=lambda: {"serial": [], "concurrent": []})
-    by_text: Dict[str, Dict[str, List[float]]] = field(default_factory=lambda: {"serial": {}, "concurrent": {}})
+    # mode → message text → seconds of each reply to it
+    latencies: Dict[str, Dict[str, List[float]]] = field(default_factory=lambda: {"serial": {}, "concurrent": {}})
     wall: Dict[str, float] = field(default_factory=lambda: {"serial": 0.0, "concurrent": 0.0})
     errors: Dict[str, int] = field(default_factory=lambda: {"serial": 0, "concurrent": 0})
     empty_replies: Dict[str, int] = field(default_factory=lambda: {"serial": 0, "concurrent": 0})
     starts: int = 0
     cursor: int = 0
     samples: Dict[str, List[str]] = field(default_factory=dict)  # message → reply texts (sanity check)
+
+    def all_latencies(self, mode: str) -> List[float]:
+        return [seconds for per_text in self.latencies[mode].values() for seconds in per_text]
 
     @property
     def webhook(self) -> str:
@@ -238,8 +241,7 @@ async def _send_round(bot: Bot, texts: List[str], concurrency: int, tag: str, mo
                     if len(errors) > MAX_ERRORS_PER_ROUND:
                         raise RuntimeError(f"{bot.name}: too many failed requests ({errors[-3:]})")
                     continue
-                bot.latencies[mode].append(elapsed)
-                bot.by_text[mode].setdefault(text, []).append(elapsed)
+                bot.latencies[mode].setdefault(text, []).append(elapsed)
                 if not body:
                     bot.empty_replies[mode] += 1
                 if text not in bot.samples and len(bot.samples) < 60:
@@ -262,7 +264,7 @@ def measure(bots: List[Bot], mode: str, total: int, rounds: int, concurrency: in
             texts = bot.next_messages(per_round)
             asyncio.run(_send_round(bot, texts, concurrency, f"{mode}-{round_index}", mode))
     for bot in bots:
-        lat = bot.latencies[mode]
+        lat = bot.all_latencies(mode)
         if lat:
             log(f"{bot.name} {mode}: n={len(lat)} p50 {percentile(lat, 50) * 1000:.0f} ms, "
                 f"p95 {percentile(lat, 95) * 1000:.0f} ms")
@@ -277,7 +279,7 @@ def slowest(by_text: Dict[str, List[float]], count: int = 5) -> List[dict]:
 
 def _summary(bot: Bot, concurrency: int) -> dict:
     def lat(mode: str) -> dict:
-        values = bot.latencies[mode]
+        values = bot.all_latencies(mode)
         if not values:
             return {"n": 0, "errors": bot.errors[mode]}
         return {
@@ -288,7 +290,7 @@ def _summary(bot: Bot, concurrency: int) -> dict:
             "throughput_msg_s": len(values) / bot.wall[mode] if bot.wall[mode] else None,
             "errors": bot.errors[mode],
             "empty_replies": bot.empty_replies[mode],
-            "slowest": slowest(bot.by_text[mode]),
+            "slowest": slowest(bot.latencies[mode]),
         }
 
     return {
@@ -403,7 +405,6 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
             for bot in bots:
                 asyncio.run(_send_round(bot, bot.next_messages(warmup), 1, "warmup", "serial"))
                 bot.latencies["serial"].clear()
-                bot.by_text["serial"].clear()
                 bot.wall["serial"] = 0.0
                 bot.errors["serial"] = bot.empty_replies["serial"] = 0
                 bot.rss["after_warmup"] = rss_bytes(bot.proc.pid)
