@@ -65,6 +65,8 @@ def main(argv=None) -> int:
     parser.add_argument("--starter-dir", type=Path,
                         help="server: reuse an existing `rasa init` project instead of creating one")
     parser.add_argument("--starter-only", action="store_true", help="server: measure the starter bot only")
+    parser.add_argument("--snips-runs", type=int,
+                        help="snips: trainings per pipeline, seeds 1..N (default 3; 1 with --quick)")
     parser.add_argument("--messages", type=int, default=300, help="server: messages per mode and bot")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--load-repeats", type=int, help="server: starts per bot for the load time (3)")
@@ -107,7 +109,9 @@ def main(argv=None) -> int:
                     results["nlu"] = __import__("bench.nlu", fromlist=["run"]).run(
                         quick=args.quick, model=args.model)
                 elif part == "snips":
-                    results["snips"] = __import__("bench.snips", fromlist=["run"]).run(quick=args.quick)
+                    snips = __import__("bench.snips", fromlist=["run", "RUNS"])
+                    runs = args.snips_runs or (1 if args.quick else snips.RUNS)
+                    results["snips"] = snips.run(quick=args.quick, runs=runs)
                 elif part == "server":
                     results["server"] = __import__("bench.server", fromlist=["run"]).run(
                         quick=args.quick, model=args.model, starter_dir=args.starter_dir,

@@ -65,19 +65,33 @@ def snips_lines(snips: Optional[dict]) -> List[str]:
     if problem:
         return lines + [f"  {problem}"]
     split = snips["split"]
+    seeds = snips.get("training_seeds") or [None]
     lines.append(f"  {split['train']} train / {split['test']} test utterances, {split['intents']} intents, "
                  f"80/20 per intent, seed {snips['seed']}{'  [--quick: 5 epochs]' if snips.get('quick') else ''}")
-    lines.append(f"  {'':22} {'clean acc':>10} {'clean F1':>9} {'typos acc':>10} {'typos F1':>9} {'lost to typos':>14}")
+    lines.append(f"  each pipeline trained {len(seeds)} time(s), training seeds "
+                 f"{', '.join(str(s) for s in seeds)}: median accuracy [lowest–highest run]")
+    lines.append(f"  {'':22} {'clean acc':>10} {'[range]':>13} {'typos acc':>10} {'[range]':>13} "
+                 f"{'lost to typos':>14}")
     for label, name in (("project", "project config.yml"), ("default", "Rasa default (fr)")):
         part = snips[label]
-        lines.append(f"  {name:22} {_f(part['clean']['accuracy']):>10} {_f(part['clean']['macro_f1']):>9} "
-                     f"{_f(part['typos']['accuracy']):>10} {_f(part['typos']['macro_f1']):>9} "
-                     f"{_f(part['typo_drop'], '{:+.3f}'):>14}")
+        cells = []
+        for test in ("clean", "typos"):
+            scores = part[test]
+            low, high = scores.get("accuracy_min", scores["accuracy"]), scores.get("accuracy_max", scores["accuracy"])
+            cells.append(f"{_f(scores['accuracy']):>10} {'[' + _f(low) + '–' + _f(high) + ']':>13}")
+        lines.append(f"  {name:22} {cells[0]} {cells[1]} {_f(part['typo_drop'], '{:+.3f}'):>14}")
     project, default = snips["project"], snips["default"]
     d_clean = project["clean"]["accuracy"] - default["clean"]["accuracy"]
     d_typos = project["typos"]["accuracy"] - default["typos"]["accuracy"]
-    lines.append(f"  {'project − default':22} {d_clean:>+10.3f} {'':9} {d_typos:>+10.3f}   "
+    lines.append(f"  {'project − default':22} {d_clean:>+10.3f} {'':13} {d_typos:>+10.3f}   "
                  f"beats default on clean {_aim(d_clean > 0)}, on typos {_aim(d_typos > 0)}")
+    overlap = [test for test in ("clean", "typos")
+               if "accuracy_min" in project[test] and "accuracy_min" in default[test]
+               and project[test]["accuracy_min"] <= default[test]["accuracy_max"]
+               and default[test]["accuracy_min"] <= project[test]["accuracy_max"]]
+    if overlap:
+        lines.append(f"  the two pipelines' runs overlap on {' and '.join(overlap)}: "
+                     f"there the difference is within the training-seed noise")
     lines.append(f"  project pipeline: {snips['pipelines']['project']}")
     lines.append(f"  default pipeline: {snips['pipelines']['default']}")
     lines.append(f"    from {snips['default_source']}")

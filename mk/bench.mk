@@ -1,8 +1,9 @@
 # Performance benchmark (bench/). Included by the main Makefile (`-include mk/*.mk`).
 #   make bench          everything below + the other parts' benches when present; table on
 #                       stdout, figures in results/bench.json (git-ignored). On 2 shared cores:
-#                       nlu ~6 min, snips ~17 min (Rasa's default DIET: 100 epochs, 2 transformer
-#                       layers), server ~10-13 min; plus `train` when stale and bench-prescreen.
+#                       nlu ~6 min, snips ~20 min (each pipeline trained with 3 seeds; Rasa's
+#                       default DIET: 100 epochs, 2 transformer layers), server ~10-13 min;
+#                       plus `train` when stale and bench-prescreen.
 #   make bench-nlu      one timed full training + held-out intent accuracy / macro-F1
 #   make bench-snips    config.yml vs Rasa's default pipeline on SNIPS-FR (clean / misspelt)
 #   make bench-server   REST latency p50/p95, load time, RSS vs Rasa's starter bot

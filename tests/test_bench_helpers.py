@@ -9,7 +9,9 @@ import pytest
 from bench.common import classification_scores, median, percentile, ratio
 from bench.nlu import normalise
 from bench.server import bench_endpoints, slowest
-from bench.snips import TEST_FRACTION, nlu_yaml, stratified_split, strip_typo_markup
+from bench.snips import (
+    TEST_FRACTION, nlu_yaml, stratified_split, strip_typo_markup, summarise_runs, with_seed,
+)
 
 
 # --------------------------------------------------------------------------- typo markup
@@ -221,3 +223,44 @@ def test_report_names_the_slowest_messages_under_load():
               "load_repeats": 3, "concurrency": 10}
     text = "\n".join(server_lines(server))
     assert "slowest messages under 10 clients (median): « un syndicat peut-il » 708 ms" in text
+
+
+# --------------------------------------------------------------------------- SNIPS: several seeds
+
+def test_with_seed_sets_the_seed_of_the_components_that_draw_random_numbers():
+    pipeline = [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 100},
+                {"name": "bot.nlu.intent_ensemble.IntentEnsemble"},
+                {"name": "SomeCustom", "random_seed": 42}, {"name": "ResponseSelector"}]
+    seeded = with_seed(pipeline, 3)
+    assert [c.get("random_seed") for c in seeded] == [None, 3, 3, 3, 3]
+    assert seeded[1]["epochs"] == 100
+    assert "random_seed" not in pipeline[1] and pipeline[3]["random_seed"] == 42  # input untouched
+
+
+def _run(clean, typos, n=139):
+    return {"clean": {"n": n, "accuracy": clean, "macro_f1": clean - 0.01, "fallback_rate": 0.0},
+            "typos": {"n": n, "accuracy": typos, "macro_f1": typos - 0.01, "fallback_rate": 0.01}}
+
+
+def test_summarise_runs_reports_the_median_and_the_range():
+    summary = summarise_runs([_run(0.964, 0.971), _run(0.978, 0.957), _run(0.971, 0.964)])
+    assert summary["clean"]["accuracy"] == pytest.approx(0.971)
+    assert (summary["clean"]["accuracy_min"], summary["clean"]["accuracy_max"]) == (0.964, 0.978)
+    assert summary["typos"]["accuracy"] == pytest.approx(0.964)
+    assert summary["typos"]["macro_f1"] == pytest.approx(0.954)
+    assert summary["typo_drop"] == pytest.approx(0.971 - 0.964)
+
+
+def test_report_compares_medians_and_says_when_runs_overlap():
+    from bench.report import snips_lines
+
+    project = {**summarise_runs([_run(0.978, 0.971), _run(0.978, 0.964), _run(0.985, 0.964)])}
+    default = {**summarise_runs([_run(0.971, 0.964), _run(0.964, 0.971), _run(0.971, 0.971)])}
+    snips = {"split": {"train": 552, "test": 139, "intents": 7}, "seed": 1, "training_seeds": [1, 2, 3],
+             "project": project, "default": default,
+             "pipelines": {"project": "p", "default": "d"}, "default_source": "x"}
+    text = "\n".join(snips_lines(snips))
+    assert "trained 3 time(s), training seeds 1, 2, 3" in text
+    assert "[0.978–0.985]" in text  # project, clean
+    assert "beats default on clean ✓, on typos ✗ MISSED" in text  # medians 0.978 > 0.971; 0.964 < 0.971
+    assert "overlap on typos:" in text and "clean and" not in text
