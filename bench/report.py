@@ -147,6 +147,35 @@ def server_lines(server: Optional[dict]) -> List[str]:
     for note in server.get("notes", []):
         lines.append(f"  note: {note}")
     return lines
+def snips_cv_lines(cv: Optional[dict]) -> List[str]:
+    lines = _section("SNIPS-FR cross-validation: the project's NLU pipeline vs Rasa's default, training part only")
+    problem = _problem(cv)
+    if problem:
+        return lines + [f"  {problem}"]
+    lines.append(f"  {cv['n']} training sentences of the split (seed {cv['split_seed']}; its test part is not used), "
+                 f"{cv['folds']} folds, training seed {cv['training_seed']} for both"
+                 f"{'  [--quick: 5 epochs]' if cv.get('quick') else ''}")
+    lines.append("  each sentence scored once, by the model of the fold that did not train on it")
+    lines.append(f"  {'':22} {'clean':>16} {'typos':>16}")
+    for label, key in (("project config.yml", "first_correct"), ("Rasa default (fr)", "second_correct")):
+        cells = [f"{cv[test][key]}/{cv[test]['n']} {cv[test][key] / cv[test]['n']:.3f}" for test in ("clean", "typos")]
+        lines.append(f"  {label:22} {cells[0]:>16} {cells[1]:>16}")
+    for test in ("clean", "typos"):
+        pair = cv[test]
+        first, second = len(pair["only_first"]), len(pair["only_second"])
+        verdict = ("a real difference (p < 0.05)" if pair["p_value"] < 0.05
+                   else "too few to tell the two apart (p ≥ 0.05)")
+        lines.append(f"  {test}: right for the project only {first}, for the default only {second}; "
+                     f"McNemar exact p = {pair['p_value']:.2f}: {verdict}")
+        for item in pair["only_first"][:4] + pair["only_second"][:4]:
+            lines.append(f"    {item['gold']:>20}  project {item['first']:<20} default {item['second']:<20} "
+                         f"« {item['text'][:60]} »")
+    seconds = cv.get("train_seconds", {})
+    lines.append(f"  median training per fold: project {_f(seconds.get('project'), '{:.0f} s')}, "
+                 f"default {_f(seconds.get('default'), '{:.0f} s')}")
+    lines.append(f"  project pipeline: {cv['pipelines']['project']}")
+    lines.append(f"  default pipeline: {cv['pipelines']['default']}")
+    return lines
 
 
 def render(results: dict) -> str:
@@ -164,6 +193,8 @@ def render(results: dict) -> str:
         lines += nlu_lines(results.get("nlu"), starter_train)
     if "snips" in parts:
         lines += snips_lines(results.get("snips"))
+    if "snips-cv" in parts:
+        lines += snips_cv_lines(results.get("snips-cv"))
     if "server" in parts:
         lines += server_lines(server)
     lines.append("")

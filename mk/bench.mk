@@ -6,6 +6,9 @@
 #                       plus `train` when stale and bench-prescreen.
 #   make bench-nlu      one timed full training + held-out intent accuracy / macro-F1
 #   make bench-snips    config.yml vs Rasa's default pipeline on SNIPS-FR (clean / misspelt)
+#   make bench-snips-cv the same two pipelines by 5-fold cross-validation on SNIPS-FR's 552
+#                       training sentences (test part unused), compared sentence by sentence
+#                       with McNemar's exact test; ~25 min (not part of `make bench`)
 #   make bench-server   REST latency p50/p95, load time, RSS vs Rasa's starter bot
 #   make bench-quick    smoke run of the three (few epochs, 60 messages; figures not comparable)
 # Extra options: BENCH_ARGS="--messages 200 --concurrency 10 ..." (see `python -m bench -h`).
@@ -14,7 +17,7 @@ BENCH_ARGS ?=
 # `make -n`, which would start the whole benchmark on a dry run.
 BENCH_SUBMAKE = $(MAKE)
 
-.PHONY: bench bench-nlu bench-snips bench-server bench-quick
+.PHONY: bench bench-nlu bench-snips bench-snips-cv bench-server bench-quick
 
 bench: install kb train
 	@status=0; \
@@ -41,6 +44,9 @@ bench-nlu: install
 
 bench-snips: install
 	@$(PY) -m bench snips $(BENCH_ARGS)
+
+bench-snips-cv: install
+	@$(PY) -m bench snips-cv $(BENCH_ARGS)
 
 bench-server: install kb train
 	@$(PY) -m bench server $(BENCH_ARGS)

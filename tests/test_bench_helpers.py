@@ -10,7 +10,8 @@ from bench.common import classification_scores, median, percentile, ratio
 from bench.nlu import normalise
 from bench.server import bench_endpoints, slowest
 from bench.snips import (
-    TEST_FRACTION, nlu_yaml, stratified_split, strip_typo_markup, summarise_runs, with_seed,
+    TEST_FRACTION, cv_folds, mcnemar_p, nlu_yaml, paired_comparison, stratified_split,
+    strip_typo_markup, summarise_runs, with_seed,
 )
 
 
@@ -264,3 +265,59 @@ def test_report_compares_medians_and_says_when_runs_overlap():
     assert "[0.978–0.985]" in text  # project, clean
     assert "beats default on clean ✓, on typos ✗ MISSED" in text  # medians 0.978 > 0.971; 0.964 < 0.971
     assert "overlap on typos:" in text and "clean and" not in text
+
+
+# --------------------------------------------------------------------------- cross-validation
+
+def test_cv_folds_score_every_row_once_and_keep_equal_texts_together():
+    rows = [{"clean": f"phrase {i % 40}", "intent": f"i{i % 3}", "id": str(i)} for i in range(120)]
+    pairs = cv_folds(rows, 5)
+    assert len(pairs) == 5
+    tested = [r["id"] for _, test in pairs for r in test]
+    assert sorted(tested) == sorted(r["id"] for r in rows)  # each row tested exactly once
+    for train, test in pairs:
+        assert len(train) + len(test) == len(rows)
+        assert not {r["clean"] for r in train} & {r["clean"] for r in test}
+        assert test  # 40 distinct texts over 5 folds: none empty
+    assert cv_folds(list(reversed(rows)), 5)[2][1] == list(reversed(pairs[2][1]))  # order-free
+
+
+@pytest.mark.parametrize("only_first, only_second, p", [
+    (0, 0, 1.0),
+    (2, 3, 1.0),
+    (0, 5, 0.0625),   # 2 × (1/2)^5
+    (6, 0, 0.03125),  # 2 × (1/2)^6
+    (1, 9, 0.021484375),  # 2 × (1 + 10) / 1024
+])
+def test_mcnemar_exact_p_values(only_first, only_second, p):
+    assert mcnemar_p(only_first, only_second) == pytest.approx(p)
+
+
+def test_paired_comparison_keeps_the_sentences_only_one_model_got_right():
+    texts = ["a", "b", "c", "d"]
+    gold = ["X", "X", "Y", "Y"]
+    result = paired_comparison(texts, gold, ["X", "Y", "Y", "X"], ["X", "X", "X", "X"])
+    assert (result["first_correct"], result["second_correct"]) == (2, 2)
+    assert [i["text"] for i in result["only_first"]] == ["c"]
+    assert [i["text"] for i in result["only_second"]] == ["b"]
+    assert result["p_value"] == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        paired_comparison(texts, gold, ["X"], ["X"])
+
+
+def test_report_gives_the_cross_validation_verdict():
+    from bench.report import snips_cv_lines
+
+    def pair(first, second, only_first, only_second):
+        items = lambda n: [{"text": f"t{i}", "gold": "A", "first": "A", "second": "B"} for i in range(n)]
+        return {"n": 552, "first_correct": first, "second_correct": second,
+                "only_first": items(only_first), "only_second": items(only_second),
+                "p_value": mcnemar_p(only_first, only_second)}
+    cv = {"n": 552, "split_seed": 1, "folds": 5, "training_seed": 1,
+          "clean": pair(541, 542, 2, 3), "typos": pair(548, 540, 8, 0),
+          "train_seconds": {"project": 50.0, "default": 250.0},
+          "pipelines": {"project": "p", "default": "d"}}
+    text = "\n".join(snips_cv_lines(cv))
+    assert "541/552 0.980" in text and "542/552 0.982" in text
+    assert "clean: right for the project only 2, for the default only 3; McNemar exact p = 1.00: too few" in text
+    assert "typos: right for the project only 8, for the default only 0; McNemar exact p = 0.01: a real difference" in text
