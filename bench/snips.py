@@ -346,9 +346,9 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
     train, _ = stratified_split(load_snips(data_path))
     project_cfg, default_cfg, default_pipeline = _pipelines(5 if quick else None)
     pairs = cv_folds(train, folds)
+    scored = [row for _, fold_test in pairs for row in fold_test]  # the order predictions come in
+    gold = [row["intent"] for row in scored]
     predictions: Dict[str, Dict[str, List[str]]] = {}
-    texts: Dict[str, List[str]] = {"clean": [], "typos": []}
-    gold: List[str] = []
     train_seconds: Dict[str, List[float]] = {}
     with tempfile.TemporaryDirectory(prefix="virage-bench-snips-cv-") as tmp, Children() as children:
         for label, config in (("project", project_cfg), ("default", default_cfg)):
@@ -361,10 +361,6 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
                 train_seconds.setdefault(label, []).append(worker.get("train_seconds") or 0.0)
                 for test in ("clean", "typos"):
                     predictions[label][test] += worker["tests"][test]["predicted"]
-                if label == "project":
-                    gold += [r["intent"] for r in fold_test]
-                    for test in ("clean", "typos"):
-                        texts[test] += [r[test] for r in fold_test]
     return {
         "data": str(data_path),
         "split_seed": SEED,
@@ -375,6 +371,6 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
         "pipelines": {"project": describe_pipeline(project_cfg["pipeline"]),
                       "default": describe_pipeline(default_pipeline)},
         "train_seconds": {label: median(values) for label, values in train_seconds.items()},
-        **{test: paired_comparison(texts[test], gold, predictions["project"][test],
+        **{test: paired_comparison([row[test] for row in scored], gold, predictions["project"][test],
                                    predictions["default"][test]) for test in ("clean", "typos")},
     }

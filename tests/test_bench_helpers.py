@@ -321,3 +321,31 @@ def test_report_gives_the_cross_validation_verdict():
     assert "541/552 0.980" in text and "542/552 0.982" in text
     assert "clean: right for the project only 2, for the default only 3; McNemar exact p = 1.00: too few" in text
     assert "typos: right for the project only 8, for the default only 0; McNemar exact p = 0.01: a real difference" in text
+
+
+def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
+    """Folds' predictions are concatenated: each must stay paired with its own sentence."""
+    import bench.snips as snips
+
+    rows = [{"clean": f"phrase {i}", "typos": f"frase {i}", "intent": f"i{i % 3}", "id": str(i)}
+            for i in range(60)]
+    monkeypatch.setattr(snips, "load_snips", lambda path: rows)
+    monkeypatch.setattr(snips, "_pipelines", lambda epochs=None: ({"pipeline": []}, {"pipeline": []}, []))
+
+    def fake_train_and_score(children, workdir, config, seed, train, test, timeout):
+        project = workdir.name.startswith("project")
+        # the project gets every sentence right; the default misses those whose number ends in 7
+        predicted = [r["intent"] if project or not r["clean"].endswith("7") else "autre" for r in test]
+        return {"train_seconds": 1.0,
+                "tests": {"clean": {"predicted": predicted}, "typos": {"predicted": predicted}}}, 1.0
+
+    monkeypatch.setattr(snips, "_train_and_score", fake_train_and_score)
+    result = snips.cross_validate(folds=5)
+    train, _ = snips.stratified_split(rows)
+    sevens = sorted(r["clean"] for r in train if r["clean"].endswith("7"))
+    assert result["n"] == len(train)
+    assert result["clean"]["first_correct"] == len(train)
+    assert result["clean"]["second_correct"] == len(train) - len(sevens)
+    assert sorted(i["text"] for i in result["clean"]["only_first"]) == sevens
+    assert all(i["gold"] == "i" + str(int(i["text"].split()[1]) % 3) for i in result["clean"]["only_first"])
+    assert sorted(i["text"] for i in result["typos"]["only_first"]) == [s.replace("phrase", "frase") for s in sevens]
