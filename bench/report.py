@@ -147,6 +147,8 @@ def server_lines(server: Optional[dict]) -> List[str]:
     for note in server.get("notes", []):
         lines.append(f"  note: {note}")
     return lines
+
+
 def snips_cv_lines(cv: Optional[dict]) -> List[str]:
     lines = _section("SNIPS-FR cross-validation: the project's NLU pipeline vs Rasa's default, training part only")
     problem = _problem(cv)
