@@ -25,7 +25,6 @@ import random
 import re
 import sys
 import tempfile
-import time
 import zlib
 from importlib.util import find_spec
 from pathlib import Path
