@@ -212,7 +212,7 @@ def project_nlu_config(config_path: Path, epochs: Optional[int] = None) -> dict:
     }
 
 
-def default_nlu_config(language: str, epochs: Optional[int] = None) -> Tuple[dict, List[dict]]:
+def default_nlu_config(language: str, epochs: Optional[int] = None) -> dict:
     """Rasa's default config (what it autoconfigures when there is no `pipeline` key), written out.
 
     The pipeline is read from Rasa's own default_config.yml and written out so that each run can
@@ -220,9 +220,8 @@ def default_nlu_config(language: str, epochs: Optional[int] = None) -> Tuple[dic
     """
     default = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
     pipeline = _override_epochs(default["pipeline"], epochs)
-    config = {"recipe": "default.v1", "language": language, "assistant_id": "bench_snips_default",
-              "pipeline": pipeline}
-    return config, pipeline
+    return {"recipe": "default.v1", "language": language, "assistant_id": "bench_snips_default",
+            "pipeline": pipeline}
 
 
 def describe_pipeline(pipeline: List[dict]) -> str:
@@ -286,17 +285,17 @@ def _train_and_score(children: Children, workdir: Path, config: dict, seed: int,
     return json.loads(out.read_text(encoding="utf-8")), elapsed
 
 
-def _pipelines(epochs: Optional[int] = None) -> Tuple[dict, dict, List[dict]]:
+def _pipelines(epochs: Optional[int] = None) -> Tuple[dict, dict]:
+    """The project's NLU config and Rasa's default, in the project's language."""
     language = (yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8")) or {}).get("language", "fr")
-    default_cfg, default_pipeline = default_nlu_config(language, epochs)
-    return project_nlu_config(REPO / "config.yml", epochs), default_cfg, default_pipeline
+    return project_nlu_config(REPO / "config.yml", epochs), default_nlu_config(language, epochs)
 
 
 def run(quick: bool = False, runs: int = RUNS, timeout: float = 1500.0) -> dict:
     data_path = shared_dir() / "benchmarks" / "snips-fr" / "data.tsv"
     rows = load_snips(data_path)
     train, test = stratified_split(rows)
-    project_cfg, default_cfg, default_pipeline = _pipelines(5 if quick else None)
+    project_cfg, default_cfg = _pipelines(5 if quick else None)
     seeds = list(range(1, runs + 1))
 
     result = {
@@ -308,7 +307,7 @@ def run(quick: bool = False, runs: int = RUNS, timeout: float = 1500.0) -> dict:
         "training_seeds": seeds,
         "pipelines": {
             "project": describe_pipeline(project_cfg["pipeline"]),
-            "default": describe_pipeline(default_pipeline),
+            "default": describe_pipeline(default_cfg["pipeline"]),
         },
         "default_source": str(default_config_path()) + (
             " (written out to set the training seed)" if not quick
@@ -343,7 +342,7 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
     """
     data_path = shared_dir() / "benchmarks" / "snips-fr" / "data.tsv"
     train, _ = stratified_split(load_snips(data_path))
-    project_cfg, default_cfg, default_pipeline = _pipelines(5 if quick else None)
+    project_cfg, default_cfg = _pipelines(5 if quick else None)
     pairs = cv_folds(train, folds)
     scored = [row for _, fold_test in pairs for row in fold_test]  # the order predictions come in
     gold = [row["intent"] for row in scored]
@@ -368,7 +367,7 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
         "quick": quick,
         "n": len(gold),
         "pipelines": {"project": describe_pipeline(project_cfg["pipeline"]),
-                      "default": describe_pipeline(default_pipeline)},
+                      "default": describe_pipeline(default_cfg["pipeline"])},
         "train_seconds": {label: median(values) for label, values in train_seconds.items()},
         **{test: paired_comparison([row[test] for row in scored], gold, predictions["project"][test],
                                    predictions["default"][test]) for test in ("clean", "typos")},

@@ -330,7 +330,7 @@ def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
     rows = [{"clean": f"phrase {i}", "typos": f"frase {i}", "intent": f"i{i % 3}", "id": str(i)}
             for i in range(60)]
     monkeypatch.setattr(snips, "load_snips", lambda path: rows)
-    monkeypatch.setattr(snips, "_pipelines", lambda epochs=None: ({"pipeline": []}, {"pipeline": []}, []))
+    monkeypatch.setattr(snips, "_pipelines", lambda epochs=None: ({"pipeline": []}, {"pipeline": []}))
 
     def fake_train_and_score(children, workdir, config, seed, train, test, timeout):
         project = workdir.name.startswith("project")
