@@ -23,6 +23,14 @@ FORM = "screening_form"
 SKIPPED_SLOT = "screening_skipped"
 RESULT_SLOT = "screening_result"
 STATUS_LABEL = {"eligible": "admissible", "not_eligible": "non admissible", "unknown": "à confirmer"}
+# Intents whose message can state facts about the user's organisation. Any other intent is a
+# question the bot answers before coming back to the form (data/rules/screening_interruptions.yml):
+# the organisation it names ("d'autres coops l'ont fait ?", "qui contacter en Gaspésie ?",
+# "pis une mutuelle, c'tu admissible ?") is the question's subject, not an answer. Reading it as one
+# would overwrite an answer already given and swallow the question, since the form only lets the
+# question's rule run when nothing was filled. A low-confidence message (nlu_fallback) that carries
+# facts is taken as an answer: during the form, that is what it most likely is.
+ANSWER_INTENTS = ("inform", "affirm", "deny", "start_screening", "nlu_fallback")
 
 
 def _current_profile(tracker: Tracker) -> Dict[str, Any]:
@@ -67,6 +75,8 @@ class ValidateScreeningForm(FormValidationAction):
         if intent == "skip_question" and requested:
             skipped = list(tracker.get_slot(SKIPPED_SLOT) or [])
             return [SlotSet(SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
+        if intent not in ANSWER_INTENTS:
+            return []
         try:
             found = extract_profile(tracker.latest_message, requested=requested)
         except Exception as exc:

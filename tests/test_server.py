@@ -126,6 +126,16 @@ def test_button_payload_with_entities(bot):
     assert _texts(reply).startswith("Volet 3 — Aide financière") and "250 000 $" in _texts(reply)
 
 
+def test_a_question_mid_screening_is_answered_then_the_screening_resumes(bot):
+    """A question that names an organisation ("des exemples de coops ?") during the screening gets
+    its own answer, through the real form and action server, and the same question comes back."""
+    assert "forme juridique" in _texts(bot.say("/start_screening", sender="digress"))
+    question = bot.say('/inform{"legal_form":"nonprofit"}', sender="digress")[-1]["text"]
+    reply = bot.say('/ask_cases{"legal_form":"cooperative"}', sender="digress")
+    assert _texts(reply).startswith("Voici des exemples") and "Source : " in _texts(reply)
+    assert reply[-1]["text"] == question
+
+
 @pytest.mark.parametrize("text", ["", "   ", "a" * 5000, "🙂🙂🙂", "<img src=x onerror=alert(1)>",
                                   "'; DROP TABLE kb_cases; --", "xqzv blorf wubba", "\u0000\u202e"])
 def test_bad_input_gets_a_french_answer_and_server_stays_up(bot, text):

@@ -56,6 +56,24 @@ def test_correcting_an_answer_overrides_it(kb):
     assert SlotSet("legal_form", "nonprofit") in events
 
 
+def test_a_question_naming_an_organisation_is_not_an_answer(kb):
+    """"d'autres coops l'ont fait ?" mid-screening asks for examples: the OBNL answer stays, and no
+    answer is set, so Rasa's form rejects the turn and the question's own rule answers it."""
+    slots = {"legal_form": "nonprofit", "requested_slot": "org_category"}
+    for text, intent, entities in [
+        ("ya tu d'autres coops qui l'ont fait", "ask_cases", [ent("legal_form", "coops")]),
+        ("qui contacter en Gaspesie", "ask_contact", [ent("region", "Gaspesie")]),
+        ("pis une mutuelle c'tu admissible", "ask_eligibility", [ent("legal_form", "mutuelle")]),
+    ]:
+        msgs, events = _validate(tracker_for(text, intent, entities, slots=slots, active_loop="screening_form"))
+        assert events == [SlotSet("requested_slot", "org_category")], text
+        assert [m.get("response") for m in msgs] == [None]  # the question again, no "pas compris"
+    # the same words stated as a fact still correct the answer
+    _, events = _validate(tracker_for("en fait on est une coop", "inform", [ent("legal_form", "coop")], slots=slots,
+                                      active_loop="screening_form"))
+    assert SlotSet("legal_form", "cooperative") in events
+
+
 def test_excluded_answer_ends_the_form(kb):
     msgs, events = _validate(tracker_for("on est un syndicat", "inform", [ent("org_category", "syndicat")],
                                          slots={"legal_form": "cooperative", "requested_slot": "org_category"},
