@@ -7,7 +7,18 @@ export PYTHONPATH="$PWD" SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=
 ORIGINS="${VIRAGE_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
 export VIRAGE_ALLOWED_ORIGINS="$ORIGINS"
 mkdir -p var/log
+
+# A port already taken (often a Virage left running in another terminal) would otherwise only
+# show up as a service dying during start-up.
+for port in 5055 5005 8080; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Le port $port est déjà utilisé (une autre instance de Virage ?). Arrêtez-la, puis relancez make run." >&2
+    exit 1
+  fi
+done
+
 pids=()
+names=()
 cleanup() {
   echo; echo "Arrêt de Virage…"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
@@ -17,20 +28,22 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 .venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/log/actions.log 2>&1 &
-pids+=($!)
+pids+=($!); names+=(actions)
 .venv/bin/rasa run --model models --credentials credentials.yml --endpoints endpoints.yml \
   --port 5005 --cors ${ORIGINS//,/ } > var/log/rasa.log 2>&1 &
-pids+=($!)
+pids+=($!); names+=(rasa)
 if [ -f bot/web_server.py ]; then
   .venv/bin/python -m bot.web_server --port 8080 > var/log/web.log 2>&1 &
-  pids+=($!)
+  pids+=($!); names+=(web)
 fi
 
 echo "Démarrage de Virage (le chargement du modèle prend de 20 à 60 secondes)…"
 for _ in $(seq 1 180); do
   if curl -fs http://localhost:5005/ >/dev/null 2>&1; then break; fi
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "Un service s'est arrêté ; voir var/log/*.log"; tail -20 var/log/rasa.log; exit 1; }
+  for i in "${!pids[@]}"; do
+    kill -0 "${pids[$i]}" 2>/dev/null || {
+      echo "Le service « ${names[$i]} » s'est arrêté au démarrage ; fin de var/log/${names[$i]}.log :"
+      tail -20 "var/log/${names[$i]}.log"; exit 1; }
   done
   sleep 1
 done

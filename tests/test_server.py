@@ -156,3 +156,19 @@ def test_dead_action_server_gives_french_message(bot):
     assert bot.alive()
     bot.start_actions()
     assert "Source : " in _texts(bot.say("/ask_programme", sender="dead-actions"))
+
+
+def test_make_run_names_a_busy_port_and_starts_nothing():
+    """A Virage left running elsewhere holds the ports: `make run` says which one, in French."""
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 5055))
+        holder.listen()
+    except OSError:  # already taken by something else: the script must say so all the same
+        pass
+    try:
+        done = subprocess.run(["bash", "scripts/run.sh"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    finally:
+        holder.close()
+    assert done.returncode == 1
+    assert "Le port 5055 est déjà utilisé" in done.stderr and "Virage est prêt" not in done.stdout
