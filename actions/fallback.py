@@ -17,8 +17,11 @@ INTENT_LABELS = {
     "ask_statistic": "Des chiffres sur le numérique", "ask_definition": "Définir un terme", "ask_advice": "Des conseils pour un projet",
     "ask_capabilities": "Ce que je peux faire", "greet": "Dire bonjour", "thank": "Remercier", "goodbye": "Terminer",
     "bot_challenge": "Savoir si je suis un robot", "request_contact": "Être contacté par un conseiller",
+    # Read with less than 0.7 confidence, these two become nlu_fallback (bot/nlu/fallback.py): the
+    # button is how the visitor confirms before anything is erased.
+    "restart_conversation": "Recommencer à zéro", "request_data_deletion": "Supprimer mes données",
 }
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "skip_question", "stop", "restart_conversation"}
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "skip_question", "stop"}
 
 
 class ActionDefaultAskAffirmation(Action):
@@ -31,7 +34,10 @@ class ActionDefaultAskAffirmation(Action):
         if not options:
             options = ["ask_programme", "start_screening"]
         buttons = [button(INTENT_LABELS[name], f"/{name}") for name in options]
-        buttons.append(button("Autre chose", "/deny"))
+        # out_of_scope, not deny: Rasa's two-stage fallback reads it as "none of these" and asks to
+        # rephrase; /deny would be replayed as the user's message and, during the screening, answer
+        # the pending yes/no question ("Autre chose" recorded as "not an excluded organisation").
+        buttons.append(button("Autre chose", "/out_of_scope"))
         dispatcher.utter_message(text="Je ne suis pas certain d'avoir compris. Vouliez-vous parler de l'un de ces sujets ?",
                                  buttons=buttons)
         return []

@@ -256,4 +256,34 @@ def test_config_blends_right_after_diet():
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     names = [step["name"] for step in config["pipeline"]]
     assert names.index("bot.nlu.intent_ensemble.IntentEnsemble") == names.index("DIETClassifier") + 1
-    assert names[-1] == "FallbackClassifier"  # the fallback reads the blended confidence
+    assert names[-1] == "bot.nlu.fallback.IntentFallbackClassifier"  # it reads the blended confidence
+
+
+def _fallback_outcome(intent, confidence, second=0.05):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.fallback import IntentFallbackClassifier
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    step = next(s for s in config["pipeline"] if s["name"].endswith("IntentFallbackClassifier"))
+    classifier = IntentFallbackClassifier({**IntentFallbackClassifier.get_default_config(),
+                                           **{k: v for k, v in step.items() if k != "name"}})
+    message = Message(data={"text": "x", "intent": {"name": intent, "confidence": confidence},
+                            "intent_ranking": [{"name": intent, "confidence": confidence},
+                                               {"name": "thank", "confidence": second}]})
+    classifier.process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent, confidence, expected", [
+    ("restart_conversation", 0.44, "nlu_fallback"),  # keyboard mash: the answers are not erased
+    ("request_data_deletion", 0.46, "nlu_fallback"),
+    ("restart_conversation", 0.6, "nlu_fallback"),  # unsure: one click on the fallback's button confirms
+    ("restart_conversation", 0.85, "restart_conversation"),  # a real request goes through
+    ("request_data_deletion", 0.9, "request_data_deletion"),
+    ("ask_cases", 0.44, "ask_cases"),  # other intents keep the general threshold (0.30)
+    ("ask_cases", 0.25, "nlu_fallback"),
+])
+def test_erasing_intents_need_more_confidence_than_the_others(intent, confidence, expected):
+    assert _fallback_outcome(intent, confidence) == expected
+

@@ -136,6 +136,19 @@ def test_a_question_mid_screening_is_answered_then_the_screening_resumes(bot):
     assert reply[-1]["text"] == question
 
 
+def test_keyboard_mash_mid_screening_erases_nothing_and_other_thing_asks_to_rephrase(bot):
+    """Mash read as "restart" with little confidence is only offered as a button (config.yml,
+    intent_thresholds); "Autre chose" asks to rephrase instead of answering the pending question."""
+    bot.say("/start_screening", sender="mash")
+    question = bot.say('/inform{"legal_form":"nonprofit"}', sender="mash")[-1]["text"]
+    unsure = bot.say("asdfgh qwerty", sender="mash")
+    assert _texts(unsure).startswith("Je ne suis pas certain d'avoir compris") and "reparti" not in _texts(unsure)
+    assert _texts(bot.say("/out_of_scope", sender="mash")) == "D'accord. Pouvez-vous reformuler votre question autrement ?"
+    resumed = bot.say('/inform{"org_category":"none"}', sender="mash")[-1]["text"]
+    # the OBNL answer was kept (the legal form is not asked again) and the screening goes on
+    assert resumed != question and "forme juridique" not in resumed and resumed.endswith("?")
+
+
 @pytest.mark.parametrize("text", ["", "   ", "a" * 5000, "🙂🙂🙂", "<img src=x onerror=alert(1)>",
                                   "'; DROP TABLE kb_cases; --", "xqzv blorf wubba", "\u0000\u202e"])
 def test_bad_input_gets_a_french_answer_and_server_stays_up(bot, text):

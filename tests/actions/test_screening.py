@@ -135,7 +135,17 @@ def test_two_stage_fallback_offers_the_two_likeliest_intents():
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_deadlines", "confidence": 0.3},
                {"name": "inform", "confidence": 0.1}, {"name": "ask_amounts", "confidence": 0.05}]
     msgs, _ = run(fallback.ActionDefaultAskAffirmation(), tracker_for("dates $$", "nlu_fallback", ranking=ranking))
-    assert payloads(msgs) == ["/ask_deadlines", "/ask_amounts", "/deny"]
+    assert payloads(msgs) == ["/ask_deadlines", "/ask_amounts", "/out_of_scope"]
+
+
+def test_an_unsure_erasing_intent_is_offered_as_a_button_to_confirm():
+    """Below 0.7, restart and data deletion reach the two-stage fallback (bot/nlu/fallback.py):
+    the visitor who meant it confirms with a button, a typo erases nothing."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "request_data_deletion", "confidence": 0.46},
+               {"name": "restart_conversation", "confidence": 0.2}]
+    msgs, _ = run(fallback.ActionDefaultAskAffirmation(), tracker_for("detruisez ma fiche", "nlu_fallback", ranking=ranking))
+    assert payloads(msgs) == ["/request_data_deletion", "/restart_conversation", "/out_of_scope"]
+    assert [b["title"] for b in msgs[0]["buttons"]][:2] == ["Supprimer mes données", "Recommencer à zéro"]
 
 
 def test_yes_no_followed_by_a_statement_still_answers(kb):
