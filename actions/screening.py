@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
-from actions.formatting import button, lower_first, say, shorten
+from actions.formatting import button, join_fr, lower_first, say, shorten
 from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
-from actions.parsing import PROFILE_SLOTS, extract_profile, profile_from_slots
-from knowledge import cases, eligibility, lookup
+from actions.parsing import CHOICE_FIELDS, PROFILE_SLOTS, VOCABULARY_SLOTS, extract_profile, profile_from_slots
+from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,14 @@ def summarise(result: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def _your_answer(field: str, profile: Dict[str, Any]) -> str:
+    """" (Votre réponse : syndicat.)" after a refusal that rests on a chosen category, so that an
+    answer given in passing ("pis un syndicat ?") is seen, and can be corrected, before it decides."""
+    kind = VOCABULARY_SLOTS.get(field) if field in CHOICE_FIELDS else None
+    name = vocabulary.label(kind, profile.get(field)) if kind else None
+    return f" (Votre réponse : {lower_first(name)}.)" if name else ""
+
+
 class ActionScreeningResult(KnowledgeAction):
     def name(self) -> Text:
         return "action_screening_result"
@@ -127,11 +135,24 @@ class ActionScreeningResult(KnowledgeAction):
         profile = _current_profile(tracker)
         result = eligibility.evaluate(profile, skipped=tracker.get_slot(SKIPPED_SLOT) or [])
         lines, sources = [], []
+        # Volets that fail on the same criterion share one line: an excluded organisation fails all
+        # three on "hors des catégories exclues", and the same explanation three times buried it.
+        failing: Dict[str, List[Dict[str, Any]]] = {}
+        for v in result["volets"]:
+            if v["status"] == "not_eligible":
+                failing.setdefault(v["decisive"][0]["id"], []).append(v)
         for v in result["volets"]:
             label = STATUS_LABEL[v["status"]]
             if v["status"] == "not_eligible":
                 why = v["decisive"][0]
-                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label}. {why['explanation']}")
+                group = failing[why["id"]]
+                if v is not group[0]:
+                    continue
+                if len(group) == 1:
+                    line = f"• Volet {v['volet']} ({v['name']}) : {label}. {why['explanation']}"
+                else:
+                    line = f"• Volets {join_fr(str(g['volet']) for g in group)} : {label}s. {why['explanation']}"
+                lines.append(line + _your_answer(why["field"], profile))
                 sources.append(why["source"])
             elif v["status"] == "eligible":
                 lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} — tous ses critères sont remplis.")

@@ -111,6 +111,15 @@ def test_result_explains_each_volet_and_gives_next_step_and_examples(kb):
     assert result["reasons"]["3"] == ["is_network"]
 
 
+def test_volets_failing_on_the_same_criterion_share_one_line(kb):
+    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots={"legal_form": "nonprofit", "org_category": "union"}))
+    t = texts(msgs)
+    assert "• Volets 1, 2 et 3 : non admissibles. " in t
+    assert t.count("syndicats sont exclus") == 1 and t.count("• ") == 1
+    assert "(Votre réponse : syndicat.)" in t  # the answer that decided, to be seen and corrected
+    assert "Le programme ne semble pas vous convenir" in t
+
+
 def test_result_with_missing_answers_offers_to_resume(kb):
     msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots={"legal_form": "cooperative", "org_category": "none",
                                                                         "screening_skipped": ["based_in_quebec"]}))
