@@ -5,6 +5,7 @@ from typing import Text
 
 from actions.formatting import button, join_fr, lower_first, money, say
 from actions.kb import KnowledgeAction
+from actions.programme import volet_number
 from knowledge import deadlines, lookup
 from knowledge.documents import cite_many
 
@@ -23,6 +24,14 @@ class ActionDeadlines(KnowledgeAction):
         listed = join_fr(f"le {d}" for d in dates)
         text = (f"Les dates de dépôt annoncées pour le volet {nxt['volet']}{who} sont {listed}."
                 if len(dates) > 1 else f"La date de dépôt annoncée pour le volet {nxt['volet']}{who} est le {dates[0]}.")
+        # "la date limite pour le volet 2": the sources give dates for volet 3 only. Say so for the
+        # volet asked, and who can tell, before the dates that do exist.
+        asked = volet_number(tracker)
+        asked_volet = lookup.volet(asked) if asked and not deadlines.all_deadlines(volet=asked) else None
+        if asked_volet:
+            step = (asked_volet.get("how_to_start") or ["Un conseiller de la CDRQ peut vous renseigner."])[0]
+            text = (f"Nos sources n'annoncent aucune date limite pour le volet {asked} ; pour savoir quand "
+                    f"commencer : {lower_first(step)} Les seules dates publiées concernent un autre volet. " + text)
         if not nxt["year_known"]:
             text += f" {nxt.get('year_note') or 'L’année n’est pas précisée dans nos sources.'}"
             text += (" Selon le calendrier, la prochaine à venir serait le " + nxt["date_text"] + "."
@@ -32,7 +41,7 @@ class ActionDeadlines(KnowledgeAction):
         if status and status["status"] == "funds_committed":
             text += f" Attention : {lower_first(status['note'])} Vérifiez auprès du CQCM avant de préparer un dépôt."
         envelope = lookup.facts("envelope")[:1] if status else []
-        say(dispatcher, text, cite_many([nxt] + envelope),
+        say(dispatcher, text, cite_many(([asked_volet] if asked_volet else []) + [nxt] + envelope),
             [button("Le volet 3 en détail", '/ask_volets{"volet":"3"}'), button("Qui contacter ?", "/ask_contact")])
         return []
 

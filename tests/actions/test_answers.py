@@ -86,6 +86,17 @@ def test_deadlines_say_the_year_is_unknown(kb, monkeypatch):
     assert "déjà passées" in texts(msgs)
 
 
+def test_deadlines_for_a_volet_without_dates_say_so_first(kb):
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("cest quoi la date limite pour le volet 2", "ask_deadlines",
+                                                                 [ent("volet", "2")]))
+    t = texts(msgs)
+    assert t.startswith("Nos sources n'annoncent aucune date limite pour le volet 2 ; pour savoir quand commencer : joindre")
+    assert "pour le volet 3" in t and "24 janvier" in t  # the dates that exist, named as volet 3's
+    assert "deuxième volet" in t  # volet 2's record is cited
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 3", "ask_deadlines", [ent("volet", "3")]))
+    assert texts(msgs).startswith("Les dates de dépôt annoncées pour le volet 3")
+
+
 def test_amounts(kb):
     msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("combien on peut avoir", "ask_amounts"))
     t = texts(msgs)
