@@ -22,6 +22,26 @@ def case_buttons(found: List[Dict[str, Any]]):
                    f'/ask_cases{{"case_name":"{r["case"]["id"]}"}}') for r in found]
 
 
+def _examples_text(found: List[Dict[str, Any]]) -> str:
+    """The examples, those matching every criterion asked first: for "des coops en alimentation",
+    a food co-op and then co-ops from other sectors, said as such rather than as equal answers."""
+    def lines(rows):
+        return "\n".join(f"• {case_line(r['case'])} — {shorten(r['case']['summary'], 160)}" for r in rows)
+
+    def kinds(row):  # "ERP" is read both as a technology and as a need: one request, counted once
+        return len({"need" if kind == "technology" else kind for kind in row.get("matched", ())})
+
+    best = max(kinds(r) for r in found)
+    full = [r for r in found if kinds(r) == best]
+    partial = [r for r in found if kinds(r) < best]
+    if best < 2 or not partial:
+        return "Voici des exemples :\n" + lines(found)
+    shared = join_fr(list(dict.fromkeys(reason[:1].lower() + reason[1:] for r in partial for reason in r["reasons"])))
+    return ("Ce qui correspond à toute votre demande :\n" + lines(full)
+            + (f"\nD'autres exemples, qui n'en partagent qu'une partie ({shared}) :\n" if shared
+               else "\nD'autres exemples, plus éloignés :\n") + lines(partial))
+
+
 class ActionCases(KnowledgeAction):
     def name(self) -> Text:
         return "action_cases"
@@ -48,9 +68,7 @@ class ActionCases(KnowledgeAction):
                 + join_fr(sorted({c['sector_label'] for c in every if c.get('sector_label')})) + ". "
                 "Précisez un besoin (vente en ligne, cybersécurité, ERP…) ou un secteur.")
             return []
-        lines = [f"• {case_line(r['case'])} — {shorten(r['case']['summary'], 160)}" for r in found]
-        say(dispatcher, "Voici des exemples :\n" + "\n".join(lines), cite_many(r["case"] for r in found),
-            case_buttons(found[:2]))
+        say(dispatcher, _examples_text(found), cite_many(r["case"] for r in found), case_buttons(found[:2]))
         return []
 
     @staticmethod

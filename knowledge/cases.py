@@ -26,6 +26,9 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
            **kw) -> List[Dict[str, Any]]:
     """Cases ranked by weighted matches; only cases matching at least one given criterion.
 
+    Each result: the case, its score, `reasons` (what matched, in French) and `matched` (the kinds
+    of criterion it matched: need, technology, sector, legal_form, region, size_band, network).
+
     Values may be vocabulary ids or free text ("alimentation", "progiciel"); free `text` is
     also read for any vocabulary term it contains.
     """
@@ -51,28 +54,33 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
     snap = store.snapshot(**kw)
     word_patterns = [(w, phrase_pattern(w)) for w in words]
     for case in snap["cases"]:
-        score, reasons = 0.0, []
+        score, reasons, matched = 0.0, [], set()
         for tech in wanted["technology"] & set(case.get("technologies") or []):
             score += WEIGHTS["technology"]
             reasons.append(f"a utilisé : {vocabulary.label('technologies', tech, **kw)}")
+            matched.add("technology")
         for nd in wanted["need"] & set(case.get("needs") or []):
             score += WEIGHTS["need"]
             reasons.append(f"besoin : {vocabulary.label('needs', nd, **kw)}")
+            matched.add("need")
         for key, label_kind in (("sector", "sectors"), ("legal_form", "legal_forms"),
                                 ("region", "regions"), ("size_band", "size_bands")):
             if case.get(key) and case.get(key) in wanted[key]:
                 score += WEIGHTS[key]
                 reasons.append(vocabulary.label(label_kind, case[key], **kw) or case[key])
+                matched.add(key)
         if is_network is not None and bool(case.get("is_network")) == is_network and is_network:
             score += WEIGHTS["network"]
             reasons.append("réseau d'entreprises")
+            matched.add("network")
         if words:
             hay = snap["index"]["case_hay"][case["id"]]
             hits = [w for w, pattern in word_patterns if pattern.search(hay)]
             if hits:
                 score += WEIGHTS["text"] * min(len(hits), 4)
         if score > 0:
-            results.append({"case": _enrich(case, **kw), "score": round(score, 2), "reasons": reasons})
+            results.append({"case": _enrich(case, **kw), "score": round(score, 2), "reasons": reasons,
+                            "matched": sorted(matched)})
     results.sort(key=lambda r: (-r["score"], r["case"]["name"]))
     return results[:limit]
 

@@ -115,6 +115,15 @@ def test_cases_by_technology(kb):
     assert all(p.startswith("/ask_cases{") for p in payloads(msgs))
 
 
+def test_examples_matching_every_criterion_come_first_and_the_others_say_what_they_share(kb):
+    msgs, _ = run(cases.ActionCases(), tracker_for("des exemples de coop en alimentation", "ask_cases",
+                                                   [ent("legal_form", "coop"), ent("sector", "alimentation")]))
+    t = texts(msgs)
+    assert t.startswith("Ce qui correspond à toute votre demande :\n• Coopérative La Mauve")
+    assert "\nD'autres exemples, qui n'en partagent qu'une partie (coopérative) :\n• " in t
+    assert t.count("• ") == 3
+
+
 def test_named_case_detail(kb):
     msgs, _ = run(cases.ActionCases(), tracker_for("parle-moi des librairies independantes", "ask_cases",
                                                    [ent("case_name", "librairies independantes")]))

@@ -17,6 +17,7 @@ def test_more_matching_criteria_rank_higher(kb):
     top = found[0]["case"]
     assert top["sector"] == "agri_resources_energy" and top["legal_form"] == "cooperative"
     assert [r["score"] for r in found] == sorted((r["score"] for r in found), reverse=True)
+    assert found[0]["matched"] == ["legal_form", "sector"] and found[1]["matched"] == ["legal_form"]
 
 
 def test_need_search(kb):
