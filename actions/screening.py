@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 FORM = "screening_form"
 SKIPPED_SLOT = "screening_skipped"
 RESULT_SLOT = "screening_result"
+UNREAD_SLOT = "screening_unread"
 STATUS_LABEL = {"eligible": "admissible", "not_eligible": "non admissible", "unknown": "à confirmer"}
 # Intents whose message can state facts about the user's organisation. Any other intent is a
 # question the bot answers before coming back to the form (data/rules/screening_interruptions.yml):
@@ -84,8 +85,12 @@ class ValidateScreeningForm(FormValidationAction):
             return []
         events = [SlotSet(k, v) for k, v in found.items() if tracker.get_slot(k) != v]
         if not events and intent in ("inform", "affirm", "deny") and requested and requested not in found:
-            # The user answered but we could not read it: say so instead of silently re-asking.
-            dispatcher.utter_message(response="utter_screening_not_understood")
+            # The user answered but we could not read it ("oui" to "which of these are you?"): say so
+            # and ask again. The slot marks the turn as handled here; with no slot set, Rasa's form
+            # would reject it and a rule outside the form ("oui" → what I can do) would answer too.
+            choice = requested in CHOICE_FIELDS  # "oui ou non" does not answer "which of these?"
+            dispatcher.utter_message(response="utter_screening_not_understood" + ("_choice" if choice else ""))
+            return [SlotSet(UNREAD_SLOT, requested)]
         return events
 
 

@@ -136,6 +136,17 @@ def test_a_question_mid_screening_is_answered_then_the_screening_resumes(bot):
     assert reply[-1]["text"] == question
 
 
+def test_a_yes_to_a_which_question_is_asked_again_once(bot):
+    """"oui" to "are you a union, a party…?" says it was not understood, then the question; the
+    rule for a "oui" outside any question (what the bot can do) must not answer as well."""
+    bot.say("/start_screening", sender="oui")
+    question = bot.say('/inform{"legal_form":"cooperative"}', sender="oui")[-1]["text"]
+    reply = bot.say("oui", sender="oui")
+    assert [m["text"] for m in reply] == [
+        "Je n'ai pas saisi votre réponse. Choisissez un des boutons (ou écrivez-le, par exemple « une coop » "
+        "ou « aucun de ceux-là »), ou dites « passer ».", question]
+
+
 def test_keyboard_mash_mid_screening_erases_nothing_and_other_thing_asks_to_rephrase(bot):
     """Mash read as "restart" with little confidence is only offered as a button (config.yml,
     intent_thresholds); "Autre chose" asks to rephrase instead of answering the pending question."""

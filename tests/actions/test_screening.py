@@ -44,9 +44,13 @@ def test_skip_moves_on_and_remembers(kb):
 
 def test_unreadable_answer_says_so(kb):
     msgs, events = _validate(tracker_for("bof", "inform", slots={"requested_slot": "legal_form"}, active_loop="screening_form"))
-    assert [m.get("response") for m in msgs] == ["utter_screening_not_understood", None]  # then the question again
+    assert [m.get("response") for m in msgs] == ["utter_screening_not_understood_choice", None]  # then the question again
     assert msgs[1]["text"] == "Quelle est la forme juridique de votre organisation ?"
-    assert events == [SlotSet("requested_slot", "legal_form")]
+    # a slot set keeps Rasa's form from rejecting the turn (and another rule from answering "bof")
+    assert events == [SlotSet("screening_unread", "legal_form"), SlotSet("requested_slot", "legal_form")]
+    slots = {"legal_form": "cooperative", "org_category": "none", "requested_slot": "public_control"}
+    msgs, _ = _validate(tracker_for("bof", "inform", slots=slots, active_loop="screening_form"))
+    assert msgs[0]["response"] == "utter_screening_not_understood"  # a yes/no question: "oui ou non" fits
 
 
 def test_correcting_an_answer_overrides_it(kb):
