@@ -16,6 +16,7 @@ RASA = str(REPO / ".venv" / "bin" / "rasa")
 # actions (utter_default, utter_ask_rephrase): validate cannot see those uses, so it warns.
 ALLOWED_UNUSED_RESPONSES = {
     "utter_default", "utter_ask_rephrase", "utter_screening_not_understood",
+    "utter_screening_not_understood_choice",
 }
 LEADS_PREFIXES = ("utter_ask_contact_", "utter_contact_", "utter_consent_", "utter_lead_", "utter_invalid_")
 
