@@ -29,7 +29,7 @@ def _examples_text(found: List[Dict[str, Any]]) -> str:
         return "\n".join(f"• {case_line(r['case'])} — {shorten(r['case']['summary'], 160)}" for r in rows)
 
     def kinds(row):  # "ERP" is read both as a technology and as a need: one request, counted once
-        return len({"need" if kind == "technology" else kind for kind in row.get("matched", ())})
+        return len({"need" if kind == "technology" else kind for kind in row["matched"]})
 
     best = max(kinds(r) for r in found)
     full = [r for r in found if kinds(r) == best]
