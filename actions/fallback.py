@@ -17,8 +17,8 @@ INTENT_LABELS = {
     "ask_statistic": "Des chiffres sur le numérique", "ask_definition": "Définir un terme", "ask_advice": "Des conseils pour un projet",
     "ask_capabilities": "Ce que je peux faire", "greet": "Dire bonjour", "thank": "Remercier", "goodbye": "Terminer",
     "bot_challenge": "Savoir si je suis un robot", "request_contact": "Être contacté par un conseiller",
-    # Read with less than 0.7 confidence, these two become nlu_fallback (bot/nlu/fallback.py): the
-    # button is how the visitor confirms before anything is erased.
+    # Below their own threshold (config.yml, intent_thresholds), these two become nlu_fallback
+    # (bot/nlu/fallback.py): the button is how the visitor confirms before anything is erased.
     "restart_conversation": "Recommencer à zéro", "request_data_deletion": "Supprimer mes données",
 }
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "skip_question", "stop"}
