@@ -29,9 +29,10 @@ class ActionDeadlines(KnowledgeAction):
         asked = volet_number(tracker)
         asked_volet = lookup.volet(asked) if asked and not deadlines.all_deadlines(volet=asked) else None
         if asked_volet:
-            step = (asked_volet.get("how_to_start") or ["Un conseiller de la CDRQ peut vous renseigner."])[0]
-            text = (f"Nos sources n'annoncent aucune date limite pour le volet {asked} ; pour savoir quand "
-                    f"commencer : {lower_first(step)} Les seules dates publiées concernent un autre volet. " + text)
+            steps = asked_volet.get("how_to_start") or []  # the volet's own first step, from its record
+            start = f" ; pour savoir quand commencer : {lower_first(steps[0])}" if steps else "."
+            text = (f"Nos sources n'annoncent aucune date limite pour le volet {asked}{start} "
+                    "Les seules dates publiées concernent un autre volet. " + text)
         if not nxt["year_known"]:
             text += f" {nxt.get('year_note') or 'L’année n’est pas précisée dans nos sources.'}"
             text += (" Selon le calendrier, la prochaine à venir serait le " + nxt["date_text"] + "."
