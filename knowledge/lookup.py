@@ -53,6 +53,18 @@ def partners(ids: Optional[List[str]] = None, **kw) -> List[Dict[str, Any]]:
     return [_with_citation(p) for p in recs]
 
 
+def coordinator(volet_number: Optional[int] = None, **kw) -> Optional[Dict[str, Any]]:
+    """Who to refer a user to: the partner record coordinating a volet (first of the volet's
+    `coordinators`), or the programme's coordinator when no volet is given. None if the records
+    do not say."""
+    if volet_number is None:
+        p = programme(**kw)
+        return partner(p["coordinator"], **kw) if p and p.get("coordinator") else None
+    v = volet(volet_number, **kw)
+    found = partners((v or {}).get("coordinators") or [], **kw)
+    return found[0] if found else None
+
+
 def define(text: str, **kw) -> Optional[Dict[str, Any]]:
     """The glossary entry a user asks about ("c koi un crm" → CRM). Typos tolerated."""
     folded = fold(text)
