@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import say
-from actions.kb import KnowledgeAction, first_entity, latest_text
+from actions.formatting import adviser_of, say, upper_first
+from actions.kb import ADVISER_VOLET, KnowledgeAction, first_entity, latest_text
 from knowledge import lookup
 from knowledge.documents import cite_many
 
@@ -16,7 +16,11 @@ class ActionAdvice(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         found = lookup.advice(need=first_entity(tracker, "need"), text=latest_text(tracker), limit=3)
         if not found:
-            dispatcher.utter_message(text="Je n'ai pas de conseil sur ce sujet dans mes sources. Un conseiller de la CDRQ pourra vous guider.")
+            text = "Je n'ai pas de conseil sur ce sujet dans mes sources."
+            who = lookup.coordinator(ADVISER_VOLET)
+            if who:
+                text += f" {upper_first(adviser_of(who))} pourra vous guider."
+            say(dispatcher, text, who["citation"] if who else None)
             return []
         lines = [f"• {a['title']} : {a['text']}" for a in found]
         say(dispatcher, "Quelques conseils tirés de l'expérience d'entreprises d'ici :\n" + "\n".join(lines),

@@ -10,11 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 logger = logging.getLogger(__name__)
 
+# Said when the knowledge base cannot be read, so it cannot name who to contact from the partner
+# records, nor cite them: it names no organisation rather than one typed here, which could drift
+# from the records. The lead form is not offered either: by default it writes to the same database.
 KB_DOWN_MESSAGE = (
     "Désolé, je n'arrive pas à consulter ma base de connaissances pour le moment. "
-    "Réessayez dans quelques minutes ; pour une réponse tout de suite, un conseiller régional "
-    "de la CDRQ peut vous renseigner."
+    "Réessayez dans quelques minutes."
 )
+# The volet whose offer is an adviser who accompanies the organisation (programme.yml, volet 2):
+# its coordinator (lookup.coordinator) is who to refer a user to when the bot cannot help further.
+ADVISER_VOLET = 2
 
 
 class KnowledgeAction(Action, abc.ABC):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, lower_first, money, say
+from actions.formatting import button, join_fr, lower_first, money, partner_ref, say, upper_first
 from actions.kb import KnowledgeAction
 from actions.programme import volet_number
 from knowledge import deadlines, lookup
@@ -17,7 +17,13 @@ class ActionDeadlines(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         nxt = deadlines.next_deadline()
         if not nxt:
-            say(dispatcher, "Nos sources n'annoncent aucune date limite. Le CQCM peut vous renseigner.")
+            asked = volet_number(tracker)  # who coordinates the volet asked about, else the programme
+            who = lookup.coordinator(asked)
+            text = "Nos sources n'annoncent aucune date limite."
+            if who:
+                text += f" {upper_first(partner_ref(who))} peut vous renseigner."
+            designating = lookup.volet(asked) if asked else lookup.programme()
+            say(dispatcher, text, cite_many([who, designating or {}]) if who else None)
             return []
         dates = [d["date_text"] for d in deadlines.all_deadlines(volet=nxt.get("volet"))]  # in date order
         who = f" ({lower_first(nxt['audience'])})" if nxt.get("audience") else ""
@@ -39,10 +45,14 @@ class ActionDeadlines(KnowledgeAction):
                      if nxt["position"] == "upcoming" else
                      " Ces dates sont déjà passées dans l’année en cours, et nos sources n’annoncent aucune nouvelle date.")
         status = nxt.get("volet_status")
+        who = None
         if status and status["status"] == "funds_committed":
-            text += f" Attention : {lower_first(status['note'])} Vérifiez auprès du CQCM avant de préparer un dépôt."
+            text += f" Attention : {lower_first(status['note'])}"
+            who = lookup.coordinator(nxt.get("volet"))  # who follows that volet's envelope
+            if who:
+                text += f" Vérifiez {partner_ref(who, 'auprès de')} avant de préparer un dépôt."
         envelope = lookup.facts("envelope")[:1] if status else []
-        say(dispatcher, text, cite_many(([asked_volet] if asked_volet else []) + [nxt] + envelope),
+        say(dispatcher, text, cite_many(([asked_volet] if asked_volet else []) + [nxt] + envelope + ([who] if who else [])),
             [button("Le volet 3 en détail", '/ask_volets{"volet":"3"}'), button("Qui contacter ?", "/ask_contact")])
         return []
 
@@ -63,13 +73,18 @@ class ActionAmounts(KnowledgeAction):
         return []
 
 
+# The envelope facts (topic "envelope") are about volet 3's funds (programme.yml, volet3_funds_committed).
+ENVELOPE_VOLET = 3
+
+
 class ActionEnvelope(KnowledgeAction):
     def name(self) -> Text:
         return "action_envelope"
 
     def answer(self, dispatcher, tracker, domain):
         facts = lookup.facts("envelope")
-        text = " ".join(f["text"] for f in facts)
-        text += " Nos sources ne disent pas si cette bonification a eu lieu : le CQCM pourra vous confirmer l'état actuel de l'enveloppe."
-        say(dispatcher, text, cite_many(facts), [button("Qui contacter ?", "/ask_contact")])
+        who = lookup.coordinator(ENVELOPE_VOLET)  # the partner that follows the envelope
+        text = " ".join(f["text"] for f in facts) + " Nos sources ne disent pas si cette bonification a eu lieu"
+        text += f" : {partner_ref(who)} pourra vous confirmer l'état actuel de l'enveloppe." if who else "."
+        say(dispatcher, text, cite_many(facts + ([who] if who else [])), [button("Qui contacter ?", "/ask_contact")])
         return []

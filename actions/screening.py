@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
-from actions.formatting import button, join_fr, lower_first, say, shorten
-from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
+from actions.formatting import adviser_of, button, join_fr, lower_first, say, shorten, upper_first
+from actions.kb import ADVISER_VOLET, KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
 from actions.parsing import CHOICE_FIELDS, PROFILE_SLOTS, VOCABULARY_SLOTS, extract_profile, profile_from_slots
 from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
@@ -187,8 +187,11 @@ class ActionScreeningResult(KnowledgeAction):
                 buttons.insert(0, button("Reprendre les questions", "/start_screening"))
             say(dispatcher, text, cite_many([volet] + [r["case"] for r in similar]), buttons)
         elif result["complete"]:
-            say(dispatcher, "Le programme ne semble pas vous convenir. Un conseiller régional de la CDRQ peut "
-                "vous orienter vers d'autres ressources.", None, [button("Qui contacter ?", "/ask_contact")])
+            who = lookup.coordinator(ADVISER_VOLET)
+            text = "Le programme ne semble pas vous convenir."
+            if who:
+                text += f" {upper_first(adviser_of(who))} peut vous orienter vers d'autres ressources."
+            say(dispatcher, text, who["citation"] if who else None, [button("Qui contacter ?", "/ask_contact")])
         else:
             dispatcher.utter_message(
                 text="Il me manque des réponses pour conclure. Vous pouvez reprendre le questionnaire quand vous voulez.",

@@ -1,0 +1,119 @@
+"""Referrals ("le CQCM pourra vous confirmer…") name the partner the records designate, never a
+name typed in the code: rename a partner or give a volet another coordinator in a copy of the
+sources, and the answers follow."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from actions import advice, money_and_dates, screening
+from actions.kb import KB_DOWN_MESSAGE
+from knowledge import deadlines, loader, lookup
+from knowledge.db import get_engine
+from knowledge.documents import cite_many
+from tests.actions.helpers import ent, run, texts, tracker_for
+
+NOT_ELIGIBLE = {"legal_form": "nonprofit", "org_category": "union"}
+
+
+def _build(sources: Path, tmp_path: Path, edits: Dict[str, Dict[str, str]], monkeypatch) -> str:
+    """A knowledge base built from `sources` after replacing text in its files ({file: {old: new}})."""
+    for name, pairs in edits.items():
+        path = sources / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs.items():
+            assert old in text, f"{old!r} not in {name}: the test no longer edits anything"
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'edited.sqlite3'}"
+    loader.build(get_engine(url), sources_dir=sources)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture()
+def renamed_kb(sources_copy, tmp_path, monkeypatch) -> str:
+    """The partners CDRQ and CQCM under other acronyms."""
+    return _build(sources_copy, tmp_path, {"partners.yml": {"acronym: CDRQ": "acronym: CDRX",
+                                                            "acronym: CQCM": "acronym: CQCX"}}, monkeypatch)
+
+
+@pytest.fixture()
+def swapped_kb(sources_copy, tmp_path, monkeypatch) -> str:
+    """Volet 2 coordinated by the Consortium, volet 3 by the Chantier."""
+    return _build(sources_copy, tmp_path, {"programme.yml": {"coordinators: [cdrq]": "coordinators: [consortium]",
+                                                             "coordinators: [cqcm]": "coordinators: [chantier]"}},
+                  monkeypatch)
+
+
+def _no_advice(monkeypatch):
+    monkeypatch.setattr(lookup, "advice", lambda **kw: [])
+
+
+def _no_deadline(monkeypatch):
+    monkeypatch.setattr(deadlines, "next_deadline", lambda *a, **kw: None)
+
+
+def test_coordinator_follows_the_volet_records(kb):
+    assert [lookup.coordinator(n)["id"] for n in (1, 2, 3)] == ["chantier", "cdrq", "cqcm"]
+    assert lookup.coordinator()["id"] == "cqcm"  # the programme's coordinator
+    assert lookup.coordinator(9) is None
+
+
+def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypatch):
+    msgs, _ = run(money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope"))
+    assert "le CQCX pourra vous confirmer l'état actuel de l'enveloppe" in texts(msgs)
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
+    assert "Vérifiez auprès du CQCX avant de préparer un dépôt." in texts(msgs)
+    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
+    assert "Un conseiller régional de la CDRX peut vous orienter vers d'autres ressources." in texts(msgs)
+    _no_advice(monkeypatch)
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
+    assert "Un conseiller régional de la CDRX pourra vous guider." in texts(msgs)
+    _no_deadline(monkeypatch)
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
+    assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. Le CQCX peut vous renseigner.")
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 2", "ask_deadlines",
+                                                                 [ent("volet", "2")]))
+    assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. La CDRX peut vous renseigner.")
+
+
+def test_referrals_go_to_the_coordinator_of_the_volet(swapped_kb, monkeypatch):
+    msgs, _ = run(money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope"))
+    assert "le Chantier pourra vous confirmer" in texts(msgs)
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
+    assert "Vérifiez auprès du Chantier avant" in texts(msgs)
+    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
+    assert "Un conseiller du Consortium peut vous orienter" in texts(msgs)  # no regional offices in its record
+    _no_advice(monkeypatch)
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
+    assert "Un conseiller du Consortium pourra vous guider." in texts(msgs)
+
+
+def _source_line(msgs) -> str:
+    return texts(msgs).rsplit("\nSource : ", 1)[1]
+
+
+def test_referrals_cite_the_partner_record(kb, monkeypatch):
+    cdrq, cqcm = lookup.partner("cdrq"), lookup.partner("cqcm")
+    msgs, _ = run(money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope"))
+    facts = lookup.facts("envelope")
+    assert _source_line(msgs) == cite_many(facts + [cqcm])
+    assert cqcm["citation"].split(" ; ")[0] in _source_line(msgs)  # a source only the partner record adds
+    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
+    assert texts(msgs).endswith("Un conseiller régional de la CDRQ peut vous orienter vers d'autres ressources."
+                                f"\nSource : {cdrq['citation']}")
+    _no_advice(monkeypatch)
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
+    assert _source_line(msgs) == cdrq["citation"]
+    _no_deadline(monkeypatch)
+    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
+    assert _source_line(msgs) == cite_many([cqcm, lookup.programme()])
+
+
+def test_kb_down_message_names_no_organisation(kb):
+    for p in lookup.partners():
+        assert p["name"] not in KB_DOWN_MESSAGE
+        assert not p.get("acronym") or p["acronym"] not in KB_DOWN_MESSAGE
