@@ -102,10 +102,9 @@ class ActionNotCovered(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         p = lookup.programme()
-        say(dispatcher,
-            f"{p['not_covered']} Après la démarche, d'autres programmes de financement, dont un du MEI, "
-            "pourraient s'ouvrir pour réaliser votre plan.",
-            cite_many([p] + lookup.facts("next_step")))
+        after = lookup.facts("next_step")  # what may open up afterwards (other funding, e.g. the MEI's)
+        say(dispatcher, " ".join([p["not_covered"]] + [f["text"] for f in after]),
+            cite_many(after + [p]))  # the programme record's first sources would crowd the fact out
         return []
 
 

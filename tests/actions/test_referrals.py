@@ -8,7 +8,7 @@ from typing import Dict
 
 import pytest
 
-from actions import advice, money_and_dates, screening
+from actions import advice, money_and_dates, programme, screening
 from actions.kb import KB_DOWN_MESSAGE
 from knowledge import deadlines, loader, lookup
 from knowledge.db import get_engine
@@ -111,6 +111,14 @@ def test_referrals_cite_the_partner_record(kb, monkeypatch):
     _no_deadline(monkeypatch)
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
     assert _source_line(msgs) == cite_many([cqcm, lookup.programme()])
+
+
+def test_not_covered_states_the_next_step_fact_and_cites_it(kb):
+    facts = lookup.facts("next_step")
+    msgs, _ = run(programme.ActionNotCovered(), tracker_for("ca paye des logiciels?", "ask_not_covered"))
+    t = texts(msgs)
+    assert all(f["text"] in t for f in facts) and "MEI" in t
+    assert facts[0]["citation"] in _source_line(msgs)
 
 
 def test_kb_down_message_names_no_organisation(kb):
