@@ -45,14 +45,15 @@ class ActionDeadlines(KnowledgeAction):
                      if nxt["position"] == "upcoming" else
                      " Ces dates sont déjà passées dans l’année en cours, et nos sources n’annoncent aucune nouvelle date.")
         status = nxt.get("volet_status")
-        who = None
+        referee = None
         if status and status["status"] == "funds_committed":
             text += f" Attention : {lower_first(status['note'])}"
-            who = lookup.coordinator(nxt.get("volet"))  # who follows that volet's envelope
-            if who:
-                text += f" Vérifiez {partner_ref(who, 'auprès de')} avant de préparer un dépôt."
+            referee = lookup.coordinator(nxt.get("volet"))  # who follows that volet's envelope
+            if referee:
+                text += f" Vérifiez {partner_ref(referee, 'auprès de')} avant de préparer un dépôt."
         envelope = lookup.facts("envelope")[:1] if status else []
-        say(dispatcher, text, cite_many(([asked_volet] if asked_volet else []) + [nxt] + envelope + ([who] if who else [])),
+        cited = ([asked_volet] if asked_volet else []) + [nxt] + envelope + ([referee] if referee else [])
+        say(dispatcher, text, cite_many(cited),
             [button("Le volet 3 en détail", '/ask_volets{"volet":"3"}'), button("Qui contacter ?", "/ask_contact")])
         return []
 
