@@ -5,8 +5,6 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.text import fold
-
 SOURCE_PREFIX = "Source : "
 
 
@@ -59,32 +57,21 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else ""
 
 
-# The partner records give a name but no grammatical gender: it is read from the name's first
-# word ("Coopérative de…" → la CDRQ, "Conseil…" → le CQCM). A first word not listed here gets
-# "l'organisme …", which is always correct French.
-_HEAD_NOUNS = {"cooperative": "f", "federation": "f", "association": "f", "societe": "f", "corporation": "f",
-               "table": "f", "caisse": "f", "chambre": "f", "conseil": "m", "chantier": "m", "consortium": "m",
-               "ministere": "m", "reseau": "m", "regroupement": "m", "secretariat": "m", "poles": "p", "pole": "m"}
-_ARTICLES = {  # (article, article before a vowel) after each preposition, by gender
-    "": {"f": ("la ", "l'"), "m": ("le ", "l'"), "p": ("les ", "les ")},
-    "de": {"f": ("de la ", "de l'"), "m": ("du ", "de l'"), "p": ("des ", "des ")},
-    "à": {"f": ("à la ", "à l'"), "m": ("au ", "à l'"), "p": ("aux ", "aux ")},
-    "auprès de": {"f": ("auprès de la ", "auprès de l'"), "m": ("auprès du ", "auprès de l'"),
-                  "p": ("auprès des ", "auprès des ")},
-}
+# « de » + « le » is « du », « à » + « les » is « aux »…: French contracts a preposition with the article.
+_CONTRACTED = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 
 
 def partner_ref(partner: Dict[str, Any], prep: str = "") -> str:
-    """A partner record named in a sentence: 'la CDRQ', prep='de' → 'du CQCM', 'auprès de' → 'auprès du CQCM'.
-    The acronym when the record has one, else the full name."""
-    label = partner.get("acronym") or partner["name"]
-    words = fold(partner["name"]).split()
-    gender = _HEAD_NOUNS.get(words[0] if words else "")
-    if gender is None:
-        label, gender = f"organisme {label}", "m"
-    first = fold(label)[:1]
-    article = _ARTICLES[prep][gender][1 if first and first in "aeiouy" else 0]
-    return article + label
+    """A partner named in a sentence, with the article its record gives: 'la CDRQ';
+    prep='de' → 'du CQCM'; prep='auprès de' → 'auprès des Pôles…'. The acronym when there is one."""
+    label, article = partner.get("acronym") or partner["name"], partner["article"]
+    lead, _, last = prep.rpartition(" ")  # 'auprès de' → 'auprès', 'de'
+    if (last, article) in _CONTRACTED:
+        phrase = f"{_CONTRACTED[last, article]} {label}"
+    else:
+        named = f"l'{label}" if article == "l'" else f"{article} {label}"
+        phrase = f"{last} {named}" if last else named
+    return f"{lead} {phrase}" if lead else phrase
 
 
 def adviser_of(partner: Dict[str, Any]) -> str:

@@ -131,6 +131,7 @@ class ProgrammeFile(Strict):
 
 class Partner(Record):
     name: str
+    article: Literal["le", "la", "les", "l'"]  # of the short name: acronym, else name
     acronym: Optional[str] = None
     aliases: List[str] = []
     kind: Literal["partner", "funder", "research", "other"]
