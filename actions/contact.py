@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, lower_first, say
+from actions.formatting import button, join_fr, lower_first, partner_ref, say
 from actions.kb import KnowledgeAction, latest_text
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -44,7 +44,7 @@ class ActionRequestHuman(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         cdrq, cqcm = lookup.partners(["cdrq", "cqcm"])
         text = (f"Bien sûr. Pour l'accompagnement d'une entreprise ({_volets(cdrq)}) : {lower_first(cdrq['how_to_reach']).rstrip('.')} "
-                f"({cdrq['website']}). Pour un projet de réseau ({_volets(cqcm)}) : le {cqcm['acronym']} "
+                f"({cdrq['website']}). Pour un projet de réseau ({_volets(cqcm)}) : {partner_ref(cqcm)} "
                 f"({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive.")
         say(dispatcher, text, cite_many([cdrq, cqcm]),
             [button("Oui, être contacté", "/request_contact"), button("Non merci", "/deny")])

@@ -20,8 +20,10 @@ EMPTY_TEXT = ("Votre message est vide. Posez-moi une question sur le programme, 
               "« c'est quoi le volet 2 ? » ou « un OBNL est-il admissible ? »")
 TOO_LONG_TEXT = ("Votre message est très long ({n} caractères). Pouvez-vous le résumer en quelques phrases "
                  "(moins de {max} caractères) ?")
+# Said when the action server (which reads the knowledge base) does not answer: like
+# actions.kb.KB_DOWN_MESSAGE, it names no organisation, since who to contact comes from the records.
 UNAVAILABLE_TEXT = ("Désolé, je n'ai pas pu préparer ma réponse : un de mes services ne répond pas pour le moment. "
-                    "Réessayez dans un instant ; en attendant, un conseiller régional de la CDRQ peut vous renseigner.")
+                    "Réessayez dans un instant.")
 
 
 async def _say(message: UserMessage, text: str) -> None:

@@ -9,7 +9,9 @@ from typing import Dict
 import pytest
 
 from actions import advice, money_and_dates, programme, screening
+from actions.formatting import partner_ref
 from actions.kb import KB_DOWN_MESSAGE
+from bot.guard import UNAVAILABLE_TEXT
 from knowledge import deadlines, loader, lookup
 from knowledge.db import get_engine
 from knowledge.documents import cite_many
@@ -121,7 +123,20 @@ def test_not_covered_states_the_next_step_fact_and_cites_it(kb):
     assert facts[0]["citation"] in _source_line(msgs)
 
 
-def test_kb_down_message_names_no_organisation(kb):
+@pytest.mark.parametrize("message", [KB_DOWN_MESSAGE, UNAVAILABLE_TEXT])
+def test_service_down_messages_name_no_organisation(kb, message):
+    """Said when the records cannot be read (knowledge base or action server down)."""
     for p in lookup.partners():
-        assert p["name"] not in KB_DOWN_MESSAGE
-        assert not p.get("acronym") or p["acronym"] not in KB_DOWN_MESSAGE
+        assert p["name"] not in message
+        assert not p.get("acronym") or p["acronym"] not in message
+
+
+@pytest.mark.parametrize("prep, expected", [
+    ("", ["le CQCM", "la CDRQ", "les Pôles régionaux d'économie sociale"]),
+    ("de", ["du CQCM", "de la CDRQ", "des Pôles régionaux d'économie sociale"]),
+    ("auprès de", ["auprès du CQCM", "auprès de la CDRQ", "auprès des Pôles régionaux d'économie sociale"]),
+])
+def test_partner_named_with_the_article_of_its_record(kb, prep, expected):
+    assert [partner_ref(p, prep) for p in lookup.partners(["cqcm", "cdrq", "poles"])] == expected
+    assert partner_ref({"acronym": "OBNL", "name": "x", "article": "l'"}, prep) == f"{prep} l'OBNL".strip()
+
