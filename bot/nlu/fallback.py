@@ -2,8 +2,8 @@
 
 `restart_conversation` forgets every screening answer; `request_data_deletion` deletes the
 visitor's contact record and the conversation (Law 25). Keyboard mash ("qqwrw mv",
-"jhlhjlj acn") reached them with a confidence of 0.41 to 0.50, above the general threshold of
-0.30: the visitor lost their answers for a typo. Below its own threshold such an intent becomes
+"jhlhjlj acn") reached them with a confidence of 0.41 to 0.50, above the general threshold
+(then 0.30): the visitor lost their answers for a typo. Below its own threshold such an intent becomes
 `nlu_fallback` like any unsure reading, and the two-stage fallback offers it as a button
 (actions/fallback.py): one click confirms, a typo erases nothing. The thresholds are data in
 config.yml (`intent_thresholds`); other intents keep the general one.
