@@ -64,16 +64,22 @@ def test_coordinator_follows_the_volet_records(kb):
     assert lookup.coordinator(9) is None
 
 
-def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypatch):
-    msgs, _ = run(money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope"))
-    assert "le CQCX pourra vous confirmer l'état actuel de l'enveloppe" in texts(msgs)
-    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
-    assert "Vérifiez auprès du CQCX avant de préparer un dépôt." in texts(msgs)
-    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
-    assert "Un conseiller régional de la CDRX peut vous orienter vers d'autres ressources." in texts(msgs)
+def _referrals(monkeypatch):
+    """The envelope, deadlines, not-eligible screening result and no-advice answers."""
+    said = [texts(run(action, tracker)[0]) for action, tracker in [
+        (money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope")),
+        (money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines")),
+        (screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))]]
     _no_advice(monkeypatch)
-    msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
-    assert "Un conseiller régional de la CDRX pourra vous guider." in texts(msgs)
+    return said + [texts(run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))[0])]
+
+
+def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypatch):
+    envelope, dates, result, no_advice = _referrals(monkeypatch)
+    assert "le CQCX pourra vous confirmer l'état actuel de l'enveloppe" in envelope
+    assert "Vérifiez auprès du CQCX avant de préparer un dépôt." in dates
+    assert "Un conseiller régional de la CDRX peut vous orienter vers d'autres ressources." in result
+    assert "Un conseiller régional de la CDRX pourra vous guider." in no_advice
     _no_deadline(monkeypatch)
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
     assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. Le CQCX peut vous renseigner.")
@@ -83,15 +89,11 @@ def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypa
 
 
 def test_referrals_go_to_the_coordinator_of_the_volet(swapped_kb, monkeypatch):
-    msgs, _ = run(money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope"))
-    assert "le Chantier pourra vous confirmer" in texts(msgs)
-    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
-    assert "Vérifiez auprès du Chantier avant" in texts(msgs)
-    msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
-    assert "Un conseiller du Consortium peut vous orienter" in texts(msgs)  # no regional offices in its record
-    _no_advice(monkeypatch)
-    msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
-    assert "Un conseiller du Consortium pourra vous guider." in texts(msgs)
+    envelope, dates, result, no_advice = _referrals(monkeypatch)
+    assert "le Chantier pourra vous confirmer" in envelope
+    assert "Vérifiez auprès du Chantier avant" in dates
+    assert "Un conseiller du Consortium peut vous orienter" in result  # no regional offices in its record
+    assert "Un conseiller du Consortium pourra vous guider." in no_advice
 
 
 def _source_line(msgs) -> str:
