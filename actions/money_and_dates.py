@@ -16,9 +16,9 @@ class ActionDeadlines(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         nxt = deadlines.next_deadline()
+        asked = volet_number(tracker)  # "la date limite pour le volet 2"
         if not nxt:
-            asked = volet_number(tracker)  # who coordinates the volet asked about, else the programme
-            who = lookup.coordinator(asked)
+            who = lookup.coordinator(asked)  # who coordinates the volet asked about, else the programme
             text = "Nos sources n'annoncent aucune date limite."
             if who:
                 text += f" {upper_first(partner_ref(who))} peut vous renseigner."
@@ -32,7 +32,6 @@ class ActionDeadlines(KnowledgeAction):
                 if len(dates) > 1 else f"La date de dépôt annoncée pour le volet {nxt['volet']}{who} est le {dates[0]}.")
         # "la date limite pour le volet 2": the sources give dates for volet 3 only. Say so for the
         # volet asked, and who can tell, before the dates that do exist.
-        asked = volet_number(tracker)
         asked_volet = lookup.volet(asked) if asked and not deadlines.all_deadlines(volet=asked) else None
         if asked_volet:
             steps = asked_volet.get("how_to_start") or []  # the volet's own first step, from its record
