@@ -4,6 +4,7 @@ all     the three parts below, one results/bench.json and one table
 nlu     one timed full training of the project + held-out intent accuracy/macro-F1
 snips   config.yml vs Rasa's default pipeline on SNIPS-FR (clean and misspelt)
 snips-cv  the same two by cross-validation on SNIPS-FR's training part (not part of `all`)
+nlu-cv  config.yml by cross-validation on data/nlu, optionally against another config (not part of `all`)
 server  REST latency p50/p95 (serial, concurrent), load time and RSS vs the starter bot
 report  re-print the table of the last results/bench.json
 
@@ -57,7 +58,7 @@ def _version(name: str) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", default="all", choices=("all",) + PARTS + ("snips-cv", "report"))
+    parser.add_argument("part", nargs="?", default="all", choices=("all",) + PARTS + ("snips-cv", "nlu-cv", "report"))
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 5 epochs on SNIPS, 60 messages, 1 start (figures not comparable)")
     parser.add_argument("--model", type=Path,
@@ -68,7 +69,9 @@ def main(argv=None) -> int:
     parser.add_argument("--starter-only", action="store_true", help="server: measure the starter bot only")
     parser.add_argument("--snips-runs", type=int,
                         help="snips: trainings per pipeline, seeds 1..N (default 3; 1 with --quick)")
-    parser.add_argument("--folds", type=int, help="snips-cv: cross-validation folds (default 5)")
+    parser.add_argument("--folds", type=int, help="snips-cv, nlu-cv: cross-validation folds (default 5)")
+    parser.add_argument("--against", type=Path,
+                        help="nlu-cv: another config trained on the same folds and compared with config.yml")
     parser.add_argument("--messages", type=int, default=300, help="server: messages per mode and bot")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--load-repeats", type=int, help="server: starts per bot for the load time (3)")
@@ -117,6 +120,9 @@ def main(argv=None) -> int:
                 elif part == "snips-cv":
                     snips = __import__("bench.snips", fromlist=["cross_validate", "FOLDS"])
                     results[part] = snips.cross_validate(folds=args.folds or snips.FOLDS, quick=args.quick)
+                elif part == "nlu-cv":
+                    nlu_cv = __import__("bench.nlu_cv", fromlist=["run", "FOLDS"])
+                    results[part] = nlu_cv.run(against=args.against, folds=args.folds or nlu_cv.FOLDS)
                 elif part == "server":
                     results["server"] = __import__("bench.server", fromlist=["run"]).run(
                         quick=args.quick, model=args.model, starter_dir=args.starter_dir,

@@ -9,8 +9,10 @@ and a stuck training can be killed as a whole process group.
 
 A test set is either a JSON list of {"text", "intent"} or any Rasa NLU training-data file
 (read with Rasa's own loader, so entity markup and synonyms are handled as in training).
-The result holds, per test set, gold, predicted (as served: nlu_fallback included) and the
-best non-fallback intent, plus training and Agent.load wall times.
+The result holds, per test set, gold, predicted (as served: nlu_fallback included), the
+best non-fallback intent and the two best non-fallback intents with their confidences (from
+which bench/nlu_cv.py recomputes the fallback at other thresholds), plus training and
+Agent.load wall times.
 """
 from __future__ import annotations
 
@@ -44,21 +46,23 @@ def _load_examples(path: Path) -> List[Dict[str, str]]:
 
 
 async def _parse_all(agent, examples: List[Dict[str, str]]) -> Dict[str, list]:
-    predicted, best_non_fallback, confidence = [], [], []
+    predicted, best_non_fallback, confidence, top_two = [], [], [], []
     for example in examples:
         parsed = await agent.parse_message(example["text"])
         intent = (parsed.get("intent") or {}).get("name")
         predicted.append(intent)
         confidence.append((parsed.get("intent") or {}).get("confidence"))
-        ranking = [r.get("name") for r in parsed.get("intent_ranking") or []]
-        ranking = [name for name in ranking if name and name != "nlu_fallback"]
-        best_non_fallback.append(ranking[0] if ranking else intent)
+        ranking = [(r.get("name"), r.get("confidence")) for r in parsed.get("intent_ranking") or []]
+        ranking = [(name, score) for name, score in ranking if name and name != "nlu_fallback"]
+        best_non_fallback.append(ranking[0][0] if ranking else intent)
+        top_two.append(ranking[:2])
     return {
         "texts": [e["text"] for e in examples],
         "gold": [e["intent"] for e in examples],
         "predicted": predicted,
         "best_non_fallback": best_non_fallback,
         "confidence": confidence,
+        "ranking": top_two,
     }
 
 

@@ -180,6 +180,41 @@ def snips_cv_lines(cv: Optional[dict]) -> List[str]:
     return lines
 
 
+def _outcome_cells(scores: dict) -> str:
+    return (f"{scores['right']:>5} {scores['accuracy']:.3f}  {scores['wrong_rate']:>6.1%}  "
+            f"{scores['fallback_rate']:>6.1%}  {scores['mash_rejection']:>6.1%}  {scores['threshold']:.4g}")
+
+
+def nlu_cv_lines(cv: Optional[dict]) -> List[str]:
+    lines = _section("NLU cross-validation on data/nlu (tests/nlu/ not used)")
+    problem = _problem(cv)
+    if problem:
+        return lines + [f"  {problem}"]
+    project = cv["project"]
+    lines.append(f"  {project['n']} sentences, {cv['intents']} intents, {cv['folds']} folds, training seed "
+                 f"{cv['training_seed']}; each sentence read by the model of the fold that did not train on it")
+    lines.append(f"  keyboard mash: {cv['mash']['count']} seeded strings (seed {cv['mash']['seed']}), "
+                 "parsed by every fold's model")
+    lines.append(f"  {'':34} {'right':>11}  {'wrong':>6}  {'fallbk':>6}  {'mash↩':>6}  threshold")
+    lines.append(f"  {'config.yml':34} {_outcome_cells(project)}")
+    against = cv.get("against")
+    if against:
+        name = cv["configs"]["against"]
+        lines.append(f"  {name[:22] + ', own threshold':34} {_outcome_cells(against['own_threshold'])}")
+        lines.append(f"  {name[:22] + ', equal mash':34} {_outcome_cells(against['equal_mash'])}")
+        for label in ("own_threshold", "equal_mash"):
+            pair = cv["comparison"][label]
+            first, second = len(pair["only_first"]), len(pair["only_second"])
+            lines.append(f"  {label.replace('_', ' ')}: right for config.yml only {first}, for {name} only "
+                         f"{second}; McNemar exact p = {pair['p_value']:.3f}")
+    lines.append("  weakest intents of config.yml (recall; what the missed sentences became):")
+    for row in project["weakest_intents"]:
+        missed = ", ".join(f"{intent} {count}" for intent, count in row["missed_as"].items())
+        lines.append(f"    {row['intent']:<26} {row['recall']:.2f} of {row['support']:<4} {missed}")
+    lines.append(f"  median training per fold: {_f(project.get('train_seconds'), '{:.0f} s')}")
+    return lines
+
+
 def render(results: dict) -> str:
     meta = results.get("meta", {})
     parts = results.get("parts", [])
@@ -197,6 +232,8 @@ def render(results: dict) -> str:
         lines += snips_lines(results.get("snips"))
     if "snips-cv" in parts:
         lines += snips_cv_lines(results.get("snips-cv"))
+    if "nlu-cv" in parts:
+        lines += nlu_cv_lines(results.get("nlu-cv"))
     if "server" in parts:
         lines += server_lines(server)
     lines.append("")

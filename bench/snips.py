@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import random
 import re
 import sys
@@ -28,12 +27,13 @@ import tempfile
 import zlib
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
 from bench.common import (
-    REPO, Children, NotReady, child_env, classification_scores, log, median, shared_dir,
+    REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison,
+    shared_dir,
 )
 
 SEED = 20240601
@@ -163,41 +163,6 @@ def cv_folds(rows: Iterable[Dict[str, str]], folds: int = FOLDS
     fold_of = [zlib.crc32(row["clean"].encode("utf-8")) % folds for row in rows]
     return [([r for r, f in zip(rows, fold_of) if f != k], [r for r, f in zip(rows, fold_of) if f == k])
             for k in range(folds)]
-
-
-def mcnemar_p(only_first: int, only_second: int) -> float:
-    """Exact two-sided McNemar p-value from the two discordant counts.
-
-    `only_first`: items the first model got right and the second wrong; `only_second` the
-    reverse. Under "the two are equally good" each discordant item is a fair coin toss.
-    """
-    n = only_first + only_second
-    if n == 0:
-        return 1.0
-    low = min(only_first, only_second)
-    tail = sum(math.comb(n, i) for i in range(low + 1)) / 2 ** n
-    return min(1.0, 2 * tail)
-
-
-def paired_comparison(texts: Sequence[str], gold: Sequence[str], first: Sequence[str],
-                      second: Sequence[str]) -> dict:
-    """Two models' predictions on the same sentences: correct counts, the sentences only one of
-    them got right, and the McNemar p-value of that split."""
-    if not len(texts) == len(gold) == len(first) == len(second):
-        raise ValueError("texts, gold and predictions differ in length")
-    only_first, only_second = [], []
-    for text, g, a, b in zip(texts, gold, first, second):
-        if (a == g) != (b == g):
-            item = {"text": text, "gold": g, "first": a, "second": b}
-            (only_first if a == g else only_second).append(item)
-    return {
-        "n": len(gold),
-        "first_correct": sum(1 for g, a in zip(gold, first) if a == g),
-        "second_correct": sum(1 for g, b in zip(gold, second) if b == g),
-        "only_first": only_first,
-        "only_second": only_second,
-        "p_value": mcnemar_p(len(only_first), len(only_second)),
-    }
 
 
 def project_nlu_config(config_path: Path, epochs: Optional[int] = None) -> dict:

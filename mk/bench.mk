@@ -9,6 +9,11 @@
 #   make bench-snips-cv the same two pipelines by 5-fold cross-validation on SNIPS-FR's 552
 #                       training sentences (test part unused), compared sentence by sentence
 #                       with McNemar's exact test; ~25 min (not part of `make bench`)
+#   make bench-nlu-cv   config.yml by 5-fold cross-validation on data/nlu (tests/nlu/ unused):
+#                       right / wrong / fallback, keyboard-mash rejection, weakest intents;
+#                       BENCH_ARGS="--against other.yml" also trains that config on the same
+#                       folds and compares the two at equal mash rejection; ~12 min per config
+#                       (not part of `make bench`)
 #   make bench-server   REST latency p50/p95, load time, RSS vs Rasa's starter bot
 #   make bench-quick    smoke run of the three (few epochs, 60 messages; figures not comparable)
 # Extra options: BENCH_ARGS="--messages 200 --concurrency 10 ..." (see `python -m bench -h`).
@@ -17,7 +22,7 @@ BENCH_ARGS ?=
 # `make -n`, which would start the whole benchmark on a dry run.
 BENCH_SUBMAKE = $(MAKE)
 
-.PHONY: bench bench-nlu bench-snips bench-snips-cv bench-server bench-quick
+.PHONY: bench bench-nlu bench-snips bench-snips-cv bench-nlu-cv bench-server bench-quick
 
 bench: install kb train
 	@status=0; \
@@ -47,6 +52,9 @@ bench-snips: install
 
 bench-snips-cv: install
 	@$(PY) -m bench snips-cv $(BENCH_ARGS)
+
+bench-nlu-cv: install
+	@$(PY) -m bench nlu-cv $(BENCH_ARGS)
 
 bench-server: install kb train
 	@$(PY) -m bench server $(BENCH_ARGS)

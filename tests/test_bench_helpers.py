@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 
-from bench.common import classification_scores, median, percentile, ratio
+from bench.common import classification_scores, mcnemar_p, median, paired_comparison, percentile, ratio
 from bench.nlu import normalise
 from bench.server import bench_endpoints, slowest
 from bench.snips import (
-    TEST_FRACTION, cv_folds, mcnemar_p, nlu_yaml, paired_comparison, stratified_split,
+    TEST_FRACTION, cv_folds, nlu_yaml, stratified_split,
     strip_typo_markup, summarise_runs, with_seed,
 )
 
@@ -349,3 +349,72 @@ def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
     assert sorted(i["text"] for i in result["clean"]["only_first"]) == sevens
     assert all(i["gold"] == "i" + str(int(i["text"].split()[1]) % 3) for i in result["clean"]["only_first"])
     assert sorted(i["text"] for i in result["typos"]["only_first"]) == [s.replace("phrase", "frase") for s in sevens]
+
+
+# --------------------------------------------------------------------------- NLU cross-validation
+
+def test_nlu_folds_split_intent_examples_once_and_keep_lookups_everywhere():
+    from bench.nlu_cv import fold_of, plain_text, split_nlu_file
+
+    examples = [f"phrase numéro {i} pour une [coop](legal_form)" for i in range(40)]
+    document = {"version": "3.1", "nlu": [
+        {"intent": "ask_x", "examples": "".join(f"- {e}\n" for e in examples)},
+        {"lookup": "region", "examples": "- Estrie\n- Outaouais\n"},
+    ]}
+    seen = []
+    for fold in range(5):
+        train, held = split_nlu_file(document, fold, 5)
+        assert {"lookup": "region", "examples": "- Estrie\n- Outaouais\n"} in train["nlu"]
+        held_examples = [line[2:] for item in held["nlu"] for line in item["examples"].splitlines()]
+        train_examples = [line[2:] for item in train["nlu"] if "intent" in item
+                          for line in item["examples"].splitlines()]
+        assert not set(held_examples) & set(train_examples)
+        assert all(fold_of(e, 5) == fold for e in held_examples)
+        seen += held_examples
+    assert sorted(seen) == sorted(examples)  # every example scored exactly once
+    assert plain_text("une [coop](legal_form) en [Estrie]{\"entity\": \"region\"}") == "une coop en Estrie"
+    # the fold reads the text a user types: accents, case and markup do not move a sentence
+    assert fold_of("Une [Coopérative](legal_form)", 5) == fold_of("une cooperative", 5)
+
+
+def test_keyboard_mash_is_seeded_and_looks_typed():
+    from bench.nlu_cv import keyboard_mash
+
+    mash = keyboard_mash(50, seed=3)
+    assert mash == keyboard_mash(50, seed=3) and mash != keyboard_mash(50, seed=4)
+    assert len(set(mash)) == 50
+    assert all(1 <= len(s.split()) <= 3 and all(2 <= len(w) <= 8 and w.isalpha() for w in s.split()) for s in mash)
+
+
+def test_fallback_replay_threshold_intent_bar_and_ambiguity():
+    from bench.nlu_cv import FALLBACK, fallback_decision
+
+    assert fallback_decision([("a", 0.5), ("b", 0.1)], 0.4, 0.05) == "a"
+    assert fallback_decision([("a", 0.39), ("b", 0.1)], 0.4, 0.05) == FALLBACK
+    assert fallback_decision([("a", 0.5), ("b", 0.46)], 0.4, 0.05) == FALLBACK  # too close
+    assert fallback_decision([("a", 0.5), ("b", 0.1)], 0.4, 0.05, {"a": 0.7}) == FALLBACK
+    assert fallback_decision([("a", 0.5)], 0.4, 0.05, {"b": 0.7}) == "a"
+    assert fallback_decision([], 0.4, 0.05) == FALLBACK
+
+
+def test_threshold_for_equal_mash_rejection_is_the_lowest_that_rejects_enough():
+    from bench.nlu_cv import rejection, threshold_for_rejection
+
+    settings = {"threshold": 0.3, "ambiguity_threshold": 0.0, "intent_thresholds": {}}
+    mash = [[("a", c), ("b", 0.0)] for c in (0.25, 0.35, 0.45, 0.55)]
+    assert rejection(mash, settings) == 0.25
+    assert threshold_for_rejection(mash, settings, 0.5) == pytest.approx(0.3525)
+    assert rejection(mash, settings, 0.3525) == 0.5
+    assert threshold_for_rejection(mash, settings, 0.0) == 0.2
+
+
+def test_outcome_counts_right_wrong_and_fallback_apart():
+    from bench.nlu_cv import FALLBACK, outcome, weakest_intents
+
+    gold = ["a", "a", "a", "b", "b"]
+    predicted = ["a", FALLBACK, "b", "b", "b"]
+    scores = outcome(gold, predicted)
+    assert (scores["right"], scores["wrong"], scores["fallback"]) == (3, 1, 1)
+    assert scores["accuracy"] == pytest.approx(0.6)
+    weakest = weakest_intents(gold, predicted, 1)[0]
+    assert weakest["intent"] == "a" and weakest["missed_as"] == {FALLBACK: 1, "b": 1}

@@ -321,3 +321,16 @@ def _fallback_outcome(intent, confidence, second=0.05):
 def test_erasing_intents_need_more_confidence_than_the_others(intent, confidence, expected):
     assert _fallback_outcome(intent, confidence) == expected
 
+
+
+@pytest.mark.parametrize("intent", ["ask_cases", "restart_conversation", "request_data_deletion"])
+def test_cross_validation_recomputes_the_fallback_exactly_as_the_component_decides(intent):
+    """`make bench-nlu-cv` replays the fallback rule offline on the two best intents: it must agree
+    with IntentFallbackClassifier on every case, at the bar, under it, and when the two are close."""
+    from bench.nlu_cv import fallback_decision, fallback_settings
+
+    settings = fallback_settings(yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8")))
+    for confidence in (0.2, 0.374, 0.375, 0.376, 0.42, 0.69, 0.7, 0.71, 0.95):
+        for second in (0.01, confidence - 0.06, confidence - 0.04):
+            replayed = fallback_decision([(intent, confidence), ("thank", second)], **settings)
+            assert replayed == _fallback_outcome(intent, confidence, second), (confidence, second)
