@@ -259,6 +259,7 @@ def test_eligibility_reasons_and_sources_come_from_the_knowledge_base(run):
     pme = run["cards"]["t03_trackers_federation_et_pme.json#pme-44d1"]
     assert pme["eligibility"]["volets"][0]["reasons"][0].startswith("Le programme vise les entreprises collectives")
     assert pme["next_step"].startswith("Ne pas prioriser : Le programme vise les entreprises collectives")
+    assert pme["next_step"].endswith(" Au besoin, orienter vers un conseiller régional de la CDRQ pour d'autres ressources.")
     assert pme["priority"]["score"] == 0
 
 

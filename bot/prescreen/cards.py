@@ -248,7 +248,9 @@ def _next_step(result: Dict[str, Any], volets: List[Dict[str, Any]]) -> str:
         return "Compléter la pré-vérification avec l'organisation."
     fails = [r for v in volets for r in v["reasons"]]
     why = fails[0] if fails else "aucun volet ne convient."
-    return f"Ne pas prioriser : {why} Au besoin, orienter vers un conseiller régional de la CDRQ pour d'autres ressources."
+    who = kg.adviser_referral()
+    referral = f" Au besoin, orienter vers {who} pour d'autres ressources." if who else ""
+    return f"Ne pas prioriser : {why}{referral}"
 
 
 def _unknown(result: Dict[str, Any], profile: Dict[str, Any]) -> List[Dict[str, Any]]:

@@ -5,7 +5,8 @@
   same reading the screening form uses in the conversation;
 * ``evaluate(profile)`` — knowledge.eligibility: verdict per volet with criteria, reasons,
   sources and the next question;
-* ``next_deadline(volet)``, ``today()``, ``volet(n)``, ``questions()``, labels, size bands.
+* ``next_deadline(volet)``, ``today()``, ``volet(n)``, ``questions()``, labels, size bands;
+* ``adviser_referral()`` — the adviser the bot refers users to, named from the partner records.
 
 If the knowledge API changes, this is the one file to adapt.
 """
@@ -15,6 +16,8 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
+from actions import formatting as _formatting
+from actions import kb as _kb
 from actions import parsing as _parsing
 from knowledge import clock as _clock
 from knowledge import deadlines as _deadlines
@@ -100,6 +103,14 @@ def next_deadline(volet: Optional[int] = None, today: Optional[dt.date] = None) 
 
 def volet(number: int) -> Optional[Dict[str, Any]]:
     return _lookup.volet(number)
+
+
+def adviser_referral() -> Optional[str]:
+    """'un conseiller régional de la CDRQ': who the bot itself refers a user to when the programme
+    does not fit (the coordinator of actions.kb.ADVISER_VOLET, as the records name it); None if
+    the records name nobody."""
+    who = _lookup.coordinator(_kb.ADVISER_VOLET)
+    return _formatting.adviser_of(who) if who else None
 
 
 def label(field: str, value: Any) -> str:

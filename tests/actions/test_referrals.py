@@ -12,6 +12,7 @@ from actions import advice, money_and_dates, programme, screening
 from actions.formatting import partner_ref
 from actions.kb import KB_DOWN_MESSAGE
 from bot.guard import UNAVAILABLE_TEXT
+from bot.prescreen import knowledge_glue as prescreen_glue
 from knowledge import deadlines, loader, lookup
 from knowledge.db import get_engine
 from knowledge.documents import cite_many
@@ -80,6 +81,7 @@ def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypa
     assert "Vérifiez auprès du CQCX avant de préparer un dépôt." in dates
     assert "Un conseiller régional de la CDRX peut vous orienter vers d'autres ressources." in result
     assert "Un conseiller régional de la CDRX pourra vous guider." in no_advice
+    assert prescreen_glue.adviser_referral() == "un conseiller régional de la CDRX"  # advisor cards
     _no_deadline(monkeypatch)
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
     assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. Le CQCX peut vous renseigner.")
@@ -94,6 +96,7 @@ def test_referrals_go_to_the_coordinator_of_the_volet(swapped_kb, monkeypatch):
     assert "Vérifiez auprès du Chantier avant" in dates
     assert "Un conseiller du Consortium peut vous orienter" in result  # no regional offices in its record
     assert "Un conseiller du Consortium pourra vous guider." in no_advice
+    assert prescreen_glue.adviser_referral() == "un conseiller du Consortium"
 
 
 def _source_line(msgs) -> str:
