@@ -112,6 +112,16 @@ def _check_cross_references(src: KnowledgeSources) -> None:
                 if group.value not in known[kind]:
                     errors.append(f"{name}, enregistrement n°{idx} (id « {rec.id} »), champ « group.value » : "
                                   f"« {group.value} » inconnu ({kind})")
+    partner_ids = {p.id for p in src.records("partners.yml")}
+    prog_file = src.files["programme.yml"]
+    partner_refs = [("programme", prog_file.programme.id, "coordinator", [prog_file.programme.coordinator]),
+                    ("programme", prog_file.programme.id, "partners", prog_file.programme.partners)]
+    for volet in prog_file.volets:
+        partner_refs += [("volet", volet.id, "coordinators", volet.coordinators),
+                         ("volet", volet.id, "contacts", volet.contacts)]
+    for what, rec_id, fld, values in partner_refs:  # a typo would silently drop a referral
+        errors += [f"programme.yml, {what} (id « {rec_id} »), champ « {fld} » : « {v} » n'est pas un id "
+                   "de partners.yml" for v in values if v not in partner_ids]
     glossary_ids = {t.id for t in src.records("glossary.yml")}
     for idx, term in enumerate(src.records("glossary.yml"), 1):
         for rel in term.related:

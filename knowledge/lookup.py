@@ -59,9 +59,10 @@ def coordinator(volet_number: Optional[int] = None, **kw) -> Optional[Dict[str, 
     do not say."""
     if volet_number is None:
         p = programme(**kw)
-        return partner(p["coordinator"], **kw) if p and p.get("coordinator") else None
-    v = volet(volet_number, **kw)
-    found = partners((v or {}).get("coordinators") or [], **kw)
+        ids = [p["coordinator"]] if p and p.get("coordinator") else []
+    else:
+        ids = (volet(volet_number, **kw) or {}).get("coordinators") or []
+    found = partners(ids, **kw)
     return found[0] if found else None
 
 

@@ -88,7 +88,7 @@ class Programme(Record):
     audience: str
     funder: str
     funder_channel: str
-    coordinator: str
+    coordinator: str  # id of a partners.yml record (checked by the loader)
     partners: List[str]
     pays_for: str
     not_covered: str
@@ -106,7 +106,7 @@ class Volet(Record):
     amount_unknown_note: Optional[str] = None
     not_covered: Optional[str] = None
     how_to_start: List[str]
-    coordinators: List[str] = []
+    coordinators: List[str] = []  # ids of partners.yml records (checked by the loader)
     contacts: List[str] = []
     status: Optional[str] = None
     status_note: Optional[str] = None

@@ -58,6 +58,18 @@ def test_unknown_vocabulary_id_is_rejected(sources_copy):
         loader.load_sources(sources_copy)
 
 
+@pytest.mark.parametrize("mutate, field", [
+    (lambda d: d["programme"].__setitem__("coordinator", "cqmc"), "coordinator"),
+    (lambda d: d["volets"][1].__setitem__("coordinators", ["crdq"]), "coordinators"),
+    (lambda d: d["programme"]["partners"].append("chantiers"), "partners"),
+])
+def test_unknown_partner_id_is_rejected(sources_copy, mutate, field):
+    """Referrals read these ids: a typo must stop the build, not drop the referral."""
+    _edit(sources_copy / "programme.yml", mutate)
+    with pytest.raises(loader.SourceError, match=rf"programme\.yml, .*champ « {field} ».*n'est pas un id de partners\.yml"):
+        loader.load_sources(sources_copy)
+
+
 def test_duplicate_id_is_rejected(sources_copy):
     _edit(sources_copy / "advice.yml", lambda d: d["records"].append(dict(d["records"][0])))
     with pytest.raises(loader.SourceError, match="en double"):
