@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import button, join_fr, lower_first, money, say
+from actions.formatting import button, join_fr, lower_first, money, partner_ref, say, upper_first
 from actions.kb import KnowledgeAction, first_entity, latest_text
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -101,10 +101,13 @@ class ActionNotCovered(KnowledgeAction):
         return "action_not_covered"
 
     def answer(self, dispatcher, tracker, domain):
-        p = lookup.programme()
+        limits = lookup.facts("not_covered")
+        who = lookup.coordinator()
+        referral = f" {upper_first(partner_ref(who))} peut vous le préciser." if who else ""
+        say(dispatcher, " ".join(f["text"] for f in limits) + referral, cite_many(limits + ([who] if who else [])))
         after = lookup.facts("next_step")  # what may open up afterwards (other funding, e.g. the MEI's)
-        say(dispatcher, " ".join([p["not_covered"]] + [f["text"] for f in after]),
-            cite_many(after + [p]))  # the programme record's first sources would crowd the fact out
+        if after:  # its own turn, so that its source is not crowded out of the line above
+            say(dispatcher, " ".join(f["text"] for f in after), cite_many(after))
         return []
 
 

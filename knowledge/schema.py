@@ -91,7 +91,6 @@ class Programme(Record):
     coordinator: str  # id of a partners.yml record (checked by the loader)
     partners: List[str]
     pays_for: str
-    not_covered: str
     validation_note: str
 
 
@@ -104,7 +103,6 @@ class Volet(Record):
     tools: List[str] = []
     amount: Optional[Amount] = None
     amount_unknown_note: Optional[str] = None
-    not_covered: Optional[str] = None
     how_to_start: List[str]
     coordinators: List[str] = []  # ids of partners.yml records (checked by the loader)
     contacts: List[str] = []

@@ -96,6 +96,8 @@ def test_referrals_go_to_the_coordinator_of_the_volet(swapped_kb, monkeypatch):
     assert "Vérifiez auprès du Chantier avant" in dates
     assert "Un conseiller du Consortium peut vous orienter" in result  # no regional offices in its record
     assert "Un conseiller du Consortium pourra vous guider." in no_advice
+    msgs, _ = run(programme.ActionNotCovered(), tracker_for("ca paye des logiciels?", "ask_not_covered"))
+    assert "Le CQCM peut vous le préciser." in msgs[0]["text"]  # the programme's coordinator, not volet 3's
     assert prescreen_glue.adviser_referral() == "un conseiller du Consortium"
 
 
@@ -120,12 +122,16 @@ def test_referrals_cite_the_partner_record(kb, monkeypatch):
     assert _source_line(msgs) == cite_many([cqcm, lookup.programme()])
 
 
-def test_not_covered_states_the_next_step_fact_and_cites_it(kb):
-    facts = lookup.facts("next_step")
+def test_not_covered_states_each_fact_with_its_own_source(kb):
+    limits, after = lookup.facts("not_covered"), lookup.facts("next_step")
     msgs, _ = run(programme.ActionNotCovered(), tracker_for("ca paye des logiciels?", "ask_not_covered"))
-    t = texts(msgs)
-    assert all(f["text"] in t for f in facts) and "MEI" in t
-    assert facts[0]["citation"] in _source_line(msgs)
+    assert len(limits) == 2 and after and len(msgs) == 2
+    first, second = (m["text"] for m in msgs)
+    assert all(f["text"] in first for f in limits) and "Le CQCM peut vous le préciser." in first
+    assert _source_line([msgs[0]]) == " ; ".join(f["citation"] for f in limits)
+    assert "« En deux étapes » (pas pour acheter des outils)" in _source_line([msgs[0]])
+    assert all(f["text"] in second for f in after) and "MEI" in second
+    assert _source_line([msgs[1]]) == after[0]["citation"]
 
 
 @pytest.mark.parametrize("message", [KB_DOWN_MESSAGE, UNAVAILABLE_TEXT])
