@@ -134,6 +134,16 @@ def paired_comparison(texts: Sequence[str], gold: Sequence[str], first: Sequence
     }
 
 
+# Components whose training draws random numbers (Rasa's own and the project's).
+_SEEDED_COMPONENTS = {"DIETClassifier", "ResponseSelector", "bot.nlu.intent_ensemble.IntentEnsemble"}
+
+
+def with_seed(pipeline: List[dict], seed: int) -> List[dict]:
+    """The pipeline with `random_seed: seed` on every component that draws random numbers."""
+    return [dict(component, random_seed=seed) if component.get("name") in _SEEDED_COMPONENTS
+            or "random_seed" in component else dict(component) for component in pipeline]
+
+
 # --------------------------------------------------------------------------- output
 
 

@@ -31,7 +31,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from bench.common import (
-    REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison,
+    REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison, with_seed,
 )
 from bench.nlu import normalise
 
@@ -206,11 +206,8 @@ def _write_fold(workdir: Path, documents: Dict[str, dict], fold: int, folds: int
 def _cross_validate_one(children: Children, tmp: Path, label: str, config: dict,
                         documents: Dict[str, dict], folds: int, seed: int, timeout: float) -> dict:
     """Train `config` once per fold; the held-out sentences and the mash, as rankings."""
-    pipeline = [dict(c, random_seed=seed) if "random_seed" in c or c.get("name") in
-                ("DIETClassifier", "bot.nlu.intent_ensemble.IntentEnsemble") else dict(c)
-                for c in config["pipeline"]]
     seeded = {key: value for key, value in config.items() if key != "policies"}
-    seeded["pipeline"] = pipeline
+    seeded["pipeline"] = with_seed(config["pipeline"], seed)
     texts, gold, rankings, mash, seconds = [], [], [], [], []
     for fold in range(folds):
         workdir = tmp / f"{label}-{fold + 1}"

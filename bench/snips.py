@@ -33,7 +33,7 @@ import yaml
 
 from bench.common import (
     REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison,
-    shared_dir,
+    shared_dir, with_seed,
 )
 
 SEED = 20240601
@@ -44,8 +44,6 @@ TYPO_MARKUP = re.compile(r"<([^<>|]*)\|\d+>")
 
 # Components whose `epochs` the --quick mode lowers.
 _EPOCH_COMPONENTS = {"DIETClassifier", "ResponseSelector", "TEDPolicy", "UnexpecTEDIntentPolicy"}
-# Components whose training draws random numbers (Rasa's own and the project's).
-_SEEDED_COMPONENTS = {"DIETClassifier", "ResponseSelector", "bot.nlu.intent_ensemble.IntentEnsemble"}
 
 
 # --------------------------------------------------------------------------- pure parts
@@ -124,12 +122,6 @@ def _override_epochs(pipeline: List[dict], epochs: Optional[int]) -> List[dict]:
             component["epochs"] = epochs
         out.append(component)
     return out
-
-
-def with_seed(pipeline: List[dict], seed: int) -> List[dict]:
-    """The pipeline with `random_seed: seed` on every component that draws random numbers."""
-    return [dict(component, random_seed=seed) if component.get("name") in _SEEDED_COMPONENTS
-            or "random_seed" in component else dict(component) for component in pipeline]
 
 
 def summarise_runs(runs: List[dict]) -> dict:

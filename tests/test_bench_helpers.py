@@ -6,12 +6,14 @@ from collections import Counter
 
 import pytest
 
-from bench.common import classification_scores, mcnemar_p, median, paired_comparison, percentile, ratio
+from bench.common import (
+    classification_scores, mcnemar_p, median, paired_comparison, percentile, ratio, with_seed,
+)
 from bench.nlu import normalise
 from bench.server import bench_endpoints, slowest
 from bench.snips import (
     TEST_FRACTION, cv_folds, nlu_yaml, stratified_split,
-    strip_typo_markup, summarise_runs, with_seed,
+    strip_typo_markup, summarise_runs,
 )
 
 
