@@ -322,7 +322,6 @@ def test_erasing_intents_need_more_confidence_than_the_others(intent, confidence
     assert _fallback_outcome(intent, confidence) == expected
 
 
-
 @pytest.mark.parametrize("intent", ["ask_cases", "restart_conversation", "request_data_deletion"])
 def test_cross_validation_recomputes_the_fallback_exactly_as_the_component_decides(intent):
     """`make bench-nlu-cv` replays the fallback rule offline on the two best intents: it must agree
