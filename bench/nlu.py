@@ -32,6 +32,15 @@ TEST_SETS = {"heldout": HELDOUT, "blind": BLIND, "blind2": BLIND2, "blind3": BLI
 TRAIN_TIMEOUT = 1200.0
 
 
+# Rasa's entity markup: [text](label), [text](label:value) and [text]{"entity": "label", ...}.
+ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<label>[^)]+)\)|\{(?P<json>[^}]*)\})")
+
+
+def strip_annotations(example: str) -> str:
+    """`on est une [coop](legal_form)` → `on est une coop` (the text a user would type)."""
+    return ANNOTATION.sub(lambda m: m.group("text"), example)
+
+
 def normalise(text: str) -> str:
     """Lower-case, accents removed, punctuation and spaces collapsed (for overlap checks)."""
     text = unicodedata.normalize("NFKD", text.lower())

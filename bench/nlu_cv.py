@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import sys
 import tempfile
 import zlib
@@ -33,7 +32,7 @@ import yaml
 from bench.common import (
     REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison, with_seed,
 )
-from bench.nlu import normalise
+from bench.nlu import normalise, strip_annotations
 
 FOLDS = 5
 TRAINING_SEED = 42
@@ -43,21 +42,15 @@ FALLBACK = "nlu_fallback"
 FALLBACK_COMPONENT = "bot.nlu.fallback.IntentFallbackClassifier"
 # Threshold grid searched for "the lowest bar that rejects as much mash as the reference".
 THRESHOLD_GRID = [round(0.2 + 0.0025 * i, 4) for i in range(241)]  # 0.2 … 0.8
-ENTITY_MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _KEYBOARD = "azertyuiopqsdfghjklmwxcvbn"
 
 
 # --------------------------------------------------------------------------- pure parts
 
 
-def plain_text(example: str) -> str:
-    """`on est une [coop](legal_form)` → `on est une coop` (the text a user would type)."""
-    return ENTITY_MARKUP.sub(r"\1", example)
-
-
 def fold_of(example: str, folds: int) -> int:
     """The fold of an example: a checksum of its normalised plain text (order- and hash-seed-free)."""
-    return zlib.crc32(normalise(plain_text(example)).encode("utf-8")) % folds
+    return zlib.crc32(normalise(strip_annotations(example)).encode("utf-8")) % folds
 
 
 def _example_lines(block: str) -> List[str]:

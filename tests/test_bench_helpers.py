@@ -356,7 +356,8 @@ def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
 # --------------------------------------------------------------------------- NLU cross-validation
 
 def test_nlu_folds_split_intent_examples_once_and_keep_lookups_everywhere():
-    from bench.nlu_cv import fold_of, plain_text, split_nlu_file
+    from bench.nlu import strip_annotations
+    from bench.nlu_cv import fold_of, split_nlu_file
 
     examples = [f"phrase numéro {i} pour une [coop](legal_form)" for i in range(40)]
     document = {"version": "3.1", "nlu": [
@@ -374,7 +375,7 @@ def test_nlu_folds_split_intent_examples_once_and_keep_lookups_everywhere():
         assert all(fold_of(e, 5) == fold for e in held_examples)
         seen += held_examples
     assert sorted(seen) == sorted(examples)  # every example scored exactly once
-    assert plain_text("une [coop](legal_form) en [Estrie]{\"entity\": \"region\"}") == "une coop en Estrie"
+    assert strip_annotations("une [coop](legal_form) en [Estrie]{\"entity\": \"region\"}") == "une coop en Estrie"
     # the fold reads the text a user types: accents, case and markup do not move a sentence
     assert fold_of("Une [Coopérative](legal_form)", 5) == fold_of("une cooperative", 5)
 

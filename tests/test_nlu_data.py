@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.nlu import ANNOTATION, strip_annotations
 from bench.nlu import normalise as bench_normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,13 +30,7 @@ BLIND3 = ROOT / "tests" / "nlu" / "blind3.yml"  # same, fourth session; never re
 MIN_TRAIN = 15
 MIN_HELDOUT = 8
 
-# [text](label), [text]{"entity": "label", ...} and [text](label:value) forms.
-ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<label>[^)]+)\)|\{(?P<json>[^}]*)\})")
 JSON_ENTITY = re.compile(r'"entity"\s*:\s*"(?P<label>[^"]+)"')
-
-
-def strip_annotations(example: str) -> str:
-    return ANNOTATION.sub(lambda m: m.group("text"), example)
 
 
 def entity_labels(example: str) -> list[str]:
