@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import adviser_of, say, upper_first
-from actions.kb import ADVISER_VOLET, KnowledgeAction, first_entity, latest_text
+from common.formatting import adviser_of, upper_first
+from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import lookup
 from knowledge.documents import cite_many
 
@@ -17,7 +17,7 @@ class ActionAdvice(KnowledgeAction):
         found = lookup.advice(need=first_entity(tracker, "need"), text=latest_text(tracker), limit=3)
         if not found:
             text = "Je n'ai pas de conseil sur ce sujet dans mes sources."
-            who = lookup.coordinator(ADVISER_VOLET)
+            who = lookup.adviser()
             if who:
                 text += f" {upper_first(adviser_of(who))} pourra vous guider."
             say(dispatcher, text, who["citation"] if who else None)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from actions.formatting import button, join_fr, say, shorten
-from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text
-from actions.parsing import profile_from_slots
+from common.formatting import button, join_fr, shorten
+from actions.kb import entity_values, first_entity, latest_text, say, KnowledgeAction
+from common.profile import profile_from_slots
 from knowledge import cases
 from knowledge.documents import cite_many
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, lower_first, partner_ref, say
-from actions.kb import KnowledgeAction, latest_text
+from common.formatting import button, join_fr, lower_first, partner_ref
+from actions.kb import latest_text, say, KnowledgeAction
 from knowledge import lookup
 from knowledge.documents import cite_many
 

@@ -19,10 +19,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import logging_privacy
-from bot.leads.consent import CONSENT_BUTTONS, CONSENT_TEXT
-from bot.leads.contact import extract_email, extract_phone
-from bot.leads.store import utcnow
+from common import logging_privacy
+from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT
+from common.contact import extract_email, extract_phone
+from leads.store import utcnow
 
 logging_privacy.install()
 

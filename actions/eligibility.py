@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, lower_first, say
-from actions.kb import KnowledgeAction
-from actions.parsing import extract_profile
+from common.formatting import button, join_fr, lower_first
+from actions.kb import say, KnowledgeAction
+from common.profile import extract_profile
 from knowledge import eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 

@@ -5,7 +5,7 @@ from typing import Text
 
 from rasa_sdk import Action
 
-from actions.formatting import button
+from common.formatting import button
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
 INTENT_LABELS = {
@@ -18,7 +18,7 @@ INTENT_LABELS = {
     "ask_capabilities": "Ce que je peux faire", "greet": "Dire bonjour", "thank": "Remercier", "goodbye": "Terminer",
     "bot_challenge": "Savoir si je suis un robot", "request_contact": "Être contacté par un conseiller",
     # Below their own threshold (config.yml, intent_thresholds), these two become nlu_fallback
-    # (bot/nlu/fallback.py): the button is how the visitor confirms before anything is erased.
+    # (rasa_server/nlu/fallback.py): the button is how the visitor confirms before anything is erased.
     "restart_conversation": "Recommencer à zéro", "request_data_deletion": "Supprimer mes données",
 }
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "skip_question", "stop"}

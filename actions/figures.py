@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import number, percent, say
-from actions.kb import KnowledgeAction, first_entity, latest_text
+from common.formatting import number, percent
+from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import statistics
 from knowledge.documents import cite_many
 from knowledge.text import fold

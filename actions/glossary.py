@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, say
-from actions.kb import KnowledgeAction, first_entity, latest_text
+from common.formatting import button
+from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import lookup
 
 

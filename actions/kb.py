@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import abc
 import logging
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 logger = logging.getLogger(__name__)
+
+SOURCE_PREFIX = "Source : "
 
 # Said when the knowledge base cannot be read, so it cannot name who to contact from the partner
 # records, nor cite them: it names no organisation rather than one typed here, which could drift
@@ -17,9 +19,6 @@ KB_DOWN_MESSAGE = (
     "Désolé, je n'arrive pas à consulter ma base de connaissances pour le moment. "
     "Réessayez dans quelques minutes."
 )
-# The volet whose offer is an adviser who accompanies the organisation (programme.yml, volet 2):
-# its coordinator (lookup.coordinator) is who to refer a user to when the bot cannot help further.
-ADVISER_VOLET = 2
 
 
 class KnowledgeAction(Action, abc.ABC):
@@ -64,3 +63,14 @@ def entity_values(tracker: Tracker, name: str) -> List[str]:
 def first_entity(tracker: Tracker, name: str):
     values = entity_values(tracker, name)
     return values[0] if values else None
+
+
+def say(dispatcher: CollectingDispatcher, text: str, source: Optional[str] = None,
+        buttons: Optional[List[Dict[str, str]]] = None) -> None:
+    """One bot turn; a factual turn ends with where it comes from."""
+    if source:
+        text = f"{text}\n{SOURCE_PREFIX}{source}"
+    if buttons:
+        dispatcher.utter_message(text=text, buttons=buttons)
+    else:
+        dispatcher.utter_message(text=text)

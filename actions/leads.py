@@ -20,9 +20,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact_form import FAILURES_SLOT, SKIPPED
-from bot import logging_privacy
-from bot.leads import store
-from bot.leads.consent import CONSENT_TEXT, CONSENT_VERSION
+from common import logging_privacy
+from leads import store
+from leads.consent import CONSENT_TEXT, CONSENT_VERSION
 
 logging_privacy.install()
 logger = logging.getLogger(__name__)

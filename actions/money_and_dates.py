@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.formatting import button, join_fr, lower_first, money, partner_ref, say, upper_first
-from actions.kb import KnowledgeAction
+from common.formatting import button, join_fr, lower_first, money, partner_ref, upper_first
+from actions.kb import say, KnowledgeAction
 from actions.programme import volet_number
 from knowledge import deadlines, lookup
 from knowledge.documents import cite_many

@@ -8,8 +8,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import button, join_fr, lower_first, money, partner_ref, say, upper_first
-from actions.kb import KnowledgeAction, first_entity, latest_text
+from common.formatting import button, join_fr, lower_first, money, partner_ref, upper_first
+from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import lookup
 from knowledge.documents import cite_many
 from knowledge.text import fold

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
-from actions.formatting import adviser_of, button, join_fr, lower_first, say, shorten, upper_first
-from actions.kb import ADVISER_VOLET, KB_DOWN_MESSAGE, KnowledgeAction, latest_intent
-from actions.parsing import CHOICE_FIELDS, PROFILE_SLOTS, VOCABULARY_SLOTS, extract_profile, profile_from_slots
+from common.formatting import adviser_of, button, join_fr, lower_first, shorten, upper_first
+from actions.kb import KB_DOWN_MESSAGE, latest_intent, say, KnowledgeAction
+from common.profile import CHOICE_FIELDS, PROFILE_SLOTS, VOCABULARY_SLOTS, extract_profile, profile_from_slots
 from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 
@@ -187,7 +187,7 @@ class ActionScreeningResult(KnowledgeAction):
                 buttons.insert(0, button("Reprendre les questions", "/start_screening"))
             say(dispatcher, text, cite_many([volet] + [r["case"] for r in similar]), buttons)
         elif result["complete"]:
-            who = lookup.coordinator(ADVISER_VOLET)
+            who = lookup.adviser()
             text = "Le programme ne semble pas vous convenir."
             if who:
                 text += f" {upper_first(adviser_of(who))} peut vous orienter vers d'autres ressources."

@@ -135,7 +135,7 @@ def paired_comparison(texts: Sequence[str], gold: Sequence[str], first: Sequence
 
 
 # Components whose training draws random numbers (Rasa's own and the project's).
-_SEEDED_COMPONENTS = {"DIETClassifier", "ResponseSelector", "bot.nlu.intent_ensemble.IntentEnsemble"}
+_SEEDED_COMPONENTS = {"DIETClassifier", "ResponseSelector", "rasa_server.nlu.intent_ensemble.IntentEnsemble"}
 
 
 def with_seed(pipeline: List[dict], seed: int) -> List[dict]:

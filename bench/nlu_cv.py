@@ -11,7 +11,7 @@ checksum of their text without entity markup (identical sentences stay in the sa
 
 Confidence is compared at equal rejection of keyboard mash: the bench also parses MASH_COUNT
 seeded random strings with every fold's model. The fallback decision is recomputed from the
-two best intents (`fallback_decision`, the rule of bot/nlu/fallback.py), so one training per
+two best intents (`fallback_decision`, the rule of rasa_server/nlu/fallback.py), so one training per
 fold gives the scores at any threshold. With `--against other.yml`, that config is trained on
 the same folds with the same seed; it is scored at its own threshold and at the threshold that
 rejects as much mash as config.yml does, and the two are compared sentence by sentence
@@ -39,7 +39,7 @@ TRAINING_SEED = 42
 MASH_COUNT = 300
 MASH_SEED = 20261123
 FALLBACK = "nlu_fallback"
-FALLBACK_COMPONENT = "bot.nlu.fallback.IntentFallbackClassifier"
+FALLBACK_COMPONENT = "rasa_server.nlu.fallback.IntentFallbackClassifier"
 # Threshold grid searched for "the lowest bar that rejects as much mash as the reference".
 THRESHOLD_GRID = [round(0.2 + 0.0025 * i, 4) for i in range(241)]  # 0.2 … 0.8
 _KEYBOARD = "azertyuiopqsdfghjklmwxcvbn"
@@ -99,7 +99,7 @@ def fallback_decision(ranking: Sequence[Sequence], threshold: float, ambiguity_t
                       intent_thresholds: Optional[Dict[str, float]] = None) -> str:
     """The intent served for a ranking of (intent, confidence), best first, without nlu_fallback.
 
-    Rasa's FallbackClassifier rule as bot/nlu/fallback.py extends it: below the bar (the general
+    Rasa's FallbackClassifier rule as rasa_server/nlu/fallback.py extends it: below the bar (the general
     threshold, or the intent's own if higher), or too close to the second intent, it falls back.
     """
     if not ranking:

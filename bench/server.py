@@ -107,7 +107,7 @@ def bench_endpoints(source: Path, target: Path, action_port: Optional[int],
             store.update({"dialect": "sqlite", "db": str(db_file)})
             for key in ("url", "host", "port", "username", "password", "login_db", "query"):
                 store.pop(key, None)
-        elif "." in kind and "sql" in kind.lower():  # a custom SQL store taking a URL (bot.tracker_store)
+        elif "." in kind and "sql" in kind.lower():  # a custom SQL store taking a URL (rasa_server.tracker_store)
             store["url"] = f"sqlite:///{db_file}"
         else:
             store = None

@@ -53,6 +53,16 @@ def partners(ids: Optional[List[str]] = None, **kw) -> List[Dict[str, Any]]:
     return [_with_citation(p) for p in recs]
 
 
+# The volet whose offer is an adviser who accompanies the organisation (programme.yml, volet 2):
+# its coordinator is who to refer a user to when the bot cannot help further.
+ADVISER_VOLET = 2
+
+
+def adviser(**kw) -> Optional[Dict[str, Any]]:
+    """The partner record of the adviser the bot refers users to (coordinator of ADVISER_VOLET)."""
+    return coordinator(ADVISER_VOLET, **kw)
+
+
 def coordinator(volet_number: Optional[int] = None, **kw) -> Optional[Dict[str, Any]]:
     """Who to refer a user to: the partner record coordinating a volet (first of the volet's
     `coordinators`), or the programme's coordinator when no volet is given. None if the records

@@ -1,4 +1,4 @@
-# Lead capture and pre-screening (bot/leads, bot/prescreen). Included by the Makefile.
+# Lead capture and pre-screening (leads, prescreen). Included by the Makefile.
 #   make prescreen IN=<fichier ou dossier> OUT=<dossier>   (sans IN : le tracker store)
 #   make forget FORGET_EMAIL=a@b.ca | FORGET_PHONE="514 555-1234" | FORGET_SENDER=<sender_id>
 #   make purge-leads                                        (fiches dont la conservation est échue)
@@ -9,19 +9,19 @@
 OUT ?= out/prescreen
 
 prescreen: install kb train
-	@$(PY) -m bot.prescreen $(if $(IN),--in "$(IN)",--from-tracker) --out "$(OUT)"
+	@$(PY) -m prescreen $(if $(IN),--in "$(IN)",--from-tracker) --out "$(OUT)"
 
 forget: install
 	@if [ -z "$(FORGET_EMAIL)$(FORGET_PHONE)$(FORGET_SENDER)" ]; then \
 	  echo "Indiquez FORGET_EMAIL=…, FORGET_PHONE=… ou FORGET_SENDER=…" >&2; exit 2; fi
-	@$(PY) -m bot.prescreen forget $(if $(FORGET_EMAIL),--email "$(FORGET_EMAIL)") \
+	@$(PY) -m prescreen forget $(if $(FORGET_EMAIL),--email "$(FORGET_EMAIL)") \
 	  $(if $(FORGET_PHONE),--phone "$(FORGET_PHONE)") $(if $(FORGET_SENDER),--sender-id "$(FORGET_SENDER)")
 
 purge-leads: install
-	@$(PY) -m bot.prescreen purge
+	@$(PY) -m prescreen purge
 
 bench-prescreen: install kb train
-	@$(PY) -m bot.prescreen bench --n $(or $(N),1000) --runs $(or $(RUNS),3)
+	@$(PY) -m prescreen bench --n $(or $(N),1000) --runs $(or $(RUNS),3)
 
 # `make bench` also measures the pre-screening throughput.
 bench: bench-prescreen

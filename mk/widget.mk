@@ -12,10 +12,10 @@ install-browser: install
 	@bash scripts/install_browser.sh
 
 demo: install
-	@$(PY) -m bot.web_server --port $(VIRAGE_WEB_PORT) --rasa-url $(VIRAGE_RASA_URL)
+	@$(PY) -m web.server --port $(VIRAGE_WEB_PORT) --rasa-url $(VIRAGE_RASA_URL)
 
 test-browser: install install-browser kb train
-	@$(PY) -m pytest tests/browser -q -p no:cacheprovider
+	@$(PY) -m pytest tests/web -q -p no:cacheprovider
 
 screenshots: install install-browser kb train
-	@$(PY) tests/browser/screenshots.py --out docs/screenshots
+	@$(PY) tests/web/screenshots.py --out docs/screenshots

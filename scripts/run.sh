@@ -32,8 +32,8 @@ pids+=($!); names+=(actions)
 .venv/bin/rasa run --model models --credentials credentials.yml --endpoints endpoints.yml \
   --port 5005 --cors ${ORIGINS//,/ } > var/log/rasa.log 2>&1 &
 pids+=($!); names+=(rasa)
-if [ -f bot/web_server.py ]; then
-  .venv/bin/python -m bot.web_server --port 8080 > var/log/web.log 2>&1 &
+if [ -f web/server.py ]; then
+  .venv/bin/python -m web.server --port 8080 > var/log/web.log 2>&1 &
   pids+=($!); names+=(web)
 fi
 

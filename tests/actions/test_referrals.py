@@ -9,10 +9,10 @@ from typing import Dict
 import pytest
 
 from actions import advice, money_and_dates, programme, screening
-from actions.formatting import partner_ref
+from common.formatting import partner_ref
 from actions.kb import KB_DOWN_MESSAGE
-from bot.guard import UNAVAILABLE_TEXT
-from bot.prescreen import knowledge_glue as prescreen_glue
+from rasa_server.guard import UNAVAILABLE_TEXT
+from prescreen import knowledge_glue as prescreen_glue
 from knowledge import deadlines, loader, lookup
 from knowledge.db import get_engine
 from knowledge.documents import cite_many

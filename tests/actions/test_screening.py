@@ -152,7 +152,7 @@ def test_two_stage_fallback_offers_the_two_likeliest_intents():
 
 
 def test_an_unsure_erasing_intent_is_offered_as_a_button_to_confirm():
-    """Below 0.7, restart and data deletion reach the two-stage fallback (bot/nlu/fallback.py):
+    """Below 0.7, restart and data deletion reach the two-stage fallback (rasa_server/nlu/fallback.py):
     the visitor who meant it confirms with a button, a typo erases nothing."""
     ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "request_data_deletion", "confidence": 0.46},
                {"name": "restart_conversation", "confidence": 0.2}]

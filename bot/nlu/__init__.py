@@ -1,9 +1,0 @@
-"""Custom Rasa NLU components of the Virage pipeline (see config.yml).
-
-Rasa imports this package whenever it loads or trains the model (the Rasa server, `rasa shell`,
-`rasa test`, the benchmark), never in the action server: the place to install
-`bot.rasa_fixes`, a fix to Rasa's own handling of action server replies.
-"""
-from bot import rasa_fixes
-
-rasa_fixes.apply()

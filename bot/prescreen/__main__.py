@@ -1,5 +1,0 @@
-import sys
-
-from bot.prescreen.cli import main
-
-sys.exit(main())

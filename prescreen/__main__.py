@@ -1,0 +1,5 @@
+import sys
+
+from prescreen.cli import main
+
+sys.exit(main())

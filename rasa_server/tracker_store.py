@@ -1,0 +1,203 @@
+"""Rasa SQL tracker store configured from DATABASE_URL, with privacy built in.
+
+* Same database as the knowledge base and the leads: ``DATABASE_URL`` (PostgreSQL, …) or,
+  by default, the SQLite file ``var/virage.sqlite3`` (``knowledge.db.database_url()``).
+  Rasa's own ``SQLTrackerStore`` wants dialect/host/db separately; here the URL is passed
+  whole (an explicit ``url:`` in endpoints.yml wins over DATABASE_URL).
+* Without consent (slot ``consent`` not true) nothing personal is written: e-mail
+  addresses and phone numbers in user/bot texts, entities and slot values are masked
+  before the events are stored, and the contact slots' values are never stored.
+* Cancelling the contact form (slot ``privacy_scrub`` set by ``action_refuse_consent``)
+  re-masks the conversation's stored events, including the answers given to the contact
+  questions before the cancellation.
+* "Supprimer mes données" (slot ``data_deletion_at`` set by ``action_forget_me``) deletes
+  every stored event of the conversation up to that point; only later events are kept.
+* Importing this module installs the log redaction of ``common.logging_privacy``.
+
+endpoints.yml::
+
+    tracker_store:
+      type: rasa_server.tracker_store.VirageSQLTrackerStore
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Dict, Iterator, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from common import logging_privacy
+from common.contact import mask_contacts
+
+logger = logging.getLogger(__name__)
+logging_privacy.install()
+
+CONSENT_SLOT = "consent"
+CONTACT_SLOTS = logging_privacy.CONTACT_SLOTS
+SCRUB_SLOT = "privacy_scrub"
+FORGET_SLOT = "data_deletion_at"
+ANSWER_MASK = "[réponse masquée]"
+VALUE_MASK = "[masqué]"
+
+
+def resolve_url(explicit: Optional[str] = None) -> str:
+    """explicit URL > DATABASE_URL > the knowledge base's default SQLite file."""
+    if explicit and "://" in explicit:
+        url = explicit
+    else:
+        from knowledge.db import database_url
+
+        url = database_url()
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return url
+
+
+def redact_event(data: Dict[str, Any], requested_slot: Optional[str] = None) -> Dict[str, Any]:
+    """Mask personal data in one serialised event (returns a new dict).
+
+    ``requested_slot`` is the slot the form was asking for when a user message came:
+    an answer to a contact question is masked entirely.
+    """
+    data = json.loads(json.dumps(data))
+    kind = data.get("event")
+    if kind == "user":
+        whole = requested_slot in CONTACT_SLOTS
+        if data.get("text"):
+            data["text"] = ANSWER_MASK if whole else mask_contacts(data["text"])
+        parse = data.get("parse_data") or {}
+        if parse.get("text"):
+            parse["text"] = ANSWER_MASK if whole else mask_contacts(parse["text"])
+        for ent in parse.get("entities") or []:
+            if isinstance(ent.get("value"), str):
+                ent["value"] = VALUE_MASK if whole else mask_contacts(ent["value"])
+    elif kind == "slot":
+        if data.get("name") in CONTACT_SLOTS and data.get("value") not in (None, ""):
+            data["value"] = VALUE_MASK
+        elif isinstance(data.get("value"), str):
+            data["value"] = mask_contacts(data["value"])
+    elif kind == "bot":
+        if data.get("text"):
+            data["text"] = mask_contacts(data["text"])
+    return data
+
+
+def _requested_slot_after(data: Dict[str, Any], current: Optional[str]) -> Optional[str]:
+    if data.get("event") == "slot" and data.get("name") == "requested_slot":
+        return data.get("value")
+    if data.get("event") == "active_loop" and not data.get("name"):
+        return None
+    return current
+
+
+class VirageSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` on DATABASE_URL, masking personal data stored without consent."""
+
+    def __init__(
+        self,
+        domain=None,
+        host: Optional[Text] = None,
+        url: Optional[Text] = None,
+        event_broker=None,
+        **kwargs: Any,
+    ) -> None:
+        for ignored in ("dialect", "db", "port", "username", "password", "login_db", "query"):
+            kwargs.pop(ignored, None)
+        self.url = resolve_url(url or host)
+        super().__init__(domain=domain, host=self.url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_busy_timeout)
+
+    # -- which events to write --------------------------------------------------------
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
+        events = list(tracker.events)
+        cut = _last_slot_index(events, FORGET_SLOT)
+        if cut is not None:
+            # "supprimer mes données": drop everything stored up to the request.
+            session.execute(
+                sa.delete(self.SQLEvent).where(
+                    self.SQLEvent.sender_id == tracker.sender_id,
+                    self.SQLEvent.timestamp <= events[cut].timestamp,
+                )
+            )
+            events = events[cut + 1:]
+        stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        return iter(events[stored:])
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Like SQLTrackerStore.save, masking personal data unless consent was given."""
+        await self.stream_events(tracker)
+        consent = tracker.get_slot(CONSENT_SLOT) is True
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            scrub = any(isinstance(e, SlotSet) and e.key == SCRUB_SLOT and e.value for e in new_events)
+            requested = self._stored_requested_slot(session, tracker.sender_id)
+            for event in new_events:
+                data = event.as_dict()
+                if not consent:
+                    data = redact_event(data, requested)
+                requested = _requested_slot_after(data, requested)
+                intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=intent,
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.flush()
+            if scrub:
+                self._scrub(session, tracker.sender_id)
+            session.commit()
+        logger.debug("Conversation enregistrée dans le tracker store.")
+
+    def _stored_requested_slot(self, session, sender_id: Text) -> Optional[str]:
+        """The slot the form was asking for at the end of what is stored."""
+        requested = None
+        rows = (
+            session.query(self.SQLEvent.data)
+            .filter(self.SQLEvent.sender_id == sender_id,
+                    self.SQLEvent.type_name.in_(["slot", "active_loop"]))
+            .order_by(self.SQLEvent.id)
+        )
+        for (data,) in rows:
+            requested = _requested_slot_after(json.loads(data), requested)
+        return requested
+
+    def _scrub(self, session, sender_id: Text) -> None:
+        """Re-mask every stored event of a conversation (contact form cancelled)."""
+        requested = None
+        rows = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).order_by(self.SQLEvent.id)
+        for row in rows:
+            data = json.loads(row.data)
+            redacted = redact_event(data, requested)
+            requested = _requested_slot_after(data, requested)
+            if redacted != data:
+                row.data = json.dumps(redacted)
+
+
+def _last_slot_index(events: List[Any], slot: str) -> Optional[int]:
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if isinstance(event, SlotSet) and event.key == slot and event.value:
+            return index
+    return None
+
+
+def _sqlite_busy_timeout(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
