@@ -7,6 +7,8 @@ snips-cv  the same two by cross-validation on SNIPS-FR's training part (not part
 nlu-cv  config.yml by cross-validation on data/nlu, optionally against another config (not part of `all`)
 server  REST latency p50/p95 (serial, concurrent), load time and RSS vs the starter bot
 report  re-print the table of the last results/bench.json
+answers the bot's answers to the question banks, judged end to end (own options: `python -m bench answers -h`;
+        not part of `all`)
 
 A part whose input is not there yet (no model, no held-out set) is reported as such and the
 command exits 1 after the others have run; missed aims do not change the exit code.
@@ -56,6 +58,10 @@ def _version(name: str) -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["answers"]:  # its own options, output and table (bench/answers.py)
+        from bench import answers
+        return answers.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", nargs="?", default="all", choices=("all",) + PARTS + ("snips-cv", "nlu-cv", "report"))

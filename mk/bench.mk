@@ -61,3 +61,14 @@ bench-server: install kb train
 
 bench-quick: install
 	@$(PY) -m bench all --quick $(BENCH_ARGS)
+
+# make bench-answers   the bot's answers to the blind question banks (bench/answer_bank/dev.yml and
+#                      sealed.yml), judged end to end through a real Rasa + action server on loopback:
+#                      right / incomplete / wrong_fact / invented / misunderstood / dialogue_failure per
+#                      kind and style, screening conversations, knowledge-base reach. Sealed questions
+#                      and answers are never printed nor stored (ids and verdicts only). Details in
+#                      results/bench-answers.json; ~15-20 min for ~400 items (not part of `make bench`).
+#                      BENCH_ARGS="--bank dev --limit 20" for a partial run.
+.PHONY: bench-answers
+bench-answers: install kb train
+	@$(PY) -m bench answers $(BENCH_ARGS)
