@@ -1,4 +1,4 @@
-# Lead capture and pre-screening (leads, prescreen). Included by the Makefile.
+# Lead capture and Law 25 commands (leads/), advisors' pre-screening (prescreen/). Included by the Makefile.
 #   make prescreen IN=<fichier ou dossier> OUT=<dossier>   (sans IN : le tracker store)
 #   make forget FORGET_EMAIL=a@b.ca | FORGET_PHONE="514 555-1234" | FORGET_SENDER=<sender_id>
 #   make purge-leads                                        (fiches dont la conservation est échue)
@@ -14,11 +14,11 @@ prescreen: install kb train
 forget: install
 	@if [ -z "$(FORGET_EMAIL)$(FORGET_PHONE)$(FORGET_SENDER)" ]; then \
 	  echo "Indiquez FORGET_EMAIL=…, FORGET_PHONE=… ou FORGET_SENDER=…" >&2; exit 2; fi
-	@$(PY) -m prescreen forget $(if $(FORGET_EMAIL),--email "$(FORGET_EMAIL)") \
+	@$(PY) -m leads forget $(if $(FORGET_EMAIL),--email "$(FORGET_EMAIL)") \
 	  $(if $(FORGET_PHONE),--phone "$(FORGET_PHONE)") $(if $(FORGET_SENDER),--sender-id "$(FORGET_SENDER)")
 
 purge-leads: install
-	@$(PY) -m prescreen purge
+	@$(PY) -m leads purge
 
 bench-prescreen: install kb train
 	@$(PY) -m prescreen bench --n $(or $(N),1000) --runs $(or $(RUNS),3)

@@ -2,7 +2,6 @@
 
     python -m prescreen --in FICHIER_OU_DOSSIER --out DOSSIER   (make prescreen IN=… OUT=…)
     python -m prescreen --out DOSSIER                           (the tracker store)
-    python -m prescreen forget --email X | --phone Y | --sender-id Z
 
 Pipeline (see README.md in this folder):
   readers   — tracker store, Rasa tracker JSON exports, chat transcripts, e-mails, call notes,

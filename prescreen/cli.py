@@ -2,8 +2,6 @@
 
     python -m prescreen --in FICHIER_OU_DOSSIER --out DOSSIER   # transcripts, exports
     python -m prescreen --out DOSSIER                           # the tracker store
-    python -m prescreen forget --email X | --phone Y | --sender-id Z
-    python -m prescreen purge                                   # leads past retention
     python -m prescreen bench [--n 1000] [--runs 3]
 
 Exit codes: 0 done (even if some inputs were rejected: they are listed), 2 cannot run
@@ -12,7 +10,6 @@ Exit codes: 0 done (even if some inputs were rejected: they are listed), 2 canno
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -69,27 +66,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_forget(args: argparse.Namespace) -> int:
-    from leads.store import forget
-
-    if not (args.email or args.phone or args.sender_id):
-        return _err("indiquez --email, --phone ou --sender-id.")
-    try:
-        report = forget(email=args.email, phone=args.phone, sender_id=args.sender_id)
-    except ValueError as exc:
-        return _err(str(exc))
-    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.to_text())
-    return 0
-
-
-def cmd_purge(args: argparse.Namespace) -> int:
-    from leads.store import purge_expired
-
-    report = purge_expired()
-    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.to_text())
-    return 0
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     from prescreen.bench import main as bench_main
 
@@ -114,15 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_run)
 
     run_args(sub.add_parser("run", help="produire les fiches (commande par défaut)"))
-    f = sub.add_parser("forget", help="supprimer tout ce qui concerne une personne")
-    f.add_argument("--email")
-    f.add_argument("--phone")
-    f.add_argument("--sender-id")
-    f.add_argument("--json", action="store_true")
-    f.set_defaults(func=cmd_forget)
-    p = sub.add_parser("purge", help="supprimer les fiches dont la durée de conservation est échue")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_purge)
     b = sub.add_parser("bench", help="débit de la pré-qualification sur des transcriptions générées")
     b.add_argument("--n", type=int, default=1000)
     b.add_argument("--runs", type=int, default=3)
@@ -134,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "forget", "purge", "bench", "-h", "--help"):
+    if not argv or argv[0] not in ("run", "bench", "-h", "--help"):
         argv = ["run"] + argv  # `python -m prescreen --in X --out Y`
     args = build_parser().parse_args(argv)
     _quiet()
