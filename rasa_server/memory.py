@@ -3,7 +3,7 @@
 Loading the Rasa model (unpacking the archive, spaCy's string table, TensorFlow's graph) frees
 large temporary buffers that glibc keeps mapped in the process. `malloc_trim(0)` returns those
 free pages: RSS went from 1 342 to 1 274 MiB right after `Agent.load` of this project's model
-(one process, measured this session). Called once, when the server has started: Rasa loads the
+(one process, measured on a 2-core machine). Called once, when the server has started: Rasa loads the
 model in a `before_server_start` listener, so the load is over by then. Memory in use is not
 touched. Off glibc (no `malloc_trim`) it does nothing.
 """

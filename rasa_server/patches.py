@@ -1,12 +1,33 @@
-"""A fix to Rasa 3.6 itself, applied when the model's custom components are imported.
+"""Every place Virage departs from Rasa 3.6's own behaviour, and why. Read this first.
 
-Every reply of the action server is checked by `RemoteAction._validate_action_result`, which
-calls `jsonschema.validate(result, schema)`. That function first validates the *schema*
-against the JSON-Schema meta-schema, on every call; with Rasa's large events schema and
-jsonschema 4.17 this took about 110 ms per custom action here (cProfile of 120 turns of
-`bench/messages.py`: 13.4 s of 22.7 s inside `check_schema`), more than NLU and the action
-itself together. The replacement checks the schema once, keeps the compiled validator and
-validates each reply against it, with Rasa's own error message.
+Patched in place (this module, installed by `rasa_server/nlu/__init__.py` whenever Rasa loads
+or trains the model, never in the action server):
+
+1. `RemoteAction._validate_action_result` re-checked Rasa's large events schema against the
+   JSON-Schema meta-schema on every custom action (jsonschema 4.17): about 110 ms per action
+   here (cProfile of 120 turns of `bench/messages.py`: 13.4 s of 22.7 s inside
+   `check_schema`), more than NLU and the action together. `apply()` below compiles the
+   validator once and validates each reply against it, with Rasa's own error message.
+
+Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
+
+2. `rasa_server/channels.py` — Rasa's socket.io channel passes `cors_allowed_origins=[]`,
+   which python-engineio reads as "check no Origin": any website could talk to the bot with
+   its visitors' browsers. The subclass sets the partner allow-list and removes Engine.IO's
+   duplicate CORS headers (Sanic-CORS already sends them; browsers reject two).
+3. `rasa_server/channels.py` — Rasa calls `sio.enter_room()` without `await`; with
+   python-socketio 5 the socket never joins its room and, with `session_persistence`, every
+   reply is lost. The subclass awaits it.
+4. `rasa_server/rest_channel.py`, `rasa_server/guard.py` — both channels wrap message handling
+   so every turn gets a French answer (empty or oversized text, failing or silent processing).
+5. `rasa_server/tracker_store.py` — `SQLTrackerStore` wants dialect/host/db apart; ours takes
+   one URL (`DATABASE_URL`) and masks personal data before events are stored (Law 25).
+6. `rasa_server/nlu/spacy_nlp.py` — `SpacyNLP` loaded `fr_core_news_md` twice and ran pipes
+   nothing reads.
+7. `rasa_server/nlu/fallback.py` — `FallbackClassifier` with a higher bar for the intents whose
+   action erases something.
+8. `rasa_server/memory.py` — glibc keeps the heap freed while loading the model; it is given
+   back once the server has started.
 """
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Rasa imports this package whenever it loads or trains the model (the Rasa server, `rasa shell`,
 `rasa test`, the benchmark), never in the action server: the place to install
-`rasa_server.patches`, a fix to Rasa's own handling of action server replies.
+`rasa_server.patches`, the fixes to Rasa itself (that module lists every departure from Rasa 3.6).
 """
-from rasa_server import patches as rasa_fixes
+from rasa_server import patches
 
-rasa_fixes.apply()
+patches.apply()

@@ -10,11 +10,11 @@ the intent and ranking that the fallback classifier and the policies read.
 Why: on 2 cores DIET gets 40 epochs and no hidden layer (a full `rasa train` must stay under
 5 minutes); it then misses short and English sentences that plain n-gram overlap catches, while
 the linear model misses sentences that need the spaCy vectors. Their average beat both on
-`tests/nlu/` (README, « La compréhension »). It touches intents only: entities come from
+`tests/nlu/` (docs/experiments.md). It touches intents only: entities come from
 CRFEntityExtractor.
 
-The spaCy vector and C = 300 (was 50, sparse features only) were chosen by 5-fold
-cross-validation on data/nlu at the same rejection of keyboard mash (README « La compréhension »).
+The spaCy vector and C = 300 were chosen by 5-fold cross-validation on data/nlu at the same
+rejection of keyboard mash (`make bench-nlu-cv`; docs/experiments.md).
 
 It keeps no vocabulary of its own (the featurizers have it): its state is one idf weight per
 sparse feature, the width of the dense part, and the coefficients, stored as arrays (no pickle).

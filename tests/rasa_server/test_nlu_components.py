@@ -97,12 +97,12 @@ def test_action_replies_are_still_validated_with_the_schema_checked_once(monkeyp
     import jsonschema
     from rasa.core.actions.action import RemoteAction
 
-    from rasa_server import patches as rasa_fixes
+    from rasa_server import patches
 
-    rasa_fixes.apply()  # importing rasa_server.nlu did it already; a second call changes nothing
-    assert RemoteAction._validate_action_result is rasa_fixes._validate_action_result
+    patches.apply()  # importing rasa_server.nlu did it already; a second call changes nothing
+    assert RemoteAction._validate_action_result is patches._validate_action_result
     calls = []
-    validator_cls = type(rasa_fixes.action_result_validator())
+    validator_cls = type(patches.action_result_validator())
     monkeypatch.setattr(validator_cls, "check_schema", classmethod(lambda cls, s: calls.append(s)))
     action = RemoteAction("action_answer_programme", None)
     good = {"events": [{"event": "slot", "name": "legal_form", "value": "cooperative"}],
