@@ -12,7 +12,6 @@ everything); 3rd → the field is skipped if the other one can still reach the p
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -22,12 +21,13 @@ from rasa_sdk.types import DomainDict
 from common import logging_privacy
 from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT
 from common.contact import extract_email, extract_phone
-from leads.store import utcnow
+from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_FAILURES_SLOT,
+                          CONTACT_NAME_SLOT, CONTACT_ORG_SLOT, CONTACT_PHONE_SLOT, SKIPPED)
+from knowledge import clock
+from knowledge.text import fold_for_contact
 
 logging_privacy.install()
 
-SKIPPED = "aucun"  # value of contact_email / contact_phone when the person skips it
-FAILURES_SLOT = "contact_failures"
 WAY_OUT_AFTER = 2  # failures before the way out is offered
 SKIP_AFTER = 3  # failures before a skippable field is skipped for the person
 SKIP_INTENTS = {"skip_question", "deny"}
@@ -48,16 +48,9 @@ _ORG_PREFIXES = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("’", "'")
-    text = re.sub(r"[^\w@.+-]+", " ", text)
-    return " ".join(text.replace("'", " ").split())
-
-
 def wants_to_skip(tracker: Tracker, text: Optional[str]) -> bool:
     intent = (tracker.latest_message or {}).get("intent", {}).get("name")
-    folded = _fold(text or "")
+    folded = fold_for_contact(text or "")
     if "@" in folded or re.search(r"\d{3}", folded):
         return False
     return intent in SKIP_INTENTS or folded in _SKIP_PHRASES
@@ -94,8 +87,8 @@ class ValidateContactForm(FormValidationAction):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         # Consent refused: the form ends now, nothing else is asked.
-        if tracker.slots.get("consent") is False:
-            return ["consent"]
+        if tracker.slots.get(CONSENT_SLOT) is False:
+            return [CONSENT_SLOT]
         return domain_slots
 
     # -- consent -------------------------------------------------------------------------
@@ -103,10 +96,10 @@ class ValidateContactForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is True:
-            return {"consent": True, "consent_given_at": utcnow().isoformat(), FAILURES_SLOT: 0}
+            return {CONSENT_SLOT: True, CONSENT_GIVEN_AT_SLOT: clock.utcnow().isoformat(), CONTACT_FAILURES_SLOT: 0}
         if value is False:
-            return {"consent": False, "consent_given_at": None}
-        return {"consent": None}
+            return {CONSENT_SLOT: False, CONSENT_GIVEN_AT_SLOT: None}
+        return {CONSENT_SLOT: None}
 
     # -- name and organisation --------------------------------------------------------------
     def validate_contact_name(
@@ -114,18 +107,18 @@ class ValidateContactForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         name = _clean_free_text(value, _NAME_PREFIXES)
         if name:
-            return {"contact_name": name, FAILURES_SLOT: 0}
+            return {CONTACT_NAME_SLOT: name, CONTACT_FAILURES_SLOT: 0}
         dispatcher.utter_message(response="utter_contact_empty_answer")
-        return {"contact_name": None, **self._failed(tracker, dispatcher)}
+        return {CONTACT_NAME_SLOT: None, **self._failed(tracker, dispatcher)}
 
     def validate_contact_org(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         org = _clean_free_text(value, _ORG_PREFIXES)
         if org:
-            return {"contact_org": org, FAILURES_SLOT: 0}
+            return {CONTACT_ORG_SLOT: org, CONTACT_FAILURES_SLOT: 0}
         dispatcher.utter_message(response="utter_contact_empty_answer")
-        return {"contact_org": None, **self._failed(tracker, dispatcher)}
+        return {CONTACT_ORG_SLOT: None, **self._failed(tracker, dispatcher)}
 
     # -- e-mail and phone -----------------------------------------------------------------
     def validate_contact_email(
@@ -133,46 +126,46 @@ class ValidateContactForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ""
         if wants_to_skip(tracker, text):
-            return {"contact_email": SKIPPED, FAILURES_SLOT: 0}
+            return {CONTACT_EMAIL_SLOT: SKIPPED, CONTACT_FAILURES_SLOT: 0}
         found = extract_email(text)
         if found.value:
-            return {"contact_email": found.value, FAILURES_SLOT: 0}
+            return {CONTACT_EMAIL_SLOT: found.value, CONTACT_FAILURES_SLOT: 0}
         failures = self._count(tracker) + 1
         if failures >= SKIP_AFTER:
             dispatcher.utter_message(response="utter_contact_field_skipped")
-            return {"contact_email": SKIPPED, FAILURES_SLOT: 0}
+            return {CONTACT_EMAIL_SLOT: SKIPPED, CONTACT_FAILURES_SLOT: 0}
         dispatcher.utter_message(response="utter_invalid_email")
         if failures >= WAY_OUT_AFTER:
             dispatcher.utter_message(response="utter_contact_way_out")
-        return {"contact_email": None, FAILURES_SLOT: failures}
+        return {CONTACT_EMAIL_SLOT: None, CONTACT_FAILURES_SLOT: failures}
 
     def validate_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = value if isinstance(value, str) else ""
-        email_given = tracker.slots.get("contact_email") not in (None, SKIPPED)
+        email_given = tracker.slots.get(CONTACT_EMAIL_SLOT) not in (None, SKIPPED)
         if wants_to_skip(tracker, text):
             if email_given:
-                return {"contact_phone": SKIPPED, FAILURES_SLOT: 0}
+                return {CONTACT_PHONE_SLOT: SKIPPED, CONTACT_FAILURES_SLOT: 0}
             dispatcher.utter_message(response="utter_contact_need_one")
-            return {"contact_phone": None}
+            return {CONTACT_PHONE_SLOT: None}
         found = extract_phone(text)
         if found.value:
-            return {"contact_phone": found.value, FAILURES_SLOT: 0}
+            return {CONTACT_PHONE_SLOT: found.value, CONTACT_FAILURES_SLOT: 0}
         failures = self._count(tracker) + 1
         if failures >= SKIP_AFTER and email_given:
             dispatcher.utter_message(response="utter_contact_field_skipped")
-            return {"contact_phone": SKIPPED, FAILURES_SLOT: 0}
+            return {CONTACT_PHONE_SLOT: SKIPPED, CONTACT_FAILURES_SLOT: 0}
         dispatcher.utter_message(response="utter_invalid_phone")
         if failures >= WAY_OUT_AFTER:
             dispatcher.utter_message(response="utter_contact_way_out" if email_given else "utter_contact_need_one")
-        return {"contact_phone": None, FAILURES_SLOT: failures}
+        return {CONTACT_PHONE_SLOT: None, CONTACT_FAILURES_SLOT: failures}
 
     # -- failure counter --------------------------------------------------------------------
     @staticmethod
     def _count(tracker: Tracker) -> int:
         try:
-            return int(tracker.slots.get(FAILURES_SLOT) or 0)
+            return int(tracker.slots.get(CONTACT_FAILURES_SLOT) or 0)
         except (TypeError, ValueError):
             return 0
 
@@ -181,4 +174,4 @@ class ValidateContactForm(FormValidationAction):
         if failures >= WAY_OUT_AFTER:
             dispatcher.utter_message(text="Vous pouvez aussi répondre « arrêter » pour tout annuler "
                                           "(rien ne sera enregistré).")
-        return {FAILURES_SLOT: failures}
+        return {CONTACT_FAILURES_SLOT: failures}

@@ -19,23 +19,24 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.contact_form import FAILURES_SLOT, SKIPPED
 from common import logging_privacy
+from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_FAILURES_SLOT,
+                          CONTACT_NAME_SLOT, CONTACT_ORG_SLOT, CONTACT_PHONE_SLOT, CONTACT_SLOTS,
+                          DATA_DELETION_SLOT, LEAD_REFERENCE_SLOT, PRIVACY_SCRUB_SLOT, REQUESTED_SLOT,
+                          SCREENING_RESULT_SLOT, SKIPPED)
+from knowledge import clock
 from leads import store
 from leads.consent import CONSENT_TEXT, CONSENT_VERSION
 
 logging_privacy.install()
 logger = logging.getLogger(__name__)
 
-SCREENING_SLOT = "screening_result"
-CONTACT_SLOTS = ("contact_name", "contact_org", "contact_email", "contact_phone")
-
 
 def _reset_contact_events(scrub: bool) -> List[Dict[Text, Any]]:
     events = [SlotSet(slot, None) for slot in CONTACT_SLOTS]
-    events += [SlotSet("consent", None), SlotSet("consent_given_at", None), SlotSet(FAILURES_SLOT, 0)]
+    events += [SlotSet(CONSENT_SLOT, None), SlotSet(CONSENT_GIVEN_AT_SLOT, None), SlotSet(CONTACT_FAILURES_SLOT, 0)]
     if scrub:
-        events.append(SlotSet("privacy_scrub", store.utcnow().isoformat()))
+        events.append(SlotSet(PRIVACY_SCRUB_SLOT, clock.utcnow().isoformat()))
     return events
 
 
@@ -45,7 +46,7 @@ def _value(tracker: Tracker, slot: str):
 
 
 def _screening(tracker: Tracker) -> Any:
-    raw = tracker.get_slot(SCREENING_SLOT)
+    raw = tracker.get_slot(SCREENING_RESULT_SLOT)
     if raw in (None, ""):
         return None
     if isinstance(raw, str):
@@ -59,11 +60,11 @@ def _screening(tracker: Tracker) -> Any:
 def _given_at(tracker: Tracker):
     import datetime as dt
 
-    raw = tracker.get_slot("consent_given_at")
+    raw = tracker.get_slot(CONSENT_GIVEN_AT_SLOT)
     try:
-        return dt.datetime.fromisoformat(raw) if raw else store.utcnow()
+        return dt.datetime.fromisoformat(raw) if raw else clock.utcnow()
     except (TypeError, ValueError):
-        return store.utcnow()
+        return clock.utcnow()
 
 
 class ActionRefuseConsent(Action):
@@ -71,11 +72,11 @@ class ActionRefuseConsent(Action):
         return "action_refuse_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        cancelled_mid_form = tracker.get_slot("consent") is True
+        cancelled_mid_form = tracker.get_slot(CONSENT_SLOT) is True
         dispatcher.utter_message(response="utter_contact_cancelled" if cancelled_mid_form else "utter_consent_refused")
         events: List[Dict[Text, Any]] = []
         if tracker.active_loop.get("name"):
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+            events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         return events + _reset_contact_events(scrub=True)
 
 
@@ -84,9 +85,9 @@ class ActionSubmitLead(Action):
         return "action_submit_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        if tracker.get_slot("consent") is not True:
+        if tracker.get_slot(CONSENT_SLOT) is not True:
             return await ActionRefuseConsent().run(dispatcher, tracker, domain)
-        email, phone = _value(tracker, "contact_email"), _value(tracker, "contact_phone")
+        email, phone = _value(tracker, CONTACT_EMAIL_SLOT), _value(tracker, CONTACT_PHONE_SLOT)
         try:
             saved = store.save_lead(
                 consent=store.ConsentRecord(
@@ -97,8 +98,8 @@ class ActionSubmitLead(Action):
                     channel=tracker.get_latest_input_channel(),
                 ),
                 sender_id=tracker.sender_id,
-                name=_value(tracker, "contact_name"),
-                organisation=_value(tracker, "contact_org"),
+                name=_value(tracker, CONTACT_NAME_SLOT),
+                organisation=_value(tracker, CONTACT_ORG_SLOT),
                 email=email,
                 phone=phone,
                 screening_result=_screening(tracker),
@@ -109,7 +110,7 @@ class ActionSubmitLead(Action):
             return _reset_contact_events(scrub=True)
         logger.info("Fiche de contact %s enregistrée.", saved.reference)
         dispatcher.utter_message(response="utter_lead_saved", lead_reference=saved.reference)
-        return [SlotSet("lead_reference", saved.reference)] + _reset_contact_events(scrub=False)
+        return [SlotSet(LEAD_REFERENCE_SLOT, saved.reference)] + _reset_contact_events(scrub=False)
 
 
 class ActionForgetMe(Action):
@@ -137,6 +138,6 @@ class ActionForgetMe(Action):
         dispatcher.utter_message(text=f"C'est fait : {what} Nous ne conservons plus rien de cet échange.")
         events: List[Dict[Text, Any]] = []
         if tracker.active_loop.get("name"):
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+            events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         # The marker goes last: the tracker store drops every event up to it.
-        return events + [AllSlotsReset(), SlotSet("data_deletion_at", store.utcnow().isoformat())]
+        return events + [AllSlotsReset(), SlotSet(DATA_DELETION_SLOT, clock.utcnow().isoformat())]

@@ -12,18 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
-from common.formatting import adviser_of, button, join_fr, lower_first, shorten, upper_first
+from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, shorten, upper_first
 from actions.kb import KB_DOWN_MESSAGE, latest_intent, say, KnowledgeAction
-from common.profile import CHOICE_FIELDS, PROFILE_SLOTS, VOCABULARY_SLOTS, extract_profile, profile_from_slots
+from common.profile import CHOICE_FIELDS, PROFILE_SLOTS, extract_profile, profile_from_slots
+from common.slots import REQUESTED_SLOT, SCREENING_RESULT_SLOT, SCREENING_SKIPPED_SLOT, SCREENING_UNREAD_SLOT
 from knowledge import cases, eligibility, lookup, vocabulary
+from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
 from knowledge.documents import cite_many
 
 logger = logging.getLogger(__name__)
 FORM = "screening_form"
-SKIPPED_SLOT = "screening_skipped"
-RESULT_SLOT = "screening_result"
-UNREAD_SLOT = "screening_unread"
-STATUS_LABEL = {"eligible": "admissible", "not_eligible": "non admissible", "unknown": "à confirmer"}
 # Intents whose message can state facts about the user's organisation. Any other intent is a
 # question the bot answers before coming back to the form (data/rules/screening_interruptions.yml):
 # the organisation it names ("d'autres coops l'ont fait ?", "qui contacter en Gaspésie ?",
@@ -61,21 +59,22 @@ class ValidateScreeningForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         """Only the engine's next question; none when every volet is decided or the rest was skipped."""
         try:
-            result = eligibility.evaluate(_current_profile(tracker), skipped=tracker.get_slot(SKIPPED_SLOT) or [])
+            result = eligibility.evaluate(_current_profile(tracker),
+                                          skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
         except Exception as exc:
             logger.error("screening evaluation failed: %s", exc.__class__.__name__)
             return []
-        nxt = result["next_question"]
-        return [nxt["field"]] if nxt else []
+        nxt = result.next_question
+        return [nxt.field] if nxt else []
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         """Every answer the latest message gives, not only the one asked."""
-        requested = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot(REQUESTED_SLOT)
         intent = latest_intent(tracker)
         if intent == "skip_question" and requested:
-            skipped = list(tracker.get_slot(SKIPPED_SLOT) or [])
-            return [SlotSet(SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
+            skipped = list(tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
+            return [SlotSet(SCREENING_SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
         if intent not in ANSWER_INTENTS:
             return []
         try:
@@ -90,7 +89,7 @@ class ValidateScreeningForm(FormValidationAction):
             # would reject it and a rule outside the form ("oui" → what I can do) would answer too.
             choice = requested in CHOICE_FIELDS  # "oui ou non" does not answer "which of these?"
             dispatcher.utter_message(response="utter_screening_not_understood" + ("_choice" if choice else ""))
-            return [SlotSet(UNREAD_SLOT, requested)]
+            return [SlotSet(SCREENING_UNREAD_SLOT, requested)]
         return events
 
 
@@ -113,21 +112,21 @@ def ask_question(dispatcher: CollectingDispatcher, field: str) -> None:
     dispatcher.utter_message(text=q["question"], buttons=buttons)
 
 
-def summarise(result: Dict[str, Any]) -> Dict[str, Any]:
+def summarise(result: Evaluation) -> Dict[str, Any]:
     """Compact, JSON-able screening result kept in a slot (for the lead card, not for display)."""
     return {
-        "volets": {str(v["volet"]): v["status"] for v in result["volets"]},
-        "eligible_volets": result["eligible_volets"],
-        "reasons": {str(v["volet"]): [c["id"] for c in v["decisive"]] for v in result["volets"]},
-        "missing_fields": result["missing_fields"],
-        "profile": result["profile"],
+        "volets": {str(v.volet): v.status.value for v in result.volets},
+        "eligible_volets": result.eligible_volets,
+        "reasons": {str(v.volet): [c.id for c in v.decisive] for v in result.volets},
+        "missing_fields": result.missing_fields,
+        "profile": result.profile,
     }
 
 
 def _your_answer(field: str, profile: Dict[str, Any]) -> str:
     """" (Votre réponse : syndicat.)" after a refusal that rests on a chosen category, so that an
     answer given in passing ("pis un syndicat ?") is seen, and can be corrected, before it decides."""
-    kind = VOCABULARY_SLOTS.get(field) if field in CHOICE_FIELDS else None
+    kind = vocabulary.FIELD_KINDS.get(field) if field in CHOICE_FIELDS else None
     name = vocabulary.label(kind, profile.get(field)) if kind else None
     return f" (Votre réponse : {lower_first(name)}.)" if name else ""
 
@@ -138,43 +137,43 @@ class ActionScreeningResult(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         profile = _current_profile(tracker)
-        result = eligibility.evaluate(profile, skipped=tracker.get_slot(SKIPPED_SLOT) or [])
+        result = eligibility.evaluate(profile, skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
         lines, sources = [], []
         # Volets that fail on the same criterion share one line: an excluded organisation fails all
         # three on "hors des catégories exclues", and the same explanation three times buried it.
-        failing: Dict[str, List[Dict[str, Any]]] = {}
-        for v in result["volets"]:
-            if v["status"] == "not_eligible":
-                failing.setdefault(v["decisive"][0]["id"], []).append(v)
-        for v in result["volets"]:
-            label = STATUS_LABEL[v["status"]]
-            if v["status"] == "not_eligible":
-                why = v["decisive"][0]
-                group = failing[why["id"]]
+        failing: Dict[str, List[VoletVerdict]] = {}
+        for v in result.volets:
+            if v.status == Verdict.NOT_ELIGIBLE:
+                failing.setdefault(v.decisive[0].id, []).append(v)
+        for v in result.volets:
+            label = VERDICT_LABEL[v.status]
+            if v.status == Verdict.NOT_ELIGIBLE:
+                why = v.decisive[0]
+                group = failing[why.id]
                 if v is not group[0]:
                     continue
                 if len(group) == 1:
-                    line = f"• Volet {v['volet']} ({v['name']}) : {label}. {why['explanation']}"
+                    line = f"• Volet {v.volet} ({v.name}) : {label}. {why.explanation}"
                 else:
-                    line = f"• Volets {join_fr(str(g['volet']) for g in group)} : {label}s. {why['explanation']}"
-                lines.append(line + _your_answer(why["field"], profile))
-                sources.append(why["source"])
-            elif v["status"] == "eligible":
-                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} — tous ses critères sont remplis.")
-                sources += [c["source"] for c in v["criteria"] if c["status"] == "pass"][:1]
+                    line = f"• Volets {join_fr(str(g.volet) for g in group)} : {label}s. {why.explanation}"
+                lines.append(line + _your_answer(why.field, profile))
+                sources.append(why.source)
+            elif v.status == Verdict.ELIGIBLE:
+                lines.append(f"• Volet {v.volet} ({v.name}) : {label} — tous ses critères sont remplis.")
+                sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
             else:
-                todo = ", ".join(lower_first(c["label"]) for c in v["missing"])
-                lines.append(f"• Volet {v['volet']} ({v['name']}) : {label} ; il manque : {todo}.")
-            if v.get("note") and v["status"] != "not_eligible":
-                lines.append(f"  À noter : {v['note']}")
+                todo = ", ".join(lower_first(c.label) for c in v.missing)
+                lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
+            if v.note and v.status != Verdict.NOT_ELIGIBLE:
+                lines.append(f"  À noter : {v.note}")
         uniq = list(dict.fromkeys(s for s in sources if s))
         say(dispatcher, "Selon les critères publiés :\n" + "\n".join(lines)
-            + f"\n{result['validation_note']}", " ; ".join(uniq[:3]) or None)
+            + f"\n{result.validation_note}", " ; ".join(uniq[:3]) or None)
 
-        fitting = [v for v in result["volets"] if v["status"] == "eligible"]
-        best = max(fitting, key=lambda v: v["volet"], default=None)  # the most specific volet that fits
+        fitting = [v for v in result.volets if v.status == Verdict.ELIGIBLE]
+        best = max(fitting, key=lambda v: v.volet, default=None)  # the most specific volet that fits
         if best is not None:
-            volet = lookup.volet(best["volet"])
+            volet = lookup.volet(best.volet)
             step = volet["how_to_start"][0]
             similar = cases.similar_to(profile, limit=2)
             text = f"Prochaine étape : {lower_first(step)}"
@@ -183,10 +182,10 @@ class ActionScreeningResult(KnowledgeAction):
                     f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar)
             buttons = [button("Être contacté par un conseiller", "/request_contact"),
                        button("Voir d'autres exemples", "/ask_cases")]
-            if not result["complete"]:
+            if not result.complete:
                 buttons.insert(0, button("Reprendre les questions", "/start_screening"))
             say(dispatcher, text, cite_many([volet] + [r["case"] for r in similar]), buttons)
-        elif result["complete"]:
+        elif result.complete:
             who = lookup.adviser()
             text = "Le programme ne semble pas vous convenir."
             if who:
@@ -196,7 +195,7 @@ class ActionScreeningResult(KnowledgeAction):
             dispatcher.utter_message(
                 text="Il me manque des réponses pour conclure. Vous pouvez reprendre le questionnaire quand vous voulez.",
                 buttons=[button("Reprendre", "/start_screening"), button("Parler à un conseiller", "/request_human")])
-        return [SlotSet(RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
+        return [SlotSet(SCREENING_RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
 
 
 class ActionResetScreening(Action):
@@ -206,4 +205,5 @@ class ActionResetScreening(Action):
         return "action_reset_screening"
 
     async def run(self, dispatcher, tracker, domain):
-        return [SlotSet(s, None) for s in PROFILE_SLOTS] + [SlotSet(SKIPPED_SLOT, None), SlotSet(RESULT_SLOT, None)]
+        return [SlotSet(s, None) for s in PROFILE_SLOTS] + [SlotSet(SCREENING_SKIPPED_SLOT, None),
+                                                             SlotSet(SCREENING_RESULT_SLOT, None)]

@@ -12,11 +12,11 @@ import json
 import re
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench.common import REPO, Children, NotReady, child_env, classification_scores, log, rasa_bin
+from knowledge.text import fold_words
 
 HELDOUT = REPO / "tests" / "nlu" / "heldout.yml"
 # Written later by someone who had seen neither data/nlu nor heldout.yml, after heldout.yml's
@@ -41,13 +41,6 @@ def strip_annotations(example: str) -> str:
     return ANNOTATION.sub(lambda m: m.group("text"), example)
 
 
-def normalise(text: str) -> str:
-    """Lower-case, accents removed, punctuation and spaces collapsed (for overlap checks)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def score_heldout(worker_test: dict, training_texts: List[str]) -> dict:
     """Scores on the sentences of a test set that are not also training examples.
 
@@ -55,11 +48,11 @@ def score_heldout(worker_test: dict, training_texts: List[str]) -> dict:
     without seeing data/, so it shares a few common phrases ("merci", "allo") with it: those are
     counted and left out of the scores, which measure generalisation only.
     """
-    training = {normalise(t) for t in training_texts}
+    training = {fold_words(t) for t in training_texts}
     novel, overlap = [], []
     for row in zip(worker_test["texts"], worker_test["gold"], worker_test["predicted"],
                    worker_test["best_non_fallback"]):
-        if normalise(row[0]) in training:
+        if fold_words(row[0]) in training:
             overlap.append(row[0])
         else:
             novel.append(row)

@@ -4,7 +4,7 @@ A way to choose between pipelines (or to find the intents the data covers badly)
 looking at the test sets in tests/nlu/: every training sentence is scored once, by a model
 trained on the other folds (DIET and the regression included). That is ten times the sentences
 of tests/nlu/heldout.yml. It flatters a pipeline that memorises, because the data is written in
-clusters of paraphrases; the test sets stay the judge (README « La compréhension »).
+clusters of paraphrases; the test sets stay the judge (docs/experiments.md).
 
 Each fold keeps all the lookup tables, synonyms and regexes; only intent examples are split, by a
 checksum of their text without entity markup (identical sentences stay in the same fold).
@@ -32,7 +32,8 @@ import yaml
 from bench.common import (
     REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison, with_seed,
 )
-from bench.nlu import normalise, strip_annotations
+from bench.nlu import strip_annotations
+from knowledge.text import fold_words
 
 FOLDS = 5
 TRAINING_SEED = 42
@@ -50,7 +51,7 @@ _KEYBOARD = "azertyuiopqsdfghjklmwxcvbn"
 
 def fold_of(example: str, folds: int) -> int:
     """The fold of an example: a checksum of its normalised plain text (order- and hash-seed-free)."""
-    return zlib.crc32(normalise(strip_annotations(example)).encode("utf-8")) % folds
+    return zlib.crc32(fold_words(strip_annotations(example)).encode("utf-8")) % folds
 
 
 def _example_lines(block: str) -> List[str]:

@@ -6,9 +6,10 @@ contact details) and the log redaction filter.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import List, Optional
+
+from knowledge.text import strip_accents
 
 # --- detection in free text (wide on purpose: used to mask) -------------------------------
 EMAIL_RE = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", re.UNICODE)
@@ -62,10 +63,6 @@ def find_phones(text: str) -> List[str]:
     return found
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def normalize_email(value: str) -> Optional[str]:
     """Return the address in canonical form (trimmed, lower-case) or None if malformed."""
     if not value:
@@ -85,7 +82,7 @@ def normalize_phone(value: str) -> Optional[str]:
     """Return a North American number as ``514-555-1234`` (``poste 22`` kept) or None."""
     if not value:
         return None
-    text = _strip_accents(value.strip())
+    text = strip_accents(value.strip())
     ext = None
     m = _EXT_RE.search(text)
     if m:

@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional
 
+from knowledge.eligibility import Verdict
+
+# How a volet's verdict reads to the person (the bot's screening result, the advisors' cards).
+VERDICT_LABEL = {Verdict.ELIGIBLE: "admissible", Verdict.NOT_ELIGIBLE: "non admissible", Verdict.UNKNOWN: "à confirmer"}
+
+
 def money(amount: Optional[float]) -> str:
     """30000 → '30 000 $' (Québec style, non-breaking thin spaces avoided for phones)."""
     if amount is None:

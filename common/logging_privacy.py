@@ -41,8 +41,8 @@ import threading
 from typing import Any, Callable, Iterable, Optional
 
 from common.contact import mask_contacts
+from common.slots import CONTACT_SLOTS, SKIPPED
 
-CONTACT_SLOTS = ("contact_name", "contact_org", "contact_email", "contact_phone")
 USER_TEXT_MASK = "[texte masqué]"
 VALUE_MASK = "[masqué]"
 ENV_KEEP_USER_TEXT = "VIRAGE_LOG_USER_TEXT"
@@ -81,7 +81,7 @@ def remember(value: Any) -> None:
     if not isinstance(value, str):
         return
     value = value.strip()
-    if len(value) < 3 or value.startswith("[") or value.lower() in ("none", "null", "aucun"):
+    if len(value) < 3 or value.startswith("[") or value.lower() in ("none", "null", SKIPPED):
         return
     with _seen_lock:
         _seen_values[value] = None

@@ -9,17 +9,15 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
-from knowledge import vocabulary
+from common.slots import CONTEXT_SLOTS
+from knowledge import eligibility, vocabulary
 from knowledge.text import fold
 
-BOOLEAN_FIELDS = ("market_activities", "serves_members_or_community", "public_control", "democratic_governance",
-                  "surplus_limited", "dissolution_rule", "based_in_quebec", "is_network", "structuring_project")
-CHOICE_FIELDS = ("legal_form", "org_category")
+# The screening questions' fields, in the order of knowledge/sources/eligibility.yml (one slot each,
+# named after the field): answered by oui/non, or by one of the question's options.
+BOOLEAN_FIELDS = eligibility.screening_fields("boolean")
+CHOICE_FIELDS = eligibility.screening_fields("choice")
 PROFILE_SLOTS = CHOICE_FIELDS + BOOLEAN_FIELDS
-CONTEXT_SLOTS = ("region", "sector", "employees", "needs")
-# Entities whose text maps to a vocabulary id stored in the slot of the same name.
-VOCABULARY_SLOTS = {"legal_form": "legal_forms", "org_category": "excluded_categories",
-                    "region": "regions", "sector": "sectors"}
 
 _YES_NO = {"oui": True, "ouais": True, "ouin": True, "yes": True, "yep": True,
            "non": False, "nope": False, "no": False, "pantoute": False}
@@ -62,20 +60,21 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         name, value = ent.get("entity"), ent.get("value")
         if value in (None, ""):
             continue
-        if name in VOCABULARY_SLOTS:
-            v = vocabulary.normalize_in(VOCABULARY_SLOTS[name], value, text, **kw)
+        field = vocabulary.ENTITY_FIELDS.get(name)  # technology → needs: see ENTITY_FIELDS
+        if field == "needs":
+            v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
+            if v and v not in needs:
+                needs.append(v)
+        elif field:
+            v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
             if v:
-                found[name] = v
+                found[field] = v
         elif name == "network":
             found["is_network"] = True
         elif name == "employees":
             n = parse_employees(value)
             if n is not None:
                 found["employees"] = n
-        elif name in ("need", "technology"):
-            v = vocabulary.normalize_in("needs", value, text, **kw)
-            if v and v not in needs:
-                needs.append(v)
         elif name in BOOLEAN_FIELDS:  # from button payloads: /inform{"is_network": true}
             b = _bool_entity(value)
             if b is not None:

@@ -33,19 +33,17 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
     also read for any vocabulary term it contains.
     """
     wanted: Dict[str, set] = {k: set() for k in ("need", "technology", "sector", "legal_form", "region", "size_band")}
-    for key, kind, value in (("need", "needs", need), ("technology", "technologies", technology),
-                             ("sector", "sectors", sector), ("legal_form", "legal_forms", legal_form),
-                             ("region", "regions", region), ("size_band", "size_bands", size_band)):
+    for key, value in (("need", need), ("technology", technology), ("sector", sector),
+                       ("legal_form", legal_form), ("region", region), ("size_band", size_band)):
         for v in (value if isinstance(value, (list, tuple, set)) else [value]):
             if v:
-                norm = vocabulary.normalize(kind, v, **kw)
+                norm = vocabulary.normalize(vocabulary.FIELD_KINDS[key], v, **kw)
                 if norm:
                     wanted[key].add(norm)
     words: List[str] = []
     if text:
-        for key, kind in (("need", "needs"), ("technology", "technologies"), ("sector", "sectors"),
-                          ("legal_form", "legal_forms"), ("region", "regions")):
-            wanted[key].update(vocabulary.find_all(kind, text, **kw))
+        for key in ("need", "technology", "sector", "legal_form", "region"):
+            wanted[key].update(vocabulary.find_all(vocabulary.FIELD_KINDS[key], text, **kw))
         words = [w for w in fold(text).split() if len(w) >= 4]
     if not any(wanted.values()) and is_network is None and not words:
         return []
@@ -63,11 +61,10 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
             score += WEIGHTS["need"]
             reasons.append(f"besoin : {vocabulary.label('needs', nd, **kw)}")
             matched.add("need")
-        for key, label_kind in (("sector", "sectors"), ("legal_form", "legal_forms"),
-                                ("region", "regions"), ("size_band", "size_bands")):
+        for key in ("sector", "legal_form", "region", "size_band"):
             if case.get(key) and case.get(key) in wanted[key]:
                 score += WEIGHTS[key]
-                reasons.append(vocabulary.label(label_kind, case[key], **kw) or case[key])
+                reasons.append(vocabulary.label(vocabulary.FIELD_KINDS[key], case[key], **kw) or case[key])
                 matched.add(key)
         if is_network is not None and bool(case.get("is_network")) == is_network and is_network:
             score += WEIGHTS["network"]

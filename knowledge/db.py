@@ -1,29 +1,50 @@
-"""Database access: SQLite file under var/ by default, DATABASE_URL for anything else (PostgreSQL)."""
+"""The one database: SQLite file under var/ by default, DATABASE_URL for anything else (PostgreSQL).
+
+Everything stored lives in it: the knowledge base (``kb_*`` tables, knowledge.models), the
+leads (``leads_*``, leads.models) and Rasa's tracker store (``events``, rasa_server.tracker_store).
+This module is the only place that turns a setting into a URL (``database_url``) and makes
+engines; ``Base`` is the declarative base of every model, so code that creates or drops tables
+names the tables it owns (``Base.metadata.create_all(engine, tables=...)``): rebuilding the
+knowledge base must never touch the leads.
+"""
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from knowledge import paths
 
+Base = declarative_base()
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        # Heroku-style URLs say postgres://, SQLAlchemy 1.4 wants postgresql://
-        return url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url
-    paths.DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{paths.DEFAULT_SQLITE_PATH}"
+
+def database_url(explicit: Optional[str] = None) -> str:
+    """explicit URL > DATABASE_URL > the default SQLite file (var/virage.sqlite3).
+
+    `explicit` counts only if it is a URL (has "://"): the tracker store passes endpoints.yml's
+    ``url`` or ``host``, which may be a bare host name. Heroku-style ``postgres://`` becomes
+    ``postgresql://`` (what SQLAlchemy 1.4 wants); a SQLite file's folder is created.
+    """
+    if explicit and "://" in explicit:
+        url = explicit
+    else:
+        url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{paths.DEFAULT_SQLITE_PATH}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return url
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    url = database_url(url)
     kwargs = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
@@ -40,7 +61,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 def get_engine(url: str | None = None) -> Engine:
     """One engine per URL (DATABASE_URL is read at each call, so tests can switch it)."""
-    return _engine_for(url or database_url())
+    return _engine_for(database_url(url))
 
 
 @lru_cache(maxsize=8)

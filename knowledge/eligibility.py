@@ -5,16 +5,139 @@ fails, `unknown` otherwise. Each criterion comes back with its status, its Frenc
 and its source. `next_question` is the question that settles the most: a field that can still
 decide the most undecided volets first, then the criterion's priority (exclusions first).
 Unknown, skipped or malformed answers count as unknown; they never raise.
+
+`evaluate` returns an `Evaluation` (volets as `VoletVerdict`, criteria as `CriterionResult`, the
+next question as `NextQuestion`); statuses are `Verdict` / `CriterionStatus` members, which are
+str and compare equal to their values ("eligible", "pass"…). `as_dict()` gives the plain dicts.
+`screening_fields()` lists the fields the questions ask about, read from eligibility.yml itself.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+import enum
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from knowledge import store, vocabulary
+from knowledge import loader, store, vocabulary
 from knowledge.documents import cite
 
-PASS, FAIL, UNKNOWN, NOT_APPLICABLE = "pass", "fail", "unknown", "not_applicable"
-ELIGIBLE, NOT_ELIGIBLE = "eligible", "not_eligible"
+
+class _StrEnum(str, enum.Enum):
+    """A str whose text is its value everywhere (str(), f-strings, JSON), on every Python version."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    __format__ = str.__format__
+
+
+class CriterionStatus(_StrEnum):
+    """Outcome of one criterion for a profile."""
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # the answer it needs (or the one deciding whether it applies) is not known
+    NOT_APPLICABLE = "not_applicable"  # its applies_if test fails (market activities of a co-operative)
+
+
+class Verdict(_StrEnum):
+    """Outcome of a volet: every criterion passes or does not apply, one fails, or neither yet."""
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    label: str
+    field: str
+    status: CriterionStatus
+    explanation: str
+    source: str
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"id": self.id, "label": self.label, "field": self.field, "status": self.status.value,
+                "explanation": self.explanation, "source": self.source}
+
+
+@dataclass(frozen=True)
+class VoletVerdict:
+    volet: int
+    name: Optional[str]
+    status: Verdict
+    criteria: List[CriterionResult]
+    note: Optional[str]  # the volet's status note (envelope…), unless the volet is not_eligible
+
+    @property
+    def decisive(self) -> List[CriterionResult]:
+        """The failing criteria (why the volet is not_eligible)."""
+        return [c for c in self.criteria if c.status == CriterionStatus.FAIL]
+
+    @property
+    def missing(self) -> List[CriterionResult]:
+        """The criteria still unknown."""
+        return [c for c in self.criteria if c.status == CriterionStatus.UNKNOWN]
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"volet": self.volet, "name": self.name, "status": self.status.value,
+                "criteria": [c.as_dict() for c in self.criteria],
+                "decisive": [c.as_dict() for c in self.decisive],
+                "missing": [c.as_dict() for c in self.missing], "note": self.note}
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    field: str
+    question: str
+    kind: str  # "boolean" or "choice"
+    options: List[Dict[str, Any]]  # {"value", "label"} as in eligibility.yml
+    criteria: List[str]  # ids of the undecided criteria it settles
+    volets_affected: int
+    source: str
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"field": self.field, "question": self.question, "kind": self.kind, "options": self.options,
+                "criteria": self.criteria, "volets_affected": self.volets_affected, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    profile: Dict[str, Any]  # the answers the engine understood (clean_profile)
+    volets: List[VoletVerdict]
+    next_question: Optional[NextQuestion]
+    missing_fields: List[str]  # every field still worth asking, best first
+    validation_note: Optional[str]
+
+    @property
+    def eligible_volets(self) -> List[int]:
+        return [v.volet for v in self.volets if v.status == Verdict.ELIGIBLE]
+
+    @property
+    def undecided_volets(self) -> List[int]:
+        return [v.volet for v in self.volets if v.status == Verdict.UNKNOWN]
+
+    @property
+    def complete(self) -> bool:
+        """Every volet is decided."""
+        return not any(v.status == Verdict.UNKNOWN for v in self.volets)
+
+    def volet(self, number: int) -> VoletVerdict:
+        return next(v for v in self.volets if v.volet == number)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "volets": [v.as_dict() for v in self.volets],
+            "eligible_volets": self.eligible_volets,
+            "undecided_volets": self.undecided_volets,
+            "next_question": self.next_question.as_dict() if self.next_question else None,
+            "missing_fields": self.missing_fields,
+            "complete": self.complete,
+            "validation_note": self.validation_note,
+        }
+
+
 _TRUE = {"true", "oui", "yes", "vrai", "1", "o", "y"}
 _FALSE = {"false", "non", "no", "faux", "0", "n"}
 _UNKNOWN_WORDS = {"", "unknown", "skip", "skipped", "none_known", "je ne sais pas", "inconnu"}
@@ -51,7 +174,7 @@ def clean_profile(profile: Optional[Dict[str, Any]], **kw) -> Dict[str, Any]:
             allowed = {str(o["value"]) for o in q["options"]}
             value = str(raw)
             if value not in allowed:
-                kind = {"legal_form": "legal_forms", "org_category": "excluded_categories"}.get(field)
+                kind = vocabulary.FIELD_KINDS.get(field)
                 value = vocabulary.normalize(kind, value, **kw) if kind else None
             if value in allowed:
                 clean[field] = value
@@ -70,25 +193,25 @@ def _test(test: Dict[str, Any], value: Any) -> bool:
     return value == test.get("equals")
 
 
-def _criterion_status(crit: Dict[str, Any], profile: Dict[str, Any]) -> str:
+def _criterion_status(crit: Dict[str, Any], profile: Dict[str, Any]) -> CriterionStatus:
     for field, test in (crit.get("applies_if") or {}).items():
         if field not in profile:
-            return UNKNOWN
+            return CriterionStatus.UNKNOWN
         if not _test(test, profile[field]):
-            return NOT_APPLICABLE
+            return CriterionStatus.NOT_APPLICABLE
     if crit["field"] not in profile:
-        return UNKNOWN
-    return PASS if _test(crit["test"], profile[crit["field"]]) else FAIL
+        return CriterionStatus.UNKNOWN
+    return CriterionStatus.PASS if _test(crit["test"], profile[crit["field"]]) else CriterionStatus.FAIL
 
 
-def _explain(crit: Dict[str, Any], status: str) -> str:
+def _explain(crit: Dict[str, Any], status: CriterionStatus) -> str:
     ex = crit["explanations"]
-    if status == NOT_APPLICABLE:
+    if status == CriterionStatus.NOT_APPLICABLE:
         return "Ce critère ne s'applique pas à votre forme juridique."
-    return ex["pass" if status == PASS else status]
+    return ex[status.value]
 
 
-def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = (), **kw) -> Dict[str, Any]:
+def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = (), **kw) -> Evaluation:
     """Evaluate `profile` (field → answer). `skipped`: fields the user chose not to answer."""
     snap = store.snapshot(**kw)
     clean = clean_profile(profile, **kw)
@@ -96,53 +219,48 @@ def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = 
     criteria = {c["id"]: c for c in snap["criteria"]}
     volets_meta = {v["number"]: v for v in snap["volets"]}
 
-    volets: List[Dict[str, Any]] = []
-    statuses: Dict[str, str] = {}
+    volets: List[VoletVerdict] = []
+    statuses: Dict[str, CriterionStatus] = {}
     for number, crit_ids in sorted(snap["requirements"].items()):
         rows = []
         for cid in crit_ids:
             crit = criteria[cid]
             status = statuses.setdefault(cid, _criterion_status(crit, clean))
-            rows.append({"id": cid, "label": crit["label"], "field": crit["field"], "status": status,
-                         "explanation": _explain(crit, status), "source": cite(crit)})
-        if any(r["status"] == FAIL for r in rows):
-            verdict = NOT_ELIGIBLE
-        elif all(r["status"] in (PASS, NOT_APPLICABLE) for r in rows):
-            verdict = ELIGIBLE
+            rows.append(CriterionResult(id=cid, label=crit["label"], field=crit["field"], status=status,
+                                        explanation=_explain(crit, status), source=cite(crit)))
+        if any(r.status == CriterionStatus.FAIL for r in rows):
+            verdict = Verdict.NOT_ELIGIBLE
+        elif all(r.status in (CriterionStatus.PASS, CriterionStatus.NOT_APPLICABLE) for r in rows):
+            verdict = Verdict.ELIGIBLE
         else:
-            verdict = UNKNOWN
+            verdict = Verdict.UNKNOWN
         meta = volets_meta.get(number, {})
-        volets.append({
-            "volet": number, "name": meta.get("name"), "status": verdict, "criteria": rows,
-            "decisive": [r for r in rows if r["status"] == FAIL],
-            "missing": [r for r in rows if r["status"] == UNKNOWN],
-            "note": meta.get("status_note") if verdict != NOT_ELIGIBLE else None,
-        })
+        volets.append(VoletVerdict(
+            volet=number, name=meta.get("name"), status=verdict, criteria=rows,
+            note=meta.get("status_note") if verdict != Verdict.NOT_ELIGIBLE else None,
+        ))
 
     ranked = _rank_questions(snap, volets, criteria, clean, skipped)
-    return {
-        "profile": clean,
-        "volets": volets,
-        "eligible_volets": [v["volet"] for v in volets if v["status"] == ELIGIBLE],
-        "undecided_volets": [v["volet"] for v in volets if v["status"] == UNKNOWN],
-        "next_question": ranked[0] if ranked else None,
-        "missing_fields": [q["field"] for q in ranked],
-        "complete": not any(v["status"] == UNKNOWN for v in volets),
-        "validation_note": (snap["programme"] or {}).get("validation_note"),
-    }
+    return Evaluation(
+        profile=clean,
+        volets=volets,
+        next_question=ranked[0] if ranked else None,
+        missing_fields=[q.field for q in ranked],
+        validation_note=(snap["programme"] or {}).get("validation_note"),
+    )
 
 
-def _rank_questions(snap, volets, criteria, profile, skipped) -> List[Dict[str, Any]]:
+def _rank_questions(snap, volets: List[VoletVerdict], criteria, profile, skipped) -> List[NextQuestion]:
     questions = {q["field"]: q for q in snap["questions"]}
     field_priority: Dict[str, int] = {}
     for c in criteria.values():
         field_priority[c["field"]] = min(field_priority.get(c["field"], 999), c["priority"])
     score: Dict[str, List] = {}
     for v in volets:
-        if v["status"] != UNKNOWN:
+        if v.status != Verdict.UNKNOWN:
             continue
-        for row in v["missing"]:
-            crit = criteria[row["id"]]
+        for row in v.missing:
+            crit = criteria[row.id]
             # Ask what decides applicability first (market activities depend on the legal form).
             pending = [f for f in (crit.get("applies_if") or {}) if f not in profile]
             field = pending[0] if pending else crit["field"]
@@ -156,8 +274,8 @@ def _rank_questions(snap, volets, criteria, profile, skipped) -> List[Dict[str, 
     out = []
     for field, (n_volets, priority, crit_ids) in order:
         q = questions[field]
-        out.append({"field": field, "question": q["question"], "kind": q["kind"], "options": q["options"],
-                    "criteria": sorted(crit_ids), "volets_affected": n_volets, "source": cite(q)})
+        out.append(NextQuestion(field=field, question=q["question"], kind=q["kind"], options=q["options"],
+                                criteria=sorted(crit_ids), volets_affected=n_volets, source=cite(q)))
     return out
 
 
@@ -171,3 +289,17 @@ def question(field: str, **kw) -> Dict[str, Any]:
         if q["field"] == field:
             return {**q, "citation": cite(q)}
     raise KeyError(field)
+
+
+@lru_cache(maxsize=None)
+def _question_kinds(sources_dir: Optional[Path]) -> Tuple[Tuple[str, str], ...]:
+    return tuple((q.field, q.kind) for q in loader.load_file("eligibility.yml", sources_dir).questions)
+
+
+def screening_fields(kind: Optional[str] = None, sources_dir: Optional[Path] = None) -> Tuple[str, ...]:
+    """The profile fields the screening asks about, in the order of eligibility.yml's questions;
+    `kind`: only those of the "boolean" or only those of the "choice" questions.
+
+    Read from the YAML source (validated), not from the database: the action server needs them
+    when it imports, and the file is what a new question is added to."""
+    return tuple(f for f, k in _question_kinds(sources_dir) if kind is None or k == kind)

@@ -16,19 +16,14 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from knowledge import models, paths
+from knowledge import clock, models, paths
 from knowledge.db import get_engine, session_scope
 from knowledge.schema import FILE_SCHEMAS
+from knowledge.vocabulary import FIELD_KINDS, KINDS
 
 REQUIRED_FILES = tuple(FILE_SCHEMAS)
 # libyaml's parser is ~10x faster than the pure-Python one on statistics.yml; same safe subset.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Vocabulary kinds that other files' fields must refer to.
-VOCAB_REFS = {
-    "legal_form": "legal_forms", "sector": "sectors", "region": "regions",
-    "size_band": "size_bands", "technology": "technologies", "technologies": "technologies",
-    "needs": "needs",
-}
 
 
 class SourceError(ValueError):
@@ -88,9 +83,15 @@ def _validate_file(path: Path) -> Any:
         raise SourceError("\n".join(msgs))
 
 
+def load_file(name: str, sources_dir: Optional[Path] = None) -> Any:
+    """One source file (e.g. "eligibility.yml") validated against its schema; no database, no
+    cross-file check (load_sources does those)."""
+    return _validate_file(Path(sources_dir or paths.SOURCES_DIR) / name)
+
+
 def _check_cross_references(src: KnowledgeSources) -> None:
     vocab = src.files["vocabulary.yml"]
-    known = {kind: {e.id for e in getattr(vocab, kind)} for kind in VOCAB_REFS.values()}
+    known = {kind: {e.id for e in getattr(vocab, kind)} for kind in KINDS}
     errors: List[str] = []
     for name, obj in src.files.items():
         if name == "vocabulary.yml":
@@ -99,7 +100,7 @@ def _check_cross_references(src: KnowledgeSources) -> None:
         seen = Counter(r.id for r in recs)
         errors += [f"{name} : id « {i} » en double" for i, n in seen.items() if n > 1]
         for idx, rec in enumerate(recs, 1):
-            for fld, kind in VOCAB_REFS.items():
+            for fld, kind in FIELD_KINDS.items():  # a record field named like a profile field holds ids
                 value = getattr(rec, fld, None)
                 for v in (value if isinstance(value, list) else [value]):
                     if isinstance(v, str) and v not in known[kind]:
@@ -168,7 +169,7 @@ def build(engine: Optional[Engine] = None, sources_dir: Optional[Path] = None) -
     counts: Counter = Counter()
     with session_scope(engine) as s:
         vocab = src.files["vocabulary.yml"]
-        for kind in ("legal_forms", "excluded_categories", "sectors", "size_bands", "technologies", "needs", "regions"):
+        for kind in KINDS:
             for e in getattr(vocab, kind):
                 s.add(models.VocabularyEntry(kind=kind, id=e.id, label=e.label, synonyms=e.synonyms, data=e.dict()))
                 counts["vocabulary"] += 1
@@ -224,5 +225,5 @@ def build(engine: Optional[Engine] = None, sources_dir: Optional[Path] = None) -
             s.add(models.DigitalUseRow(id=u.id, kind=u.kind, data=_dump(u), **_provenance(u)))
             counts["digital_uses"] += 1
         s.add(models.KbMeta(key="digest", value=src.digest))
-        s.add(models.KbMeta(key="built_at", value=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+        s.add(models.KbMeta(key="built_at", value=clock.utcnow().replace(tzinfo=dt.timezone.utc).isoformat()))
     return dict(counts)

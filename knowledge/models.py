@@ -6,9 +6,8 @@ filter on, and its provenance (`source_document`, `source_section`, `as_of`).
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Integer, String, Text
-from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+from knowledge.db import Base  # the one declarative base (leads.models shares it)
 
 
 class RecordMixin:
@@ -113,4 +112,5 @@ class KbMeta(Base):
     value = Column(Text, nullable=False)
 
 
+# The tables the loader drops and rebuilds: only these (the base also holds the leads' tables).
 KB_TABLES = [t for name, t in Base.metadata.tables.items() if name.startswith("kb_")]

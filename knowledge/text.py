@@ -1,4 +1,13 @@
-"""Text normalisation shared by every matcher: users type fast, without accents, in Québec French."""
+"""Text folding, the one module for it: users type fast, without accents, in Québec French.
+
+Every variant drops accents (``strip_accents``: NFKD, combining marks removed: "é" → "e",
+"ﬁ" → "fi") and lower-cases. They differ only in what else they do, each for the reason in its docstring:
+
+* ``fold``: "œ" → "oe"; punctuation → space, "$" and "%" kept; spaces collapsed.
+* ``fold_keep_punctuation``: nothing else ("’" → "'"); punctuation and spacing kept as typed.
+* ``fold_for_contact``: "œ" kept; non-word characters → space except @ . + -; spaces collapsed.
+* ``fold_words``: "œ" kept; every non-word character ("$", "%" too) → space; spaces collapsed.
+"""
 from __future__ import annotations
 
 import re
@@ -7,17 +16,47 @@ from functools import lru_cache
 
 _PUNCT = re.compile(r"[^\w$%]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+_NOT_CONTACT = re.compile(r"[^\w@.+-]+")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def strip_accents(text: str) -> str:
+    """NFKD, combining marks dropped; case and everything else kept ("œ" is a letter, not an
+    accent: kept). The first step of every fold below."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents, turn apostrophes/punctuation into spaces, collapse spaces."""
+    """For matching what users type against the knowledge base's words: lower-case, strip
+    accents, "œ" → "oe", apostrophes/punctuation → spaces ("$" and "%" kept, for figures),
+    spaces collapsed. Anything falsy folds to ""."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().replace("’", "'").replace("œ", "oe")
+    text = strip_accents(str(text)).lower().replace("’", "'").replace("œ", "oe")
     text = _PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def fold_keep_punctuation(text: str) -> str:
+    """Accents and case only ("’" → "'"); punctuation and spacing kept as typed: for reading
+    transcripts, where speaker labels, e-mail headers and the bot's own questions ("adresse
+    courriel", "acceptez-vous que nous conservions…") are looked up as typed, punctuation included."""
+    return strip_accents(text or "").lower().replace("’", "'")
+
+
+def fold_for_contact(text: str) -> str:
+    """`fold` for a contact-form answer: the characters of e-mail addresses and phone numbers
+    (@ . + -) stay, so "jean@coop.ca" or "+1 418-555-0199" stay whole; every other
+    non-word character ("$", "%", apostrophes) becomes a space; "œ" kept."""
+    return " ".join(_NOT_CONTACT.sub(" ", strip_accents(text or "").lower()).split())
+
+
+def fold_words(text: str) -> str:
+    """Word characters only (every non-word character, "$" and "%" too, is a space), "œ" kept:
+    the key the NLU bench uses to tell training sentences from test sentences, and to deal
+    examples into cross-validation folds (changing it would move examples between folds)."""
+    return " ".join(_NOT_WORD.sub(" ", strip_accents(text.lower())).split())
 
 
 def contains_phrase(haystack_folded: str, phrase: str) -> bool:

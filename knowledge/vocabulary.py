@@ -7,24 +7,52 @@ from typing import Dict, List, Optional
 from knowledge import store
 from knowledge.text import fold, phrase_pattern
 
-# Entity names used by the NLU → vocabulary kinds.
-ENTITY_KINDS = {
+# The vocabulary kinds, in the order of knowledge/sources/vocabulary.yml.
+KINDS = ("legal_forms", "excluded_categories", "sectors", "size_bands", "technologies", "needs", "regions")
+
+# The one table: a field name → the vocabulary kind its values are ids of. A field is a slot /
+# profile answer (legal_form, org_category, sector, region, needs), a record field of the
+# sources (cases.yml: technologies, needs, size_band; statistics.yml: technology) or an eligibility
+# question's field. Singular and plural name the same kind ("need" / "needs").
+FIELD_KINDS: Dict[str, str] = {
     "legal_form": "legal_forms", "org_category": "excluded_categories", "sector": "sectors",
-    "region": "regions", "technology": "technologies", "need": "needs", "size_band": "size_bands",
+    "region": "regions", "size_band": "size_bands",
+    "technology": "technologies", "technologies": "technologies", "need": "needs", "needs": "needs",
 }
+
+# NLU entity (domain/core.yml) → the profile field its text is read into (common.profile, and the
+# pre-screening that reads messages the same way). Each vocabulary entity fills the field of its
+# own name, except `technology`: the profile has no technologies field, the screening asks about
+# needs, so a technology named ("un ERP", "vendre en ligne") is read as the need it serves, against
+# the needs vocabulary (whose synonyms name the technologies: erp, crm, vente en ligne…).
+# The examples and figures still search by technology (actions.cases / actions.figures pass the
+# entity's text to the case and statistics engines as a technology); only the profile reads it as a need.
+ENTITY_FIELDS: Dict[str, str] = {
+    "legal_form": "legal_form", "org_category": "org_category", "sector": "sector", "region": "region",
+    "technology": "needs", "need": "needs",
+}
+# NLU entity → the vocabulary kind its text is normalised against when read into the profile.
+ENTITY_KINDS: Dict[str, str] = {entity: FIELD_KINDS[field] for entity, field in ENTITY_FIELDS.items()}
+# NLU entity → the vocabulary kind whose words make its lookup table (data/nlu/lookups.yml): the
+# kind of the same name, so the `technology` entity is taught the technologies' words.
+LOOKUP_KINDS: Dict[str, str] = {entity: FIELD_KINDS[entity] for entity in ENTITY_FIELDS}
+
+
+def _kind(name: str) -> str:
+    """A kind, or a field name standing for one ("legal_form" → "legal_forms")."""
+    return FIELD_KINDS.get(name, name)
 
 
 def entries(kind: str, **kw) -> List[Dict]:
-    kind = ENTITY_KINDS.get(kind, kind)
-    return store.snapshot(**kw)["vocabulary"].get(kind, [])
+    return store.snapshot(**kw)["vocabulary"].get(_kind(kind), [])
 
 
 def _indexed(kind: str, **kw) -> List[Dict]:
-    return store.snapshot(**kw)["index"]["vocab"].get(ENTITY_KINDS.get(kind, kind), [])
+    return store.snapshot(**kw)["index"]["vocab"].get(_kind(kind), [])
 
 
 def label(kind: str, value: Optional[str], **kw) -> Optional[str]:
-    return store.snapshot(**kw)["index"]["labels"].get(ENTITY_KINDS.get(kind, kind), {}).get(value)
+    return store.snapshot(**kw)["index"]["labels"].get(_kind(kind), {}).get(value)
 
 
 def normalize(kind: str, text: Optional[str], fuzzy: bool = True, **kw) -> Optional[str]:

@@ -5,9 +5,9 @@ Times are naive UTC (SQLite keeps no time zone).
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
+from knowledge.db import Base  # the one declarative base; leads/db.py creates only LEAD_TABLES
 
 
 class Lead(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from leads import consent as consent_mod
 from common.contact import normalize_email, normalize_phone, phone_digits
+from knowledge import clock
 from leads.db import get_engine, session_scope
 from leads.models import Consent, Lead
 
@@ -26,10 +27,6 @@ _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class ConsentMissing(ValueError):
     """Raised when asked to store personal data without a recorded consent."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def save_lead(
             screening_result = {"raw": screening_result}
 
     engine = engine or get_engine()
-    now = utcnow()
+    now = clock.utcnow()
     with session_scope(engine) as session:
         lead = None
         if sender_id:
@@ -177,7 +174,7 @@ def consented_contacts(engine: Optional[Engine] = None) -> List[Dict[str, Any]]:
     contact details that come with a recorded consent)."""
     with session_scope(engine or get_engine()) as session:
         rows = session.execute(
-            sa.select(Lead).where(Lead.expires_at > utcnow()).order_by(Lead.id)
+            sa.select(Lead).where(Lead.expires_at > clock.utcnow()).order_by(Lead.id)
         ).scalars().all()
         return [
             {
@@ -319,7 +316,7 @@ def forget(
 
 def purge_expired(now: Optional[dt.datetime] = None, engine: Optional[Engine] = None) -> ForgetReport:
     """Delete leads past their retention date, with their consents and conversations."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     report = ForgetReport(criteria={"conservation échue avant": now.isoformat()})
     with session_scope(engine or get_engine()) as session:
         leads = session.execute(sa.select(Lead).where(Lead.expires_at <= now)).scalars().all()

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from common.contact import mask_contacts
+from common.slots import LEAD_REFERENCE_SLOT
+from knowledge.text import fold_keep_punctuation
 from prescreen import knowledge_glue as kg
 from prescreen import priority
-from prescreen.readers import CONSENT_PROMPT, Conversation, fold
+from prescreen.readers import CONSENT_PROMPT, Conversation
 
 MASK = "[masqué]"
 QUOTE_MAX = 180
@@ -182,29 +184,29 @@ def read_profile(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dic
 # ----------------------------------------------------------------------------------------
 # card
 # ----------------------------------------------------------------------------------------
-def _volet_block(v: Dict[str, Any]) -> Dict[str, Any]:
-    if v["status"] == "not_eligible":
-        rows = v["decisive"]
-    elif v["status"] == "unknown":
-        rows = v["missing"]
+def _volet_block(v: kg.VoletVerdict) -> Dict[str, Any]:
+    if v.status == kg.Verdict.NOT_ELIGIBLE:
+        rows = v.decisive
+    elif v.status == kg.Verdict.UNKNOWN:
+        rows = v.missing
     else:
-        rows = [c for c in v["criteria"] if c["status"] == "pass"]
+        rows = [c for c in v.criteria if c.status == kg.CriterionStatus.PASS]
     return {
-        "volet": v["volet"],
-        "name": v.get("name"),
-        "status": v["status"],
-        "status_label": kg.STATUS_LABEL.get(v["status"], v["status"]),
-        "reasons": [c["explanation"] for c in rows],
-        "criteria": [{"id": c["id"], "label": c["label"], "status": c["status"], "explanation": c["explanation"],
-                      "source": c.get("source")} for c in v["criteria"]],
-        "note": v.get("note"),
+        "volet": v.volet,
+        "name": v.name,
+        "status": v.status.value,
+        "status_label": kg.STATUS_LABEL.get(v.status, v.status.value),
+        "reasons": [c.explanation for c in rows],
+        "criteria": [{"id": c.id, "label": c.label, "status": c.status.value, "explanation": c.explanation,
+                      "source": c.source} for c in v.criteria],
+        "note": v.note,
     }
 
 
 def _deadline(volets: List[Dict[str, Any]], today) -> Optional[Dict[str, Any]]:
     best = None
     for v in volets:
-        if v["status"] == "not_eligible":
+        if v["status"] == kg.Verdict.NOT_ELIGIBLE:
             continue
         d = kg.next_deadline(volet=v["volet"], today=today)
         if not d:
@@ -231,8 +233,8 @@ def _deadline(volets: List[Dict[str, Any]], today) -> Optional[Dict[str, Any]]:
     }
 
 
-def _next_step(result: Dict[str, Any], volets: List[Dict[str, Any]]) -> str:
-    eligible = [v for v in volets if v["status"] == "eligible"]
+def _next_step(result: kg.Evaluation, volets: List[Dict[str, Any]]) -> str:
+    eligible = [v for v in volets if v["status"] == kg.Verdict.ELIGIBLE]
     if eligible:
         best = max(eligible, key=lambda v: v["volet"])
         info = kg.volet(best["volet"]) or {}
@@ -241,10 +243,10 @@ def _next_step(result: Dict[str, Any], volets: List[Dict[str, Any]]) -> str:
         if best.get("note"):
             text += f" À noter : {best['note']}"
         return text.strip()
-    if any(v["status"] == "unknown" for v in volets):
-        nq = result.get("next_question")
+    if any(v["status"] == kg.Verdict.UNKNOWN for v in volets):
+        nq = result.next_question
         if nq:
-            return f"Compléter la pré-vérification avec l'organisation : « {nq['question']} »"
+            return f"Compléter la pré-vérification avec l'organisation : « {nq.question} »"
         return "Compléter la pré-vérification avec l'organisation."
     fails = [r for v in volets for r in v["reasons"]]
     why = fails[0] if fails else "aucun volet ne convient."
@@ -253,9 +255,9 @@ def _next_step(result: Dict[str, Any], volets: List[Dict[str, Any]]) -> str:
     return f"Ne pas prioriser : {why}{referral}"
 
 
-def _unknown(result: Dict[str, Any], profile: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _unknown(result: kg.Evaluation, profile: Dict[str, Any]) -> List[Dict[str, Any]]:
     out, seen = [], set()
-    for field in result.get("missing_fields") or []:
+    for field in result.missing_fields:
         q = kg.question(field)
         out.append({"field": field, "label": kg.FIELD_LABEL.get(field, field),
                     "question": q["question"] if q else None})
@@ -300,7 +302,7 @@ def contact_block(conv: Conversation, lead: Optional[Dict[str, Any]]) -> Dict[st
 def consent_in_transcript(units: Sequence[Unit], parses: Sequence[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The bot's Law 25 notice answered « oui » (affirm, read by the NLU model) in a transcript."""
     for unit, parse in zip(units, parses):
-        if unit.question and CONSENT_PROMPT in fold(unit.question):
+        if unit.question and CONSENT_PROMPT in fold_keep_punctuation(unit.question):
             intent = (parse.get("intent") or {}).get("name")
             if intent == "affirm":
                 return {"given": True, "how": "consentement donné dans la conversation (« oui » à l'avis Loi 25)"}
@@ -323,9 +325,9 @@ def build_card(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[
     profile = {f: ev["value"] for f, ev in evidence.items()}
     today = today or kg.today()
     result = kg.evaluate(profile)
-    volets = [_volet_block(v) for v in result["volets"]]
+    volets = [_volet_block(v) for v in result.volets]
     deadline = _deadline(volets, today)
-    wants_contact = wants_contact or bool(lead) or bool(conv.slots.get("lead_reference"))
+    wants_contact = wants_contact or bool(lead) or bool(conv.slots.get(LEAD_REFERENCE_SLOT))
     prio = priority.score(volets=volets, profile=profile, deadline=deadline,
                           consent_contact=contact["consent"] and bool(contact.get("email") or contact.get("phone")),
                           wants_contact=wants_contact)
@@ -354,8 +356,8 @@ def build_card(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[
         "profile": fields,
         "eligibility": {
             "volets": volets,
-            "eligible_volets": result.get("eligible_volets"),
-            "validation_note": result.get("validation_note"),
+            "eligible_volets": result.eligible_volets,
+            "validation_note": result.validation_note,
         },
         "unknown": _unknown(result, profile),
         "next_step": _next_step(result, volets),

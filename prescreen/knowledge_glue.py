@@ -4,7 +4,7 @@
   about the organisation (entities → vocabulary ids; oui/non to the question asked), the
   same reading the screening form uses in the conversation;
 * ``evaluate(profile)`` — knowledge.eligibility: verdict per volet with criteria, reasons,
-  sources and the next question;
+  sources and the next question (an ``Evaluation``; statuses are ``Verdict`` / ``CriterionStatus``);
 * ``next_deadline(volet)``, ``today()``, ``volet(n)``, ``questions()``, labels, size bands;
 * ``adviser_referral()`` — the adviser the bot refers users to, named from the partner records.
 
@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional
 
 from common import formatting as _formatting
 from common import profile as _parsing
+from common.slots import CONTEXT_SLOTS
 from knowledge import clock as _clock
 from knowledge import deadlines as _deadlines
 from knowledge import eligibility as _eligibility
@@ -28,11 +29,15 @@ from knowledge.text import fold
 
 BOOLEAN_FIELDS = tuple(_parsing.BOOLEAN_FIELDS)
 CHOICE_FIELDS = tuple(_parsing.CHOICE_FIELDS)
-CONTEXT_FIELDS = tuple(_parsing.CONTEXT_SLOTS)  # region, sector, employees, needs
+CONTEXT_FIELDS = tuple(CONTEXT_SLOTS)  # region, sector, employees, needs
 PROFILE_FIELDS = CHOICE_FIELDS + BOOLEAN_FIELDS + CONTEXT_FIELDS
 KnowledgeNotBuilt = _store.KnowledgeNotBuilt
+Evaluation = _eligibility.Evaluation
+VoletVerdict = _eligibility.VoletVerdict
+Verdict = _eligibility.Verdict
+CriterionStatus = _eligibility.CriterionStatus
 
-STATUS_LABEL = {"eligible": "admissible", "not_eligible": "non admissible", "unknown": "à confirmer"}
+STATUS_LABEL = _formatting.VERDICT_LABEL
 FIELD_LABEL = {
     "legal_form": "Forme juridique", "org_category": "Catégorie exclue", "is_network": "Réseau",
     "sector": "Secteur", "region": "Région", "employees": "Taille", "needs": "Besoins",
@@ -41,8 +46,6 @@ FIELD_LABEL = {
     "surplus_limited": "Surplus limités", "dissolution_rule": "Dévolution en cas de dissolution",
     "based_in_quebec": "Établie au Québec", "structuring_project": "Projet structurant",
 }
-_VOCAB_KIND = {"legal_form": "legal_forms", "org_category": "excluded_categories", "sector": "sectors",
-               "region": "regions", "needs": "needs", "size_band": "size_bands"}
 
 
 def check_ready() -> None:
@@ -54,18 +57,15 @@ def extract_profile(parse: Dict[str, Any], requested: Optional[str] = None) -> D
     return _parsing.extract_profile(parse, requested=requested)
 
 
-_ENTITY_VOCAB = {"legal_form": "legal_forms", "org_category": "excluded_categories", "sector": "sectors",
-                 "region": "regions", "need": "needs", "technology": "needs"}
-
-
 def term_near(entity: str, text: str, start: Optional[int], end: Optional[int]) -> Optional[str]:
     """The vocabulary term the model pointed at when its entity value is only a fragment.
 
     DIET sometimes tags part of a term ("vente" … "ligne", "privée"): the knowledge base's
     vocabulary then reads the few words around the tagged span (two on each side) and returns
-    the longest term it finds there, as the raw text a user would have typed.
+    the longest term it finds there, as the raw text a user would have typed. The kind searched is
+    the one extract_profile reads the entity into (a technology is read as a need).
     """
-    kind = _ENTITY_VOCAB.get(entity)
+    kind = _vocabulary.ENTITY_KINDS.get(entity)
     if not kind or start is None or end is None:
         return None
     before = text[:start].split()[-2:]
@@ -77,7 +77,7 @@ def term_near(entity: str, text: str, start: Optional[int], end: Optional[int]) 
     return _vocabulary.label(kind, hits[0]) or hits[0]
 
 
-def evaluate(profile: Dict[str, Any]) -> Dict[str, Any]:
+def evaluate(profile: Dict[str, Any]) -> Evaluation:
     return _eligibility.evaluate(profile)
 
 
@@ -124,9 +124,7 @@ def label(field: str, value: Any) -> str:
         return f"{value} employés" + (f" ({band_label})" if band_label else "")
     if field == "needs":
         return ", ".join(label("need", v) for v in value)
-    if field == "need":
-        return _vocabulary.label("needs", value) or str(value)
-    kind = _VOCAB_KIND.get(field)
+    kind = _vocabulary.FIELD_KINDS.get(field)  # "need" included
     if kind:
         return _vocabulary.label(kind, value) or str(value)
     return str(value)

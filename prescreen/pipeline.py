@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import sqlalchemy as sa
 
 from common.contact import normalize_email, normalize_phone, phone_digits
+from knowledge.db import database_url
 from prescreen import cards as cards_mod
 from prescreen import knowledge_glue as kg
 from prescreen import writers
@@ -37,9 +38,7 @@ class Report:
 # ----------------------------------------------------------------------------------------
 def tracker_store_conversations(url: Optional[str] = None) -> List[Any]:
     """Every conversation in Rasa's SQL tracker store (table `events`), one per sender_id."""
-    from rasa_server.tracker_store import resolve_url
-
-    engine = sa.create_engine(resolve_url(url))
+    engine = sa.create_engine(database_url(url))
     try:
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("events"):

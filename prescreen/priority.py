@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from prescreen import knowledge_glue as kg
+
 FORMULA = "priorité = round(100 × E × (0,30 + 0,25·C + 0,15·B + 0,15·U + 0,15·J))"
 WEIGHTS = {"base": 0.30, "completeness": 0.25, "need": 0.15, "urgency": 0.15, "reachability": 0.15}
 CARD_FIELDS = ("legal_form", "is_network", "sector", "region", "employees", "needs")
@@ -29,9 +31,9 @@ CARD_FIELDS = ("legal_form", "is_network", "sector", "region", "employees", "nee
 
 def eligibility_factor(volets: list) -> float:
     statuses = [v["status"] for v in volets]
-    if "eligible" in statuses:
+    if kg.Verdict.ELIGIBLE in statuses:
         return 1.0
-    if "unknown" in statuses:
+    if kg.Verdict.UNKNOWN in statuses:
         return 0.6
     return 0.0
 

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from common.contact import find_emails, find_phones
+from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_NAME_SLOT, CONTACT_ORG_SLOT,
+                          CONTACT_PHONE_SLOT, LEAD_REFERENCE_SLOT, SKIPPED)
+from knowledge.text import fold_keep_punctuation
 
 DEFAULT_MAX_BYTES = 256 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".eml", ".json", ".jsonl", ".log", ".csv", ".html", ".htm", ""}
@@ -87,7 +90,7 @@ CONSENT_PROMPT = "acceptez-vous que nous conservions ces renseignements"
 
 
 def contact_prompt(bot_text: str) -> Optional[str]:
-    folded = fold(bot_text)
+    folded = fold_keep_punctuation(bot_text)
     for key, marker in CONTACT_PROMPTS:
         if marker in folded:
             return key
@@ -138,12 +141,6 @@ Item = Union[Conversation, Rejected]
 # ----------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower().replace("’", "'")
-
-
 def human_size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
@@ -190,7 +187,7 @@ def language_problem(text: str) -> Optional[str]:
 
 
 def _label_kind(label: str) -> Optional[str]:
-    folded = fold(label).strip()
+    folded = fold_keep_punctuation(label).strip()
     if folded in USER_LABELS:
         return "user"
     if folded in BOT_LABELS:
@@ -216,8 +213,8 @@ def detect_kind(text: str, suffix: str = "") -> str:
     headers = set()
     for line in head:
         m = _HEADER_RE.match(line.strip())
-        if m and fold(m.group("name")) in _EMAIL_HEADERS:
-            headers.add(fold(m.group("name")))
+        if m and fold_keep_punctuation(m.group("name")) in _EMAIL_HEADERS:
+            headers.add(fold_keep_punctuation(m.group("name")))
     if suffix == ".eml" or len(headers) >= 2 and headers & {"de", "from", "objet", "subject"}:
         return "email"
     speakers = [_label_kind(m.group("label")) for m in map(_SPEAKER_RE.match, lines) if m]
@@ -226,7 +223,7 @@ def detect_kind(text: str, suffix: str = "") -> str:
     fields = 0
     for line in lines[:25]:
         m = _CALL_FIELD_RE.match(line)
-        if m and fold(m.group("name")).strip() in CALL_FIELDS:
+        if m and fold_keep_punctuation(m.group("name")).strip() in CALL_FIELDS:
             fields += 1
     if any(_CALL_TITLE.search(l) for l in lines[:3]) or fields >= 2:
         return "call_notes"
@@ -259,8 +256,8 @@ def parse_email(text: str) -> Tuple[List[Turn], Dict[str, str]]:
                 break
             continue
         m = _HEADER_RE.match(line.strip())
-        if m and fold(m.group("name")) in _EMAIL_HEADERS:
-            headers[fold(m.group("name"))] = m.group("value").strip()
+        if m and fold_keep_punctuation(m.group("name")) in _EMAIL_HEADERS:
+            headers[fold_keep_punctuation(m.group("name"))] = m.group("value").strip()
             body_start = i + 1
         else:
             body_start = i
@@ -286,7 +283,7 @@ def parse_call_notes(text: str) -> Tuple[List[Turn], Dict[str, str]]:
     content: List[str] = []
     for line in text.split("\n"):
         m = _CALL_FIELD_RE.match(line)
-        key = CALL_FIELDS.get(fold(m.group("name")).strip(), "") if m else ""
+        key = CALL_FIELDS.get(fold_keep_punctuation(m.group("name")).strip(), "") if m else ""
         if m and key:
             fields.setdefault(key, m.group("value").strip())
             continue
@@ -370,22 +367,22 @@ def conversation_from_events(cid: str, source: str, kind: str, events: Iterable[
             slots = {}
     contacts = _contacts_from("\n".join(t.text for t in turns if t.speaker == "user"))
     mark_contact_answers(turns, contacts)
-    for slot, key in (("contact_name", "name"), ("contact_org", "organisation")):
+    for slot, key in ((CONTACT_NAME_SLOT, "name"), (CONTACT_ORG_SLOT, "organisation")):
         if isinstance(last_set.get(slot), str) and not last_set[slot].startswith("["):
             contacts[key] = last_set[slot]
         elif isinstance(contacts.get(key), str) and contacts[key].startswith("["):
             contacts.pop(key)  # masked in the tracker store
-    for slot, key in (("contact_email", "emails"), ("contact_phone", "phones")):
+    for slot, key in ((CONTACT_EMAIL_SLOT, "emails"), (CONTACT_PHONE_SLOT, "phones")):
         value = last_set.get(slot)
-        if isinstance(value, str) and value not in ("aucun",) and not value.startswith("["):
+        if isinstance(value, str) and value not in (SKIPPED,) and not value.startswith("["):
             contacts[key] = [value] + [v for v in contacts.get(key, []) if v != value]
     consent = None
-    if slots.get("consent") is True:
+    if slots.get(CONSENT_SLOT) is True:
         consent = {"given": True, "how": "consentement donné dans la conversation (créneau consent)",
-                   "at": slots.get("consent_given_at")}
-    elif last_set.get("lead_reference"):
-        consent = {"given": True, "how": f"fiche {last_set['lead_reference']} enregistrée avec consentement",
-                   "at": last_set.get("consent_given_at")}
+                   "at": slots.get(CONSENT_GIVEN_AT_SLOT)}
+    elif last_set.get(LEAD_REFERENCE_SLOT):
+        consent = {"given": True, "how": f"fiche {last_set[LEAD_REFERENCE_SLOT]} enregistrée avec consentement",
+                   "at": last_set.get(CONSENT_GIVEN_AT_SLOT)}
     return Conversation(id=cid, source=source, kind=kind, turns=turns, slots=slots, contacts=contacts,
                         consent=consent, sender_id=sender_id)
 

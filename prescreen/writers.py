@@ -5,12 +5,12 @@ Every value is HTML-escaped in the report (transcripts are untrusted input).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import html
 import json
 from pathlib import Path
 from typing import Any, Dict, List
 
+from knowledge import clock
 from prescreen.priority import FORMULA
 
 KIND_LABEL = {"tracker_store": "conversation (tracker store)", "tracker_json": "export de tracker Rasa",
@@ -183,4 +183,5 @@ def write_all(out_dir: Path, cards, rejected, meta) -> Dict[str, Path]:
 
 
 def now_iso() -> str:
-    return dt.datetime.now().replace(microsecond=0).isoformat()
+    """When the list was produced, local time (the advisor reads it)."""
+    return clock.local_now().isoformat()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from typing import Any, Dict, Iterator, List, Optional, Text
 
 import sqlalchemy as sa
@@ -34,33 +33,14 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from common import logging_privacy
 from common.contact import mask_contacts
+from common.slots import CONSENT_SLOT, CONTACT_SLOTS, DATA_DELETION_SLOT, PRIVACY_SCRUB_SLOT, REQUESTED_SLOT
+from knowledge.db import database_url
 
 logger = logging.getLogger(__name__)
 logging_privacy.install()
 
-CONSENT_SLOT = "consent"
-CONTACT_SLOTS = logging_privacy.CONTACT_SLOTS
-SCRUB_SLOT = "privacy_scrub"
-FORGET_SLOT = "data_deletion_at"
 ANSWER_MASK = "[réponse masquée]"
 VALUE_MASK = "[masqué]"
-
-
-def resolve_url(explicit: Optional[str] = None) -> str:
-    """explicit URL > DATABASE_URL > the knowledge base's default SQLite file."""
-    if explicit and "://" in explicit:
-        url = explicit
-    else:
-        from knowledge.db import database_url
-
-        url = database_url()
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
-        if path and path != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    return url
 
 
 def redact_event(data: Dict[str, Any], requested_slot: Optional[str] = None) -> Dict[str, Any]:
@@ -93,7 +73,7 @@ def redact_event(data: Dict[str, Any], requested_slot: Optional[str] = None) -> 
 
 
 def _requested_slot_after(data: Dict[str, Any], current: Optional[str]) -> Optional[str]:
-    if data.get("event") == "slot" and data.get("name") == "requested_slot":
+    if data.get("event") == "slot" and data.get("name") == REQUESTED_SLOT:
         return data.get("value")
     if data.get("event") == "active_loop" and not data.get("name"):
         return None
@@ -113,7 +93,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         for ignored in ("dialect", "db", "port", "username", "password", "login_db", "query"):
             kwargs.pop(ignored, None)
-        self.url = resolve_url(url or host)
+        self.url = database_url(url or host)  # explicit URL > DATABASE_URL > default SQLite file
         super().__init__(domain=domain, host=self.url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_busy_timeout)
@@ -121,7 +101,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
     # -- which events to write --------------------------------------------------------
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
         events = list(tracker.events)
-        cut = _last_slot_index(events, FORGET_SLOT)
+        cut = _last_slot_index(events, DATA_DELETION_SLOT)
         if cut is not None:
             # "supprimer mes données": drop everything stored up to the request.
             session.execute(
@@ -140,7 +120,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
         consent = tracker.get_slot(CONSENT_SLOT) is True
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
-            scrub = any(isinstance(e, SlotSet) and e.key == SCRUB_SLOT and e.value for e in new_events)
+            scrub = any(isinstance(e, SlotSet) and e.key == PRIVACY_SCRUB_SLOT and e.value for e in new_events)
             requested = self._stored_requested_slot(session, tracker.sender_id)
             for event in new_events:
                 data = event.as_dict()

@@ -9,12 +9,12 @@ import pytest
 from bench.common import (
     classification_scores, mcnemar_p, median, paired_comparison, percentile, ratio, with_seed,
 )
-from bench.nlu import normalise
 from bench.server import bench_endpoints, slowest
 from bench.snips import (
     TEST_FRACTION, cv_folds, nlu_yaml, stratified_split,
     strip_typo_markup, summarise_runs,
 )
+from knowledge.text import fold_words
 
 
 # --------------------------------------------------------------------------- typo markup
@@ -155,8 +155,8 @@ def test_classification_scores_perfect_and_mismatched_lengths():
 
 
 def test_normalise_for_overlap():
-    assert normalise("Éligibilité ?") == normalise("eligibilite")
-    assert normalise("C'est  QUOI") == "c est quoi"
+    assert fold_words("Éligibilité ?") == fold_words("eligibilite")
+    assert fold_words("C'est  QUOI") == "c est quoi"
 
 
 # --------------------------------------------------------------------------- endpoints rewrite

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import eligibility, loader
+from knowledge.eligibility import CriterionStatus, Verdict
 
 # A co-operative that passes every criterion of every volet (a network with a structuring project).
 PASSING = {
@@ -21,13 +22,13 @@ FAILING_VALUE = {"collective_legal_form": "business", "not_excluded_category": "
 
 
 def _status(result, volet):
-    return next(v for v in result["volets"] if v["volet"] == volet)
+    return result.volet(volet)
 
 
 def test_fully_passing_profile_is_eligible_everywhere(kb):
     result = eligibility.evaluate(PASSING)
-    assert result["eligible_volets"] == [1, 2, 3]
-    assert result["complete"] and result["next_question"] is None
+    assert result.eligible_volets == [1, 2, 3]
+    assert result.complete and result.next_question is None
 
 
 def test_failing_value_table_covers_every_criterion():
@@ -44,95 +45,120 @@ def test_each_criterion_on_both_sides(kb, criterion_id):
     profile[crit.field] = FAILING_VALUE[criterion_id]
     failing = eligibility.evaluate(profile)
     for volet in NEEDED_BY[criterion_id]:
-        assert _status(passing, volet)["status"] == "eligible"
+        assert _status(passing, volet).status == Verdict.ELIGIBLE
         v = _status(failing, volet)
-        assert v["status"] == "not_eligible"
-        assert [c["id"] for c in v["decisive"]] == [criterion_id]
-        assert v["decisive"][0]["explanation"] == crit.explanations.fail
-        assert v["decisive"][0]["source"]
+        assert v.status == Verdict.NOT_ELIGIBLE
+        assert [c.id for c in v.decisive] == [criterion_id]
+        assert v.decisive[0].explanation == crit.explanations.fail
+        assert v.decisive[0].source
     for volet in {1, 2, 3} - set(NEEDED_BY[criterion_id]):
-        assert _status(failing, volet)["status"] == _status(passing, volet)["status"]
+        assert _status(failing, volet).status == _status(passing, volet).status
 
 
 @pytest.mark.parametrize("category", ["professional_order", "professional_group", "employer_group",
                                       "political_party", "religious_org", "union"])
 def test_each_exclusion_excludes_from_every_volet(kb, category):
     result = eligibility.evaluate({**PASSING, "org_category": category})
-    assert result["eligible_volets"] == []
-    assert all(v["decisive"][0]["id"] == "not_excluded_category" for v in result["volets"])
+    assert result.eligible_volets == []
+    assert all(v.decisive[0].id == "not_excluded_category" for v in result.volets)
 
 
 @pytest.mark.parametrize("form", ["business", "public_body", "other"])
 def test_non_collective_forms_are_excluded(kb, form):
-    assert eligibility.evaluate({"legal_form": form})["eligible_volets"] == []
-    assert all(v["status"] == "not_eligible" for v in eligibility.evaluate({"legal_form": form})["volets"])
+    assert eligibility.evaluate({"legal_form": form}).eligible_volets == []
+    assert all(v.status == Verdict.NOT_ELIGIBLE for v in eligibility.evaluate({"legal_form": form}).volets)
 
 
 @pytest.mark.parametrize("form", ["cooperative", "mutual", "nonprofit"])
 def test_collective_forms_pass_the_form_criterion(kb, form):
     v1 = _status(eligibility.evaluate({"legal_form": form, "org_category": "none"}), 1)
-    assert v1["status"] == "eligible"
+    assert v1.status == Verdict.ELIGIBLE
 
 
 def test_market_activities_do_not_apply_to_cooperatives(kb):
     result = eligibility.evaluate({**PASSING, "market_activities": False})
-    assert result["eligible_volets"] == [1, 2, 3]
-    crit = next(c for c in _status(result, 2)["criteria"] if c["id"] == "market_activities")
-    assert crit["status"] == "not_applicable"
+    assert result.eligible_volets == [1, 2, 3]
+    crit = next(c for c in _status(result, 2).criteria if c.id == "market_activities")
+    assert crit.status == CriterionStatus.NOT_APPLICABLE
 
 
 def test_single_enterprise_is_not_eligible_to_volet_3(kb):
     result = eligibility.evaluate({**PASSING, "is_network": False})
-    assert result["eligible_volets"] == [1, 2]
-    assert "réseaux" in _status(result, 3)["decisive"][0]["explanation"]
+    assert result.eligible_volets == [1, 2]
+    assert "réseaux" in _status(result, 3).decisive[0].explanation
 
 
 @pytest.mark.parametrize("garbage", [None, "", "banane", 42, "<script>", "'; DROP TABLE kb_cases; --", "🙂", ["x"]])
 def test_unknown_or_malformed_answers_never_crash(kb, garbage):
     result = eligibility.evaluate({"legal_form": garbage, "public_control": garbage, "bogus_field": garbage})
-    assert all(v["status"] == "unknown" for v in result["volets"])
-    assert result["next_question"]["field"] == "legal_form"
+    assert all(v.status == Verdict.UNKNOWN for v in result.volets)
+    assert result.next_question.field == "legal_form"
 
 
 def test_accepts_user_words_for_answers(kb):
     result = eligibility.evaluate({"legal_form": "coop", "org_category": "aucun", "public_control": "non"})
-    assert result["profile"] == {"legal_form": "cooperative", "org_category": "none", "public_control": False}
+    assert result.profile == {"legal_form": "cooperative", "org_category": "none", "public_control": False}
 
 
 def test_region_implies_quebec(kb):
-    assert eligibility.evaluate({"region": "Saguenay"})["profile"]["based_in_quebec"] is True
+    assert eligibility.evaluate({"region": "Saguenay"}).profile["based_in_quebec"] is True
 
 
 def test_exclusions_are_asked_first_then_shared_criteria(kb):
-    assert eligibility.evaluate({})["next_question"]["field"] == "legal_form"
-    assert eligibility.evaluate({"legal_form": "cooperative"})["next_question"]["field"] == "org_category"
-    nxt = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"})["next_question"]
-    assert nxt["volets_affected"] == 2
+    assert eligibility.evaluate({}).next_question.field == "legal_form"
+    assert eligibility.evaluate({"legal_form": "cooperative"}).next_question.field == "org_category"
+    nxt = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"}).next_question
+    assert nxt.volets_affected == 2
 
 
 def test_applicability_is_settled_before_dependent_question(kb):
-    missing = eligibility.evaluate({"org_category": "none"})["missing_fields"]
+    missing = eligibility.evaluate({"org_category": "none"}).missing_fields
     assert missing[0] == "legal_form" and "market_activities" not in missing
 
 
 def test_network_question_comes_before_structuring_project(kb):
-    missing = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"})["missing_fields"]
+    missing = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"}).missing_fields
     assert missing.index("is_network") < missing.index("structuring_project")
 
 
 def test_a_non_network_is_never_asked_about_structuring_projects(kb):
     profile = {**PASSING, "is_network": False}
     del profile["structuring_project"]
-    assert "structuring_project" not in eligibility.evaluate(profile)["missing_fields"]
+    assert "structuring_project" not in eligibility.evaluate(profile).missing_fields
 
 
 def test_skipped_questions_are_not_asked_again(kb):
     result = eligibility.evaluate({}, skipped=["legal_form"])
-    assert result["next_question"]["field"] != "legal_form"
-    assert "legal_form" not in result["missing_fields"]
+    assert result.next_question.field != "legal_form"
+    assert "legal_form" not in result.missing_fields
 
 
 def test_every_question_has_a_source_and_options(kb):
     for q in SRC.questions:
         question = eligibility.question(q.field)
         assert question["citation"] and question["options"]
+
+
+def test_statuses_are_plain_strings_in_text_and_dicts(kb):
+    result = eligibility.evaluate({"legal_form": "business"})
+    assert f"{Verdict.NOT_ELIGIBLE}" == str(Verdict.NOT_ELIGIBLE) == "not_eligible"
+    data = result.as_dict()
+    statuses = [v["status"] for v in data["volets"]] + [c["status"] for v in data["volets"] for c in v["criteria"]]
+    assert statuses and all(type(s) is str for s in statuses)
+    assert list(data) == ["profile", "volets", "eligible_volets", "undecided_volets", "next_question",
+                          "missing_fields", "complete", "validation_note"]
+    assert list(data["volets"][0]) == ["volet", "name", "status", "criteria", "decisive", "missing", "note"]
+    assert list(data["volets"][0]["criteria"][0]) == ["id", "label", "field", "status", "explanation", "source"]
+    assert data["volets"][0]["decisive"] == [c for c in data["volets"][0]["criteria"] if c["status"] == "fail"]
+
+
+def test_next_question_as_dict(kb):
+    nxt = eligibility.evaluate({}).next_question.as_dict()
+    assert list(nxt) == ["field", "question", "kind", "options", "criteria", "volets_affected", "source"]
+    assert nxt["field"] == "legal_form" and nxt["kind"] == "choice"
+
+
+def test_screening_fields_are_the_questions_of_eligibility_yml_in_order():
+    assert eligibility.screening_fields() == tuple(q.field for q in SRC.questions)
+    for kind in ("boolean", "choice"):
+        assert eligibility.screening_fields(kind) == tuple(q.field for q in SRC.questions if q.kind == kind)

@@ -102,3 +102,20 @@ def test_nlu_lookups_follow_the_vocabulary():
     from knowledge import export_nlu
     assert export_nlu.TARGET.read_text(encoding="utf-8") == export_nlu.render(), \
         "data/nlu/lookups.yml is stale: run python -m knowledge.export_nlu"
+
+
+def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
+    """Leads and the knowledge base share a database and a declarative base: `make kb` drops and
+    recreates the kb_* tables only."""
+    from knowledge import clock
+    from leads import store
+    from leads.db import get_engine as leads_engine
+
+    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
+    loader.build(get_engine(url))
+    saved = store.save_lead(consent=store.ConsentRecord(True, clock.utcnow()), sender_id="kb-rebuild",
+                            name="Martin Gagnon", email="martin@coop.example", engine=leads_engine(url))
+    loader.build(get_engine(url))
+    [lead] = store.find_by_sender("kb-rebuild", engine=leads_engine(url))
+    assert lead["reference"] == saved.reference and lead["email"] == "martin@coop.example"
+    assert len(lead["consents"]) == 1

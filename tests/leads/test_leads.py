@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from common import logging_privacy
+from knowledge import clock
 from leads import consent as consent_mod
 from leads import store
 from common.contact import extract_email, extract_phone, mask_contacts, normalize_email, normalize_phone
@@ -107,7 +108,7 @@ def test_extract_from_a_sentence():
 # ----------------------------------------------------------------------------------------
 def test_without_consent_nothing_is_stored(engine, db_url):
     with pytest.raises(store.ConsentMissing):
-        store.save_lead(consent=store.ConsentRecord(given=False, given_at=store.utcnow()), sender_id="s1",
+        store.save_lead(consent=store.ConsentRecord(given=False, given_at=clock.utcnow()), sender_id="s1",
                         name="Marie Tremblay", email=EMAIL, engine=engine)
     with pytest.raises(store.ConsentMissing):
         store.save_lead(consent=None, email=EMAIL, engine=engine)
@@ -324,7 +325,7 @@ def test_purge_expired(engine):
 
 
 def test_forget_cli_reports_what_it_deleted(engine, db_url, capsys):
-    from prescreen.cli import main
+    from leads.__main__ import main
 
     saved = store.save_lead(consent=_consent(), sender_id="cli", email=EMAIL, engine=engine)
     assert main(["forget", "--email", EMAIL]) == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge import clock
 from leads import store
 from common.contact import EMAIL_RE, PHONE_RE
 from prescreen import pipeline, priority
@@ -45,7 +46,7 @@ def env(tmp_path_factory, kb_url):
 @pytest.fixture(scope="module")
 def run(env, parser):
     # A lead saved earlier, with consent, for the sender of e01: the card may show the contact.
-    lead = store.save_lead(consent=store.ConsentRecord(True, store.utcnow()), name="Martin Gagnon",
+    lead = store.save_lead(consent=store.ConsentRecord(True, clock.utcnow()), name="Martin Gagnon",
                            organisation="Loisirs du Fleuve", email="m.gagnon@loisirsdufleuve.org",
                            phone="418 555-0187", source="conversation")
     inputs = env["work"] / "transcripts"

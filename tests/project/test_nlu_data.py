@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bench.nlu import ANNOTATION, strip_annotations
-from bench.nlu import normalise as bench_normalise
+from knowledge.text import fold_words
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domain" / "core.yml"  # the NLU contract: intents that need examples
@@ -47,7 +47,7 @@ def entity_labels(example: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """The key `make bench` uses to leave training sentences out of its scores, markup removed."""
-    return bench_normalise(strip_annotations(text))
+    return fold_words(strip_annotations(text))
 
 
 def read_examples(path: Path) -> dict[str, list[str]]:

@@ -1,0 +1,39 @@
+"""knowledge.text, the one text-folding module: each variant pinned on the same inputs.
+
+The expected values are what the copies it replaced returned (knowledge.text.fold,
+prescreen.readers.fold, actions.contact_form._fold, bench.nlu.normalise), so the call sites
+read text exactly as before.
+"""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.text import fold, fold_for_contact, fold_keep_punctuation, fold_words, strip_accents
+
+INPUTS = ("Éligibilité, ÇA?", "L’OBNL d'Œuvre", "Cœur  de   métier", "Coop 😀 !", "20 % ou 5$",
+          "jean.Côté@Coop.ca, +1 418-555-0199", "", "ﬁn\tÀ")
+
+EXPECTED = {
+    fold: ("eligibilite ca", "l obnl d oeuvre", "coeur de metier", "coop", "20 % ou 5$",
+           "jean cote coop ca 1 418 555 0199", "", "fin a"),
+    fold_keep_punctuation: ("eligibilite, ca?", "l'obnl d'œuvre", "cœur  de   metier", "coop 😀 !", "20 % ou 5$",
+                            "jean.cote@coop.ca, +1 418-555-0199", "", "fin\ta"),
+    fold_for_contact: ("eligibilite ca", "l obnl d œuvre", "cœur de metier", "coop", "20 ou 5",
+                       "jean.cote@coop.ca +1 418-555-0199", "", "fin a"),
+    fold_words: ("eligibilite ca", "l obnl d œuvre", "cœur de metier", "coop", "20 ou 5",
+                 "jean cote coop ca 1 418 555 0199", "", "fin a"),
+}
+
+
+@pytest.mark.parametrize("variant", list(EXPECTED), ids=lambda f: f.__name__)
+def test_each_variant_on_accents_apostrophes_emoji_case(variant):
+    assert tuple(variant(text) for text in INPUTS) == EXPECTED[variant]
+
+
+def test_strip_accents_keeps_case_punctuation_and_oe():
+    assert strip_accents("Éligibilité, Œuvre ’") == "Eligibilite, Œuvre ’"
+
+
+def test_missing_text_folds_to_empty():
+    assert fold(None) == fold_keep_punctuation(None) == fold_for_contact(None) == ""
+    assert fold(12) == "12"
