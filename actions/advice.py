@@ -1,10 +1,11 @@
 """Advice for a digital project and for choosing a supplier."""
+
 from __future__ import annotations
 
 from typing import Text
 
+from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import adviser_of, upper_first
-from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import lookup
 from knowledge.documents import cite_many
 
@@ -23,6 +24,9 @@ class ActionAdvice(KnowledgeAction):
             say(dispatcher, text, who["citation"] if who else None)
             return []
         lines = [f"• {a['title']} : {a['text']}" for a in found]
-        say(dispatcher, "Quelques conseils tirés de l'expérience d'entreprises d'ici :\n" + "\n".join(lines),
-            cite_many(found))
+        say(
+            dispatcher,
+            "Quelques conseils tirés de l'expérience d'entreprises d'ici :\n" + "\n".join(lines),
+            cite_many(found),
+        )
         return []

@@ -1,10 +1,11 @@
 """Examples: case studies by need, technology, sector, legal form, or a named case."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
+from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text, say
 from common.formatting import button, join_fr, shorten
-from actions.kb import entity_values, first_entity, latest_text, say, KnowledgeAction
 from common.profile import profile_from_slots
 from knowledge import cases
 from knowledge.documents import cite_many
@@ -18,13 +19,16 @@ def case_line(case: Dict[str, Any]) -> str:
 
 
 def case_buttons(found: List[Dict[str, Any]]):
-    return [button(f"En savoir plus : {shorten(r['case']['name'], 40)}",
-                   f'/ask_cases{{"case_name":"{r["case"]["id"]}"}}') for r in found]
+    return [
+        button(f"En savoir plus : {shorten(r['case']['name'], 40)}", f'/ask_cases{{"case_name":"{r["case"]["id"]}"}}')
+        for r in found
+    ]
 
 
 def _examples_text(found: List[Dict[str, Any]]) -> str:
     """The examples, those matching every criterion asked first: for "des coops en alimentation",
     a food co-op and then co-ops from other sectors, said as such rather than as equal answers."""
+
     def lines(rows):
         return "\n".join(f"• {case_line(r['case'])} — {shorten(r['case']['summary'], 160)}" for r in rows)
 
@@ -37,9 +41,16 @@ def _examples_text(found: List[Dict[str, Any]]) -> str:
     if best < 2 or not partial:
         return "Voici des exemples :\n" + lines(found)
     shared = join_fr(list(dict.fromkeys(reason[:1].lower() + reason[1:] for r in partial for reason in r["reasons"])))
-    return ("Ce qui correspond à toute votre demande :\n" + lines(full)
-            + (f"\nD'autres exemples, qui n'en partagent qu'une partie ({shared}) :\n" if shared
-               else "\nD'autres exemples, plus éloignés :\n") + lines(partial))
+    return (
+        "Ce qui correspond à toute votre demande :\n"
+        + lines(full)
+        + (
+            f"\nD'autres exemples, qui n'en partagent qu'une partie ({shared}) :\n"
+            if shared
+            else "\nD'autres exemples, plus éloignés :\n"
+        )
+        + lines(partial)
+    )
 
 
 class ActionCases(KnowledgeAction):
@@ -56,17 +67,25 @@ class ActionCases(KnowledgeAction):
             return []
         text = latest_text(tracker)
         found = cases.search(
-            need=entity_values(tracker, "need") or None, technology=entity_values(tracker, "technology") or None,
-            sector=entity_values(tracker, "sector") or None, legal_form=entity_values(tracker, "legal_form") or None,
-            region=entity_values(tracker, "region") or None, text=text, limit=3)
+            need=entity_values(tracker, "need") or None,
+            technology=entity_values(tracker, "technology") or None,
+            sector=entity_values(tracker, "sector") or None,
+            legal_form=entity_values(tracker, "legal_form") or None,
+            region=entity_values(tracker, "region") or None,
+            text=text,
+            limit=3,
+        )
         if not found:
             found = cases.similar_to(profile_from_slots(tracker.current_slot_values()), limit=3)
         if not found:
             every = cases.all_cases()
-            say(dispatcher,
+            say(
+                dispatcher,
                 f"Je n'ai pas d'exemple qui corresponde exactement. Nos {len(every)} études de cas couvrent notamment : "
-                + join_fr(sorted({c['sector_label'] for c in every if c.get('sector_label')})) + ". "
-                "Précisez un besoin (vente en ligne, cybersécurité, ERP…) ou un secteur.")
+                + join_fr(sorted({c["sector_label"] for c in every if c.get("sector_label")}))
+                + ". "
+                "Précisez un besoin (vente en ligne, cybersécurité, ERP…) ou un secteur.",
+            )
             return []
         say(dispatcher, _examples_text(found), cite_many(r["case"] for r in found), case_buttons(found[:2]))
         return []
@@ -78,5 +97,9 @@ class ActionCases(KnowledgeAction):
             parts.append("Résultats : " + "; ".join(case["results"][:3]) + ".")
         if case.get("lessons"):
             parts.append("Leçon : " + case["lessons"][0])
-        say(dispatcher, "\n".join(parts), case["citation"],
-            [button("D'autres exemples", "/ask_cases"), button("Suis-je admissible ?", "/start_screening")])
+        say(
+            dispatcher,
+            "\n".join(parts),
+            case["citation"],
+            [button("D'autres exemples", "/ask_cases"), button("Suis-je admissible ?", "/start_screening")],
+        )

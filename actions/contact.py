@@ -1,10 +1,11 @@
 """Who to contact, and asking for a person: contact details only as the sources give them."""
+
 from __future__ import annotations
 
 from typing import Text
 
+from actions.kb import KnowledgeAction, latest_text, say
 from common.formatting import button, join_fr, lower_first, partner_ref
-from actions.kb import latest_text, say, KnowledgeAction
 from knowledge import lookup
 from knowledge.documents import cite_many
 
@@ -30,7 +31,9 @@ class ActionContact(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         asked = lookup.partner(latest_text(tracker))
-        partners = [asked] if asked and asked["kind"] == "partner" else lookup.partners(["cdrq", "cqcm", "chantier", "poles"])
+        partners = (
+            [asked] if asked and asked["kind"] == "partner" else lookup.partners(["cdrq", "cqcm", "chantier", "poles"])
+        )
         text = "\n".join(["Voici comment joindre les partenaires du programme :"] + _contact_lines(partners))
         text += "\nNos sources ne donnent aucun numéro de téléphone ni courriel : passez par leur site Web ou le bureau de votre région."
         say(dispatcher, text, cite_many(partners), [button("Être contacté par un conseiller", "/request_contact")])
@@ -43,9 +46,15 @@ class ActionRequestHuman(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         cdrq, cqcm = lookup.partners(["cdrq", "cqcm"])
-        text = (f"Bien sûr. Pour l'accompagnement d'une entreprise ({_volets(cdrq)}) : {lower_first(cdrq['how_to_reach']).rstrip('.')} "
-                f"({cdrq['website']}). Pour un projet de réseau ({_volets(cqcm)}) : {partner_ref(cqcm)} "
-                f"({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive.")
-        say(dispatcher, text, cite_many([cdrq, cqcm]),
-            [button("Oui, être contacté", "/request_contact"), button("Non merci", "/deny")])
+        text = (
+            f"Bien sûr. Pour l'accompagnement d'une entreprise ({_volets(cdrq)}) : {lower_first(cdrq['how_to_reach']).rstrip('.')} "
+            f"({cdrq['website']}). Pour un projet de réseau ({_volets(cqcm)}) : {partner_ref(cqcm)} "
+            f"({cqcm['website']}). Je peux aussi transmettre votre demande pour qu'un conseiller vous écrive."
+        )
+        say(
+            dispatcher,
+            text,
+            cite_many([cdrq, cqcm]),
+            [button("Oui, être contacté", "/request_contact"), button("Non merci", "/deny")],
+        )
         return []

@@ -9,6 +9,7 @@ Repeated failures are counted like RasaHQ/financial-demo's CustomFormValidationA
 example; 2nd → plus the way out ("passer" to skip this field, "arrêter" to cancel
 everything); 3rd → the field is skipped if the other one can still reach the person.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from common import logging_privacy
-from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT
 from common.contact import extract_email, extract_phone
-from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_FAILURES_SLOT,
-                          CONTACT_NAME_SLOT, CONTACT_ORG_SLOT, CONTACT_PHONE_SLOT, SKIPPED)
+from common.slots import (
+    CONSENT_GIVEN_AT_SLOT,
+    CONSENT_SLOT,
+    CONTACT_EMAIL_SLOT,
+    CONTACT_FAILURES_SLOT,
+    CONTACT_NAME_SLOT,
+    CONTACT_ORG_SLOT,
+    CONTACT_PHONE_SLOT,
+    SKIPPED,
+)
 from knowledge import clock
 from knowledge.text import fold_for_contact
+from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT
 
 logging_privacy.install()
 
@@ -32,10 +41,28 @@ WAY_OUT_AFTER = 2  # failures before the way out is offered
 SKIP_AFTER = 3  # failures before a skippable field is skipped for the person
 SKIP_INTENTS = {"skip_question", "deny"}
 _SKIP_PHRASES = {
-    "passer", "passe", "je passe", "aucun", "aucune", "non", "non merci", "pas de courriel",
-    "pas de telephone", "pas de cellulaire", "je n en ai pas", "je nen ai pas", "sans",
-    "sans courriel", "sans telephone", "skip", "rien", "pas besoin", "prochaine question",
-    "je prefere pas", "je prefere ne pas", "non je prefere pas",
+    "passer",
+    "passe",
+    "je passe",
+    "aucun",
+    "aucune",
+    "non",
+    "non merci",
+    "pas de courriel",
+    "pas de telephone",
+    "pas de cellulaire",
+    "je n en ai pas",
+    "je nen ai pas",
+    "sans",
+    "sans courriel",
+    "sans telephone",
+    "skip",
+    "rien",
+    "pas besoin",
+    "prochaine question",
+    "je prefere pas",
+    "je prefere ne pas",
+    "non je prefere pas",
 }
 _NAME_PREFIXES = re.compile(
     r"^(?:je m'appelle|je m’appelle|mon nom est|mon nom c'est|moi c'est|moi, c'est|c'est|ici)\s+",
@@ -172,6 +199,7 @@ class ValidateContactForm(FormValidationAction):
     def _failed(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         failures = self._count(tracker) + 1
         if failures >= WAY_OUT_AFTER:
-            dispatcher.utter_message(text="Vous pouvez aussi répondre « arrêter » pour tout annuler "
-                                          "(rien ne sera enregistré).")
+            dispatcher.utter_message(
+                text="Vous pouvez aussi répondre « arrêter » pour tout annuler (rien ne sera enregistré)."
+            )
         return {CONTACT_FAILURES_SLOT: failures}

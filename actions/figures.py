@@ -1,16 +1,28 @@
 """Survey figures (CEFRIO 2016 survey) and size of the social economy, always with base, year and source."""
+
 from __future__ import annotations
 
 from typing import Text
 
+from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import number, percent
-from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import statistics
 from knowledge.documents import cite_many
 from knowledge.text import fold
 
-_SECTOR_WORDS = ("economie sociale", "entreprises collectives", "cooperatives au quebec", "au quebec", "secteur",
-                 "emplois", "chiffre d'affaires", "chiffre d affaires", "membres", "pib", "milliards")
+_SECTOR_WORDS = (
+    "economie sociale",
+    "entreprises collectives",
+    "cooperatives au quebec",
+    "au quebec",
+    "secteur",
+    "emplois",
+    "chiffre d'affaires",
+    "chiffre d affaires",
+    "membres",
+    "pib",
+    "milliards",
+)
 
 
 def _stat_text(s) -> str:
@@ -59,19 +71,28 @@ class ActionStatistic(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
         folded = fold(text)
-        if any(w in folded for w in _SECTOR_WORDS) and not any(w in folded for w in ("utilis", "vend", "site", "reseau", "logiciel")):
+        if any(w in folded for w in _SECTOR_WORDS) and not any(
+            w in folded for w in ("utilis", "vend", "site", "reseau", "logiciel")
+        ):
             figs = headline_figures()
             if figs:
-                say(dispatcher, "Taille de l'économie sociale au Québec ; les chiffres diffèrent selon la source et la date :\n"
-                    + "\n".join(f"• {_figure_text(f)}" for f in figs), cite_many(figs))
+                say(
+                    dispatcher,
+                    "Taille de l'économie sociale au Québec ; les chiffres diffèrent selon la source et la date :\n"
+                    + "\n".join(f"• {_figure_text(f)}" for f in figs),
+                    cite_many(figs),
+                )
                 return []
         found = statistics.find(text=text, technology=first_entity(tracker, "technology"), limit=3)
         if not found:
             base = statistics.survey_base()
-            dispatcher.utter_message(text=(
-                f"Je n'ai pas ce chiffre. Mes statistiques viennent de l'enquête du CEFRIO auprès de {base['base_n']} "
-                f"entreprises d'économie sociale ({base['year']}) : usages numériques, vente en ligne, médias sociaux, "
-                "investissements prévus, par secteur ou par taille. Reformulez avec l'un de ces sujets."))
+            dispatcher.utter_message(
+                text=(
+                    f"Je n'ai pas ce chiffre. Mes statistiques viennent de l'enquête du CEFRIO auprès de {base['base_n']} "
+                    f"entreprises d'économie sociale ({base['year']}) : usages numériques, vente en ligne, médias sociaux, "
+                    "investissements prévus, par secteur ou par taille. Reformulez avec l'un de ces sujets."
+                )
+            )
             return []
         say(dispatcher, "\n".join(f"• {_stat_text(s)}" for s in found), cite_many(found))
         return []

@@ -1,10 +1,11 @@
 """Glossary: "c'est quoi un CRM ?"."""
+
 from __future__ import annotations
 
 from typing import Text
 
+from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import button
-from actions.kb import first_entity, latest_text, say, KnowledgeAction
 from knowledge import lookup
 
 
@@ -16,10 +17,17 @@ class ActionDefine(KnowledgeAction):
         asked = first_entity(tracker, "term")
         term = (lookup.define(asked) if asked else None) or lookup.define(latest_text(tracker))
         if not term:
-            dispatcher.utter_message(text=(
-                "Je ne trouve pas ce terme dans mon glossaire. Essayez un mot comme CRM, ERP, infonuagique, "
-                "sociofinancement, OBNL ou autoexamen."))
+            dispatcher.utter_message(
+                text=(
+                    "Je ne trouve pas ce terme dans mon glossaire. Essayez un mot comme CRM, ERP, infonuagique, "
+                    "sociofinancement, OBNL ou autoexamen."
+                )
+            )
             return []
-        say(dispatcher, f"{term['term']} : {term['definition']}", term["citation"],
-            [button("Des exemples ?", "/ask_cases")] if term.get("related") else None)
+        say(
+            dispatcher,
+            f"{term['term']} : {term['definition']}",
+            term["citation"],
+            [button("Des exemples ?", "/ask_cases")] if term.get("related") else None,
+        )
         return []

@@ -1,9 +1,10 @@
 """Guarded access to knowledge/: a dead database gives a French apology, never a crash."""
+
 from __future__ import annotations
 
 import abc
 import logging
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,8 +17,7 @@ SOURCE_PREFIX = "Source : "
 # records, nor cite them: it names no organisation rather than one typed here, which could drift
 # from the records. The lead form is not offered either: by default it writes to the same database.
 KB_DOWN_MESSAGE = (
-    "Désolé, je n'arrive pas à consulter ma base de connaissances pour le moment. "
-    "Réessayez dans quelques minutes."
+    "Désolé, je n'arrive pas à consulter ma base de connaissances pour le moment. Réessayez dans quelques minutes."
 )
 
 
@@ -27,13 +27,12 @@ class KnowledgeAction(Action, abc.ABC):
     Abstract, so rasa-sdk registers only its concrete subclasses."""
 
     @abc.abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> Text: ...
 
     @abc.abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        ...
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]: ...
 
     async def run(self, dispatcher, tracker, domain):
         try:
@@ -65,8 +64,12 @@ def first_entity(tracker: Tracker, name: str):
     return values[0] if values else None
 
 
-def say(dispatcher: CollectingDispatcher, text: str, source: Optional[str] = None,
-        buttons: Optional[List[Dict[str, str]]] = None) -> None:
+def say(
+    dispatcher: CollectingDispatcher,
+    text: str,
+    source: Optional[str] = None,
+    buttons: Optional[List[Dict[str, str]]] = None,
+) -> None:
     """One bot turn; a factual turn ends with where it comes from."""
     if source:
         text = f"{text}\n{SOURCE_PREFIX}{source}"

@@ -8,6 +8,7 @@
 * ``action_forget_me``: "supprimer mes données": deletes this conversation's leads and
   its stored events, and says what was deleted.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from common import logging_privacy
-from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_FAILURES_SLOT,
-                          CONTACT_NAME_SLOT, CONTACT_ORG_SLOT, CONTACT_PHONE_SLOT, CONTACT_SLOTS,
-                          DATA_DELETION_SLOT, LEAD_REFERENCE_SLOT, PRIVACY_SCRUB_SLOT, REQUESTED_SLOT,
-                          SCREENING_RESULT_SLOT, SKIPPED)
+from common.slots import (
+    CONSENT_GIVEN_AT_SLOT,
+    CONSENT_SLOT,
+    CONTACT_EMAIL_SLOT,
+    CONTACT_FAILURES_SLOT,
+    CONTACT_NAME_SLOT,
+    CONTACT_ORG_SLOT,
+    CONTACT_PHONE_SLOT,
+    CONTACT_SLOTS,
+    DATA_DELETION_SLOT,
+    LEAD_REFERENCE_SLOT,
+    PRIVACY_SCRUB_SLOT,
+    REQUESTED_SLOT,
+    SCREENING_RESULT_SLOT,
+    SKIPPED,
+)
 from knowledge import clock
 from leads import store
 from leads.consent import CONSENT_TEXT, CONSENT_VERSION
@@ -124,17 +137,22 @@ class ActionForgetMe(Action):
             logger.error("Suppression impossible (%s).", type(exc).__name__)
             dispatcher.utter_message(
                 text="Désolé, la suppression n'a pas pu être faite à cause d'un problème technique. "
-                     "Réessayez dans quelques minutes ou demandez-la à la personne qui vous a contacté."
+                "Réessayez dans quelques minutes ou demandez-la à la personne qui vous a contacté."
             )
             return []
         refs = ", ".join(lead["reference"] for lead in report.leads)
         if report.leads:
-            what = (f"j'ai supprimé votre fiche de contact ({refs})" if len(report.leads) == 1
-                    else f"j'ai supprimé vos {len(report.leads)} fiches de contact ({refs})")
+            what = (
+                f"j'ai supprimé votre fiche de contact ({refs})"
+                if len(report.leads) == 1
+                else f"j'ai supprimé vos {len(report.leads)} fiches de contact ({refs})"
+            )
             what += " avec votre consentement enregistré, et l'historique de cette conversation."
         else:
-            what = ("je n'avais aucune fiche de contact liée à cette conversation ; "
-                    "j'ai supprimé l'historique de cette conversation.")
+            what = (
+                "je n'avais aucune fiche de contact liée à cette conversation ; "
+                "j'ai supprimé l'historique de cette conversation."
+            )
         dispatcher.utter_message(text=f"C'est fait : {what} Nous ne conservons plus rien de cet échange.")
         events: List[Dict[Text, Any]] = []
         if tracker.active_loop.get("name"):

@@ -1,15 +1,14 @@
 """What the programme is, who funds and runs it, its volets, what it does not pay for, how to start."""
+
 from __future__ import annotations
 
 import re
-
-from typing import Any, Dict, List, Text
+from typing import Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from common.formatting import button, join_fr, lower_first, money, partner_ref, upper_first
-from actions.kb import first_entity, latest_text, say, KnowledgeAction
+from actions.kb import KnowledgeAction, first_entity, latest_text, say
+from common.formatting import button, join_fr, lower_first, partner_ref, upper_first
 from knowledge import lookup
 from knowledge.documents import cite_many
 from knowledge.text import fold
@@ -27,8 +26,10 @@ def volet_number(tracker: Tracker) -> int | None:
     for word in raw.split():
         if word in _VOLET_WORDS:
             return _VOLET_WORDS[word]
-    m = re.search(r"\bvolets?\s*(?:no\s*|numero\s*)?(1|2|3|un|deux|trois)\b|\b(1|2|3|premier|deuxieme|troisieme)(?:e|er)?\s+volet",
-                  fold(latest_text(tracker)))
+    m = re.search(
+        r"\bvolets?\s*(?:no\s*|numero\s*)?(1|2|3|un|deux|trois)\b|\b(1|2|3|premier|deuxieme|troisieme)(?:e|er)?\s+volet",
+        fold(latest_text(tracker)),
+    )
     return _VOLET_WORDS.get(m.group(1) or m.group(2)) if m else None
 
 
@@ -38,10 +39,13 @@ class ActionProgramme(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         p = lookup.programme()
-        say(dispatcher,
+        say(
+            dispatcher,
             f"Le {p['name']} aide les entreprises collectives (coopératives, mutuelles et OBNL d'économie "
             f"sociale) à prendre le virage numérique : {join_fr(p['offers'])}. Il compte trois volets.",
-            p["citation"], [VOLETS_BUTTON, SCREEN_BUTTON])
+            p["citation"],
+            [VOLETS_BUTTON, SCREEN_BUTTON],
+        )
         return []
 
 
@@ -51,9 +55,11 @@ class ActionFunder(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         p = lookup.programme()
-        say(dispatcher,
+        say(
+            dispatcher,
             f"Le programme est financé par le {p['funder']}, par l'entremise de l'{p['funder_channel']}.",
-            cite_many(lookup.facts("funder")))
+            cite_many(lookup.facts("funder")),
+        )
         return []
 
 
@@ -70,9 +76,7 @@ class ActionPartners(KnowledgeAction):
         p = lookup.programme()
         partners = lookup.partners(p["partners"])
         roles = [f"{x['acronym'] or x['name']} — {x['programme_role']}" for x in partners if x.get("programme_role")]
-        say(dispatcher,
-            "Le programme est porté par un partenariat : " + " ; ".join(roles) + ".",
-            cite_many(partners))
+        say(dispatcher, "Le programme est porté par un partenariat : " + " ; ".join(roles) + ".", cite_many(partners))
         return []
 
 
@@ -91,8 +95,12 @@ class ActionVolets(KnowledgeAction):
             return []
         vs = lookup.volets()
         lines = [f"{v['number']}. {v['name']} — {v['summary']}" for v in vs]
-        say(dispatcher, "Le programme a trois volets :\n" + "\n".join(lines), cite_many(vs),
-            [button(f"Volet {v['number']}", f'/ask_volets{{"volet":"{v["number"]}"}}') for v in vs])
+        say(
+            dispatcher,
+            "Le programme a trois volets :\n" + "\n".join(lines),
+            cite_many(vs),
+            [button(f"Volet {v['number']}", f'/ask_volets{{"volet":"{v["number"]}"}}') for v in vs],
+        )
         return []
 
 
@@ -119,8 +127,12 @@ class ActionHowToStart(KnowledgeAction):
         number = volet_number(tracker) or 2
         v = lookup.volet(number)
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(v["how_to_start"], 1))
-        say(dispatcher, f"Pour commencer (volet {number}, {lower_first(v['name'])}) :\n{steps}", v["citation"],
-            [SCREEN_BUTTON, button("Parler à un conseiller", "/request_human")])
+        say(
+            dispatcher,
+            f"Pour commencer (volet {number}, {lower_first(v['name'])}) :\n{steps}",
+            v["citation"],
+            [SCREEN_BUTTON, button("Parler à un conseiller", "/request_human")],
+        )
         return []
 
 

@@ -1,5 +1,6 @@
 """The eligibility screening form: asks only the engine's next question, accepts free text that
 fills several answers at once, lets the user skip, correct, ask something else, or stop."""
+
 from __future__ import annotations
 
 import json
@@ -12,13 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cases import case_line
+from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent, say
 from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, shorten, upper_first
-from actions.kb import KB_DOWN_MESSAGE, latest_intent, say, KnowledgeAction
 from common.profile import CHOICE_FIELDS, PROFILE_SLOTS, extract_profile, profile_from_slots
 from common.slots import REQUESTED_SLOT, SCREENING_RESULT_SLOT, SCREENING_SKIPPED_SLOT, SCREENING_UNREAD_SLOT
 from knowledge import cases, eligibility, lookup, vocabulary
-from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
 from knowledge.documents import cite_many
+from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
 
 logger = logging.getLogger(__name__)
 FORM = "screening_form"
@@ -55,20 +56,23 @@ class ValidateScreeningForm(FormValidationAction):
             ask_question(dispatcher, next_slot["value"])
         return events + ([next_slot] if next_slot else [])
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         """Only the engine's next question; none when every volet is decided or the rest was skipped."""
         try:
-            result = eligibility.evaluate(_current_profile(tracker),
-                                          skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
+            result = eligibility.evaluate(
+                _current_profile(tracker), skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or []
+            )
         except Exception as exc:
             logger.error("screening evaluation failed: %s", exc.__class__.__name__)
             return []
         nxt = result.next_question
         return [nxt.field] if nxt else []
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         """Every answer the latest message gives, not only the one asked."""
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = latest_intent(tracker)
@@ -124,7 +128,7 @@ def summarise(result: Evaluation) -> Dict[str, Any]:
 
 
 def _your_answer(field: str, profile: Dict[str, Any]) -> str:
-    """" (Votre réponse : syndicat.)" after a refusal that rests on a chosen category, so that an
+    """ " (Votre réponse : syndicat.)" after a refusal that rests on a chosen category, so that an
     answer given in passing ("pis un syndicat ?") is seen, and can be corrected, before it decides."""
     kind = vocabulary.FIELD_KINDS.get(field) if field in CHOICE_FIELDS else None
     name = vocabulary.label(kind, profile.get(field)) if kind else None
@@ -167,8 +171,11 @@ class ActionScreeningResult(KnowledgeAction):
             if v.note and v.status != Verdict.NOT_ELIGIBLE:
                 lines.append(f"  À noter : {v.note}")
         uniq = list(dict.fromkeys(s for s in sources if s))
-        say(dispatcher, "Selon les critères publiés :\n" + "\n".join(lines)
-            + f"\n{result.validation_note}", " ; ".join(uniq[:3]) or None)
+        say(
+            dispatcher,
+            "Selon les critères publiés :\n" + "\n".join(lines) + f"\n{result.validation_note}",
+            " ; ".join(uniq[:3]) or None,
+        )
 
         fitting = [v for v in result.volets if v.status == Verdict.ELIGIBLE]
         best = max(fitting, key=lambda v: v.volet, default=None)  # the most specific volet that fits
@@ -179,9 +186,12 @@ class ActionScreeningResult(KnowledgeAction):
             text = f"Prochaine étape : {lower_first(step)}"
             if similar:
                 text += "\nDes organisations semblables l'ont fait : " + " ; ".join(
-                    f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar)
-            buttons = [button("Être contacté par un conseiller", "/request_contact"),
-                       button("Voir d'autres exemples", "/ask_cases")]
+                    f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar
+                )
+            buttons = [
+                button("Être contacté par un conseiller", "/request_contact"),
+                button("Voir d'autres exemples", "/ask_cases"),
+            ]
             if not result.complete:
                 buttons.insert(0, button("Reprendre les questions", "/start_screening"))
             say(dispatcher, text, cite_many([volet] + [r["case"] for r in similar]), buttons)
@@ -194,7 +204,8 @@ class ActionScreeningResult(KnowledgeAction):
         else:
             dispatcher.utter_message(
                 text="Il me manque des réponses pour conclure. Vous pouvez reprendre le questionnaire quand vous voulez.",
-                buttons=[button("Reprendre", "/start_screening"), button("Parler à un conseiller", "/request_human")])
+                buttons=[button("Reprendre", "/start_screening"), button("Parler à un conseiller", "/request_human")],
+            )
         return [SlotSet(SCREENING_RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
 
 
@@ -205,5 +216,7 @@ class ActionResetScreening(Action):
         return "action_reset_screening"
 
     async def run(self, dispatcher, tracker, domain):
-        return [SlotSet(s, None) for s in PROFILE_SLOTS] + [SlotSet(SCREENING_SKIPPED_SLOT, None),
-                                                             SlotSet(SCREENING_RESULT_SLOT, None)]
+        return [SlotSet(s, None) for s in PROFILE_SLOTS] + [
+            SlotSet(SCREENING_SKIPPED_SLOT, None),
+            SlotSet(SCREENING_RESULT_SLOT, None),
+        ]

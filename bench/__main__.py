@@ -13,6 +13,7 @@ answers the bot's answers to the question banks, judged end to end (own options:
 A part whose input is not there yet (no model, no held-out set) is reported as such and the
 command exits 1 after the others have run; missed aims do not change the exit code.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,16 @@ PARTS = ("nlu", "snips", "server")
 
 def _commit() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "config.yml", "domain", "data",
-                                "actions", "bot", "knowledge"],
-                               cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "config.yml", "domain", "data", "actions", "bot", "knowledge"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return (commit or "none") + ("+uncommitted" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "?"
@@ -61,23 +67,33 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["answers"]:  # its own options, output and table (bench/answers.py)
         from bench import answers
+
         return answers.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("part", nargs="?", default="all", choices=("all",) + PARTS + ("snips-cv", "nlu-cv", "report"))
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 5 epochs on SNIPS, 60 messages, 1 start (figures not comparable)")
-    parser.add_argument("--model", type=Path,
-                        help="nlu: score this model instead of training; server: serve this model "
-                             "(default: newest models/*.tar.gz)")
-    parser.add_argument("--starter-dir", type=Path,
-                        help="server: reuse an existing `rasa init` project instead of creating one")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 5 epochs on SNIPS, 60 messages, 1 start (figures not comparable)",
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="nlu: score this model instead of training; server: serve this model (default: newest models/*.tar.gz)",
+    )
+    parser.add_argument(
+        "--starter-dir", type=Path, help="server: reuse an existing `rasa init` project instead of creating one"
+    )
     parser.add_argument("--starter-only", action="store_true", help="server: measure the starter bot only")
-    parser.add_argument("--snips-runs", type=int,
-                        help="snips: trainings per pipeline, seeds 1..N (default 3; 1 with --quick)")
+    parser.add_argument(
+        "--snips-runs", type=int, help="snips: trainings per pipeline, seeds 1..N (default 3; 1 with --quick)"
+    )
     parser.add_argument("--folds", type=int, help="snips-cv, nlu-cv: cross-validation folds (default 5)")
-    parser.add_argument("--against", type=Path,
-                        help="nlu-cv: another config trained on the same folds and compared with config.yml")
+    parser.add_argument(
+        "--against", type=Path, help="nlu-cv: another config trained on the same folds and compared with config.yml"
+    )
     parser.add_argument("--messages", type=int, default=300, help="server: messages per mode and bot")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--load-repeats", type=int, help="server: starts per bot for the load time (3)")
@@ -117,8 +133,7 @@ def main(argv=None) -> int:
             log(f"=== {part} ===")
             try:
                 if part == "nlu":
-                    results["nlu"] = __import__("bench.nlu", fromlist=["run"]).run(
-                        quick=args.quick, model=args.model)
+                    results["nlu"] = __import__("bench.nlu", fromlist=["run"]).run(quick=args.quick, model=args.model)
                 elif part == "snips":
                     snips = __import__("bench.snips", fromlist=["run", "RUNS"])
                     runs = args.snips_runs or (1 if args.quick else snips.RUNS)
@@ -131,9 +146,14 @@ def main(argv=None) -> int:
                     results[part] = nlu_cv.run(against=args.against, folds=args.folds or nlu_cv.FOLDS)
                 elif part == "server":
                     results["server"] = __import__("bench.server", fromlist=["run"]).run(
-                        quick=args.quick, model=args.model, starter_dir=args.starter_dir,
-                        messages=args.messages, concurrency=args.concurrency,
-                        load_repeats=args.load_repeats, starter_only=args.starter_only)
+                        quick=args.quick,
+                        model=args.model,
+                        starter_dir=args.starter_dir,
+                        messages=args.messages,
+                        concurrency=args.concurrency,
+                        load_repeats=args.load_repeats,
+                        starter_only=args.starter_only,
+                    )
                     if "project_skipped" in results["server"]:
                         failed.append(part)
             except NotReady as exc:

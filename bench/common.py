@@ -4,6 +4,7 @@ The pure functions (percentile, median, ratio, accuracy/macro-F1) are unit-teste
 tests/test_bench_helpers.py. Nothing here imports Rasa: the bench driver stays light and
 every Rasa/TensorFlow process is a child we start, watch and kill.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -109,12 +110,11 @@ def mcnemar_p(only_first: int, only_second: int) -> float:
     if n == 0:
         return 1.0
     low = min(only_first, only_second)
-    tail = sum(math.comb(n, i) for i in range(low + 1)) / 2 ** n
+    tail = sum(math.comb(n, i) for i in range(low + 1)) / 2**n
     return min(1.0, 2 * tail)
 
 
-def paired_comparison(texts: Sequence[str], gold: Sequence[str], first: Sequence[str],
-                      second: Sequence[str]) -> dict:
+def paired_comparison(texts: Sequence[str], gold: Sequence[str], first: Sequence[str], second: Sequence[str]) -> dict:
     """Two models' predictions on the same sentences: correct counts, the sentences only one of
     them got right, and the McNemar p-value of that split."""
     if not len(texts) == len(gold) == len(first) == len(second):
@@ -140,8 +140,12 @@ _SEEDED_COMPONENTS = {"DIETClassifier", "ResponseSelector", "rasa_server.nlu.int
 
 def with_seed(pipeline: List[dict], seed: int) -> List[dict]:
     """The pipeline with `random_seed: seed` on every component that draws random numbers."""
-    return [dict(component, random_seed=seed) if component.get("name") in _SEEDED_COMPONENTS
-            or "random_seed" in component else dict(component) for component in pipeline]
+    return [
+        dict(component, random_seed=seed)
+        if component.get("name") in _SEEDED_COMPONENTS or "random_seed" in component
+        else dict(component)
+        for component in pipeline
+    ]
 
 
 # --------------------------------------------------------------------------- output
@@ -206,37 +210,43 @@ class Children:
         self.procs: List[subprocess.Popen] = []
         Children._all.append(self)
 
-    def start(self, args: List[str], *, cwd: Path, log_path: Path,
-              env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    def start(
+        self, args: List[str], *, cwd: Path, log_path: Path, env: Optional[Dict[str, str]] = None
+    ) -> subprocess.Popen:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_file = open(log_path, "ab")
         proc = subprocess.Popen(
-            args, cwd=str(cwd), stdout=log_file, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, env=env or child_env(), start_new_session=True,
+            args,
+            cwd=str(cwd),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env or child_env(),
+            start_new_session=True,
             preexec_fn=_set_parent_death_signal if sys.platform.startswith("linux") else None,
         )
         log_file.close()
         self.procs.append(proc)
         return proc
 
-    def run(self, args: List[str], *, cwd: Path, log_path: Path, timeout: float,
-            env: Optional[Dict[str, str]] = None) -> float:
+    def run(
+        self, args: List[str], *, cwd: Path, log_path: Path, timeout: float, env: Optional[Dict[str, str]] = None
+    ) -> float:
         """Run to completion (killed after `timeout` s); returns wall time; raises on failure."""
         started = time.monotonic()
         proc = self.start(args, cwd=cwd, log_path=log_path, env=env)
         try:
             code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             self.stop(proc)
-            raise RuntimeError(f"{' '.join(args[:3])}… exceeded {timeout:.0f} s; log: {log_path}")
+            raise RuntimeError(f"{' '.join(args[:3])}… exceeded {timeout:.0f} s; log: {log_path}") from exc
         finally:
             if proc in self.procs and proc.poll() is not None:
                 self.procs.remove(proc)
         elapsed = time.monotonic() - started
         if code != 0:
             raise RuntimeError(
-                f"{' '.join(args[:4])}… failed (exit {code}); last lines of {log_path}:\n"
-                + tail(log_path)
+                f"{' '.join(args[:4])}… failed (exit {code}); last lines of {log_path}:\n" + tail(log_path)
             )
         return elapsed
 

@@ -6,6 +6,7 @@ One run, not a median: it takes minutes. Rasa's training cache also goes to the 
 the run is cold. The model it produces is then loaded (Agent.load, timed) and scored on
 tests/nlu/heldout.yml, which must be kept out of data/ (the bench counts overlaps).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def score_heldout(worker_test: dict, training_texts: List[str]) -> dict:
     """
     training = {fold_words(t) for t in training_texts}
     novel, overlap = [], []
-    for row in zip(worker_test["texts"], worker_test["gold"], worker_test["predicted"],
-                   worker_test["best_non_fallback"]):
+    for row in zip(
+        worker_test["texts"], worker_test["gold"], worker_test["predicted"], worker_test["best_non_fallback"]
+    ):
         if fold_words(row[0]) in training:
             overlap.append(row[0])
         else:
@@ -91,12 +93,32 @@ def run(quick: bool = False, model: Optional[Path] = None) -> dict:
         tmpdir = Path(tmp)
         if model is None:
             log("training the whole project once (rasa train --force, cold cache, into a temp dir)…")
-            args = [rasa_bin(), "train", "--force", "--config", "config.yml", "--domain", "domain",
-                    "--data", "data", "--out", str(tmpdir / "models"), "--fixed-model-name", "bench-train"]
-            seconds = children.run(args, cwd=REPO, log_path=tmpdir / "train.log", timeout=TRAIN_TIMEOUT,
-                                   env=child_env({"RASA_CACHE_DIRECTORY": str(tmpdir / ".rasa-cache")}))
+            args = [
+                rasa_bin(),
+                "train",
+                "--force",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--out",
+                str(tmpdir / "models"),
+                "--fixed-model-name",
+                "bench-train",
+            ]
+            seconds = children.run(
+                args,
+                cwd=REPO,
+                log_path=tmpdir / "train.log",
+                timeout=TRAIN_TIMEOUT,
+                env=child_env({"RASA_CACHE_DIRECTORY": str(tmpdir / ".rasa-cache")}),
+            )
             result["train_seconds"] = seconds
-            result["train_note"] = "one full `rasa train --force` (NLU + dialogue), wall time incl. start-up; not a median"
+            result["train_note"] = (
+                "one full `rasa train --force` (NLU + dialogue), wall time incl. start-up; not a median"
+            )
             log(f"project trained in {seconds:.0f} s")
             model = tmpdir / "models" / "bench-train.tar.gz"
         else:
@@ -104,8 +126,17 @@ def run(quick: bool = False, model: Optional[Path] = None) -> dict:
             result["train_note"] = f"not trained: scored the given model {model}"
         result["model"] = str(model)
 
-        args = [sys.executable, "-m", "bench.nlu_worker", "--out", str(tmpdir / "heldout.json"),
-                "--model", str(model), "--corpus", str(REPO / "data")]
+        args = [
+            sys.executable,
+            "-m",
+            "bench.nlu_worker",
+            "--out",
+            str(tmpdir / "heldout.json"),
+            "--model",
+            str(model),
+            "--corpus",
+            str(REPO / "data"),
+        ]
         for name, path in TEST_SETS.items():
             if path.exists():
                 args += ["--test", f"{name}={path}"]

@@ -17,6 +17,7 @@ the same folds with the same seed; it is scored at its own threshold and at the 
 rejects as much mash as config.yml does, and the two are compared sentence by sentence
 (McNemar's exact test).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,15 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from bench.common import (
-    REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison, with_seed,
+    REPO,
+    Children,
+    NotReady,
+    child_env,
+    classification_scores,
+    log,
+    median,
+    paired_comparison,
+    with_seed,
 )
 from bench.nlu import strip_annotations
 from knowledge.text import fold_words
@@ -82,22 +91,30 @@ def split_nlu_file(document: dict, fold: int, folds: int) -> Tuple[dict, dict]:
 def keyboard_mash(count: int = MASH_COUNT, seed: int = MASH_SEED) -> List[str]:
     """`count` seeded strings of 1 to 3 runs of 2 to 8 random letters ("qsdkfj", "zeo xvbw")."""
     rng = random.Random(seed)
-    return [" ".join("".join(rng.choice(_KEYBOARD) for _ in range(rng.randint(2, 8)))
-                     for _ in range(rng.randint(1, 3))) for _ in range(count)]
+    return [
+        " ".join("".join(rng.choice(_KEYBOARD) for _ in range(rng.randint(2, 8))) for _ in range(rng.randint(1, 3)))
+        for _ in range(count)
+    ]
 
 
 def fallback_settings(config: dict) -> dict:
     """threshold, ambiguity_threshold and intent_thresholds of the config's fallback component."""
     for component in config.get("pipeline") or []:
         if component.get("name") in (FALLBACK_COMPONENT, "FallbackClassifier"):
-            return {"threshold": float(component.get("threshold", 0.3)),
-                    "ambiguity_threshold": float(component.get("ambiguity_threshold", 0.1)),
-                    "intent_thresholds": dict(component.get("intent_thresholds") or {})}
+            return {
+                "threshold": float(component.get("threshold", 0.3)),
+                "ambiguity_threshold": float(component.get("ambiguity_threshold", 0.1)),
+                "intent_thresholds": dict(component.get("intent_thresholds") or {}),
+            }
     return {"threshold": 0.0, "ambiguity_threshold": 0.0, "intent_thresholds": {}}
 
 
-def fallback_decision(ranking: Sequence[Sequence], threshold: float, ambiguity_threshold: float,
-                      intent_thresholds: Optional[Dict[str, float]] = None) -> str:
+def fallback_decision(
+    ranking: Sequence[Sequence],
+    threshold: float,
+    ambiguity_threshold: float,
+    intent_thresholds: Optional[Dict[str, float]] = None,
+) -> str:
     """The intent served for a ranking of (intent, confidence), best first, without nlu_fallback.
 
     Rasa's FallbackClassifier rule as rasa_server/nlu/fallback.py extends it: below the bar (the general
@@ -116,9 +133,15 @@ def fallback_decision(ranking: Sequence[Sequence], threshold: float, ambiguity_t
 
 def served(rankings: Iterable[Sequence[Sequence]], settings: dict, threshold: Optional[float] = None) -> List[str]:
     """`fallback_decision` over many rankings, at `threshold` instead of the config's if given."""
-    return [fallback_decision(r, settings["threshold"] if threshold is None else threshold,
-                              settings["ambiguity_threshold"], settings["intent_thresholds"])
-            for r in rankings]
+    return [
+        fallback_decision(
+            r,
+            settings["threshold"] if threshold is None else threshold,
+            settings["ambiguity_threshold"],
+            settings["intent_thresholds"],
+        )
+        for r in rankings
+    ]
 
 
 def rejection(rankings: Sequence[Sequence[Sequence]], settings: dict, threshold: Optional[float] = None) -> float:
@@ -141,8 +164,15 @@ def outcome(gold: Sequence[str], predicted: Sequence[str]) -> dict:
     right = sum(1 for g, p in zip(gold, predicted) if g == p)
     fallback = sum(1 for g, p in zip(gold, predicted) if p == FALLBACK and g != FALLBACK)
     wrong = n - right - fallback
-    return {"n": n, "right": right, "wrong": wrong, "fallback": fallback,
-            "accuracy": right / max(1, n), "wrong_rate": wrong / max(1, n), "fallback_rate": fallback / max(1, n)}
+    return {
+        "n": n,
+        "right": right,
+        "wrong": wrong,
+        "fallback": fallback,
+        "accuracy": right / max(1, n),
+        "wrong_rate": wrong / max(1, n),
+        "fallback_rate": fallback / max(1, n),
+    }
 
 
 def weakest_intents(gold: Sequence[str], predicted: Sequence[str], count: int = 10) -> List[dict]:
@@ -153,9 +183,15 @@ def weakest_intents(gold: Sequence[str], predicted: Sequence[str], count: int = 
         for g, p in zip(gold, predicted):
             if g == intent and p != intent:
                 missed[p] = missed.get(p, 0) + 1
-        rows.append({"intent": intent, "recall": scores["recall"], "precision": scores["precision"],
-                     "support": scores["support"],
-                     "missed_as": dict(sorted(missed.items(), key=lambda kv: -kv[1])[:3])})
+        rows.append(
+            {
+                "intent": intent,
+                "recall": scores["recall"],
+                "precision": scores["precision"],
+                "support": scores["support"],
+                "missed_as": dict(sorted(missed.items(), key=lambda kv: -kv[1])[:3]),
+            }
+        )
     return sorted(rows, key=lambda r: (r["recall"], -r["support"]))[:count]
 
 
@@ -187,18 +223,28 @@ def _write_fold(workdir: Path, documents: Dict[str, dict], fold: int, folds: int
         train, held = split_nlu_file(document, fold, folds)
         version = train["version"]
         (workdir / "train" / name).write_text(
-            yaml.safe_dump(train, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+            yaml.safe_dump(train, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8"
+        )
         held_items += held["nlu"]
     (workdir / "heldout.yml").write_text(
-        yaml.safe_dump({"version": version, "nlu": held_items}, allow_unicode=True, sort_keys=False,
-                       width=10_000), encoding="utf-8")
+        yaml.safe_dump({"version": version, "nlu": held_items}, allow_unicode=True, sort_keys=False, width=10_000),
+        encoding="utf-8",
+    )
     (workdir / "mash.json").write_text(
-        json.dumps([{"text": t, "intent": FALLBACK} for t in keyboard_mash()], ensure_ascii=False),
-        encoding="utf-8")
+        json.dumps([{"text": t, "intent": FALLBACK} for t in keyboard_mash()], ensure_ascii=False), encoding="utf-8"
+    )
 
 
-def _cross_validate_one(children: Children, tmp: Path, label: str, config: dict,
-                        documents: Dict[str, dict], folds: int, seed: int, timeout: float) -> dict:
+def _cross_validate_one(
+    children: Children,
+    tmp: Path,
+    label: str,
+    config: dict,
+    documents: Dict[str, dict],
+    folds: int,
+    seed: int,
+    timeout: float,
+) -> dict:
     """Train `config` once per fold; the held-out sentences and the mash, as rankings."""
     seeded = {key: value for key, value in config.items() if key != "policies"}
     seeded["pipeline"] = with_seed(config["pipeline"], seed)
@@ -206,17 +252,34 @@ def _cross_validate_one(children: Children, tmp: Path, label: str, config: dict,
     for fold in range(folds):
         workdir = tmp / f"{label}-{fold + 1}"
         _write_fold(workdir, documents, fold, folds)
-        (workdir / "config.yml").write_text(yaml.safe_dump(seeded, allow_unicode=True, sort_keys=False),
-                                            encoding="utf-8")
+        (workdir / "config.yml").write_text(
+            yaml.safe_dump(seeded, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         log(f"NLU cross-validation: {label}, fold {fold + 1}/{folds}…")
         out = workdir / "result.json"
         children.run(
-            [sys.executable, "-m", "bench.nlu_worker", "--out", str(out),
-             "--config", str(workdir / "config.yml"), "--nlu", str(workdir / "train"),
-             "--model-dir", str(workdir / "models"),
-             "--test", f"heldout={workdir / 'heldout.yml'}", "--test", f"mash={workdir / 'mash.json'}"],
-            cwd=REPO, log_path=workdir / "worker.log", timeout=timeout,
-            env=child_env({"RASA_CACHE_DIRECTORY": str(workdir / ".rasa-cache")}))
+            [
+                sys.executable,
+                "-m",
+                "bench.nlu_worker",
+                "--out",
+                str(out),
+                "--config",
+                str(workdir / "config.yml"),
+                "--nlu",
+                str(workdir / "train"),
+                "--model-dir",
+                str(workdir / "models"),
+                "--test",
+                f"heldout={workdir / 'heldout.yml'}",
+                "--test",
+                f"mash={workdir / 'mash.json'}",
+            ],
+            cwd=REPO,
+            log_path=workdir / "worker.log",
+            timeout=timeout,
+            env=child_env({"RASA_CACHE_DIRECTORY": str(workdir / ".rasa-cache")}),
+        )
         worker = json.loads(out.read_text(encoding="utf-8"))
         seconds.append(worker.get("train_seconds") or 0.0)
         held = worker["tests"]["heldout"]
@@ -224,42 +287,60 @@ def _cross_validate_one(children: Children, tmp: Path, label: str, config: dict,
         gold += held["gold"]
         rankings += held["ranking"]
         mash += worker["tests"]["mash"]["ranking"]
-    return {"texts": texts, "gold": gold, "rankings": rankings, "mash": mash,
-            "train_seconds": median(seconds), "settings": fallback_settings(config)}
+    return {
+        "texts": texts,
+        "gold": gold,
+        "rankings": rankings,
+        "mash": mash,
+        "train_seconds": median(seconds),
+        "settings": fallback_settings(config),
+    }
 
 
 def _scores(raw: dict, threshold: Optional[float] = None) -> Tuple[dict, List[str]]:
     predicted = served(raw["rankings"], raw["settings"], threshold)
     used = raw["settings"]["threshold"] if threshold is None else threshold
-    scores = {"threshold": used, **outcome(raw["gold"], predicted),
-              "mash_rejection": rejection(raw["mash"], raw["settings"], threshold)}
+    scores = {
+        "threshold": used,
+        **outcome(raw["gold"], predicted),
+        "mash_rejection": rejection(raw["mash"], raw["settings"], threshold),
+    }
     return scores, predicted
 
 
 def _raw_rows(raw: dict) -> dict:
     """What the JSON keeps to replay other thresholds offline: each sentence's gold intent and its
     two best intents, and the mash rankings."""
-    return {"sentences": [[t, g, r] for t, g, r in zip(raw["texts"], raw["gold"], raw["rankings"])],
-            "mash": raw["mash"], "settings": raw["settings"]}
+    return {
+        "sentences": [[t, g, r] for t, g, r in zip(raw["texts"], raw["gold"], raw["rankings"])],
+        "mash": raw["mash"],
+        "settings": raw["settings"],
+    }
 
 
-def run(against: Optional[Path] = None, folds: int = FOLDS, seed: int = TRAINING_SEED,
-        timeout: float = 1500.0) -> dict:
+def run(against: Optional[Path] = None, folds: int = FOLDS, seed: int = TRAINING_SEED, timeout: float = 1500.0) -> dict:
     config_path = REPO / "config.yml"
     configs = {"project": _load_config(config_path)}
     if against is not None:
         configs["against"] = _load_config(against)
     documents = _nlu_documents(REPO / "data" / "nlu")
-    result: dict = {"folds": folds, "training_seed": seed, "mash": {"count": MASH_COUNT, "seed": MASH_SEED},
-                    "configs": {"project": str(config_path.relative_to(REPO))}}
+    result: dict = {
+        "folds": folds,
+        "training_seed": seed,
+        "mash": {"count": MASH_COUNT, "seed": MASH_SEED},
+        "configs": {"project": str(config_path.relative_to(REPO))},
+    }
     raw = {}
     with tempfile.TemporaryDirectory(prefix="virage-bench-nlu-cv-") as tmp, Children() as children:
         for label, config in configs.items():
             raw[label] = _cross_validate_one(children, Path(tmp), label, config, documents, folds, seed, timeout)
     project_scores, project_predicted = _scores(raw["project"])
-    result["project"] = {**project_scores, "train_seconds": raw["project"]["train_seconds"],
-                         "weakest_intents": weakest_intents(raw["project"]["gold"], project_predicted),
-                         "raw": _raw_rows(raw["project"])}
+    result["project"] = {
+        **project_scores,
+        "train_seconds": raw["project"]["train_seconds"],
+        "weakest_intents": weakest_intents(raw["project"]["gold"], project_predicted),
+        "raw": _raw_rows(raw["project"]),
+    }
     result["intents"] = len(set(raw["project"]["gold"]))
     if against is not None:
         result["configs"]["against"] = str(against)
@@ -268,15 +349,21 @@ def run(against: Optional[Path] = None, folds: int = FOLDS, seed: int = TRAINING
         target = project_scores["mash_rejection"]
         equal_threshold = threshold_for_rejection(other["mash"], other["settings"], target)
         equal, equal_predicted = _scores(other, equal_threshold)
-        result["against"] = {"own_threshold": own, "equal_mash": equal, "train_seconds": other["train_seconds"],
-                             "weakest_intents": weakest_intents(other["gold"], equal_predicted),
-                             "raw": _raw_rows(other)}
+        result["against"] = {
+            "own_threshold": own,
+            "equal_mash": equal,
+            "train_seconds": other["train_seconds"],
+            "weakest_intents": weakest_intents(other["gold"], equal_predicted),
+            "raw": _raw_rows(other),
+        }
         if other["texts"] != raw["project"]["texts"]:
             raise RuntimeError("the two configs were not scored on the same sentences")
         result["comparison"] = {
-            label: paired_comparison(raw["project"]["texts"], raw["project"]["gold"],
-                                     project_predicted, predicted)
-            for label, predicted in (("own_threshold", own_predicted), ("equal_mash", equal_predicted))}
-    log(f"NLU cross-validation: project right {project_scores['right']}/{project_scores['n']}, "
-        f"mash rejected {project_scores['mash_rejection']:.2f}")
+            label: paired_comparison(raw["project"]["texts"], raw["project"]["gold"], project_predicted, predicted)
+            for label, predicted in (("own_threshold", own_predicted), ("equal_mash", equal_predicted))
+        }
+    log(
+        f"NLU cross-validation: project right {project_scores['right']}/{project_scores['n']}, "
+        f"mash rejected {project_scores['mash_rejection']:.2f}"
+    )
     return result

@@ -14,6 +14,7 @@ best non-fallback intent and the two best non-fallback intents with their confid
 which bench/nlu_cv.py recomputes the fallback at other thresholds), plus training and
 Agent.load wall times.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,7 +90,9 @@ def main() -> None:
 
         started = time.monotonic()
         model_path = rasa.model_training.train_nlu(
-            config=args.config, nlu_data=args.nlu, output=args.model_dir,
+            config=args.config,
+            nlu_data=args.nlu,
+            output=args.model_dir,
             fixed_model_name="bench-nlu",
         )
         result["train_seconds"] = time.monotonic() - started

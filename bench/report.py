@@ -1,4 +1,5 @@
 """The readable table printed by `make bench` (from the same dict written to results/bench.json)."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -34,8 +35,12 @@ def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
     problem = _problem(nlu)
     if problem:
         return lines + [f"  {problem}"]
-    for name, title in (("heldout", "held-out set"), ("blind", "blind set"),
-                        ("blind2", "sealed blind set"), ("blind3", "sealed blind set 3")):
+    for name, title in (
+        ("heldout", "held-out set"),
+        ("blind", "blind set"),
+        ("blind2", "sealed blind set"),
+        ("blind3", "sealed blind set 3"),
+    ):
         held = nlu.get(name)
         if not held:
             lines.append(f"  {title}: {nlu.get(name + '_missing', 'no scores')}")
@@ -54,7 +59,8 @@ def nlu_lines(nlu: Optional[dict], starter_train: Optional[float]) -> List[str]:
     reference = f"; starter bot's `rasa init`: {starter_train:.0f} s" if starter_train else ""
     lines.append(
         f"  {'training time (one run)':30} {_f(train, '{:.0f} s')}   aim < {AIM_TRAIN_SECONDS:.0f} s  "
-        f"{_aim(None if train is None else train < AIM_TRAIN_SECONDS)}{reference}")
+        f"{_aim(None if train is None else train < AIM_TRAIN_SECONDS)}{reference}"
+    )
     lines.append(f"  {'model load (Agent.load)':30} {_f(nlu.get('agent_load_seconds'), '{:.1f} s')}")
     return lines
 
@@ -66,12 +72,15 @@ def snips_lines(snips: Optional[dict]) -> List[str]:
         return lines + [f"  {problem}"]
     split = snips["split"]
     seeds = snips.get("training_seeds") or [None]
-    lines.append(f"  {split['train']} train / {split['test']} test utterances, {split['intents']} intents, "
-                 f"80/20 per intent, seed {snips['seed']}{'  [--quick: 5 epochs]' if snips.get('quick') else ''}")
-    lines.append(f"  each pipeline trained {len(seeds)} time(s), training seeds "
-                 f"{', '.join(str(s) for s in seeds)}: median accuracy [lowest–highest run]")
-    lines.append(f"  {'':22} {'clean acc':>10} {'[range]':>13} {'typos acc':>10} {'[range]':>13} "
-                 f"{'lost to typos':>14}")
+    lines.append(
+        f"  {split['train']} train / {split['test']} test utterances, {split['intents']} intents, "
+        f"80/20 per intent, seed {snips['seed']}{'  [--quick: 5 epochs]' if snips.get('quick') else ''}"
+    )
+    lines.append(
+        f"  each pipeline trained {len(seeds)} time(s), training seeds "
+        f"{', '.join(str(s) for s in seeds)}: median accuracy [lowest–highest run]"
+    )
+    lines.append(f"  {'':22} {'clean acc':>10} {'[range]':>13} {'typos acc':>10} {'[range]':>13} {'lost to typos':>14}")
     for label, name in (("project", "project config.yml"), ("default", "Rasa default (fr)")):
         part = snips[label]
         cells = []
@@ -83,15 +92,23 @@ def snips_lines(snips: Optional[dict]) -> List[str]:
     project, default = snips["project"], snips["default"]
     d_clean = project["clean"]["accuracy"] - default["clean"]["accuracy"]
     d_typos = project["typos"]["accuracy"] - default["typos"]["accuracy"]
-    lines.append(f"  {'project − default':22} {d_clean:>+10.3f} {'':13} {d_typos:>+10.3f}   "
-                 f"beats default on clean {_aim(d_clean > 0)}, on typos {_aim(d_typos > 0)}")
-    overlap = [test for test in ("clean", "typos")
-               if "accuracy_min" in project[test] and "accuracy_min" in default[test]
-               and project[test]["accuracy_min"] <= default[test]["accuracy_max"]
-               and default[test]["accuracy_min"] <= project[test]["accuracy_max"]]
+    lines.append(
+        f"  {'project − default':22} {d_clean:>+10.3f} {'':13} {d_typos:>+10.3f}   "
+        f"beats default on clean {_aim(d_clean > 0)}, on typos {_aim(d_typos > 0)}"
+    )
+    overlap = [
+        test
+        for test in ("clean", "typos")
+        if "accuracy_min" in project[test]
+        and "accuracy_min" in default[test]
+        and project[test]["accuracy_min"] <= default[test]["accuracy_max"]
+        and default[test]["accuracy_min"] <= project[test]["accuracy_max"]
+    ]
     if overlap:
-        lines.append(f"  the two pipelines' runs overlap on {' and '.join(overlap)}: "
-                     f"there the difference is within the training-seed noise")
+        lines.append(
+            f"  the two pipelines' runs overlap on {' and '.join(overlap)}: "
+            f"there the difference is within the training-seed noise"
+        )
     lines.append(f"  project pipeline: {snips['pipelines']['project']}")
     lines.append(f"  default pipeline: {snips['pipelines']['default']}")
     lines.append(f"    from {snips['default_source']}")
@@ -106,9 +123,11 @@ def server_lines(server: Optional[dict]) -> List[str]:
     starter = server.get("starter")
     project = server.get("project")
     ratios = server.get("ratios", {})
-    lines.append(f"  {server['messages_per_mode']} messages per mode and bot, one sender id each; "
-                 f"{server['rounds']} rounds alternating bots; load time = median of "
-                 f"{(starter or {}).get('starts', server['load_repeats'])} start(s) per bot")
+    lines.append(
+        f"  {server['messages_per_mode']} messages per mode and bot, one sender id each; "
+        f"{server['rounds']} rounds alternating bots; load time = median of "
+        f"{(starter or {}).get('starts', server['load_repeats'])} start(s) per bot"
+    )
     if project is None:
         lines.append(f"  project not measured: {server.get('project_skipped', '?')}")
     lines.append(f"  {'':30} {'project':>10} {'starter':>10} {'ratio':>7}  aim")
@@ -137,13 +156,21 @@ def server_lines(server: Optional[dict]) -> List[str]:
     row("RSS after load (MiB)", lambda b: b["rss_mib"].get("after_load"), "{:.0f}", "rss_after_load", AIM_RSS_RATIO)
     row("RSS peak during load (MiB)", lambda b: b.get("rss_peak_mib"), "{:.0f}", "rss_peak")
     row("failed requests", lambda b: b["serial"].get("errors", 0) + b["concurrent"].get("errors", 0), "{:.0f}")
-    row("empty replies", lambda b: b["serial"].get("empty_replies", 0) + b["concurrent"].get("empty_replies", 0), "{:.0f}")
+    row(
+        "empty replies",
+        lambda b: b["serial"].get("empty_replies", 0) + b["concurrent"].get("empty_replies", 0),
+        "{:.0f}",
+    )
     slow = ((project or {}).get("concurrent") or {}).get("slowest") or []
     if slow:
-        lines.append(f"  project, slowest messages under {conc} clients (median): " + "; ".join(
-            f"« {m['text']} » {m['median_ms']:.0f} ms" for m in slow[:3]))
+        lines.append(
+            f"  project, slowest messages under {conc} clients (median): "
+            + "; ".join(f"« {m['text']} » {m['median_ms']:.0f} ms" for m in slow[:3])
+        )
     if server.get("action_server_rss_mib") is not None:
-        lines.append(f"  project action server RSS after load: {server['action_server_rss_mib']:.0f} MiB (not in the ratio)")
+        lines.append(
+            f"  project action server RSS after load: {server['action_server_rss_mib']:.0f} MiB (not in the ratio)"
+        )
     for note in server.get("notes", []):
         lines.append(f"  note: {note}")
     return lines
@@ -154,9 +181,11 @@ def snips_cv_lines(cv: Optional[dict]) -> List[str]:
     problem = _problem(cv)
     if problem:
         return lines + [f"  {problem}"]
-    lines.append(f"  {cv['n']} training sentences of the split (seed {cv['split_seed']}; its test part is not used), "
-                 f"{cv['folds']} folds, training seed {cv['training_seed']} for both"
-                 f"{'  [--quick: 5 epochs]' if cv.get('quick') else ''}")
+    lines.append(
+        f"  {cv['n']} training sentences of the split (seed {cv['split_seed']}; its test part is not used), "
+        f"{cv['folds']} folds, training seed {cv['training_seed']} for both"
+        f"{'  [--quick: 5 epochs]' if cv.get('quick') else ''}"
+    )
     lines.append("  each sentence scored once, by the model of the fold that did not train on it")
     lines.append(f"  {'':22} {'clean':>16} {'typos':>16}")
     for label, key in (("project config.yml", "first_correct"), ("Rasa default (fr)", "second_correct")):
@@ -165,24 +194,33 @@ def snips_cv_lines(cv: Optional[dict]) -> List[str]:
     for test in ("clean", "typos"):
         pair = cv[test]
         first, second = len(pair["only_first"]), len(pair["only_second"])
-        verdict = ("a real difference (p < 0.05)" if pair["p_value"] < 0.05
-                   else "too few to tell the two apart (p ≥ 0.05)")
-        lines.append(f"  {test}: right for the project only {first}, for the default only {second}; "
-                     f"McNemar exact p = {pair['p_value']:.2f}: {verdict}")
+        verdict = (
+            "a real difference (p < 0.05)" if pair["p_value"] < 0.05 else "too few to tell the two apart (p ≥ 0.05)"
+        )
+        lines.append(
+            f"  {test}: right for the project only {first}, for the default only {second}; "
+            f"McNemar exact p = {pair['p_value']:.2f}: {verdict}"
+        )
         for item in pair["only_first"][:4] + pair["only_second"][:4]:
-            lines.append(f"    {item['gold']:>20}  project {item['first']:<20} default {item['second']:<20} "
-                         f"« {item['text'][:60]} »")
+            lines.append(
+                f"    {item['gold']:>20}  project {item['first']:<20} default {item['second']:<20} "
+                f"« {item['text'][:60]} »"
+            )
     seconds = cv.get("train_seconds", {})
-    lines.append(f"  median training per fold: project {_f(seconds.get('project'), '{:.0f} s')}, "
-                 f"default {_f(seconds.get('default'), '{:.0f} s')}")
+    lines.append(
+        f"  median training per fold: project {_f(seconds.get('project'), '{:.0f} s')}, "
+        f"default {_f(seconds.get('default'), '{:.0f} s')}"
+    )
     lines.append(f"  project pipeline: {cv['pipelines']['project']}")
     lines.append(f"  default pipeline: {cv['pipelines']['default']}")
     return lines
 
 
 def _outcome_cells(scores: dict) -> str:
-    return (f"{scores['right']:>5} {scores['accuracy']:.3f}  {scores['wrong_rate']:>6.1%}  "
-            f"{scores['fallback_rate']:>6.1%}  {scores['mash_rejection']:>6.1%}  {scores['threshold']:.4g}")
+    return (
+        f"{scores['right']:>5} {scores['accuracy']:.3f}  {scores['wrong_rate']:>6.1%}  "
+        f"{scores['fallback_rate']:>6.1%}  {scores['mash_rejection']:>6.1%}  {scores['threshold']:.4g}"
+    )
 
 
 def nlu_cv_lines(cv: Optional[dict]) -> List[str]:
@@ -191,10 +229,14 @@ def nlu_cv_lines(cv: Optional[dict]) -> List[str]:
     if problem:
         return lines + [f"  {problem}"]
     project = cv["project"]
-    lines.append(f"  {project['n']} sentences, {cv['intents']} intents, {cv['folds']} folds, training seed "
-                 f"{cv['training_seed']}; each sentence read by the model of the fold that did not train on it")
-    lines.append(f"  keyboard mash: {cv['mash']['count']} seeded strings (seed {cv['mash']['seed']}), "
-                 "parsed by every fold's model")
+    lines.append(
+        f"  {project['n']} sentences, {cv['intents']} intents, {cv['folds']} folds, training seed "
+        f"{cv['training_seed']}; each sentence read by the model of the fold that did not train on it"
+    )
+    lines.append(
+        f"  keyboard mash: {cv['mash']['count']} seeded strings (seed {cv['mash']['seed']}), "
+        "parsed by every fold's model"
+    )
     lines.append(f"  {'':34} {'right':>11}  {'wrong':>6}  {'fallbk':>6}  {'mash↩':>6}  threshold")
     lines.append(f"  {'config.yml':34} {_outcome_cells(project)}")
     against = cv.get("against")
@@ -205,8 +247,10 @@ def nlu_cv_lines(cv: Optional[dict]) -> List[str]:
         for label in ("own_threshold", "equal_mash"):
             pair = cv["comparison"][label]
             first, second = len(pair["only_first"]), len(pair["only_second"])
-            lines.append(f"  {label.replace('_', ' ')}: right for config.yml only {first}, for {name} only "
-                         f"{second}; McNemar exact p = {pair['p_value']:.3f}")
+            lines.append(
+                f"  {label.replace('_', ' ')}: right for config.yml only {first}, for {name} only "
+                f"{second}; McNemar exact p = {pair['p_value']:.3f}"
+            )
     lines.append("  weakest intents of config.yml (recall; what the missed sentences became):")
     for row in project["weakest_intents"]:
         missed = ", ".join(f"{intent} {count}" for intent, count in row["missed_as"].items())
@@ -219,10 +263,12 @@ def render(results: dict) -> str:
     meta = results.get("meta", {})
     parts = results.get("parts", [])
     command = "make bench" if len(parts) != 1 else f"make bench-{parts[0]}"
-    head = (f"Virage — {command}   {meta.get('started', '')}   commit {meta.get('commit', '?')}   "
-            f"{meta.get('cpus', '?')} CPUs, load average {meta.get('loadavg_start', '?')} → {meta.get('loadavg_end', '?')}"
-            f"   {meta.get('elapsed_seconds', 0) / 60:.1f} min"
-            + ("   [--quick: smoke run, figures not comparable]" if meta.get("quick") else ""))
+    head = (
+        f"Virage — {command}   {meta.get('started', '')}   commit {meta.get('commit', '?')}   "
+        f"{meta.get('cpus', '?')} CPUs, load average {meta.get('loadavg_start', '?')} → {meta.get('loadavg_end', '?')}"
+        f"   {meta.get('elapsed_seconds', 0) / 60:.1f} min"
+        + ("   [--quick: smoke run, figures not comparable]" if meta.get("quick") else "")
+    )
     lines = [head, "=" * min(len(head), 100)]
     server = results.get("server")
     starter_train = server.get("starter_train_seconds") if isinstance(server, dict) else None
@@ -237,8 +283,11 @@ def render(results: dict) -> str:
     if "server" in parts:
         lines += server_lines(server)
     lines.append("")
-    timing = [f"{part} {results[part]['elapsed_seconds'] / 60:.1f} min" for part in parts
-              if isinstance(results.get(part), dict) and results[part].get("elapsed_seconds") is not None]
+    timing = [
+        f"{part} {results[part]['elapsed_seconds'] / 60:.1f} min"
+        for part in parts
+        if isinstance(results.get(part), dict) and results[part].get("elapsed_seconds") is not None
+    ]
     if timing:
         lines.append("Time per part: " + ", ".join(timing) + ".")
     lines.append("Medians and p95 pooled over all messages of a mode; ratios are project ÷ starter from this run.")

@@ -13,6 +13,7 @@ server, the starter (`rasa init --no-prompt` in a temp dir) without one. Everyth
    alike. Every message has its own sender id. p50/p95 per mode, pooled over rounds.
 4. RSS after the load, and the peak seen by a sampler during the load.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +31,21 @@ import yaml
 
 from bench import messages as message_lists
 from bench.common import (
-    REPO, Children, NotReady, child_env, http_get_ok, http_post_json, log, median, mib, percentile,
-    pick_port, rasa_bin, ratio, rss_bytes, tail,
+    REPO,
+    Children,
+    NotReady,
+    child_env,
+    http_get_ok,
+    http_post_json,
+    log,
+    median,
+    mib,
+    percentile,
+    pick_port,
+    rasa_bin,
+    ratio,
+    rss_bytes,
+    tail,
 )
 
 READY_TIMEOUT = 300.0
@@ -87,8 +101,9 @@ def latest_project_model(models_dir: Path) -> Path:
     return candidates[-1]
 
 
-def bench_endpoints(source: Path, target: Path, action_port: Optional[int],
-                    scratch: Optional[Path] = None) -> List[str]:
+def bench_endpoints(
+    source: Path, target: Path, action_port: Optional[int], scratch: Optional[Path] = None
+) -> List[str]:
     """Copy of endpoints.yml pointing at our action server, never at a developer's stores.
 
     An SQL tracker store is kept (it is part of the real latency) but pointed at a fresh
@@ -146,8 +161,19 @@ def newest_model(directory: Path) -> Path:
 def start_bot(children: Children, bot: Bot) -> None:
     bot.starts += 1
     log_path = bot.log_dir / f"{bot.name}-rasa-{bot.starts}.log"
-    args = [rasa_bin(), "run", "-m", str(bot.model), "--credentials", str(bot.credentials),
-            "-p", str(bot.port), "-i", "127.0.0.1", "--enable-api"]
+    args = [
+        rasa_bin(),
+        "run",
+        "-m",
+        str(bot.model),
+        "--credentials",
+        str(bot.credentials),
+        "-p",
+        str(bot.port),
+        "-i",
+        "127.0.0.1",
+        "--enable-api",
+    ]
     if bot.endpoints:
         args += ["--endpoints", str(bot.endpoints)]
     started = time.monotonic()
@@ -155,19 +181,22 @@ def start_bot(children: Children, bot: Bot) -> None:
     deadline = started + READY_TIMEOUT
     while time.monotonic() < deadline:
         if bot.proc.poll() is not None:
-            raise RuntimeError(f"{bot.name} Rasa server exited ({bot.proc.returncode}); log {log_path}:\n"
-                               + tail(log_path))
+            raise RuntimeError(
+                f"{bot.name} Rasa server exited ({bot.proc.returncode}); log {log_path}:\n" + tail(log_path)
+            )
         if http_get_ok(f"http://127.0.0.1:{bot.port}/", timeout=1.0):
             break
         time.sleep(0.1)
     else:
-        raise RuntimeError(f"{bot.name} Rasa server not up after {READY_TIMEOUT:.0f} s; log {log_path}:\n"
-                           + tail(log_path))
+        raise RuntimeError(
+            f"{bot.name} Rasa server not up after {READY_TIMEOUT:.0f} s; log {log_path}:\n" + tail(log_path)
+        )
     up = time.monotonic() - started
     first = bot.messages[0]
     t0 = time.monotonic()
-    http_post_json(bot.webhook, {"sender": f"bench-{bot.name}-cold-{bot.starts}", "message": first},
-                   timeout=REQUEST_TIMEOUT)
+    http_post_json(
+        bot.webhook, {"sender": f"bench-{bot.name}-cold-{bot.starts}", "message": first}, timeout=REQUEST_TIMEOUT
+    )
     bot.load_up.append(up)
     bot.first_reply.append(time.monotonic() - t0)
     log(f"{bot.name}: server up in {up:.1f} s, first reply {bot.first_reply[-1] * 1000:.0f} ms")
@@ -175,8 +204,12 @@ def start_bot(children: Children, bot: Bot) -> None:
 
 def start_action_server(children: Children, log_dir: Path, port: int) -> subprocess.Popen:
     log_path = log_dir / "project-actions.log"
-    proc = children.start([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                          cwd=REPO, log_path=log_path, env=child_env({"SANIC_HOST": "127.0.0.1"}))
+    proc = children.start(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=REPO,
+        log_path=log_path,
+        env=child_env({"SANIC_HOST": "127.0.0.1"}),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -221,6 +254,7 @@ async def _send_round(bot: Bot, texts: List[str], concurrency: int, tag: str, mo
     errors: List[str] = []
 
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+
         async def client() -> None:
             while True:
                 try:
@@ -239,7 +273,7 @@ async def _send_round(bot: Bot, texts: List[str], concurrency: int, tag: str, mo
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                     errors.append(type(exc).__name__)
                     if len(errors) > MAX_ERRORS_PER_ROUND:
-                        raise RuntimeError(f"{bot.name}: too many failed requests ({errors[-3:]})")
+                        raise RuntimeError(f"{bot.name}: too many failed requests ({errors[-3:]})") from exc
                     continue
                 bot.latencies[mode].setdefault(text, []).append(elapsed)
                 if not body:
@@ -266,15 +300,16 @@ def measure(bots: List[Bot], mode: str, total: int, rounds: int, concurrency: in
     for bot in bots:
         lat = bot.all_latencies(mode)
         if lat:
-            log(f"{bot.name} {mode}: n={len(lat)} p50 {percentile(lat, 50) * 1000:.0f} ms, "
-                f"p95 {percentile(lat, 95) * 1000:.0f} ms")
+            log(
+                f"{bot.name} {mode}: n={len(lat)} p50 {percentile(lat, 50) * 1000:.0f} ms, "
+                f"p95 {percentile(lat, 95) * 1000:.0f} ms"
+            )
 
 
 def slowest(by_text: Dict[str, List[float]], count: int = 5) -> List[dict]:
     """The messages with the highest median latency: where a p95 comes from."""
     ranked = sorted(by_text.items(), key=lambda item: (-median(item[1]), item[0]))
-    return [{"text": text, "median_ms": median(values) * 1000, "n": len(values)}
-            for text, values in ranked[:count]]
+    return [{"text": text, "median_ms": median(values) * 1000, "n": len(values)} for text, values in ranked[:count]]
 
 
 def _summary(bot: Bot, concurrency: int) -> dict:
@@ -311,16 +346,27 @@ def _summary(bot: Bot, concurrency: int) -> dict:
 # --------------------------------------------------------------------------- entry point
 
 
-def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional[Path] = None,
-        messages: int = 300, concurrency: int = 10, load_repeats: Optional[int] = None,
-        starter_only: bool = False) -> dict:
+def run(
+    quick: bool = False,
+    model: Optional[Path] = None,
+    starter_dir: Optional[Path] = None,
+    messages: int = 300,
+    concurrency: int = 10,
+    load_repeats: Optional[int] = None,
+    starter_only: bool = False,
+) -> dict:
     if quick:
         messages = min(messages, 60)
     load_repeats = load_repeats or (1 if quick else 3)
     rounds = 2 if quick else 4
     warmup = 10 if quick else 20
-    result: dict = {"messages_per_mode": messages, "concurrency": concurrency, "rounds": rounds,
-                    "load_repeats": load_repeats, "notes": []}
+    result: dict = {
+        "messages_per_mode": messages,
+        "concurrency": concurrency,
+        "rounds": rounds,
+        "load_repeats": load_repeats,
+        "notes": [],
+    }
 
     project_model = None
     if not starter_only:
@@ -354,13 +400,24 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
             log("creating and training the starter bot (rasa init --no-prompt)…")
             result["starter_train_seconds"] = children.run(
                 [rasa_bin(), "init", "--no-prompt", "--init-dir", str(starter_root)],
-                cwd=tmpdir, log_path=log_dir / "starter-init.log", timeout=900,
-                env=child_env({"RASA_CACHE_DIRECTORY": str(tmpdir / ".rasa-cache")}))
+                cwd=tmpdir,
+                log_path=log_dir / "starter-init.log",
+                timeout=900,
+                env=child_env({"RASA_CACHE_DIRECTORY": str(tmpdir / ".rasa-cache")}),
+            )
         starter_endpoints = tmpdir / "starter-endpoints.yml"
         bench_endpoints(starter_root / "endpoints.yml", starter_endpoints, None)
         bots: List[Bot] = []
-        starter = Bot("starter", starter_root, newest_model(starter_root), starter_root / "credentials.yml",
-                      starter_endpoints, port(5106), message_lists.STARTER, log_dir)
+        starter = Bot(
+            "starter",
+            starter_root,
+            newest_model(starter_root),
+            starter_root / "credentials.yml",
+            starter_endpoints,
+            port(5106),
+            message_lists.STARTER,
+            log_dir,
+        )
 
         # --- the project, with its action server
         project = None
@@ -374,8 +431,16 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
                 action_proc = start_action_server(children, log_dir, action_port)
             else:
                 result["notes"].append("actions/ has no Python code yet: project measured without action server")
-            project = Bot("project", REPO, project_model, REPO / "credentials.yml", endpoints,
-                          port(5105), message_lists.PROJECT, log_dir)
+            project = Bot(
+                "project",
+                REPO,
+                project_model,
+                REPO / "credentials.yml",
+                endpoints,
+                port(5105),
+                message_lists.PROJECT,
+                log_dir,
+            )
             bots.append(project)
         bots.append(starter)
 
@@ -393,7 +458,8 @@ def run(quick: bool = False, model: Optional[Path] = None, starter_dir: Optional
                 if time.monotonic() - phase_started + 1.2 * last_round > LOAD_BUDGET:
                     result["notes"].append(
                         f"load time from {repeat + 1} start(s) per bot, not {load_repeats}: "
-                        f"starts took {last_round:.0f} s a round (budget {LOAD_BUDGET:.0f} s)")
+                        f"starts took {last_round:.0f} s a round (budget {LOAD_BUDGET:.0f} s)"
+                    )
                     break
                 for bot in bots:
                     Children.stop(bot.proc)

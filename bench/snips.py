@@ -16,6 +16,7 @@ it leaves the test part untouched and scores both pipelines on the 552 training 
 K-fold cross-validation, each sentence by a model that did not train on it, and says whether the
 sentences one pipeline gets right and the other wrong are too few to tell them apart (McNemar).
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,16 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from bench.common import (
-    REPO, Children, NotReady, child_env, classification_scores, log, median, paired_comparison,
-    shared_dir, with_seed,
+    REPO,
+    Children,
+    NotReady,
+    child_env,
+    classification_scores,
+    log,
+    median,
+    paired_comparison,
+    shared_dir,
+    with_seed,
 )
 
 SEED = 20240601
@@ -61,18 +70,20 @@ def load_snips(path: Path) -> List[Dict[str, str]]:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         rows = []
         for row in reader:
-            rows.append({
-                "id": row["id"],
-                "intent": row["intent"].strip(),
-                "clean": row["old_utterance"].strip(),
-                "typos": strip_typo_markup(row["new_utterance"]).strip(),
-            })
+            rows.append(
+                {
+                    "id": row["id"],
+                    "intent": row["intent"].strip(),
+                    "clean": row["old_utterance"].strip(),
+                    "typos": strip_typo_markup(row["new_utterance"]).strip(),
+                }
+            )
     return rows
 
 
-def stratified_split(rows: Iterable[Dict[str, str]], seed: int = SEED,
-                     test_fraction: float = TEST_FRACTION
-                     ) -> Tuple[List[Dict[str, str]], List[Dict[str, str]]]:
+def stratified_split(
+    rows: Iterable[Dict[str, str]], seed: int = SEED, test_fraction: float = TEST_FRACTION
+) -> Tuple[List[Dict[str, str]], List[Dict[str, str]]]:
     """Seeded split per intent; rows sharing a clean text are kept on the same side.
 
     For each intent, round(test_fraction × distinct texts) texts go to the test part.
@@ -98,10 +109,16 @@ def nlu_yaml(rows: Iterable[Dict[str, str]], field: str = "clean") -> str:
     for row in rows:
         by_intent.setdefault(row["intent"], []).append(row[field])
     return yaml.safe_dump(
-        {"version": "3.1",
-         "nlu": [{"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)}
-                 for intent, texts in sorted(by_intent.items())]},
-        allow_unicode=True, sort_keys=False, width=10_000,
+        {
+            "version": "3.1",
+            "nlu": [
+                {"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)}
+                for intent, texts in sorted(by_intent.items())
+            ],
+        },
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
     )
 
 
@@ -144,8 +161,9 @@ def summarise_runs(runs: List[dict]) -> dict:
     return summary
 
 
-def cv_folds(rows: Iterable[Dict[str, str]], folds: int = FOLDS
-             ) -> List[Tuple[List[Dict[str, str]], List[Dict[str, str]]]]:
+def cv_folds(
+    rows: Iterable[Dict[str, str]], folds: int = FOLDS
+) -> List[Tuple[List[Dict[str, str]], List[Dict[str, str]]]]:
     """K (train, test) pairs; every row is tested in exactly one fold.
 
     A row's fold comes from a checksum of its clean text: rows sharing a text stay together and
@@ -153,8 +171,10 @@ def cv_folds(rows: Iterable[Dict[str, str]], folds: int = FOLDS
     """
     rows = list(rows)
     fold_of = [zlib.crc32(row["clean"].encode("utf-8")) % folds for row in rows]
-    return [([r for r, f in zip(rows, fold_of) if f != k], [r for r, f in zip(rows, fold_of) if f == k])
-            for k in range(folds)]
+    return [
+        ([r for r, f in zip(rows, fold_of) if f != k], [r for r, f in zip(rows, fold_of) if f == k])
+        for k in range(folds)
+    ]
 
 
 def project_nlu_config(config_path: Path, epochs: Optional[int] = None) -> dict:
@@ -177,8 +197,7 @@ def default_nlu_config(language: str, epochs: Optional[int] = None) -> dict:
     """
     default = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
     pipeline = _override_epochs(default["pipeline"], epochs)
-    return {"recipe": "default.v1", "language": language, "assistant_id": "bench_snips_default",
-            "pipeline": pipeline}
+    return {"recipe": "default.v1", "language": language, "assistant_id": "bench_snips_default", "pipeline": pipeline}
 
 
 def describe_pipeline(pipeline: List[dict]) -> str:
@@ -204,7 +223,8 @@ def _score(worker_result: dict, name: str) -> dict:
     fallback = sum(1 for p in data["predicted"] if p == "nlu_fallback")
     errors = [
         {"text": t, "gold": g, "predicted": p}
-        for t, g, p in zip(data["texts"], data["gold"], data["predicted"]) if g != p
+        for t, g, p in zip(data["texts"], data["gold"], data["predicted"])
+        if g != p
     ]
     return {
         "n": served["n"],
@@ -216,27 +236,47 @@ def _score(worker_result: dict, name: str) -> dict:
     }
 
 
-def _train_and_score(children: Children, workdir: Path, config: dict, seed: int,
-                     train: List[Dict[str, str]], test: List[Dict[str, str]],
-                     timeout: float) -> Tuple[dict, float]:
+def _train_and_score(
+    children: Children,
+    workdir: Path,
+    config: dict,
+    seed: int,
+    train: List[Dict[str, str]],
+    test: List[Dict[str, str]],
+    timeout: float,
+) -> Tuple[dict, float]:
     """Train `config` (with training seed `seed`) on `train` in a child process and parse the
     clean and misspelt versions of `test`; returns the worker's result and the wall time."""
     workdir.mkdir(parents=True)
     (workdir / "train.yml").write_text(nlu_yaml(train), encoding="utf-8")
     for name in ("clean", "typos"):
         (workdir / f"{name}.json").write_text(
-            json.dumps([{"text": r[name], "intent": r["intent"]} for r in test], ensure_ascii=False),
-            encoding="utf-8")
+            json.dumps([{"text": r[name], "intent": r["intent"]} for r in test], ensure_ascii=False), encoding="utf-8"
+        )
     seeded = dict(config, pipeline=with_seed(config["pipeline"], seed))
-    (workdir / "config.yml").write_text(
-        yaml.safe_dump(seeded, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (workdir / "config.yml").write_text(yaml.safe_dump(seeded, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = workdir / "result.json"
     elapsed = children.run(
-        [sys.executable, "-m", "bench.nlu_worker", "--out", str(out),
-         "--config", str(workdir / "config.yml"), "--nlu", str(workdir / "train.yml"),
-         "--model-dir", str(workdir / "models"),
-         "--test", f"clean={workdir / 'clean.json'}", "--test", f"typos={workdir / 'typos.json'}"],
-        cwd=workdir, log_path=workdir / "worker.log", timeout=timeout,
+        [
+            sys.executable,
+            "-m",
+            "bench.nlu_worker",
+            "--out",
+            str(out),
+            "--config",
+            str(workdir / "config.yml"),
+            "--nlu",
+            str(workdir / "train.yml"),
+            "--model-dir",
+            str(workdir / "models"),
+            "--test",
+            f"clean={workdir / 'clean.json'}",
+            "--test",
+            f"typos={workdir / 'typos.json'}",
+        ],
+        cwd=workdir,
+        log_path=workdir / "worker.log",
+        timeout=timeout,
         env=child_env({"RASA_CACHE_DIRECTORY": str(workdir / ".rasa-cache")}),
     )
     return json.loads(out.read_text(encoding="utf-8")), elapsed
@@ -258,39 +298,56 @@ def run(quick: bool = False, runs: int = RUNS, timeout: float = 1500.0) -> dict:
     result = {
         "data": str(data_path),
         "seed": SEED,
-        "split": {"train": len(train), "test": len(test), "test_fraction": TEST_FRACTION,
-                  "intents": len({r["intent"] for r in rows})},
+        "split": {
+            "train": len(train),
+            "test": len(test),
+            "test_fraction": TEST_FRACTION,
+            "intents": len({r["intent"] for r in rows}),
+        },
         "quick": quick,
         "training_seeds": seeds,
         "pipelines": {
             "project": describe_pipeline(project_cfg["pipeline"]),
             "default": describe_pipeline(default_cfg["pipeline"]),
         },
-        "default_source": str(default_config_path()) + (
-            " (written out to set the training seed)" if not quick
-            else " (written out to set the training seed, epochs lowered for --quick)"),
+        "default_source": str(default_config_path())
+        + (
+            " (written out to set the training seed)"
+            if not quick
+            else " (written out to set the training seed, epochs lowered for --quick)"
+        ),
     }
     with tempfile.TemporaryDirectory(prefix="virage-bench-snips-") as tmp, Children() as children:
         for label, config in (("project", project_cfg), ("default", default_cfg)):
             per_run = []
             for seed in seeds:
-                log(f"SNIPS-FR: training + scoring the {label} pipeline, seed {seed} "
-                    f"({len(train)} train / {len(test)} test)…")
-                worker, elapsed = _train_and_score(children, Path(tmp) / f"{label}-{seed}",
-                                                   config, seed, train, test, timeout)
+                log(
+                    f"SNIPS-FR: training + scoring the {label} pipeline, seed {seed} "
+                    f"({len(train)} train / {len(test)} test)…"
+                )
+                worker, elapsed = _train_and_score(
+                    children, Path(tmp) / f"{label}-{seed}", config, seed, train, test, timeout
+                )
                 clean, typos = _score(worker, "clean"), _score(worker, "typos")
-                per_run.append({"seed": seed, "clean": clean, "typos": typos,
-                                "train_seconds": worker.get("train_seconds"),
-                                "process_seconds": elapsed})
-                log(f"SNIPS-FR {label}, seed {seed}: clean {clean['accuracy']:.3f}, "
-                    f"typos {typos['accuracy']:.3f}")
-            result[label] = {**summarise_runs(per_run), "runs": per_run,
-                             "train_seconds": median([r["train_seconds"] or 0.0 for r in per_run])}
+                per_run.append(
+                    {
+                        "seed": seed,
+                        "clean": clean,
+                        "typos": typos,
+                        "train_seconds": worker.get("train_seconds"),
+                        "process_seconds": elapsed,
+                    }
+                )
+                log(f"SNIPS-FR {label}, seed {seed}: clean {clean['accuracy']:.3f}, typos {typos['accuracy']:.3f}")
+            result[label] = {
+                **summarise_runs(per_run),
+                "runs": per_run,
+                "train_seconds": median([r["train_seconds"] or 0.0 for r in per_run]),
+            }
     return result
 
 
-def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
-                   timeout: float = 1500.0) -> dict:
+def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False, timeout: float = 1500.0) -> dict:
     """Both pipelines by K-fold cross-validation on the training part of the fixed split.
 
     The test part of `run` is left out entirely. Each pipeline is trained once per fold with the
@@ -309,10 +366,13 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
         for label, config in (("project", project_cfg), ("default", default_cfg)):
             predictions[label] = {"clean": [], "typos": []}
             for k, (fold_train, fold_test) in enumerate(pairs, start=1):
-                log(f"SNIPS-FR cross-validation: {label} pipeline, fold {k}/{folds} "
-                    f"({len(fold_train)} train / {len(fold_test)} scored)…")
-                worker, _ = _train_and_score(children, Path(tmp) / f"{label}-{k}", config, seed,
-                                             fold_train, fold_test, timeout)
+                log(
+                    f"SNIPS-FR cross-validation: {label} pipeline, fold {k}/{folds} "
+                    f"({len(fold_train)} train / {len(fold_test)} scored)…"
+                )
+                worker, _ = _train_and_score(
+                    children, Path(tmp) / f"{label}-{k}", config, seed, fold_train, fold_test, timeout
+                )
                 train_seconds.setdefault(label, []).append(worker.get("train_seconds") or 0.0)
                 for test in ("clean", "typos"):
                     predictions[label][test] += worker["tests"][test]["predicted"]
@@ -323,9 +383,15 @@ def cross_validate(folds: int = FOLDS, seed: int = 1, quick: bool = False,
         "training_seed": seed,
         "quick": quick,
         "n": len(gold),
-        "pipelines": {"project": describe_pipeline(project_cfg["pipeline"]),
-                      "default": describe_pipeline(default_cfg["pipeline"])},
+        "pipelines": {
+            "project": describe_pipeline(project_cfg["pipeline"]),
+            "default": describe_pipeline(default_cfg["pipeline"]),
+        },
         "train_seconds": {label: median(values) for label, values in train_seconds.items()},
-        **{test: paired_comparison([row[test] for row in scored], gold, predictions["project"][test],
-                                   predictions["default"][test]) for test in ("clean", "typos")},
+        **{
+            test: paired_comparison(
+                [row[test] for row in scored], gold, predictions["project"][test], predictions["default"][test]
+            )
+            for test in ("clean", "typos")
+        },
     }

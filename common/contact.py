@@ -3,6 +3,7 @@
 Pure functions, no I/O: used by the contact form, the pre-screening readers (to mask
 contact details) and the log redaction filter.
 """
+
 from __future__ import annotations
 
 import re

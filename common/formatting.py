@@ -1,7 +1,8 @@
 """French wording shared by the actions and the pre-screening: amounts, numbers, lists, articles."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from knowledge.eligibility import Verdict
 

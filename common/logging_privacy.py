@@ -31,6 +31,7 @@ Enable it:
         console: {class: logging.StreamHandler, filters: [privacy]}
       root: {handlers: [console], level: INFO}
 """
+
 from __future__ import annotations
 
 import collections
@@ -49,8 +50,15 @@ ENV_KEEP_USER_TEXT = "VIRAGE_LOG_USER_TEXT"
 
 # structlog keys that carry user text (the keys Rasa's own anonymizer targets).
 USER_TEXT_KEYS = {
-    "text", "user_text", "parse_data_text", "message", "user_message", "json_message",
-    "tracker_latest_message", "response_text", "token_text",
+    "text",
+    "user_text",
+    "parse_data_text",
+    "message",
+    "user_message",
+    "json_message",
+    "tracker_latest_message",
+    "response_text",
+    "token_text",
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

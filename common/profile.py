@@ -4,6 +4,7 @@ The NLU model finds the entities; knowledge.vocabulary maps their text to ids. B
 are answered by affirm/deny (or buttons). Used by the screening form and the one-line eligibility
 answers alike, so a sentence like "on est une coop de travail à Saguenay" fills several slots.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,43 @@ BOOLEAN_FIELDS = eligibility.screening_fields("boolean")
 CHOICE_FIELDS = eligibility.screening_fields("choice")
 PROFILE_SLOTS = CHOICE_FIELDS + BOOLEAN_FIELDS
 
-_YES_NO = {"oui": True, "ouais": True, "ouin": True, "yes": True, "yep": True,
-           "non": False, "nope": False, "no": False, "pantoute": False}
-_WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-                 "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
-                 "quarante": 40, "cinquante": 50, "cent": 100, "douzaine": 12, "dizaine": 10, "vingtaine": 20,
-                 "trentaine": 30, "centaine": 100}
+_YES_NO = {
+    "oui": True,
+    "ouais": True,
+    "ouin": True,
+    "yes": True,
+    "yep": True,
+    "non": False,
+    "nope": False,
+    "no": False,
+    "pantoute": False,
+}
+_WORD_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "cent": 100,
+    "douzaine": 12,
+    "dizaine": 10,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "centaine": 100,
+}
 
 
 def parse_employees(text: Any) -> Optional[int]:

@@ -5,6 +5,7 @@ query the database can answer. Each engine call opens its own session, as the ac
 
     python -m knowledge.bench [--runs 300]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,7 @@ def main(argv=None) -> int:
         def call():
             with db.session_scope(engine) as s:
                 fn(s)
+
         return call
 
     partial = {"legal_form": "coop", "org_category": "none", "region": "Saguenay"}
@@ -62,10 +64,16 @@ def main(argv=None) -> int:
         "référence (session.get d'un cas)": reference,
         "éligibilité (profil partiel)": with_session(lambda s: eligibility.evaluate(partial, session=s)),
         "échéances (prochaine)": with_session(lambda s: deadlines.next_deadline(session=s)),
-        "études de cas (recherche texte)": with_session(lambda s: cases.search(text="des exemples de coop en alimentation", session=s)),
-        "études de cas (profil semblable)": with_session(lambda s: cases.similar_to({"legal_form": "nonprofit", "sector": "culture"}, session=s)),
+        "études de cas (recherche texte)": with_session(
+            lambda s: cases.search(text="des exemples de coop en alimentation", session=s)
+        ),
+        "études de cas (profil semblable)": with_session(
+            lambda s: cases.similar_to({"legal_form": "nonprofit", "sector": "culture"}, session=s)
+        ),
         "statistiques (question)": with_session(lambda s: statistics.find(text="combien vendent en ligne", session=s)),
-        "statistiques (comparaison)": with_session(lambda s: statistics.compare({"sector": "culture", "employees": 8}, "medias sociaux", session=s)),
+        "statistiques (comparaison)": with_session(
+            lambda s: statistics.compare({"sector": "culture", "employees": 8}, "medias sociaux", session=s)
+        ),
         "glossaire": with_session(lambda s: lookup.define("c koi un crm", session=s)),
         "vocabulaire (normalisation)": with_session(lambda s: vocabulary.normalize("regions", "a saguenay", session=s)),
     }

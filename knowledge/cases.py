@@ -1,5 +1,6 @@
 """Case studies: ranked search by need, technology, sector, legal form, size, region, free text,
 and by similarity to a profile. Scores are explained: each hit says why it matched."""
+
 from __future__ import annotations
 
 import difflib
@@ -9,21 +10,40 @@ from knowledge import store, vocabulary
 from knowledge.documents import cite
 from knowledge.text import contains_phrase, fold, phrase_pattern
 
-WEIGHTS = {"technology": 3.0, "need": 3.0, "sector": 2.0, "legal_form": 1.5, "network": 1.5,
-           "size_band": 1.0, "region": 1.0, "text": 0.5}
+WEIGHTS = {
+    "technology": 3.0,
+    "need": 3.0,
+    "sector": 2.0,
+    "legal_form": 1.5,
+    "network": 1.5,
+    "size_band": 1.0,
+    "region": 1.0,
+    "text": 0.5,
+}
 
 
 def _enrich(case: Dict[str, Any], **kw) -> Dict[str, Any]:
-    return {**case, "citation": cite(case),
-            "sector_label": vocabulary.label("sectors", case.get("sector"), **kw),
-            "legal_form_label": vocabulary.label("legal_forms", case.get("legal_form"), **kw),
-            "region_label": vocabulary.label("regions", case.get("region"), **kw)}
+    return {
+        **case,
+        "citation": cite(case),
+        "sector_label": vocabulary.label("sectors", case.get("sector"), **kw),
+        "legal_form_label": vocabulary.label("legal_forms", case.get("legal_form"), **kw),
+        "region_label": vocabulary.label("regions", case.get("region"), **kw),
+    }
 
 
-def search(need: Optional[str] = None, technology: Optional[str] = None, sector: Optional[str] = None,
-           legal_form: Optional[str] = None, region: Optional[str] = None, size_band: Optional[str] = None,
-           is_network: Optional[bool] = None, text: Optional[str] = None, limit: int = 3,
-           **kw) -> List[Dict[str, Any]]:
+def search(
+    need: Optional[str] = None,
+    technology: Optional[str] = None,
+    sector: Optional[str] = None,
+    legal_form: Optional[str] = None,
+    region: Optional[str] = None,
+    size_band: Optional[str] = None,
+    is_network: Optional[bool] = None,
+    text: Optional[str] = None,
+    limit: int = 3,
+    **kw,
+) -> List[Dict[str, Any]]:
     """Cases ranked by weighted matches; only cases matching at least one given criterion.
 
     Each result: the case, its score, `reasons` (what matched, in French) and `matched` (the kinds
@@ -33,9 +53,15 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
     also read for any vocabulary term it contains.
     """
     wanted: Dict[str, set] = {k: set() for k in ("need", "technology", "sector", "legal_form", "region", "size_band")}
-    for key, value in (("need", need), ("technology", technology), ("sector", sector),
-                       ("legal_form", legal_form), ("region", region), ("size_band", size_band)):
-        for v in (value if isinstance(value, (list, tuple, set)) else [value]):
+    for key, value in (
+        ("need", need),
+        ("technology", technology),
+        ("sector", sector),
+        ("legal_form", legal_form),
+        ("region", region),
+        ("size_band", size_band),
+    ):
+        for v in value if isinstance(value, (list, tuple, set)) else [value]:
             if v:
                 norm = vocabulary.normalize(vocabulary.FIELD_KINDS[key], v, **kw)
                 if norm:
@@ -76,8 +102,9 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
             if hits:
                 score += WEIGHTS["text"] * min(len(hits), 4)
         if score > 0:
-            results.append({"case": _enrich(case, **kw), "score": round(score, 2), "reasons": reasons,
-                            "matched": sorted(matched)})
+            results.append(
+                {"case": _enrich(case, **kw), "score": round(score, 2), "reasons": reasons, "matched": sorted(matched)}
+            )
     results.sort(key=lambda r: (-r["score"], r["case"]["name"]))
     return results[:limit]
 
@@ -85,10 +112,17 @@ def search(need: Optional[str] = None, technology: Optional[str] = None, sector:
 def similar_to(profile: Dict[str, Any], limit: int = 2, **kw) -> List[Dict[str, Any]]:
     """Cases closest to an organisation's profile (sector, legal form, needs, size, region, network)."""
     size = profile.get("size_band") or vocabulary.size_band(profile.get("employees"), **kw)
-    return search(need=profile.get("needs"), technology=profile.get("technologies"),
-                  sector=profile.get("sector"), legal_form=profile.get("legal_form"),
-                  region=profile.get("region"), size_band=size,
-                  is_network=True if profile.get("is_network") is True else None, limit=limit, **kw)
+    return search(
+        need=profile.get("needs"),
+        technology=profile.get("technologies"),
+        sector=profile.get("sector"),
+        legal_form=profile.get("legal_form"),
+        region=profile.get("region"),
+        size_band=size,
+        is_network=True if profile.get("is_network") is True else None,
+        limit=limit,
+        **kw,
+    )
 
 
 def get(name: str, **kw) -> Optional[Dict[str, Any]]:

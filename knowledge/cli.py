@@ -1,4 +1,5 @@
 """Command line: `python -m knowledge.cli build` (re)builds the database and prints counts."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,10 +8,19 @@ import sys
 from knowledge import db, loader
 
 LABELS = {
-    "programme": "programme", "volets": "volets", "facts": "faits du programme", "partners": "partenaires",
-    "questions": "questions d'admissibilité", "criteria": "critères d'admissibilité", "deadlines": "échéances",
-    "cases": "études de cas", "statistics": "statistiques d'enquête", "sector_figures": "chiffres du secteur",
-    "glossary": "termes du glossaire", "advice": "conseils, défis et conditions", "digital_uses": "usages numériques",
+    "programme": "programme",
+    "volets": "volets",
+    "facts": "faits du programme",
+    "partners": "partenaires",
+    "questions": "questions d'admissibilité",
+    "criteria": "critères d'admissibilité",
+    "deadlines": "échéances",
+    "cases": "études de cas",
+    "statistics": "statistiques d'enquête",
+    "sector_figures": "chiffres du secteur",
+    "glossary": "termes du glossaire",
+    "advice": "conseils, défis et conditions",
+    "digital_uses": "usages numériques",
     "vocabulary": "entrées de vocabulaire",
 }
 

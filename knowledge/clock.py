@@ -7,6 +7,7 @@
 * ``local_now()``: local wall-clock time to the second, for a stamp a person reads on a report
   (the advisors' pre-screening list).
 """
+
 from __future__ import annotations
 
 import datetime as dt

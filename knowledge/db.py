@@ -7,6 +7,7 @@ engines; ``Base`` is the declarative base of every model, so code that creates o
 names the tables it owns (``Base.metadata.create_all(engine, tables=...)``): rebuilding the
 knowledge base must never touch the leads.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,9 @@ def database_url(explicit: Optional[str] = None) -> str:
     else:
         url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{paths.DEFAULT_SQLITE_PATH}"
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return url
@@ -50,12 +51,14 @@ def make_engine(url: str | None = None) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
     return engine
 
 

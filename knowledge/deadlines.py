@@ -3,6 +3,7 @@
 The sources give day and month but sometimes not the year. Such a date is compared with today
 on the calendar only, and flagged `year_known: False`: the bot must say the year is not stated.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,20 @@ from typing import Any, Dict, List, Optional
 from knowledge import clock, store
 from knowledge.documents import cite
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def format_date(d: Dict[str, Any]) -> str:
@@ -43,8 +56,15 @@ def all_deadlines(today: Optional[dt.date] = None, volet: Optional[int] = None, 
         if volet is not None and rec.get("volet") != volet:
             continue
         pos = _position(rec, today)
-        out.append({**rec, **pos, "date_text": format_date(rec["date"]),
-                    "year_known": bool(rec["date"].get("year")), "citation": cite(rec)})
+        out.append(
+            {
+                **rec,
+                **pos,
+                "date_text": format_date(rec["date"]),
+                "year_known": bool(rec["date"].get("year")),
+                "citation": cite(rec),
+            }
+        )
     return out
 
 

@@ -1,4 +1,5 @@
 """Human names of the seed documents, used when the bot cites a source."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable

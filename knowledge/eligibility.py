@@ -11,6 +11,7 @@ next question as `NextQuestion`); statuses are `Verdict` / `CriterionStatus` mem
 str and compare equal to their values ("eligible", "pass"…). `as_dict()` gives the plain dicts.
 `screening_fields()` lists the fields the questions ask about, read from eligibility.yml itself.
 """
+
 from __future__ import annotations
 
 import enum
@@ -34,6 +35,7 @@ class _StrEnum(str, enum.Enum):
 
 class CriterionStatus(_StrEnum):
     """Outcome of one criterion for a profile."""
+
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"  # the answer it needs (or the one deciding whether it applies) is not known
@@ -42,6 +44,7 @@ class CriterionStatus(_StrEnum):
 
 class Verdict(_StrEnum):
     """Outcome of a volet: every criterion passes or does not apply, one fails, or neither yet."""
+
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     UNKNOWN = "unknown"
@@ -57,8 +60,14 @@ class CriterionResult:
     source: str
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"id": self.id, "label": self.label, "field": self.field, "status": self.status.value,
-                "explanation": self.explanation, "source": self.source}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "field": self.field,
+            "status": self.status.value,
+            "explanation": self.explanation,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,10 +89,15 @@ class VoletVerdict:
         return [c for c in self.criteria if c.status == CriterionStatus.UNKNOWN]
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"volet": self.volet, "name": self.name, "status": self.status.value,
-                "criteria": [c.as_dict() for c in self.criteria],
-                "decisive": [c.as_dict() for c in self.decisive],
-                "missing": [c.as_dict() for c in self.missing], "note": self.note}
+        return {
+            "volet": self.volet,
+            "name": self.name,
+            "status": self.status.value,
+            "criteria": [c.as_dict() for c in self.criteria],
+            "decisive": [c.as_dict() for c in self.decisive],
+            "missing": [c.as_dict() for c in self.missing],
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +111,15 @@ class NextQuestion:
     source: str
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"field": self.field, "question": self.question, "kind": self.kind, "options": self.options,
-                "criteria": self.criteria, "volets_affected": self.volets_affected, "source": self.source}
+        return {
+            "field": self.field,
+            "question": self.question,
+            "kind": self.kind,
+            "options": self.options,
+            "criteria": self.criteria,
+            "volets_affected": self.volets_affected,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -226,8 +247,16 @@ def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = 
         for cid in crit_ids:
             crit = criteria[cid]
             status = statuses.setdefault(cid, _criterion_status(crit, clean))
-            rows.append(CriterionResult(id=cid, label=crit["label"], field=crit["field"], status=status,
-                                        explanation=_explain(crit, status), source=cite(crit)))
+            rows.append(
+                CriterionResult(
+                    id=cid,
+                    label=crit["label"],
+                    field=crit["field"],
+                    status=status,
+                    explanation=_explain(crit, status),
+                    source=cite(crit),
+                )
+            )
         if any(r.status == CriterionStatus.FAIL for r in rows):
             verdict = Verdict.NOT_ELIGIBLE
         elif all(r.status in (CriterionStatus.PASS, CriterionStatus.NOT_APPLICABLE) for r in rows):
@@ -235,10 +264,15 @@ def evaluate(profile: Optional[Dict[str, Any]] = None, skipped: Iterable[str] = 
         else:
             verdict = Verdict.UNKNOWN
         meta = volets_meta.get(number, {})
-        volets.append(VoletVerdict(
-            volet=number, name=meta.get("name"), status=verdict, criteria=rows,
-            note=meta.get("status_note") if verdict != Verdict.NOT_ELIGIBLE else None,
-        ))
+        volets.append(
+            VoletVerdict(
+                volet=number,
+                name=meta.get("name"),
+                status=verdict,
+                criteria=rows,
+                note=meta.get("status_note") if verdict != Verdict.NOT_ELIGIBLE else None,
+            )
+        )
 
     ranked = _rank_questions(snap, volets, criteria, clean, skipped)
     return Evaluation(
@@ -272,10 +306,19 @@ def _rank_questions(snap, volets: List[VoletVerdict], criteria, profile, skipped
             entry[2].add(crit["id"])
     order = sorted(score.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))
     out = []
-    for field, (n_volets, priority, crit_ids) in order:
+    for field, (n_volets, _priority, crit_ids) in order:
         q = questions[field]
-        out.append(NextQuestion(field=field, question=q["question"], kind=q["kind"], options=q["options"],
-                                criteria=sorted(crit_ids), volets_affected=n_volets, source=cite(q)))
+        out.append(
+            NextQuestion(
+                field=field,
+                question=q["question"],
+                kind=q["kind"],
+                options=q["options"],
+                criteria=sorted(crit_ids),
+                volets_affected=n_volets,
+                source=cite(q),
+            )
+        )
     return out
 
 

@@ -3,6 +3,7 @@
 Errors name the file, the record and the field, e.g.
     cases.yml, enregistrement n°3 (id « case_03_x »), champ « employees » : value is not a valid integer
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,16 +72,16 @@ def _validate_file(path: Path) -> Any:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
-        raise SourceError(f"{path.name} : fichier manquant ({path})")
+        raise SourceError(f"{path.name} : fichier manquant ({path})") from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"{path.name} : YAML invalide : {exc}")
+        raise SourceError(f"{path.name} : YAML invalide : {exc}") from exc
     if not isinstance(raw, dict):
         raise SourceError(f"{path.name} : le fichier doit contenir un dictionnaire (version, records…)")
     try:
         return schema.parse_obj(raw)
     except ValidationError as exc:
         msgs = [f"{path.name}, {_record_label(raw, err['loc'])} : {err['msg']}" for err in exc.errors()]
-        raise SourceError("\n".join(msgs))
+        raise SourceError("\n".join(msgs)) from exc
 
 
 def load_file(name: str, sources_dir: Optional[Path] = None) -> Any:
@@ -102,33 +103,45 @@ def _check_cross_references(src: KnowledgeSources) -> None:
         for idx, rec in enumerate(recs, 1):
             for fld, kind in FIELD_KINDS.items():  # a record field named like a profile field holds ids
                 value = getattr(rec, fld, None)
-                for v in (value if isinstance(value, list) else [value]):
+                for v in value if isinstance(value, list) else [value]:
                     if isinstance(v, str) and v not in known[kind]:
                         errors.append(
                             f"{name}, enregistrement n°{idx} (id « {rec.id} »), champ « {fld} » : "
-                            f"« {v} » n'est pas dans vocabulary.yml ({kind})")
+                            f"« {v} » n'est pas dans vocabulary.yml ({kind})"
+                        )
             group = getattr(rec, "group", None)
             if group is not None and group.dimension in ("size", "sector"):
                 kind = "size_bands" if group.dimension == "size" else "sectors"
                 if group.value not in known[kind]:
-                    errors.append(f"{name}, enregistrement n°{idx} (id « {rec.id} »), champ « group.value » : "
-                                  f"« {group.value} » inconnu ({kind})")
+                    errors.append(
+                        f"{name}, enregistrement n°{idx} (id « {rec.id} »), champ « group.value » : "
+                        f"« {group.value} » inconnu ({kind})"
+                    )
     partner_ids = {p.id for p in src.records("partners.yml")}
     prog_file = src.files["programme.yml"]
-    partner_refs = [("programme", prog_file.programme.id, "coordinator", [prog_file.programme.coordinator]),
-                    ("programme", prog_file.programme.id, "partners", prog_file.programme.partners)]
+    partner_refs = [
+        ("programme", prog_file.programme.id, "coordinator", [prog_file.programme.coordinator]),
+        ("programme", prog_file.programme.id, "partners", prog_file.programme.partners),
+    ]
     for volet in prog_file.volets:
-        partner_refs += [("volet", volet.id, "coordinators", volet.coordinators),
-                         ("volet", volet.id, "contacts", volet.contacts)]
+        partner_refs += [
+            ("volet", volet.id, "coordinators", volet.coordinators),
+            ("volet", volet.id, "contacts", volet.contacts),
+        ]
     for what, rec_id, fld, values in partner_refs:  # a typo would silently drop a referral
-        errors += [f"programme.yml, {what} (id « {rec_id} »), champ « {fld} » : « {v} » n'est pas un id "
-                   "de partners.yml" for v in values if v not in partner_ids]
+        errors += [
+            f"programme.yml, {what} (id « {rec_id} »), champ « {fld} » : « {v} » n'est pas un id de partners.yml"
+            for v in values
+            if v not in partner_ids
+        ]
     glossary_ids = {t.id for t in src.records("glossary.yml")}
     for idx, term in enumerate(src.records("glossary.yml"), 1):
         for rel in term.related:
             if rel not in glossary_ids:
-                errors.append(f"glossary.yml, enregistrement n°{idx} (id « {term.id} »), champ « related » : "
-                              f"« {rel} » n'existe pas")
+                errors.append(
+                    f"glossary.yml, enregistrement n°{idx} (id « {term.id} »), champ « related » : "
+                    f"« {rel} » n'existe pas"
+                )
     if errors:
         raise SourceError("\n".join(errors))
 
@@ -200,17 +213,44 @@ def build(engine: Optional[Engine] = None, sources_dir: Optional[Path] = None) -
                 s.add(models.RequirementRow(volet=r.volet, criterion_id=cid, position=pos))
 
         for d in src.records("deadlines.yml"):
-            s.add(models.DeadlineRow(id=d.id, volet=d.volet, year=d.date.year, month=d.date.month,
-                                     day=d.date.day, status=d.status, data=_dump(d), **_provenance(d)))
+            s.add(
+                models.DeadlineRow(
+                    id=d.id,
+                    volet=d.volet,
+                    year=d.date.year,
+                    month=d.date.month,
+                    day=d.date.day,
+                    status=d.status,
+                    data=_dump(d),
+                    **_provenance(d),
+                )
+            )
             counts["deadlines"] += 1
         for c in src.records("cases.yml"):
-            s.add(models.CaseRow(id=c.id, sector=c.sector, legal_form=c.legal_form, region=c.region,
-                                 size_band=c.size_band, data=_dump(c), **_provenance(c)))
+            s.add(
+                models.CaseRow(
+                    id=c.id,
+                    sector=c.sector,
+                    legal_form=c.legal_form,
+                    region=c.region,
+                    size_band=c.size_band,
+                    data=_dump(c),
+                    **_provenance(c),
+                )
+            )
             counts["cases"] += 1
         for st in src.records("statistics.yml"):
-            s.add(models.StatisticRow(id=st.id, topic=st.topic, technology=st.technology,
-                                      group_dimension=st.group.dimension, group_value=st.group.value,
-                                      data=_dump(st), **_provenance(st)))
+            s.add(
+                models.StatisticRow(
+                    id=st.id,
+                    topic=st.topic,
+                    technology=st.technology,
+                    group_dimension=st.group.dimension,
+                    group_value=st.group.value,
+                    data=_dump(st),
+                    **_provenance(st),
+                )
+            )
             counts["statistics"] += 1
         for sf in src.records("sector_figures.yml"):
             s.add(models.SectorFigureRow(id=sf.id, indicator=sf.indicator, data=_dump(sf), **_provenance(sf)))

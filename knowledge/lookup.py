@@ -1,4 +1,5 @@
 """Programme facts, partners, glossary and advice lookups."""
+
 from __future__ import annotations
 
 import difflib
@@ -97,8 +98,9 @@ def define(text: str, **kw) -> Optional[Dict[str, Any]]:
     return None
 
 
-def advice(category: Optional[str] = None, need: Optional[str] = None, text: Optional[str] = None,
-           limit: int = 3, **kw) -> List[Dict[str, Any]]:
+def advice(
+    category: Optional[str] = None, need: Optional[str] = None, text: Optional[str] = None, limit: int = 3, **kw
+) -> List[Dict[str, Any]]:
     """Advice records, best match first: by category, need (vocabulary), or words of a question."""
     needs = set()
     if need:

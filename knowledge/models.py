@@ -3,6 +3,7 @@
 Every table keeps the whole validated record in `data` (JSON) plus the columns the engines
 filter on, and its provenance (`source_document`, `source_section`, `as_of`).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Integer, String, Text

@@ -1,4 +1,5 @@
 """Where things live on disk. Every path can be overridden by an environment variable."""
+
 from __future__ import annotations
 
 import os

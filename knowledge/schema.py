@@ -1,4 +1,5 @@
 """Schemas of the YAML sources. Validation errors name the file, the record and the field."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,6 +53,7 @@ class Record(Strict):
 
 # --- vocabulary -----------------------------------------------------------------------------
 
+
 class VocabEntry(Strict):
     id: str
     label: str
@@ -72,6 +74,7 @@ class VocabularyFile(Strict):
 
 
 # --- programme -------------------------------------------------------------------------------
+
 
 class Amount(Strict):
     min: Optional[int] = None
@@ -127,6 +130,7 @@ class ProgrammeFile(Strict):
 
 # --- partners ---------------------------------------------------------------------------------
 
+
 class Partner(Record):
     name: str
     article: Literal["le", "la", "les", "l'"]  # of the short name: acronym, else name
@@ -151,6 +155,7 @@ class PartnersFile(Strict):
 
 # --- eligibility ------------------------------------------------------------------------------
 
+
 class Option(Strict):
     value: Union[StrictBool, StrictStr]
     label: str
@@ -166,6 +171,7 @@ class Question(Record):
 
 class Test(Strict):
     """How an answer maps to pass/fail: exactly one of `in`, `not_in`, `equals`."""
+
     in_: Optional[List[Union[StrictBool, StrictStr]]] = Field(None, alias="in")
     not_in: Optional[List[Union[StrictBool, StrictStr]]] = None
     equals: Optional[Union[StrictBool, StrictStr]] = None
@@ -220,7 +226,7 @@ class EligibilityFile(Strict):
         for c in values["criteria"]:
             if c.field not in fields:
                 raise ValueError(f"critère « {c.id} » : champ « {c.field} » sans question")
-            for f in (c.applies_if or {}):
+            for f in c.applies_if or {}:
                 if f not in fields:
                     raise ValueError(f"critère « {c.id} » : applies_if sur « {f} » sans question")
         for r in values["requirements"]:
@@ -231,6 +237,7 @@ class EligibilityFile(Strict):
 
 
 # --- deadlines --------------------------------------------------------------------------------
+
 
 class PartialDate(Strict):
     year: Optional[int] = None
@@ -259,6 +266,7 @@ class DeadlinesFile(Strict):
 
 
 # --- cases ------------------------------------------------------------------------------------
+
 
 class Case(Record):
     number: Optional[str] = None
@@ -293,6 +301,7 @@ class CasesFile(Strict):
 
 
 # --- statistics -------------------------------------------------------------------------------
+
 
 class Group(Strict):
     dimension: Literal["total", "size", "sector", "it_resource", "revenue"]
@@ -334,6 +343,7 @@ class SectorFiguresFile(Strict):
 
 
 # --- glossary, advice, digital uses -----------------------------------------------------------
+
 
 class Term(Record):
     term: str

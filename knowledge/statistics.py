@@ -1,4 +1,5 @@
 """Survey figures (CEFRIO, 2016 survey published in 2017) and sector figures of both dates."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -8,9 +9,40 @@ from knowledge.documents import cite
 from knowledge.text import fold
 
 _PLANNED_WORDS = ("prevoi", "investi", "planifi", "compte", "intention", "futur", "prochain")
-_STOP = {"combien", "quel", "quelle", "quels", "quelles", "des", "les", "une", "est", "sont", "qui", "que",
-         "pour", "dans", "avec", "entreprises", "entreprise", "pourcentage", "proportion", "chiffre", "chiffres",
-         "nombre", "ont", "font", "elles", "leur", "leurs", "sur", "pas", "plus", "ceux", "celles"}
+_STOP = {
+    "combien",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "des",
+    "les",
+    "une",
+    "est",
+    "sont",
+    "qui",
+    "que",
+    "pour",
+    "dans",
+    "avec",
+    "entreprises",
+    "entreprise",
+    "pourcentage",
+    "proportion",
+    "chiffre",
+    "chiffres",
+    "nombre",
+    "ont",
+    "font",
+    "elles",
+    "leur",
+    "leurs",
+    "sur",
+    "pas",
+    "plus",
+    "ceux",
+    "celles",
+}
 
 
 def _enrich(rec: Dict[str, Any], **kw) -> Dict[str, Any]:
@@ -23,12 +55,23 @@ def _enrich(rec: Dict[str, Any], **kw) -> Dict[str, Any]:
     elif group.get("dimension") == "it_resource":
         label = "avec une ressource TI à l'interne" if group.get("value") == "with" else "sans ressource TI à l'interne"
     elif group.get("dimension") == "revenue":
-        label = "chiffre d'affaires de 100 000 $ et plus" if group.get("value") == "100kplus" else "chiffre d'affaires de moins de 100 000 $"
+        label = (
+            "chiffre d'affaires de 100 000 $ et plus"
+            if group.get("value") == "100kplus"
+            else "chiffre d'affaires de moins de 100 000 $"
+        )
     return {**rec, "group_label": label or "ensemble des répondants", "citation": cite(rec)}
 
 
-def find(text: Optional[str] = None, technology: Optional[str] = None, topic: Optional[str] = None,
-         dimension: Optional[str] = None, value: Optional[str] = None, limit: int = 5, **kw) -> List[Dict[str, Any]]:
+def find(
+    text: Optional[str] = None,
+    technology: Optional[str] = None,
+    topic: Optional[str] = None,
+    dimension: Optional[str] = None,
+    value: Optional[str] = None,
+    limit: int = 5,
+    **kw,
+) -> List[Dict[str, Any]]:
     """Figures ranked by relevance to a question ("combien vendent en ligne ?") or to filters."""
     techs = set()
     if technology:

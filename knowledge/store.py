@@ -5,6 +5,7 @@ cost microseconds. The build digest is re-read at most every VIRAGE_KB_CHECK_SEC
 a rebuild (`make kb`) is picked up within that delay, without a query on every call.
 Matching indexes (folded forms, compiled patterns) are built once per build too.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,8 +76,9 @@ def _load(session: Session) -> Dict[str, Any]:
     for e in session.execute(select(models.VocabularyEntry)).scalars():
         vocab.setdefault(e.kind, []).append(e.data)
     requirements: Dict[int, List[str]] = {}
-    for r in session.execute(select(models.RequirementRow).order_by(models.RequirementRow.volet,
-                                                                     models.RequirementRow.position)).scalars():
+    for r in session.execute(
+        select(models.RequirementRow).order_by(models.RequirementRow.volet, models.RequirementRow.position)
+    ).scalars():
         requirements.setdefault(r.volet, []).append(r.criterion_id)
     programme = _rows(session, models.ProgrammeRow)
     snap = {
@@ -108,23 +110,47 @@ def _index(snap: Dict[str, Any]) -> Dict[str, Any]:
     for kind, entries in snap["vocabulary"].items():
         rows = []
         for e in entries:
-            forms = [f for f in dict.fromkeys([fold(e["id"].replace("_", " ")), fold(e["label"])]
-                                               + [fold(x) for x in e.get("synonyms", [])]) if f]
-            rows.append({"id": e["id"], "label": e["label"], "forms": forms,
-                         "patterns": [(len(f), phrase_pattern(f)) for f in forms]})
+            forms = [
+                f
+                for f in dict.fromkeys(
+                    [fold(e["id"].replace("_", " ")), fold(e["label"])] + [fold(x) for x in e.get("synonyms", [])]
+                )
+                if f
+            ]
+            rows.append(
+                {
+                    "id": e["id"],
+                    "label": e["label"],
+                    "forms": forms,
+                    "patterns": [(len(f), phrase_pattern(f)) for f in forms],
+                }
+            )
         vocab[kind] = rows
     labels = {kind: {e["id"]: e["label"] for e in entries} for kind, entries in snap["vocabulary"].items()}
-    case_hay = {c["id"]: fold(" ".join([c["name"], " ".join(c.get("tags") or []), c.get("activity") or "",
-                                        c.get("summary") or ""])) for c in snap["cases"]}
+    case_hay = {
+        c["id"]: fold(
+            " ".join([c["name"], " ".join(c.get("tags") or []), c.get("activity") or "", c.get("summary") or ""])
+        )
+        for c in snap["cases"]
+    }
     # Prefixes (3 to 6 letters) of each label word: "vendent" matches "vente"'s "vent" family cheaply.
-    stat_prefixes = {st["id"]: {w[:k] for w in fold(st["label"]).split() for k in range(3, 7) if len(w) >= k}
-                     for st in snap["statistics"]}
+    stat_prefixes = {
+        st["id"]: {w[:k] for w in fold(st["label"]).split() for k in range(3, 7) if len(w) >= k}
+        for st in snap["statistics"]
+    }
     glossary_forms: Dict[str, Dict[str, Any]] = {}
     for t in snap["glossary"]:
         for f in [t["term"], t["id"].replace("_", " ")] + list(t.get("aliases") or []):
             if fold(f):
                 glossary_forms.setdefault(fold(f), t)
-    glossary_patterns = sorted(((len(f), phrase_pattern(f), t) for f, t in glossary_forms.items() if len(f) >= 2),
-                               key=lambda x: -x[0])
-    return {"vocab": vocab, "labels": labels, "case_hay": case_hay, "stat_prefixes": stat_prefixes,
-            "glossary_forms": glossary_forms, "glossary_patterns": glossary_patterns}
+    glossary_patterns = sorted(
+        ((len(f), phrase_pattern(f), t) for f, t in glossary_forms.items() if len(f) >= 2), key=lambda x: -x[0]
+    )
+    return {
+        "vocab": vocab,
+        "labels": labels,
+        "case_hay": case_hay,
+        "stat_prefixes": stat_prefixes,
+        "glossary_forms": glossary_forms,
+        "glossary_patterns": glossary_patterns,
+    }

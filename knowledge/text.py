@@ -8,6 +8,7 @@ Every variant drops accents (``strip_accents``: NFKD, combining marks removed: "
 * ``fold_for_contact``: "œ" kept; non-word characters → space except @ . + -; spaces collapsed.
 * ``fold_words``: "œ" kept; every non-word character ("$", "%" too) → space; spaces collapsed.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Map what users type ("coop", "Saguenay", "progiciel de gestion") to vocabulary ids."""
+
 from __future__ import annotations
 
 import difflib
@@ -15,9 +16,15 @@ KINDS = ("legal_forms", "excluded_categories", "sectors", "size_bands", "technol
 # sources (cases.yml: technologies, needs, size_band; statistics.yml: technology) or an eligibility
 # question's field. Singular and plural name the same kind ("need" / "needs").
 FIELD_KINDS: Dict[str, str] = {
-    "legal_form": "legal_forms", "org_category": "excluded_categories", "sector": "sectors",
-    "region": "regions", "size_band": "size_bands",
-    "technology": "technologies", "technologies": "technologies", "need": "needs", "needs": "needs",
+    "legal_form": "legal_forms",
+    "org_category": "excluded_categories",
+    "sector": "sectors",
+    "region": "regions",
+    "size_band": "size_bands",
+    "technology": "technologies",
+    "technologies": "technologies",
+    "need": "needs",
+    "needs": "needs",
 }
 
 # NLU entity (domain/core.yml) → the profile field its text is read into (common.profile, and the
@@ -28,8 +35,12 @@ FIELD_KINDS: Dict[str, str] = {
 # The examples and figures still search by technology (actions.cases / actions.figures pass the
 # entity's text to the case and statistics engines as a technology); only the profile reads it as a need.
 ENTITY_FIELDS: Dict[str, str] = {
-    "legal_form": "legal_form", "org_category": "org_category", "sector": "sector", "region": "region",
-    "technology": "needs", "need": "needs",
+    "legal_form": "legal_form",
+    "org_category": "org_category",
+    "sector": "sector",
+    "region": "region",
+    "technology": "needs",
+    "need": "needs",
 }
 # NLU entity → the vocabulary kind its text is normalised against when read into the profile.
 ENTITY_KINDS: Dict[str, str] = {entity: FIELD_KINDS[field] for entity, field in ENTITY_FIELDS.items()}

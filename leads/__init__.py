@@ -5,4 +5,5 @@ Only this package writes personal data. It shares the database of the knowledge 
 (``leads_*``). Rasa's SQL tracker store (``rasa_server.tracker_store``) writes ``events`` in the
 same database, so :func:`leads.store.forget` can delete a person's conversations too.
 """
+
 from leads.consent import CONSENT_TEXT, CONSENT_VERSION, RETENTION_DAYS  # noqa: F401

@@ -8,6 +8,7 @@ tracker store. `purge` deletes the leads whose retention period is over. Both pr
 deleted (`--json` for a machine-readable report), never the personal data itself beyond the
 criteria given. Exit codes: 0 done (even when nothing matched), 2 bad arguments.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m leads", description="Données personnelles des pistes : effacement et purge (Loi 25).")
+        prog="python -m leads", description="Données personnelles des pistes : effacement et purge (Loi 25)."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     f = sub.add_parser("forget", help="supprimer tout ce qui concerne une personne")
     f.add_argument("--email")

@@ -9,6 +9,7 @@ purge`` deletes expired leads and their conversations.
 
 Change the wording => bump ``CONSENT_VERSION``.
 """
+
 from __future__ import annotations
 
 import hashlib

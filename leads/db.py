@@ -6,6 +6,7 @@ once per database before first use. They are created here rather than by a regis
 knowledge.db so that the knowledge layer keeps knowing nothing of the leads; ``tables=`` names
 them, so the knowledge base's tables are never created (nor dropped) from here.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

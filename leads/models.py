@@ -2,6 +2,7 @@
 
 Times are naive UTC (SQLite keeps no time zone).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
@@ -26,9 +27,7 @@ class Lead(Base):
     phone = Column(String(40))  # normalised "514-555-1234[ poste N]"
     phone_digits = Column(String(10), index=True)  # "5145551234", for look-ups
     screening_result = Column(JSON)  # the screening action's result, as it was
-    consents = relationship(
-        "Consent", back_populates="lead", cascade="all, delete-orphan", order_by="Consent.given_at"
-    )
+    consents = relationship("Consent", back_populates="lead", cascade="all, delete-orphan", order_by="Consent.given_at")
 
 
 class Consent(Base):

@@ -3,6 +3,7 @@
 Every function takes an optional ``engine`` (tests pass one bound to a temporary SQLite
 file); by default the shared database (``DATABASE_URL`` or ``var/virage.sqlite3``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,9 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from leads import consent as consent_mod
 from common.contact import normalize_email, normalize_phone, phone_digits
 from knowledge import clock
+from leads import consent as consent_mod
 from leads.db import get_engine, session_scope
 from leads.models import Consent, Lead
 
@@ -173,17 +174,22 @@ def consented_contacts(engine: Optional[Engine] = None) -> List[Dict[str, Any]]:
     """Every lead's identifiers and contact, for the pre-screening (which only shows
     contact details that come with a recorded consent)."""
     with session_scope(engine or get_engine()) as session:
-        rows = session.execute(
-            sa.select(Lead).where(Lead.expires_at > clock.utcnow()).order_by(Lead.id)
-        ).scalars().all()
+        rows = (
+            session.execute(sa.select(Lead).where(Lead.expires_at > clock.utcnow()).order_by(Lead.id)).scalars().all()
+        )
         return [
             {
-                "reference": r.reference, "sender_id": r.sender_id, "name": r.name,
-                "organisation": r.organisation, "email": r.email, "phone": r.phone,
+                "reference": r.reference,
+                "sender_id": r.sender_id,
+                "name": r.name,
+                "organisation": r.organisation,
+                "email": r.email,
+                "phone": r.phone,
                 "consent_given_at": r.consents[-1].given_at.isoformat() if r.consents else None,
                 "consent_version": r.consents[-1].version if r.consents else None,
             }
-            for r in rows if r.consents
+            for r in rows
+            if r.consents
         ]
 
 
@@ -207,9 +213,7 @@ class ForgetReport:
             "criteria": self.criteria,
             "leads_deleted": self.leads,
             "consents_deleted": self.consents,
-            "conversations_deleted": [
-                {"sender_id": s, "events": n} for s, n in sorted(self.conversations.items())
-            ],
+            "conversations_deleted": [{"sender_id": s, "events": n} for s, n in sorted(self.conversations.items())],
             "tracker_store_checked": self.tracker_store_checked,
         }
 
@@ -218,16 +222,20 @@ class ForgetReport:
         if not self.total:
             return f"Rien trouvé pour {crit} : aucune donnée supprimée."
         lines = [f"Suppression pour {crit} :"]
-        lines.append(f"- fiches de contact supprimées : {len(self.leads)}"
-                     + (" (" + ", ".join(l["reference"] for l in self.leads) + ")" if self.leads else ""))
+        lines.append(
+            f"- fiches de contact supprimées : {len(self.leads)}"
+            + (" (" + ", ".join(l["reference"] for l in self.leads) + ")" if self.leads else "")
+        )
         lines.append(f"- consentements supprimés : {self.consents}")
         n_conv = len(self.conversations)
         n_events = sum(self.conversations.values())
         lines.append(f"- conversations supprimées : {n_conv} ({n_events} événements)")
         if not self.tracker_store_checked:
             lines.append("- (aucune table de conversations dans cette base)")
-        lines.append("Les fichiers déjà produits par la pré-qualification (leads.json, leads.csv, "
-                     "rapport HTML) ne sont pas modifiés : régénérez-les ou supprimez-les.")
+        lines.append(
+            "Les fichiers déjà produits par la pré-qualification (leads.json, leads.csv, "
+            "rapport HTML) ne sont pas modifiés : régénérez-les ou supprimez-les."
+        )
         return "\n".join(lines)
 
 
@@ -246,8 +254,9 @@ def _delete(
     report: ForgetReport,
 ) -> None:
     for lead in leads:
-        report.leads.append({"reference": lead.reference, "created_at": lead.created_at.isoformat(),
-                             "source": lead.source})
+        report.leads.append(
+            {"reference": lead.reference, "created_at": lead.created_at.isoformat(), "source": lead.source}
+        )
         report.consents += len(lead.consents)
         if lead.sender_id:
             sender_ids.add(lead.sender_id)
@@ -292,8 +301,13 @@ def forget(
         report.criteria["téléphone"] = phone_n
         conditions.append(Lead.phone_digits == phone_digits(phone_n))
         digits = phone_digits(phone_n)
-        needles += [phone_n.split(" poste ")[0], digits, f"{digits[:3]} {digits[3:6]} {digits[6:]}",
-                    f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", f"{digits[:3]}.{digits[3:6]}.{digits[6:]}"]
+        needles += [
+            phone_n.split(" poste ")[0],
+            digits,
+            f"{digits[:3]} {digits[3:6]} {digits[6:]}",
+            f"({digits[:3]}) {digits[3:6]}-{digits[6:]}",
+            f"{digits[:3]}.{digits[3:6]}.{digits[6:]}",
+        ]
     if sender_id:
         report.criteria["conversation"] = sender_id
         conditions.append(Lead.sender_id == sender_id)
@@ -305,9 +319,9 @@ def forget(
         if needles and _events_table_exists(conn):
             for needle in needles:
                 rows = session.execute(
-                    sa.select(EVENTS_TABLE.c.sender_id).distinct().where(
-                        EVENTS_TABLE.c.data.ilike(f"%{_like_escape(needle)}%", escape="\\")
-                    )
+                    sa.select(EVENTS_TABLE.c.sender_id)
+                    .distinct()
+                    .where(EVENTS_TABLE.c.data.ilike(f"%{_like_escape(needle)}%", escape="\\"))
                 ).all()
                 sender_ids.update(r[0] for r in rows)
         _delete(session, leads, sender_ids, report)

@@ -7,6 +7,7 @@ screening slots the bot recorded win over a re-reading (they include the user's
 corrections). Eligibility, next question, next steps and deadlines come from the knowledge
 base. Contact details appear only with a recorded consent; otherwise they are masked.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ def split_sentences(text: str, limit: int = 300) -> List[str]:
             cut = cut if cut > limit // 2 else piece.rfind(" ", 0, limit)
             cut = cut if cut > 0 else limit
             out.append(piece[:cut].strip())
-            piece = piece[cut + 1:].strip()
+            piece = piece[cut + 1 :].strip()
         if len(piece) >= 2:
             out.append(piece)
     return out
@@ -75,7 +76,7 @@ def units_for(conv: Conversation, max_units: int = 400) -> List[Unit]:
 
 def _window(text: str, start: Optional[int], end: Optional[int]) -> str:
     if start is None or end is None or len(text) <= QUOTE_MAX:
-        return text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX - 1] + "…"
+        return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
     pad = (QUOTE_MAX - (end - start)) // 2
     lo, hi = max(0, start - pad), min(len(text), end + pad)
     return ("…" if lo > 0 else "") + text[lo:hi].strip() + ("…" if hi < len(text) else "")
@@ -117,8 +118,9 @@ def _unit_reading(unit: Unit, parse: Dict[str, Any]) -> Tuple[Dict[str, Any], Di
     return found, support
 
 
-def read_profile(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[str, Any]]
-                 ) -> Tuple[Dict[str, Dict[str, Any]], bool]:
+def read_profile(
+    conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[str, Any]]
+) -> Tuple[Dict[str, Dict[str, Any]], bool]:
     """Evidence per field ({value, quote, turn, how}) and whether the person asked for contact.
 
     The first statement of a field wins (people state what they are first; a later sentence
@@ -145,7 +147,8 @@ def read_profile(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dic
             if prev is None or (unit.requested == f and prev["value"] != value):
                 if prev is not None:
                     entry["other_mentions"] = prev.get("other_mentions", []) + [
-                        {"value": prev["value"], "quote": prev["quote"]}]
+                        {"value": prev["value"], "quote": prev["quote"]}
+                    ]
                 evidence[f] = entry
             elif prev["value"] != value:
                 prev.setdefault("other_mentions", []).append({"value": value, "quote": quote})
@@ -159,14 +162,25 @@ def read_profile(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dic
                 quote = _window(mask_contacts(conv.turns[user_turn - 1].text), None, None) if user_turn else ""
                 if f == "needs":
                     for need in value if isinstance(value, list) else [value]:
-                        needs.setdefault(need, {"value": need, "quote": quote, "turn": user_turn,
-                                                "how": "enregistré par le bot (créneau needs)"})
+                        needs.setdefault(
+                            need,
+                            {
+                                "value": need,
+                                "quote": quote,
+                                "turn": user_turn,
+                                "how": "enregistré par le bot (créneau needs)",
+                            },
+                        )
                     continue
                 prev = evidence.get(f)
                 if prev and prev["value"] == value:
                     continue
-                evidence[f] = {"value": value, "quote": quote, "turn": user_turn,
-                               "how": f"enregistré par le bot (créneau {f})"}
+                evidence[f] = {
+                    "value": value,
+                    "quote": quote,
+                    "turn": user_turn,
+                    "how": f"enregistré par le bot (créneau {f})",
+                }
         for f in kg.PROFILE_FIELDS:  # final values after corrections / resets
             if f in evidence and f in conv.slots and conv.slots[f] is None and f != "needs":
                 evidence.pop(f)
@@ -197,8 +211,10 @@ def _volet_block(v: kg.VoletVerdict) -> Dict[str, Any]:
         "status": v.status.value,
         "status_label": kg.STATUS_LABEL.get(v.status, v.status.value),
         "reasons": [c.explanation for c in rows],
-        "criteria": [{"id": c.id, "label": c.label, "status": c.status.value, "explanation": c.explanation,
-                      "source": c.source} for c in v.criteria],
+        "criteria": [
+            {"id": c.id, "label": c.label, "status": c.status.value, "explanation": c.explanation, "source": c.source}
+            for c in v.criteria
+        ],
         "note": v.note,
     }
 
@@ -211,7 +227,7 @@ def _deadline(volets: List[Dict[str, Any]], today) -> Optional[Dict[str, Any]]:
         d = kg.next_deadline(volet=v["volet"], today=today)
         if not d:
             continue
-        key = (0 if d.get("ahead") else 1, d.get("days_until") if d.get("days_until") is not None else 10 ** 6)
+        key = (0 if d.get("ahead") else 1, d.get("days_until") if d.get("days_until") is not None else 10**6)
         if best is None or key < best[0]:
             best = (key, d)
     if not best:
@@ -259,14 +275,16 @@ def _unknown(result: kg.Evaluation, profile: Dict[str, Any]) -> List[Dict[str, A
     out, seen = [], set()
     for field in result.missing_fields:
         q = kg.question(field)
-        out.append({"field": field, "label": kg.FIELD_LABEL.get(field, field),
-                    "question": q["question"] if q else None})
+        out.append(
+            {"field": field, "label": kg.FIELD_LABEL.get(field, field), "question": q["question"] if q else None}
+        )
         seen.add(field)
     for field in ("is_network", "sector", "region", "employees", "needs"):
         if field not in seen and profile.get(field) in (None, [], ""):
             q = kg.question(field)
-            out.append({"field": field, "label": kg.FIELD_LABEL.get(field, field),
-                        "question": q["question"] if q else None})
+            out.append(
+                {"field": field, "label": kg.FIELD_LABEL.get(field, field), "question": q["question"] if q else None}
+            )
     return out
 
 
@@ -280,8 +298,12 @@ def contact_block(conv: Conversation, lead: Optional[Dict[str, Any]]) -> Dict[st
     c = conv.contacts or {}
     consent = None
     if lead:
-        consent = {"given": True, "how": f"fiche {lead['reference']} enregistrée avec consentement",
-                   "at": lead.get("consent_given_at"), "version": lead.get("consent_version")}
+        consent = {
+            "given": True,
+            "how": f"fiche {lead['reference']} enregistrée avec consentement",
+            "at": lead.get("consent_given_at"),
+            "version": lead.get("consent_version"),
+        }
     elif conv.consent and conv.consent.get("given"):
         consent = conv.consent
     present = {
@@ -291,12 +313,20 @@ def contact_block(conv: Conversation, lead: Optional[Dict[str, Any]]) -> Dict[st
         "phone": (lead.get("phone") if lead else None) or (c.get("phones") or [None])[0],
     }
     if consent:
-        return {"consent": True, "consent_how": consent.get("how"), "consent_at": consent.get("at"),
-                **present, "masked": False}
-    return {"consent": False,
-            "consent_how": (conv.consent or {}).get("how") or "aucun consentement enregistré",
-            "consent_at": None,
-            **{k: (MASK if v else None) for k, v in present.items()}, "masked": True}
+        return {
+            "consent": True,
+            "consent_how": consent.get("how"),
+            "consent_at": consent.get("at"),
+            **present,
+            "masked": False,
+        }
+    return {
+        "consent": False,
+        "consent_how": (conv.consent or {}).get("how") or "aucun consentement enregistré",
+        "consent_at": None,
+        **{k: (MASK if v else None) for k, v in present.items()},
+        "masked": True,
+    }
 
 
 def consent_in_transcript(units: Sequence[Unit], parses: Sequence[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -310,8 +340,13 @@ def consent_in_transcript(units: Sequence[Unit], parses: Sequence[Dict[str, Any]
     return None
 
 
-def build_card(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[str, Any]],
-               lead: Optional[Dict[str, Any]] = None, today=None) -> Dict[str, Any]:
+def build_card(
+    conv: Conversation,
+    units: Sequence[Unit],
+    parses: Sequence[Dict[str, Any]],
+    lead: Optional[Dict[str, Any]] = None,
+    today=None,
+) -> Dict[str, Any]:
     if conv.consent is None and conv.kind in ("chat", "tracker_json", "tracker_store"):
         conv.consent = consent_in_transcript(units, parses)
     evidence, wants_contact = read_profile(conv, units, parses)
@@ -328,19 +363,25 @@ def build_card(conv: Conversation, units: Sequence[Unit], parses: Sequence[Dict[
     volets = [_volet_block(v) for v in result.volets]
     deadline = _deadline(volets, today)
     wants_contact = wants_contact or bool(lead) or bool(conv.slots.get(LEAD_REFERENCE_SLOT))
-    prio = priority.score(volets=volets, profile=profile, deadline=deadline,
-                          consent_contact=contact["consent"] and bool(contact.get("email") or contact.get("phone")),
-                          wants_contact=wants_contact)
+    prio = priority.score(
+        volets=volets,
+        profile=profile,
+        deadline=deadline,
+        consent_contact=contact["consent"] and bool(contact.get("email") or contact.get("phone")),
+        wants_contact=wants_contact,
+    )
     fields = {}
     for f in SHOWN_FIELDS + tuple(x for x in kg.BOOLEAN_FIELDS if x != "is_network"):
         ev = evidence.get(f)
         if f not in SHOWN_FIELDS and not ev:
             continue
-        entry = {"value": ev["value"] if ev else None,
-                 "label": kg.label(f, ev["value"]) if ev else "inconnu",
-                 "quote": ev["quote"] if ev else None,
-                 "turn": ev["turn"] if ev else None,
-                 "how": ev["how"] if ev else None}
+        entry = {
+            "value": ev["value"] if ev else None,
+            "label": kg.label(f, ev["value"]) if ev else "inconnu",
+            "quote": ev["quote"] if ev else None,
+            "turn": ev["turn"] if ev else None,
+            "how": ev["how"] if ev else None,
+        }
         if f == "employees" and ev:
             entry["size_band"] = kg.size_band(ev["value"])
         if f == "needs" and ev:

@@ -7,6 +7,7 @@
 Exit codes: 0 done (even if some inputs were rejected: they are listed), 2 cannot run
 (no model, knowledge base not built, input missing, bad arguments).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,14 +54,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ModelMissing as exc:
         return _err(str(exc))
     try:
-        report = run(in_path, Path(args.out), parser, from_tracker=args.from_tracker,
-                     max_bytes=args.max_bytes, tracker_url=args.tracker_url)
+        report = run(
+            in_path,
+            Path(args.out),
+            parser,
+            from_tracker=args.from_tracker,
+            max_bytes=args.max_bytes,
+            tracker_url=args.tracker_url,
+        )
     finally:
         parser.close()
     for rejected in report.rejected:
         print(f"  ignoré — {rejected.id} : {rejected.message}", file=sys.stderr)
-    print(f"{len(report.cards)} fiche(s) produite(s), {len(report.rejected)} entrée(s) non traitée(s), "
-          f"en {report.seconds:.1f} s ({report.unique_units} phrases distinctes lues par le modèle).")
+    print(
+        f"{len(report.cards)} fiche(s) produite(s), {len(report.rejected)} entrée(s) non traitée(s), "
+        f"en {report.seconds:.1f} s ({report.unique_units} phrases distinctes lues par le modèle)."
+    )
     for kind, path in report.paths.items():
         print(f"  {kind.upper():4} {path}")
     return 0
@@ -75,18 +84,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m prescreen",
-        description="Pré-qualification des organisations : fiches classées et expliquées pour les conseillers.")
+        description="Pré-qualification des organisations : fiches classées et expliquées pour les conseillers.",
+    )
     sub = parser.add_subparsers(dest="command")
 
     def run_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--in", dest="in_path", help="fichier ou dossier (transcriptions, courriels, notes d'appel, "
-                                                    "exports JSON de tracker) ; sans --in : le tracker store")
+        p.add_argument(
+            "--in",
+            dest="in_path",
+            help="fichier ou dossier (transcriptions, courriels, notes d'appel, "
+            "exports JSON de tracker) ; sans --in : le tracker store",
+        )
         p.add_argument("--out", required=True, help="dossier de sortie (leads.json, leads.csv, leads.html)")
         p.add_argument("--from-tracker", action="store_true", help="lire les conversations du tracker store")
         p.add_argument("--tracker-url", help="URL SQLAlchemy du tracker store (défaut : DATABASE_URL)")
         p.add_argument("--model", help="modèle Rasa (.tar.gz ou dossier ; défaut : le plus récent de models/)")
-        p.add_argument("--max-octets", dest="max_bytes", type=int, default=256 * 1024,
-                       help="taille maximale d'une entrée (défaut 262144)")
+        p.add_argument(
+            "--max-octets",
+            dest="max_bytes",
+            type=int,
+            default=256 * 1024,
+            help="taille maximale d'une entrée (défaut 262144)",
+        )
         p.set_defaults(func=cmd_run)
 
     run_args(sub.add_parser("run", help="produire les fiches (commande par défaut)"))

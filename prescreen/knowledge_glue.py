@@ -10,6 +10,7 @@
 
 If the knowledge API changes, this is the one file to adapt.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,12 +40,21 @@ CriterionStatus = _eligibility.CriterionStatus
 
 STATUS_LABEL = _formatting.VERDICT_LABEL
 FIELD_LABEL = {
-    "legal_form": "Forme juridique", "org_category": "Catégorie exclue", "is_network": "Réseau",
-    "sector": "Secteur", "region": "Région", "employees": "Taille", "needs": "Besoins",
-    "market_activities": "Activités marchandes", "serves_members_or_community": "Répond aux besoins des membres",
-    "public_control": "Contrôle public", "democratic_governance": "Gouvernance démocratique",
-    "surplus_limited": "Surplus limités", "dissolution_rule": "Dévolution en cas de dissolution",
-    "based_in_quebec": "Établie au Québec", "structuring_project": "Projet structurant",
+    "legal_form": "Forme juridique",
+    "org_category": "Catégorie exclue",
+    "is_network": "Réseau",
+    "sector": "Secteur",
+    "region": "Région",
+    "employees": "Taille",
+    "needs": "Besoins",
+    "market_activities": "Activités marchandes",
+    "serves_members_or_community": "Répond aux besoins des membres",
+    "public_control": "Contrôle public",
+    "democratic_governance": "Gouvernance démocratique",
+    "surplus_limited": "Surplus limités",
+    "dissolution_rule": "Dévolution en cas de dissolution",
+    "based_in_quebec": "Établie au Québec",
+    "structuring_project": "Projet structurant",
 }
 
 
@@ -142,10 +152,12 @@ def _question_index() -> tuple:
     return tuple(out)
 
 
-_STOP = set("le la les de des du un une et est vous votre vos nous notre on a au aux en ou par pour que qui "
-            "il elle se sa son ses ce cette ces dans sur avec pas plus comme si oui non ne n d l s c y "
-            "exemple est etes sont avez ont elle elles ils leur leurs tu toi ton ta tes moi mon ma mes "
-            "quel quelle quels quelles combien comment".split())
+_STOP = set(
+    "le la les de des du un une et est vous votre vos nous notre on a au aux en ou par pour que qui "
+    "il elle se sa son ses ce cette ces dans sur avec pas plus comme si oui non ne n d l s c y "
+    "exemple est etes sont avez ont elle elles ils leur leurs tu toi ton ta tes moi mon ma mes "
+    "quel quelle quels quelles combien comment".split()
+)
 
 
 def _stems(text: str) -> List[str]:
@@ -172,7 +184,7 @@ def match_question(bot_text: str) -> Optional[str]:
     # only the last question of the turn counts
     last = bot_text.rstrip()
     cut = max(last.rfind(".", 0, len(last) - 1), last.rfind("!", 0, len(last) - 1), last.rfind("\n"))
-    words = set(_stems(last[cut + 1:] if cut > 0 else last))
+    words = set(_stems(last[cut + 1 :] if cut > 0 else last))
     best, best_score = None, 0.0
     for field, _, stems in index:
         shared = len(words & stems)

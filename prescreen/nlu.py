@@ -17,6 +17,7 @@ the graph's own order, on batches of messages:
 ``NluParser(..., fast=False)`` runs the plain Rasa graph instead (used by the tests to check
 that both give the same intents and entities).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -74,11 +75,11 @@ def _fast_tf_model_load(enabled: bool = True):
 
     original = RasaModel.__dict__["load"]
 
-    def load(cls, model_file_name, model_data_example, predict_data_example=None, finetune_mode=False,
-             *args, **kwargs):
+    def load(cls, model_file_name, model_data_example, predict_data_example=None, finetune_mode=False, *args, **kwargs):
         if finetune_mode or predict_data_example is None:
-            return original.__func__(cls, model_file_name, model_data_example, predict_data_example,
-                                     finetune_mode, *args, **kwargs)
+            return original.__func__(
+                cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+            )
         model = cls(*args, **kwargs)
         model.load_weights(model_file_name).expect_partial()
         model.run_inference(predict_data_example)  # creates (and restores) the variables, traces predict
@@ -94,8 +95,9 @@ def _fast_tf_model_load(enabled: bool = True):
 class NluParser:
     """parse_many(texts) -> [{"text", "intent": {"name", "confidence"}, "entities": [...]}]"""
 
-    def __init__(self, model_path: Optional[str] = None, batch_size: int = 64, fast: bool = True,
-                 fast_load: bool = True) -> None:
+    def __init__(
+        self, model_path: Optional[str] = None, batch_size: int = 64, fast: bool = True, fast_load: bool = True
+    ) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         from rasa.core.channels.channel import UserMessage  # noqa: F401 - heavy imports here
         from rasa.engine.graph import ExecutionContext
@@ -111,7 +113,8 @@ class NluParser:
         nlu_schema = self.metadata.predict_schema.minimal_graph_schema([self.target])
         with _fast_tf_model_load(fast_load):
             self.runner = DaskGraphRunner.create(
-                graph_schema=nlu_schema, model_storage=storage,
+                graph_schema=nlu_schema,
+                model_storage=storage,
                 execution_context=ExecutionContext(graph_schema=nlu_schema, model_id=self.metadata.model_id),
             )
         self.cache: Dict[str, Dict[str, Any]] = {}
@@ -161,14 +164,19 @@ class NluParser:
         for text, message in zip(texts, parsed):
             data = message.as_dict(only_output_properties=True)
             intent = data.get("intent") or {}
-            out.append({
-                "text": text,
-                "intent": {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)},
-                "entities": [
-                    {k: e.get(k) for k in ("entity", "value", "start", "end", "extractor", "confidence_entity", "role")}
-                    for e in data.get("entities") or []
-                ],
-            })
+            out.append(
+                {
+                    "text": text,
+                    "intent": {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)},
+                    "entities": [
+                        {
+                            k: e.get(k)
+                            for k in ("entity", "value", "start", "end", "extractor", "confidence_entity", "role")
+                        }
+                        for e in data.get("entities") or []
+                    ],
+                }
+            )
         self.parsed_count += len(out)
         return out
 
@@ -228,12 +236,12 @@ class NluParser:
                 if not toks:
                     component.add_features_to_message(None, None, attribute, message)
                     continue
-                seq = sequences[row:row + len(toks)]
+                seq = sequences[row : row + len(toks)]
                 seq.sort_indices()
                 row += len(toks)
                 sent = None
                 if attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
-                    sent = sentences[sent_row:sent_row + 1]
+                    sent = sentences[sent_row : sent_row + 1]
                     sent.sort_indices()
                     sent = sent.tocoo()
                 sent_row += 1
@@ -243,8 +251,8 @@ class NluParser:
     @staticmethod
     def _diet(component, messages):
         import numpy as np
-        from rasa.utils.tensorflow.constants import ENTITY_RECOGNITION, INTENT_CLASSIFICATION
         from rasa.shared.nlu.constants import ENTITIES, INTENT
+        from rasa.utils.tensorflow.constants import ENTITY_RECOGNITION, INTENT_CLASSIFICATION
 
         if component.model is None:
             return component.process(messages)
@@ -253,7 +261,7 @@ class NluParser:
             return component.process(messages)
         out = component.model.run_inference(model_data, batch_size=len(messages))
         for i, message in enumerate(messages):
-            one = {k: v[i:i + 1] for k, v in out.items() if isinstance(v, np.ndarray)}
+            one = {k: v[i : i + 1] for k, v in out.items() if isinstance(v, np.ndarray)}
             if component.component_config[INTENT_CLASSIFICATION]:
                 label, ranking = component._predict_label(one)
                 message.set(INTENT, label, add_to_output=True)
@@ -266,7 +274,7 @@ class NluParser:
         texts = list(texts)
         todo = sorted(set(t for t in texts if t not in self.cache), key=len)
         for start in range(0, len(todo), self.batch_size):
-            chunk = todo[start:start + self.batch_size]
+            chunk = todo[start : start + self.batch_size]
             for text, parsed in zip(chunk, self._run(chunk)):
                 self.cache[text] = parsed
         return [self.cache[t] for t in texts]

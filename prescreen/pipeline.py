@@ -1,5 +1,6 @@
 """Read inputs → parse user turns with the NLU model (batched, once per unique text) →
 build cards → write leads.json / leads.csv / leads.html. Bad input never stops the batch."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,7 @@ from knowledge.db import database_url
 from prescreen import cards as cards_mod
 from prescreen import knowledge_glue as kg
 from prescreen import writers
-from prescreen.readers import (DEFAULT_MAX_BYTES, Conversation, Rejected, check,
-                                   conversation_from_events, read_inputs)
+from prescreen.readers import DEFAULT_MAX_BYTES, Conversation, Rejected, check, conversation_from_events, read_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,13 @@ def tracker_store_conversations(url: Optional[str] = None) -> List[Any]:
     try:
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("events"):
-                return [Rejected("tracker store", str(engine.url),
-                                 "aucune conversation : la table « events » du tracker store n'existe pas encore.")]
+                return [
+                    Rejected(
+                        "tracker store",
+                        str(engine.url),
+                        "aucune conversation : la table « events » du tracker store n'existe pas encore.",
+                    )
+                ]
             rows = conn.execute(sa.text("SELECT sender_id, data FROM events ORDER BY sender_id, id")).all()
     finally:
         engine.dispose()
@@ -55,8 +60,9 @@ def tracker_store_conversations(url: Optional[str] = None) -> List[Any]:
             continue
     items = []
     for sender, events in grouped.items():
-        conv = conversation_from_events(f"conversation {sender}", "tracker store", "tracker_store", events,
-                                        sender_id=sender)
+        conv = conversation_from_events(
+            f"conversation {sender}", "tracker store", "tracker_store", events, sender_id=sender
+        )
         items.append(check(conv))
     if not items:
         items.append(Rejected("tracker store", "tracker store", "aucune conversation dans le tracker store."))
@@ -134,15 +140,25 @@ def process(items: Iterable[Any], parser, leads: Optional[List[Dict[str, Any]]] 
             report.cards.append(cards_mod.build_card(conv, units, parses, lead=_lead_for(conv, index), today=today))
         except Exception as exc:  # one bad conversation never stops the batch
             logger.exception("card failed")
-            report.rejected.append(Rejected(conv.id, conv.source,
-                                            f"erreur inattendue en construisant la fiche ({exc.__class__.__name__})."))
+            report.rejected.append(
+                Rejected(
+                    conv.id, conv.source, f"erreur inattendue en construisant la fiche ({exc.__class__.__name__})."
+                )
+            )
     report.cards = writers.sort_cards(report.cards)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def run(in_path: Optional[Path], out_dir: Path, parser, from_tracker: bool = False,
-        max_bytes: int = DEFAULT_MAX_BYTES, tracker_url: Optional[str] = None, today=None) -> Report:
+def run(
+    in_path: Optional[Path],
+    out_dir: Path,
+    parser,
+    from_tracker: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    tracker_url: Optional[str] = None,
+    today=None,
+) -> Report:
     kg.check_ready()
     if in_path is None or from_tracker:
         items = tracker_store_conversations(tracker_url)

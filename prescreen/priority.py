@@ -18,6 +18,7 @@ The weights add up to 1 (0.30 is the base any organisation the programme may hel
 a fully known, eligible organisation with a need, a close deadline and consented contact
 details scores 100. Ties are broken by completeness, then by card id.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -51,20 +52,33 @@ def urgency_factor(deadline: Optional[Dict[str, Any]]) -> float:
     return 0.25
 
 
-def score(*, volets: list, profile: Dict[str, Any], deadline: Optional[Dict[str, Any]],
-          consent_contact: bool, wants_contact: bool) -> Dict[str, Any]:
+def score(
+    *,
+    volets: list,
+    profile: Dict[str, Any],
+    deadline: Optional[Dict[str, Any]],
+    consent_contact: bool,
+    wants_contact: bool,
+) -> Dict[str, Any]:
     e = eligibility_factor(volets)
     c = sum(1 for f in CARD_FIELDS if profile.get(f) not in (None, [], "")) / len(CARD_FIELDS)
     b = 1.0 if profile.get("needs") else 0.0
     u = urgency_factor(deadline)
     j = 1.0 if consent_contact else (0.5 if wants_contact else 0.0)
-    inner = WEIGHTS["base"] + WEIGHTS["completeness"] * c + WEIGHTS["need"] * b + WEIGHTS["urgency"] * u \
+    inner = (
+        WEIGHTS["base"]
+        + WEIGHTS["completeness"] * c
+        + WEIGHTS["need"] * b
+        + WEIGHTS["urgency"] * u
         + WEIGHTS["reachability"] * j
+    )
     value = int(round(100 * e * inner))
     return {
         "score": value,
         "components": {"E": e, "C": round(c, 3), "B": b, "U": u, "J": j},
         "formula": FORMULA,
-        "explanation": (f"E={e:g} (admissibilité), C={c:.2f} (complétude), B={b:g} (besoin), "
-                        f"U={u:g} (urgence), J={j:g} (joignabilité)").replace(".", ","),
+        "explanation": (
+            f"E={e:g} (admissibilité), C={c:.2f} (complétude), B={b:g} (besoin), "
+            f"U={u:g} (urgence), J={j:g} (joignabilité)"
+        ).replace(".", ","),
     }

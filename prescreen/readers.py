@@ -16,6 +16,7 @@ No profile is read here: the text goes to the NLU model (prescreen.nlu). Readers
 find the structure (who speaks, headers, the contact details to mask) and reject garbage:
 empty, binary, too large, not French.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,16 +27,34 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from common.contact import find_emails, find_phones
-from common.slots import (CONSENT_GIVEN_AT_SLOT, CONSENT_SLOT, CONTACT_EMAIL_SLOT, CONTACT_NAME_SLOT, CONTACT_ORG_SLOT,
-                          CONTACT_PHONE_SLOT, LEAD_REFERENCE_SLOT, SKIPPED)
+from common.slots import (
+    CONSENT_GIVEN_AT_SLOT,
+    CONSENT_SLOT,
+    CONTACT_EMAIL_SLOT,
+    CONTACT_NAME_SLOT,
+    CONTACT_ORG_SLOT,
+    CONTACT_PHONE_SLOT,
+    LEAD_REFERENCE_SLOT,
+    SKIPPED,
+)
 from knowledge.text import fold_keep_punctuation
 
 DEFAULT_MAX_BYTES = 256 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".eml", ".json", ".jsonl", ".log", ".csv", ".html", ".htm", ""}
 
 USER_LABELS = {"visiteur", "visiteuse", "client", "cliente", "utilisateur", "utilisatrice", "usager", "usagere"}
-BOT_LABELS = {"assistant", "assistante", "conseiller", "conseillere", "bot", "virage", "agent", "agente",
-              "robot", "chatbot"}
+BOT_LABELS = {
+    "assistant",
+    "assistante",
+    "conseiller",
+    "conseillere",
+    "bot",
+    "virage",
+    "agent",
+    "agente",
+    "robot",
+    "chatbot",
+}
 _SPEAKER_RE = re.compile(
     r"^\s*(?:\[[^\]]{1,25}\]\s*|\(?\d{1,2}[:h]\d{2}(?::\d{2})?\)?\s*[-–]?\s*|\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?\s*[-–]?\s*)?"
     r"(?P<label>[^\W\d_][\w'’-]{1,20})(?:\s+\d+)?(?:\s*\([^)]{0,40}\))?\s*[:：]\s?(?P<text>.*)$"
@@ -44,35 +63,205 @@ _EMAIL_HEADERS = {"de", "from", "a", "to", "objet", "subject", "date", "envoye",
 _HEADER_RE = re.compile(r"^(?P<name>[A-Za-zÀ-ÿ-]{1,12})\s*:\s*(?P<value>.*)$")
 _QUOTE_START = re.compile(
     r"^(?:>|-{2,}\s*(?:original message|message d'origine|message original)|le .{3,80} a écrit\s*:|"
-    r"on .{3,80} wrote\s*:|de\s*:.*\benvoy[ée]\s*:)", re.IGNORECASE)
+    r"on .{3,80} wrote\s*:|de\s*:.*\benvoy[ée]\s*:)",
+    re.IGNORECASE,
+)
 _SIGNATURE_START = re.compile(r"^(?:--\s*$|cordialement|bien à vous|salutations|merci et bonne journée)", re.IGNORECASE)
-_CALL_TITLE = re.compile(r"\b(notes? d'appel|compte[- ]rendu|appel t[ée]l[ée]phonique|entretien t[ée]l[ée]phonique|"
-                         r"r[ée]sum[ée] d'appel|notes? de suivi|note au dossier|appel (?:entrant|sortant|du|de))\b",
-                         re.IGNORECASE)
+_CALL_TITLE = re.compile(
+    r"\b(notes? d'appel|compte[- ]rendu|appel t[ée]l[ée]phonique|entretien t[ée]l[ée]phonique|"
+    r"r[ée]sum[ée] d'appel|notes? de suivi|note au dossier|appel (?:entrant|sortant|du|de))\b",
+    re.IGNORECASE,
+)
 CALL_FIELDS = {
-    "organisme": "organisation", "organisation": "organisation", "entreprise": "organisation",
-    "nom de l'organisme": "organisation", "contact": "name", "interlocuteur": "name", "interlocutrice": "name",
-    "personne": "name", "nom": "name", "telephone": "phone", "tel": "phone", "cellulaire": "phone",
-    "courriel": "email", "email": "email", "e-mail": "email", "consentement": "consent", "date": "date",
-    "conseiller": "advisor", "conseillere": "advisor", "duree": "duration", "objet": "subject",
-    "suivi": None, "notes": None, "resume": None, "besoin": None, "besoins": None, "secteur": None,
-    "region": None, "forme juridique": None, "statut": None, "employes": None, "taille": None,
+    "organisme": "organisation",
+    "organisation": "organisation",
+    "entreprise": "organisation",
+    "nom de l'organisme": "organisation",
+    "contact": "name",
+    "interlocuteur": "name",
+    "interlocutrice": "name",
+    "personne": "name",
+    "nom": "name",
+    "telephone": "phone",
+    "tel": "phone",
+    "cellulaire": "phone",
+    "courriel": "email",
+    "email": "email",
+    "e-mail": "email",
+    "consentement": "consent",
+    "date": "date",
+    "conseiller": "advisor",
+    "conseillere": "advisor",
+    "duree": "duration",
+    "objet": "subject",
+    "suivi": None,
+    "notes": None,
+    "resume": None,
+    "besoin": None,
+    "besoins": None,
+    "secteur": None,
+    "region": None,
+    "forme juridique": None,
+    "statut": None,
+    "employes": None,
+    "taille": None,
 }
 _CALL_FIELD_RE = re.compile(r"^\s*[-•*]?\s*(?P<name>[A-Za-zÀ-ÿ' .-]{2,22}?)\s*:\s*(?P<value>.+)$")
 _CONSENT_YES = re.compile(r"^\s*(oui|obtenu|donn[ée]|accord[ée]?|accept[ée]|verbal)", re.IGNORECASE)
 
-FR_STOP = {"le", "la", "les", "de", "des", "du", "un", "une", "et", "est", "nous", "vous", "on", "je", "pour",
-           "dans", "avec", "que", "qui", "pas", "sur", "au", "aux", "en", "notre", "nos", "votre", "mon", "ma",
-           "sommes", "avons", "c'est", "cest", "bonjour", "merci", "oui", "non", "une", "ce", "ca", "ça", "il",
-           "elle", "mais", "ou", "par", "plus", "tres", "très", "aussi", "comme", "son", "sa", "ses", "leur",
-           "employes", "employés", "cooperative", "coop", "organisme", "avoir", "etre", "être", "fait", "faire"}
-ES_STOP = {"el", "los", "las", "somos", "una", "con", "para", "por", "y", "es", "del", "queremos", "podemos",
-           "muchas", "gracias", "hola", "nuestra", "nuestro", "nuestros", "tenemos", "empleados", "muy", "pero",
-           "como", "esta", "este", "estamos", "sobre", "cooperativa", "informacion", "información", "programa"}
-EN_STOP = {"the", "and", "is", "are", "we", "you", "our", "of", "to", "in", "for", "with", "that", "this",
-           "have", "has", "it", "be", "not", "hello", "thanks", "thank", "please", "would", "like", "what",
-           "how", "can", "do", "does", "my", "an", "at", "on", "from", "about", "yes", "no", "hi", "will",
-           "employees", "company", "business", "which", "they", "their", "there", "was", "were", "i", "i'm"}
+FR_STOP = {
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "un",
+    "une",
+    "et",
+    "est",
+    "nous",
+    "vous",
+    "on",
+    "je",
+    "pour",
+    "dans",
+    "avec",
+    "que",
+    "qui",
+    "pas",
+    "sur",
+    "au",
+    "aux",
+    "en",
+    "notre",
+    "nos",
+    "votre",
+    "mon",
+    "ma",
+    "sommes",
+    "avons",
+    "c'est",
+    "cest",
+    "bonjour",
+    "merci",
+    "oui",
+    "non",
+    "ce",
+    "ca",
+    "ça",
+    "il",
+    "elle",
+    "mais",
+    "ou",
+    "par",
+    "plus",
+    "tres",
+    "très",
+    "aussi",
+    "comme",
+    "son",
+    "sa",
+    "ses",
+    "leur",
+    "employes",
+    "employés",
+    "cooperative",
+    "coop",
+    "organisme",
+    "avoir",
+    "etre",
+    "être",
+    "fait",
+    "faire",
+}
+ES_STOP = {
+    "el",
+    "los",
+    "las",
+    "somos",
+    "una",
+    "con",
+    "para",
+    "por",
+    "y",
+    "es",
+    "del",
+    "queremos",
+    "podemos",
+    "muchas",
+    "gracias",
+    "hola",
+    "nuestra",
+    "nuestro",
+    "nuestros",
+    "tenemos",
+    "empleados",
+    "muy",
+    "pero",
+    "como",
+    "esta",
+    "este",
+    "estamos",
+    "sobre",
+    "cooperativa",
+    "informacion",
+    "información",
+    "programa",
+}
+EN_STOP = {
+    "the",
+    "and",
+    "is",
+    "are",
+    "we",
+    "you",
+    "our",
+    "of",
+    "to",
+    "in",
+    "for",
+    "with",
+    "that",
+    "this",
+    "have",
+    "has",
+    "it",
+    "be",
+    "not",
+    "hello",
+    "thanks",
+    "thank",
+    "please",
+    "would",
+    "like",
+    "what",
+    "how",
+    "can",
+    "do",
+    "does",
+    "my",
+    "an",
+    "at",
+    "on",
+    "from",
+    "about",
+    "yes",
+    "no",
+    "hi",
+    "will",
+    "employees",
+    "company",
+    "business",
+    "which",
+    "they",
+    "their",
+    "there",
+    "was",
+    "were",
+    "i",
+    "i'm",
+}
 
 
 @dataclass
@@ -84,8 +273,12 @@ class Turn:
 
 
 # The contact form's own questions (domain/leads.yml): the answers are contact details, not profile.
-CONTACT_PROMPTS = (("organisation", "nom de votre organisation"), ("name", "quel est votre nom"),
-                   ("email", "adresse courriel"), ("phone", "numero de telephone"))
+CONTACT_PROMPTS = (
+    ("organisation", "nom de votre organisation"),
+    ("name", "quel est votre nom"),
+    ("email", "adresse courriel"),
+    ("phone", "numero de telephone"),
+)
 CONSENT_PROMPT = "acceptez-vous que nous conservions ces renseignements"
 
 
@@ -268,8 +461,12 @@ def parse_email(text: str) -> Tuple[List[Turn], Dict[str, str]]:
             break  # the quoted reply (our own earlier answer) is not the organisation speaking
         body.append(line)
     turns = []
-    subject = re.sub(r"^\s*(?:(?:re|tr|fw|fwd|réf|ref)\s*:\s*)+", "", headers.get("objet") or headers.get("subject") or "",
-                     flags=re.IGNORECASE).strip()
+    subject = re.sub(
+        r"^\s*(?:(?:re|tr|fw|fwd|réf|ref)\s*:\s*)+",
+        "",
+        headers.get("objet") or headers.get("subject") or "",
+        flags=re.IGNORECASE,
+    ).strip()
     if subject:
         turns.append(Turn("user", subject))
     content = "\n".join(body).strip()
@@ -338,8 +535,9 @@ def conversation_from_text(cid: str, source: str, text: str, suffix: str = "") -
 # ----------------------------------------------------------------------------------------
 # Rasa trackers (JSON exports and the tracker store)
 # ----------------------------------------------------------------------------------------
-def conversation_from_events(cid: str, source: str, kind: str, events: Iterable[Dict[str, Any]],
-                             sender_id: Optional[str] = None) -> Conversation:
+def conversation_from_events(
+    cid: str, source: str, kind: str, events: Iterable[Dict[str, Any]], sender_id: Optional[str] = None
+) -> Conversation:
     turns: List[Turn] = []
     slots: Dict[str, Any] = {}
     last_set: Dict[str, Any] = {}  # last non-empty value of each slot (contact slots are reset after saving)
@@ -378,13 +576,27 @@ def conversation_from_events(cid: str, source: str, kind: str, events: Iterable[
             contacts[key] = [value] + [v for v in contacts.get(key, []) if v != value]
     consent = None
     if slots.get(CONSENT_SLOT) is True:
-        consent = {"given": True, "how": "consentement donné dans la conversation (créneau consent)",
-                   "at": slots.get(CONSENT_GIVEN_AT_SLOT)}
+        consent = {
+            "given": True,
+            "how": "consentement donné dans la conversation (créneau consent)",
+            "at": slots.get(CONSENT_GIVEN_AT_SLOT),
+        }
     elif last_set.get(LEAD_REFERENCE_SLOT):
-        consent = {"given": True, "how": f"fiche {last_set[LEAD_REFERENCE_SLOT]} enregistrée avec consentement",
-                   "at": last_set.get(CONSENT_GIVEN_AT_SLOT)}
-    return Conversation(id=cid, source=source, kind=kind, turns=turns, slots=slots, contacts=contacts,
-                        consent=consent, sender_id=sender_id)
+        consent = {
+            "given": True,
+            "how": f"fiche {last_set[LEAD_REFERENCE_SLOT]} enregistrée avec consentement",
+            "at": last_set.get(CONSENT_GIVEN_AT_SLOT),
+        }
+    return Conversation(
+        id=cid,
+        source=source,
+        kind=kind,
+        turns=turns,
+        slots=slots,
+        contacts=contacts,
+        consent=consent,
+        sender_id=sender_id,
+    )
 
 
 def _trackers_in(data: Any) -> Optional[List[Dict[str, Any]]]:
@@ -445,9 +657,15 @@ def read_file(path: Path, root: Optional[Path] = None, max_bytes: int = DEFAULT_
         if size == 0:
             return [Rejected(cid, source, "fichier vide : rien à analyser.")]
         if size > max_bytes:
-            return [Rejected(cid, source, f"fichier trop volumineux ({human_size(size)}) : la limite est de "
-                                          f"{human_size(max_bytes)} par transcription. Découpez-le ou relancez "
-                                          f"avec --max-octets.")]
+            return [
+                Rejected(
+                    cid,
+                    source,
+                    f"fichier trop volumineux ({human_size(size)}) : la limite est de "
+                    f"{human_size(max_bytes)} par transcription. Découpez-le ou relancez "
+                    f"avec --max-octets.",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return [Rejected(cid, source, f"lecture impossible ({exc.strerror or exc.__class__.__name__}).")]

@@ -2,6 +2,7 @@
 
 Every value is HTML-escaped in the report (transcripts are untrusted input).
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,21 +14,39 @@ from typing import Any, Dict, List
 from knowledge import clock
 from prescreen.priority import FORMULA
 
-KIND_LABEL = {"tracker_store": "conversation (tracker store)", "tracker_json": "export de tracker Rasa",
-              "chat": "clavardage", "email": "courriel", "call_notes": "notes d'appel", "prose": "texte libre"}
+KIND_LABEL = {
+    "tracker_store": "conversation (tracker store)",
+    "tracker_json": "export de tracker Rasa",
+    "chat": "clavardage",
+    "email": "courriel",
+    "call_notes": "notes d'appel",
+    "prose": "texte libre",
+}
 CSV_COLUMNS = [
     ("priorite", lambda c: c["priority"]["score"]),
     ("id", lambda c: c["id"]),
     ("type_entree", lambda c: KIND_LABEL.get(c["input_kind"], c["input_kind"])),
-    ("forme_juridique", lambda c: _label(c, "legal_form")), ("citation_forme_juridique", lambda c: _quote(c, "legal_form")),
-    ("reseau", lambda c: _label(c, "is_network")), ("citation_reseau", lambda c: _quote(c, "is_network")),
-    ("categorie_exclue", lambda c: _label(c, "org_category")), ("citation_categorie", lambda c: _quote(c, "org_category")),
-    ("secteur", lambda c: _label(c, "sector")), ("citation_secteur", lambda c: _quote(c, "sector")),
-    ("region", lambda c: _label(c, "region")), ("citation_region", lambda c: _quote(c, "region")),
-    ("taille", lambda c: _label(c, "employees")), ("citation_taille", lambda c: _quote(c, "employees")),
-    ("besoins", lambda c: _label(c, "needs")), ("citation_besoins", lambda c: _quote(c, "needs")),
-    ("volet_1", lambda c: _volet(c, 1)), ("volet_2", lambda c: _volet(c, 2)), ("volet_3", lambda c: _volet(c, 3)),
-    ("raisons", lambda c: " | ".join(f"V{v['volet']} : {r}" for v in c["eligibility"]["volets"] for r in v["reasons"][:2])),
+    ("forme_juridique", lambda c: _label(c, "legal_form")),
+    ("citation_forme_juridique", lambda c: _quote(c, "legal_form")),
+    ("reseau", lambda c: _label(c, "is_network")),
+    ("citation_reseau", lambda c: _quote(c, "is_network")),
+    ("categorie_exclue", lambda c: _label(c, "org_category")),
+    ("citation_categorie", lambda c: _quote(c, "org_category")),
+    ("secteur", lambda c: _label(c, "sector")),
+    ("citation_secteur", lambda c: _quote(c, "sector")),
+    ("region", lambda c: _label(c, "region")),
+    ("citation_region", lambda c: _quote(c, "region")),
+    ("taille", lambda c: _label(c, "employees")),
+    ("citation_taille", lambda c: _quote(c, "employees")),
+    ("besoins", lambda c: _label(c, "needs")),
+    ("citation_besoins", lambda c: _quote(c, "needs")),
+    ("volet_1", lambda c: _volet(c, 1)),
+    ("volet_2", lambda c: _volet(c, 2)),
+    ("volet_3", lambda c: _volet(c, 3)),
+    (
+        "raisons",
+        lambda c: " | ".join(f"V{v['volet']} : {r}" for v in c["eligibility"]["volets"] for r in v["reasons"][:2]),
+    ),
     ("inconnus", lambda c: " | ".join(u["label"] for u in c["unknown"])),
     ("prochaine_etape", lambda c: c["next_step"]),
     ("echeance", lambda c: _deadline_text(c.get("deadline"))),
@@ -74,8 +93,13 @@ def sort_cards(cards: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def write_json(path: Path, cards, rejected, meta) -> None:
-    payload = {**meta, "priority_formula": FORMULA, "count": len(cards), "leads": cards,
-               "rejected": [{"id": r.id, "source": r.source, "message": r.message} for r in rejected]}
+    payload = {
+        **meta,
+        "priority_formula": FORMULA,
+        "count": len(cards),
+        "leads": cards,
+        "rejected": [{"id": r.id, "source": r.source, "message": r.message} for r in rejected],
+    }
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 
 
@@ -122,35 +146,43 @@ def _card_html(rank: int, card: Dict[str, Any]) -> str:
     for field, entry in card["profile"].items():
         from prescreen.knowledge_glue import FIELD_LABEL
 
-        quote = f' <q>{_e(entry["quote"])}</q>' if entry.get("quote") else ""
+        quote = f" <q>{_e(entry['quote'])}</q>" if entry.get("quote") else ""
         rows.append(f"<tr><th>{_e(FIELD_LABEL.get(field, field))}</th><td>{_e(entry['label'])}{quote}</td></tr>")
     volets = "".join(
         f"<li><span class='{_e(v['status'])}'>Volet {_e(v['volet'])} — {_e(v['status_label'])}</span>"
         f" ({_e(v['name'])})<ul>{''.join(f'<li>{_e(r)}</li>' for r in v['reasons'])}</ul></li>"
-        for v in card["eligibility"]["volets"])
-    unknown = "".join(f"<li>{_e(u['label'])}" + (f" — <q>{_e(u['question'])}</q>" if u.get("question") else "")
-                      + "</li>" for u in card["unknown"]) or "<li>Rien d'essentiel</li>"
+        for v in card["eligibility"]["volets"]
+    )
+    unknown = (
+        "".join(
+            f"<li>{_e(u['label'])}" + (f" — <q>{_e(u['question'])}</q>" if u.get("question") else "") + "</li>"
+            for u in card["unknown"]
+        )
+        or "<li>Rien d'essentiel</li>"
+    )
     d = card.get("deadline")
     deadline = _e(_deadline_text(d)) if d else "Aucune date de dépôt pour les volets visés"
     if d and d.get("status_note"):
         deadline += f"<br><small>{_e(d['status_note'])} — source : {_e(d.get('source'))}</small>"
     c = card["contact"]
     if c["consent"]:
-        contact = (f"{_e(c.get('name'))} — {_e(c.get('organisation'))}<br>{_e(c.get('email'))} {_e(c.get('phone'))}"
-                   f"<br><small>Consentement : {_e(c.get('consent_how'))} {_e(c.get('consent_at') or '')}</small>")
+        contact = (
+            f"{_e(c.get('name'))} — {_e(c.get('organisation'))}<br>{_e(c.get('email'))} {_e(c.get('phone'))}"
+            f"<br><small>Consentement : {_e(c.get('consent_how'))} {_e(c.get('consent_at') or '')}</small>"
+        )
     else:
         contact = f"<span class='masked'>Coordonnées masquées ({_e(c.get('consent_how'))})</span>"
     return f"""
 <section class="card" id="lead-{rank}">
-<h2><span class="score {_score_class(p['score'])}">{_e(p['score'])}</span>{_e(card['id'])}
-<small class="meta"> — {_e(KIND_LABEL.get(card['input_kind'], card['input_kind']))}</small></h2>
-<table>{''.join(rows)}</table>
+<h2><span class="score {_score_class(p["score"])}">{_e(p["score"])}</span>{_e(card["id"])}
+<small class="meta"> — {_e(KIND_LABEL.get(card["input_kind"], card["input_kind"]))}</small></h2>
+<table>{"".join(rows)}</table>
 <p><strong>Admissibilité</strong></p><ul>{volets}</ul>
 <p><strong>Encore inconnu</strong></p><ul>{unknown}</ul>
-<p><strong>Prochaine étape :</strong> {_e(card['next_step'])}</p>
+<p><strong>Prochaine étape :</strong> {_e(card["next_step"])}</p>
 <p><strong>Échéance :</strong> {deadline}</p>
-<p><strong>Contact :</strong> {contact}{' — a demandé à être contacté' if card['wants_contact'] else ''}</p>
-<p class="meta"><small>Priorité : {_e(p['explanation'])}</small></p>
+<p><strong>Contact :</strong> {contact}{" — a demandé à être contacté" if card["wants_contact"] else ""}</p>
+<p class="meta"><small>Priorité : {_e(p["explanation"])}</small></p>
 </section>"""
 
 
@@ -162,11 +194,11 @@ def write_html(path: Path, cards, rejected, meta) -> None:
 <html lang="fr"><head><meta charset="utf-8"><title>Virage — fiches de pré-qualification</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>
 <body><h1>Fiches de pré-qualification ({len(cards)})</h1>
-<p class="meta">Produit le {_e(meta.get('generated_at'))} — date de référence {_e(meta.get('today'))} —
-modèle {_e(meta.get('model'))}. Triées par priorité : <code>{_e(FORMULA)}</code>
+<p class="meta">Produit le {_e(meta.get("generated_at"))} — date de référence {_e(meta.get("today"))} —
+modèle {_e(meta.get("model"))}. Triées par priorité : <code>{_e(FORMULA)}</code>
 (voir le README de prescreen). {note}</p>
-{body or '<p>Aucune fiche.</p>'}
-{'<h2>Entrées non traitées</h2><ul class="rejected">' + rejected_html + '</ul>' if rejected else ''}
+{body or "<p>Aucune fiche.</p>"}
+{'<h2>Entrées non traitées</h2><ul class="rejected">' + rejected_html + "</ul>" if rejected else ""}
 </body></html>
 """
     path.write_text(doc, encoding="utf-8")

@@ -28,6 +28,7 @@ credentials.yml::
       bot_message_evt: bot_uttered
       session_persistence: true
 """
+
 from __future__ import annotations
 
 import inspect
@@ -66,13 +67,9 @@ def parse_origins(value: Union[None, Text, Iterable[Text]]) -> List[Text]:
         if not origin:
             continue
         if origin == "*":
-            raise ValueError(
-                f"{ENV_VAR}: '*' is not accepted; list the partner origins explicitly."
-            )
+            raise ValueError(f"{ENV_VAR}: '*' is not accepted; list the partner origins explicitly.")
         if not origin.startswith(("http://", "https://")):
-            raise ValueError(
-                f"{ENV_VAR}: '{origin}' is not an origin (expected http(s)://host[:port])."
-            )
+            raise ValueError(f"{ENV_VAR}: '{origin}' is not an origin (expected http(s)://host[:port]).")
         if origin not in origins:
             origins.append(origin)
     return origins
@@ -93,9 +90,7 @@ def allowed_origins(configured: Union[None, Text, Iterable[Text]] = None) -> Lis
 SILENT_COMMANDS = frozenset({"/restart"})
 
 
-def with_guard(
-    on_new_message: Callable[[UserMessage], Awaitable[Any]]
-) -> Callable[[UserMessage], Awaitable[Any]]:
+def with_guard(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
     """Same protection as the REST channel: every turn gets a French answer
     (empty/oversized message, failing or silent processing) -- see rasa_server.guard."""
     try:
@@ -123,9 +118,7 @@ class VirageSocketIO(SocketIOInput):
         channel.allowed_origins = allowed_origins(configured)  # type: ignore[attr-defined]
         return channel
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         socketio_webhook = super().blueprint(with_guard(on_new_message))
         origins = getattr(self, "allowed_origins", None) or allowed_origins()
         # The Engine.IO server reads this on every request: a non-empty list turns

@@ -6,6 +6,7 @@ Wraps a channel's `on_new_message`:
   * if processing sends nothing (Rasa swallows a dead action server) the user gets an apology.
 The user's text is never logged here.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,14 +17,20 @@ from rasa.core.channels.channel import UserMessage
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-EMPTY_TEXT = ("Votre message est vide. Posez-moi une question sur le programme, par exemple : "
-              "« c'est quoi le volet 2 ? » ou « un OBNL est-il admissible ? »")
-TOO_LONG_TEXT = ("Votre message est très long ({n} caractères). Pouvez-vous le résumer en quelques phrases "
-                 "(moins de {max} caractères) ?")
+EMPTY_TEXT = (
+    "Votre message est vide. Posez-moi une question sur le programme, par exemple : "
+    "« c'est quoi le volet 2 ? » ou « un OBNL est-il admissible ? »"
+)
+TOO_LONG_TEXT = (
+    "Votre message est très long ({n} caractères). Pouvez-vous le résumer en quelques phrases "
+    "(moins de {max} caractères) ?"
+)
 # Said when the action server (which reads the knowledge base) does not answer: like
 # actions.kb.KB_DOWN_MESSAGE, it names no organisation, since who to contact comes from the records.
-UNAVAILABLE_TEXT = ("Désolé, je n'ai pas pu préparer ma réponse : un de mes services ne répond pas pour le moment. "
-                    "Réessayez dans un instant.")
+UNAVAILABLE_TEXT = (
+    "Désolé, je n'ai pas pu préparer ma réponse : un de mes services ne répond pas pour le moment. "
+    "Réessayez dans un instant."
+)
 
 
 async def _say(message: UserMessage, text: str) -> None:
@@ -38,7 +45,12 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
             return
         if len(text) > MAX_MESSAGE_CHARS:
             logger.info("message refused: %d characters", len(text))
-            await _say(message, TOO_LONG_TEXT.format(n=f"{len(text):,}".replace(",", " "), max=f"{MAX_MESSAGE_CHARS:,}".replace(",", " ")))
+            await _say(
+                message,
+                TOO_LONG_TEXT.format(
+                    n=f"{len(text):,}".replace(",", " "), max=f"{MAX_MESSAGE_CHARS:,}".replace(",", " ")
+                ),
+            )
             return
         out = message.output_channel
         sent: Dict[str, int] = {"n": 0}

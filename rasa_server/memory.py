@@ -7,6 +7,7 @@ free pages: RSS went from 1 342 to 1 274 MiB right after `Agent.load` of this pr
 model in a `before_server_start` listener, so the load is over by then. Memory in use is not
 touched. Off glibc (no `malloc_trim`) it does nothing.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -29,6 +29,7 @@ Replaced by subclasses, loaded by class path from credentials.yml / endpoints.ym
 8. `rasa_server/memory.py` — glibc keeps the heap freed while loading the model; it is given
    back once the server has started.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

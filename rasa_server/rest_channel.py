@@ -4,6 +4,7 @@ credentials.yml::
 
     rasa_server.rest_channel.VirageRestInput:
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Text

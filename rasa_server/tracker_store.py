@@ -19,6 +19,7 @@ endpoints.yml::
     tracker_store:
       type: rasa_server.tracker_store.VirageSQLTrackerStore
 """
+
 from __future__ import annotations
 
 import json
@@ -110,7 +111,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
                     self.SQLEvent.timestamp <= events[cut].timestamp,
                 )
             )
-            events = events[cut + 1:]
+            events = events[cut + 1 :]
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
         return iter(events[stored:])
 
@@ -149,8 +150,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
         requested = None
         rows = (
             session.query(self.SQLEvent.data)
-            .filter(self.SQLEvent.sender_id == sender_id,
-                    self.SQLEvent.type_name.in_(["slot", "active_loop"]))
+            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name.in_(["slot", "active_loop"]))
             .order_by(self.SQLEvent.id)
         )
         for (data,) in rows:

@@ -1,4 +1,5 @@
 """Shared fixtures: a real SQLite knowledge base built from the YAML sources in a temp dir."""
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ def kb_url(tmp_path_factory) -> str:
     db_file = tmp_path_factory.mktemp("kb") / "kb.sqlite3"
     url = f"sqlite:///{db_file}"
     from knowledge.db import get_engine
+
     loader.build(get_engine(url))
     return url
 

@@ -15,6 +15,7 @@ proves the widget loads nothing from elsewhere.
 The Rasa server URL in the demo pages is the ``{{VIRAGE_SERVER_URL}}``
 placeholder, replaced at serve time (``--rasa-url`` or ``VIRAGE_RASA_URL``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,7 +94,7 @@ def resolve(url_path: str) -> Optional[Path]:
             path = prefix  # "/widget" -> "/widget/"
         if not path.startswith(prefix):
             continue
-        rel = path[len(prefix):]
+        rel = path[len(prefix) :]
         folder = folder.resolve()
         candidate = (folder / rel).resolve()
         try:
@@ -172,8 +173,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         body = (
-            "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\">"
-            f"<title>{status.value}</title><p>{message}</p></html>"
+            f'<!doctype html><html lang="fr"><meta charset="utf-8"><title>{status.value}</title><p>{message}</p></html>'
         ).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -200,7 +200,8 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--host", default=os.environ.get("VIRAGE_WEB_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("VIRAGE_WEB_PORT", "8080")))
     parser.add_argument(
-        "--rasa-url", default=os.environ.get("VIRAGE_RASA_URL", "http://localhost:5005"),
+        "--rasa-url",
+        default=os.environ.get("VIRAGE_RASA_URL", "http://localhost:5005"),
         help="URL du serveur Rasa vue par le navigateur",
     )
     parser.add_argument("--quiet", action="store_true", help="ne pas journaliser chaque requête")
@@ -208,8 +209,7 @@ def main(argv: Optional[list] = None) -> int:
     server = make_server(args.host, args.port, args.rasa_url, quiet=args.quiet)
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(
-        f"Site de démonstration : http://{shown_host}:{server.server_address[1]}/ "
-        f"(widget relié à {args.rasa_url})",
+        f"Site de démonstration : http://{shown_host}:{server.server_address[1]}/ (widget relié à {args.rasa_url})",
         flush=True,
     )
     try:

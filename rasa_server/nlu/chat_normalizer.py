@@ -8,6 +8,7 @@ default) to a normal form: folded (lower case, no accents), stretched letters sh
 entity annotations in the training data stay valid and entities are still read from what
 the user typed.
 """
+
 from __future__ import annotations
 
 import hashlib

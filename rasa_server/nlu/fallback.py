@@ -8,6 +8,7 @@ visitor's contact record and the conversation (Law 25). Keyboard mash ("qqwrw mv
 (actions/fallback.py): one click confirms, a typo erases nothing. The thresholds are data in
 config.yml (`intent_thresholds`); other intents keep the general one.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text, Tuple

@@ -19,6 +19,7 @@ rejection of keyboard mash (`make bench-nlu-cv`; docs/experiments.md).
 It keeps no vocabulary of its own (the featurizers have it): its state is one idf weight per
 sparse feature, the width of the dense part, and the coefficients, stored as arrays (no pickle).
 """
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,7 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return (sp.diags(1.0 / norms) @ weighted).tocsr()
 
 
-def design(counts: sp.csr_matrix, dense: Optional[np.ndarray], idf: np.ndarray,
-           dense_width: int) -> sp.csr_matrix:
+def design(counts: sp.csr_matrix, dense: Optional[np.ndarray], idf: np.ndarray, dense_width: int) -> sp.csr_matrix:
     """tf-idf of the counts, then the dense vector (zeros where a message has none)."""
     matrix = tfidf(counts, idf)
     if not dense_width:
@@ -109,19 +109,20 @@ def softmax_rows(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-def blend(diet_ranking: List[Dict[Text, Any]], linear: Dict[Text, float],
-          diet_weight: float) -> List[Tuple[Text, float]]:
+def blend(
+    diet_ranking: List[Dict[Text, Any]], linear: Dict[Text, float], diet_weight: float
+) -> List[Tuple[Text, float]]:
     """Weighted mean of DIET's confidences and the linear model's, best first.
 
     An intent missing from DIET's (truncated) ranking counts as 0 there. Without a DIET ranking
     the linear model decides alone.
     """
-    diet = {r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY]) for r in diet_ranking or []
-            if r.get(INTENT_NAME_KEY)}
+    diet = {
+        r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY]) for r in diet_ranking or [] if r.get(INTENT_NAME_KEY)
+    }
     weight = diet_weight if diet else 0.0
     names = set(linear) | set(diet)
-    mixed = {name: weight * diet.get(name, 0.0) + (1.0 - weight) * linear.get(name, 0.0)
-             for name in names}
+    mixed = {name: weight * diet.get(name, 0.0) + (1.0 - weight) * linear.get(name, 0.0) for name in names}
     return sorted(mixed.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -142,10 +143,17 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
             "random_seed": 42,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 idf: Optional[np.ndarray] = None, classes: Optional[List[Text]] = None,
-                 coef: Optional[np.ndarray] = None, intercept: Optional[np.ndarray] = None,
-                 dense_width: int = 0) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        idf: Optional[np.ndarray] = None,
+        classes: Optional[List[Text]] = None,
+        coef: Optional[np.ndarray] = None,
+        intercept: Optional[np.ndarray] = None,
+        dense_width: int = 0,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -171,7 +179,8 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples, counts, dense = sentence_features(
-            [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)])
+            [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        )
         labels = [e.get(INTENT) for e in examples]
         if len(set(labels)) < 2:  # nothing to learn: process() leaves DIET's answer alone
             return self._resource
@@ -182,8 +191,13 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
         # data/nlu, sparse features only) in 15-18 iterations instead of 158: ~5 s instead of
         # ~13-19 s of the 5-minute training then; the spaCy vector's 300 dense columns and C = 300
         # bring it to ~26 s. In float32 its line search fails near the optimum, hence the cast.
-        model = LogisticRegression(C=float(self.config["C"]), max_iter=3000, solver="newton-cg",
-                                   tol=1e-3, random_state=self.config["random_seed"])
+        model = LogisticRegression(
+            C=float(self.config["C"]),
+            max_iter=3000,
+            solver="newton-cg",
+            tol=1e-3,
+            random_state=self.config["random_seed"],
+        )
         model.fit(matrix.astype(np.float64), labels)
         self.classes = [str(c) for c in model.classes_]
         coef, intercept = model.coef_, model.intercept_
@@ -214,14 +228,16 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
         length = int(self.config["ranking_length"]) or len(self.classes)
         for message, row in zip(todo, rows):
             linear = dict(zip(self.classes, row.tolist()))
-            ranking = blend(message.get(INTENT_RANKING_KEY), linear,
-                            float(self.config["diet_weight"]))
+            ranking = blend(message.get(INTENT_RANKING_KEY), linear, float(self.config["diet_weight"]))
             best_name, best_confidence = ranking[0]
-            message.set(INTENT, {INTENT_NAME_KEY: best_name,
-                                 PREDICTED_CONFIDENCE_KEY: best_confidence}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY,
-                        [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c}
-                         for n, c in ranking[:length]], add_to_output=True)
+            message.set(
+                INTENT, {INTENT_NAME_KEY: best_name, PREDICTED_CONFIDENCE_KEY: best_confidence}, add_to_output=True
+            )
+            message.set(
+                INTENT_RANKING_KEY,
+                [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking[:length]],
+                add_to_output=True,
+            )
         return messages
 
     def persist(self) -> None:
@@ -247,5 +263,4 @@ class IntentEnsemble(IntentClassifier, GraphComponent):
         except (ValueError, FileNotFoundError):
             # Nothing was persisted (no intents to learn): the component passes DIET's answer on.
             return cls.create(config, model_storage, resource, execution_context)
-        return cls(config, model_storage, resource, idf, meta["classes"], coef, intercept,
-                   meta["dense_width"])
+        return cls(config, model_storage, resource, idf, meta["classes"], coef, intercept, meta["dense_width"])

@@ -15,6 +15,7 @@ This subclass keeps one loaded `Language` per (model, excluded pipes) and exclud
 pipes. It must keep the class name `SpacyNLP`: the tokenizer and featurizer find their model
 provider by that exact name (`model_from="SpacyNLP"` in Rasa's recipe).
 """
+
 from __future__ import annotations
 
 import logging

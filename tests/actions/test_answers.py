@@ -1,4 +1,5 @@
 """Each answering action over a real SQLite knowledge base: the facts, the source line, the buttons."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,9 @@ def test_programme(kb):
 
 def test_funder_names_mei_and_otn(kb):
     msgs, _ = run(programme.ActionFunder(), tracker_for("qui finance", "ask_funder"))
-    assert "ministère de l'Économie et de l'Innovation" in texts(msgs) and "Offensive de transformation numérique" in texts(msgs)
+    assert "ministère de l'Économie et de l'Innovation" in texts(
+        msgs
+    ) and "Offensive de transformation numérique" in texts(msgs)
 
 
 def test_partners_and_one_partner(kb):
@@ -27,11 +30,14 @@ def test_partners_and_one_partner(kb):
     assert texts(msgs).startswith("Chantier de l'économie sociale") and "volet 1" in texts(msgs)
 
 
-@pytest.mark.parametrize("tracker, expected", [
-    (tracker_for("le volet 2 c'est quoi", "ask_volets", [ent("volet", "2")]), "Volet 2 — Accompagnement"),
-    (tracker_for("c koi le volet trois", "ask_volets"), "Volet 3 — Aide financière"),
-    (tracker_for("le 1er volet", "ask_volets"), "Volet 1 — Information"),
-])
+@pytest.mark.parametrize(
+    "tracker, expected",
+    [
+        (tracker_for("le volet 2 c'est quoi", "ask_volets", [ent("volet", "2")]), "Volet 2 — Accompagnement"),
+        (tracker_for("c koi le volet trois", "ask_volets"), "Volet 3 — Aide financière"),
+        (tracker_for("le 1er volet", "ask_volets"), "Volet 1 — Information"),
+    ],
+)
 def test_one_volet(kb, tracker, expected):
     msgs, _ = run(programme.ActionVolets(), tracker)
     assert texts(msgs).startswith(expected)
@@ -87,13 +93,19 @@ def test_deadlines_say_the_year_is_unknown(kb, monkeypatch):
 
 
 def test_deadlines_for_a_volet_without_dates_say_so_first(kb):
-    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("cest quoi la date limite pour le volet 2", "ask_deadlines",
-                                                                 [ent("volet", "2")]))
+    msgs, _ = run(
+        money_and_dates.ActionDeadlines(),
+        tracker_for("cest quoi la date limite pour le volet 2", "ask_deadlines", [ent("volet", "2")]),
+    )
     t = texts(msgs)
-    assert t.startswith("Nos sources n'annoncent aucune date limite pour le volet 2 ; pour savoir quand commencer : joindre")
+    assert t.startswith(
+        "Nos sources n'annoncent aucune date limite pour le volet 2 ; pour savoir quand commencer : joindre"
+    )
     assert "pour le volet 3" in t and "24 janvier" in t  # the dates that exist, named as volet 3's
     assert "deuxième volet" in t  # volet 2's record is cited
-    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 3", "ask_deadlines", [ent("volet", "3")]))
+    msgs, _ = run(
+        money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 3", "ask_deadlines", [ent("volet", "3")])
+    )
     assert texts(msgs).startswith("Les dates de dépôt annoncées pour le volet 3")
 
 
@@ -116,8 +128,14 @@ def test_cases_by_technology(kb):
 
 
 def test_examples_matching_every_criterion_come_first_and_the_others_say_what_they_share(kb):
-    msgs, _ = run(cases.ActionCases(), tracker_for("des exemples de coop en alimentation", "ask_cases",
-                                                   [ent("legal_form", "coop"), ent("sector", "alimentation")]))
+    msgs, _ = run(
+        cases.ActionCases(),
+        tracker_for(
+            "des exemples de coop en alimentation",
+            "ask_cases",
+            [ent("legal_form", "coop"), ent("sector", "alimentation")],
+        ),
+    )
     t = texts(msgs)
     assert t.startswith("Ce qui correspond à toute votre demande :\n• Coopérative La Mauve")
     assert "\nD'autres exemples, qui n'en partagent qu'une partie (coopérative) :\n• " in t
@@ -125,8 +143,12 @@ def test_examples_matching_every_criterion_come_first_and_the_others_say_what_th
 
 
 def test_named_case_detail(kb):
-    msgs, _ = run(cases.ActionCases(), tracker_for("parle-moi des librairies independantes", "ask_cases",
-                                                   [ent("case_name", "librairies independantes")]))
+    msgs, _ = run(
+        cases.ActionCases(),
+        tracker_for(
+            "parle-moi des librairies independantes", "ask_cases", [ent("case_name", "librairies independantes")]
+        ),
+    )
     assert texts(msgs).startswith("Les Librairies indépendantes du Québec") and "Le projet :" in texts(msgs)
 
 
@@ -142,7 +164,9 @@ def test_statistic_with_base_and_year(kb):
 
 
 def test_sector_size_gives_both_dates(kb):
-    msgs, _ = run(figures.ActionStatistic(), tracker_for("combien d'entreprises d'économie sociale au Québec", "ask_statistic"))
+    msgs, _ = run(
+        figures.ActionStatistic(), tracker_for("combien d'entreprises d'économie sociale au Québec", "ask_statistic")
+    )
     t = texts(msgs)
     assert "11 200" in t and "7 000" in t
 
@@ -159,17 +183,26 @@ def test_advice_on_suppliers(kb):
     assert texts(msgs).startswith("Quelques conseils") and "Source : " in texts(msgs)
 
 
-@pytest.mark.parametrize("entity, value, verdict", [
-    ("org_category", "syndicat", "Selon les critères publiés, non"),
-    ("legal_form", "entreprise privée", "Selon les critères publiés, non"),
-])
+@pytest.mark.parametrize(
+    "entity, value, verdict",
+    [
+        ("org_category", "syndicat", "Selon les critères publiés, non"),
+        ("legal_form", "entreprise privée", "Selon les critères publiés, non"),
+    ],
+)
 def test_one_line_eligibility_exclusions(kb, entity, value, verdict):
-    msgs, _ = run(eligibility.ActionEligibilityAnswer(), tracker_for(f"un {value} est admissible?", "ask_eligibility", [ent(entity, value)]))
+    msgs, _ = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for(f"un {value} est admissible?", "ask_eligibility", [ent(entity, value)]),
+    )
     assert texts(msgs).startswith(verdict) and "Source : " in texts(msgs)
 
 
 def test_one_line_eligibility_obnl(kb):
-    msgs, _ = run(eligibility.ActionEligibilityAnswer(), tracker_for("un OBNL est-il admissible?", "ask_eligibility", [ent("legal_form", "OBNL")]))
+    msgs, _ = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for("un OBNL est-il admissible?", "ask_eligibility", [ent("legal_form", "OBNL")]),
+    )
     t = texts(msgs)
     assert "Volet 1 : possible" in t and "hors des catégories exclues" in t
     assert "Volet 2 : possible" in t and "activités marchandes (OBNL)" in t and "établie au Québec" in t

@@ -1,6 +1,7 @@
 """The consent + contact form and the submit / refuse / forget actions, run the way the
 action server runs them: a rasa_sdk Tracker and a CollectingDispatcher built here, a real
 SQLite database in tmp_path."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,11 @@ from actions.leads import ActionForgetMe, ActionRefuseConsent, ActionSubmitLead
 from leads import store
 from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT, CONSENT_VERSION
 
-SCREENING = {"volets": {"1": "eligible", "2": "eligible", "3": "not_eligible"}, "eligible_volets": [1, 2],
-             "profile": {"legal_form": "cooperative", "region": "saguenay_lac_saint_jean"}}
+SCREENING = {
+    "volets": {"1": "eligible", "2": "eligible", "3": "not_eligible"},
+    "eligible_volets": [1, 2],
+    "profile": {"legal_form": "cooperative", "region": "saguenay_lac_saint_jean"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +45,31 @@ def rows(path, sql):
 
 def tracker(slots=None, text="", intent="inform", requested=None, candidate=None, sender="conv-42", form=True):
     """A tracker as the form sends it: the candidate slot value as the last event."""
-    slots = {"consent": None, "contact_name": None, "contact_org": None, "contact_email": None,
-             "contact_phone": None, "contact_failures": 0, "requested_slot": requested, **(slots or {})}
+    slots = {
+        "consent": None,
+        "contact_name": None,
+        "contact_org": None,
+        "contact_email": None,
+        "contact_phone": None,
+        "contact_failures": 0,
+        "requested_slot": requested,
+        **(slots or {}),
+    }
     events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
     if candidate is not None:
         name, value = candidate
         events.append({"event": "slot", "name": name, "value": value})
         slots[name] = value
-    return Tracker(sender, slots, {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
-                   events, False, None, {"name": "contact_form"} if form else {}, "action_listen")
+    return Tracker(
+        sender,
+        slots,
+        {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        events,
+        False,
+        None,
+        {"name": "contact_form"} if form else {},
+        "action_listen",
+    )
 
 
 def run(action, trk, domain):
@@ -87,20 +107,29 @@ def test_consent_is_asked_first_with_the_law25_notice(domain):
 
 
 def test_consent_given_records_the_time_and_asks_the_name_next(domain):
-    events, _ = run(ValidateContactForm(), tracker(text="/affirm", intent="affirm", requested="consent",
-                                                   candidate=("consent", True)), domain)
+    events, _ = run(
+        ValidateContactForm(),
+        tracker(text="/affirm", intent="affirm", requested="consent", candidate=("consent", True)),
+        domain,
+    )
     slots = slot_events(events)
     assert slots["consent"] is True and slots["consent_given_at"]
     assert "requested_slot" not in slots  # Rasa's form asks the next slot (contact_name)
 
 
 def test_consent_refused_ends_the_form_and_nothing_is_stored(domain, db):
-    events, messages = run(ValidateContactForm(), tracker(text="non", intent="deny", requested="consent",
-                                                          candidate=("consent", False)), domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(text="non", intent="deny", requested="consent", candidate=("consent", False)),
+        domain,
+    )
     slots = slot_events(events)
     assert slots["consent"] is False and slots["requested_slot"] is None  # form deactivated
-    events, messages = run(ActionSubmitLead(), tracker(slots={"consent": False, "screening_result": json.dumps(SCREENING)},
-                                                       form=False), domain)
+    events, messages = run(
+        ActionSubmitLead(),
+        tracker(slots={"consent": False, "screening_result": json.dumps(SCREENING)}, form=False),
+        domain,
+    )
     assert responses(messages) == ["utter_consent_refused"]
     slots = slot_events(events)
     assert slots["consent"] is None and slots["contact_email"] is None and slots["privacy_scrub"]
@@ -110,25 +139,44 @@ def test_consent_refused_ends_the_form_and_nothing_is_stored(domain, db):
 # ----------------------------------------------------------------------------------------
 # name, organisation
 # ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("said,expected", [("je m'appelle Marie Tremblay", "Marie Tremblay"),
-                                           ("Marie Tremblay.", "Marie Tremblay"), ("  Éric  Bouchard ", "Éric Bouchard")])
+@pytest.mark.parametrize(
+    "said,expected",
+    [
+        ("je m'appelle Marie Tremblay", "Marie Tremblay"),
+        ("Marie Tremblay.", "Marie Tremblay"),
+        ("  Éric  Bouchard ", "Éric Bouchard"),
+    ],
+)
 def test_name_is_cleaned(domain, said, expected):
-    events, _ = run(ValidateContactForm(), tracker(slots={"consent": True}, text=said, requested="contact_name",
-                                                   candidate=("contact_name", said)), domain)
+    events, _ = run(
+        ValidateContactForm(),
+        tracker(slots={"consent": True}, text=said, requested="contact_name", candidate=("contact_name", said)),
+        domain,
+    )
     assert slot_events(events)["contact_name"] == expected
 
 
 def test_empty_or_numeric_name_is_asked_again(domain):
-    events, messages = run(ValidateContactForm(), tracker(slots={"consent": True}, text="1234", requested="contact_name",
-                                                          candidate=("contact_name", "1234")), domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(slots={"consent": True}, text="1234", requested="contact_name", candidate=("contact_name", "1234")),
+        domain,
+    )
     assert slot_events(events)["contact_name"] is None
     assert responses(messages) == ["utter_contact_empty_answer"]
 
 
 def test_organisation(domain):
-    events, _ = run(ValidateContactForm(), tracker(slots={"consent": True}, text="c'est la Coop du Fjord",
-                                                   requested="contact_org", candidate=("contact_org", "c'est la Coop du Fjord")),
-                    domain)
+    events, _ = run(
+        ValidateContactForm(),
+        tracker(
+            slots={"consent": True},
+            text="c'est la Coop du Fjord",
+            requested="contact_org",
+            candidate=("contact_org", "c'est la Coop du Fjord"),
+        ),
+        domain,
+    )
     assert slot_events(events)["contact_org"] == "la Coop du Fjord"
 
 
@@ -137,67 +185,149 @@ def test_organisation(domain):
 # ----------------------------------------------------------------------------------------
 def test_valid_email_is_normalised(domain):
     said = "c'est Marie.Tremblay@CoopDuFjord.example merci"
-    events, messages = run(ValidateContactForm(), tracker(slots={"consent": True}, text=said,
-                                                          requested="contact_email", candidate=("contact_email", said)), domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(slots={"consent": True}, text=said, requested="contact_email", candidate=("contact_email", said)),
+        domain,
+    )
     assert slot_events(events)["contact_email"] == "marie.tremblay@coopdufjord.example"
     assert slot_events(events)["contact_failures"] == 0 and messages == []
 
 
 def test_malformed_email_is_asked_again_then_a_way_out_then_skipped(domain):
     form = ValidateContactForm()
-    events, messages = run(form, tracker(slots={"consent": True}, text="marie@coop", requested="contact_email",
-                                         candidate=("contact_email", "marie@coop")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True},
+            text="marie@coop",
+            requested="contact_email",
+            candidate=("contact_email", "marie@coop"),
+        ),
+        domain,
+    )
     assert slot_events(events) == {"contact_email": None, "contact_failures": 1}
     assert responses(messages) == ["utter_invalid_email"]
-    events, messages = run(form, tracker(slots={"consent": True, "contact_failures": 1}, text="marie arobase coop",
-                                         requested="contact_email", candidate=("contact_email", "marie arobase coop")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True, "contact_failures": 1},
+            text="marie arobase coop",
+            requested="contact_email",
+            candidate=("contact_email", "marie arobase coop"),
+        ),
+        domain,
+    )
     assert slot_events(events) == {"contact_email": None, "contact_failures": 2}
     assert responses(messages) == ["utter_invalid_email", "utter_contact_way_out"]
-    events, messages = run(form, tracker(slots={"consent": True, "contact_failures": 2}, text="euh",
-                                         requested="contact_email", candidate=("contact_email", "euh")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True, "contact_failures": 2},
+            text="euh",
+            requested="contact_email",
+            candidate=("contact_email", "euh"),
+        ),
+        domain,
+    )
     assert slot_events(events) == {"contact_email": "aucun", "contact_failures": 0}
     assert responses(messages) == ["utter_contact_field_skipped"]
 
 
 @pytest.mark.parametrize("said,intent", [("passer", "skip_question"), ("je n'en ai pas", "inform"), ("non", "deny")])
 def test_email_can_be_skipped(domain, said, intent):
-    events, _ = run(ValidateContactForm(), tracker(slots={"consent": True}, text=said, intent=intent,
-                                                   requested="contact_email", candidate=("contact_email", said)), domain)
+    events, _ = run(
+        ValidateContactForm(),
+        tracker(
+            slots={"consent": True},
+            text=said,
+            intent=intent,
+            requested="contact_email",
+            candidate=("contact_email", said),
+        ),
+        domain,
+    )
     assert slot_events(events)["contact_email"] == "aucun"
 
 
 def test_valid_phone_is_normalised(domain):
     said = "au (418) 555-0110 poste 3"
-    events, messages = run(ValidateContactForm(), tracker(slots={"consent": True, "contact_email": "aucun"}, text=said,
-                                                          requested="contact_phone", candidate=("contact_phone", said)), domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(
+            slots={"consent": True, "contact_email": "aucun"},
+            text=said,
+            requested="contact_phone",
+            candidate=("contact_phone", said),
+        ),
+        domain,
+    )
     assert slot_events(events)["contact_phone"] == "418-555-0110 poste 3" and messages == []
 
 
 def test_malformed_phone_is_asked_again_with_a_way_out(domain):
     form = ValidateContactForm()
-    events, messages = run(form, tracker(slots={"consent": True, "contact_email": "a@b.ca"}, text="555-12",
-                                         requested="contact_phone", candidate=("contact_phone", "555-12")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True, "contact_email": "a@b.ca"},
+            text="555-12",
+            requested="contact_phone",
+            candidate=("contact_phone", "555-12"),
+        ),
+        domain,
+    )
     assert slot_events(events) == {"contact_phone": None, "contact_failures": 1}
     assert responses(messages) == ["utter_invalid_phone"]
-    events, messages = run(form, tracker(slots={"consent": True, "contact_email": "a@b.ca", "contact_failures": 1},
-                                         text="12", requested="contact_phone", candidate=("contact_phone", "12")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True, "contact_email": "a@b.ca", "contact_failures": 1},
+            text="12",
+            requested="contact_phone",
+            candidate=("contact_phone", "12"),
+        ),
+        domain,
+    )
     assert responses(messages) == ["utter_invalid_phone", "utter_contact_way_out"]
-    events, messages = run(form, tracker(slots={"consent": True, "contact_email": "a@b.ca", "contact_failures": 2},
-                                         text="??", requested="contact_phone", candidate=("contact_phone", "??")), domain)
+    events, messages = run(
+        form,
+        tracker(
+            slots={"consent": True, "contact_email": "a@b.ca", "contact_failures": 2},
+            text="??",
+            requested="contact_phone",
+            candidate=("contact_phone", "??"),
+        ),
+        domain,
+    )
     assert slot_events(events) == {"contact_phone": "aucun", "contact_failures": 0}
 
 
 def test_phone_required_when_email_was_skipped(domain):
-    events, messages = run(ValidateContactForm(), tracker(slots={"consent": True, "contact_email": "aucun"}, text="passer",
-                                                          intent="skip_question", requested="contact_phone",
-                                                          candidate=("contact_phone", "passer")), domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(
+            slots={"consent": True, "contact_email": "aucun"},
+            text="passer",
+            intent="skip_question",
+            requested="contact_phone",
+            candidate=("contact_phone", "passer"),
+        ),
+        domain,
+    )
     assert slot_events(events)["contact_phone"] is None
     assert responses(messages) == ["utter_contact_need_one"]
     # and after repeated failures it is never skipped: the way out is "arrêter"
-    events, messages = run(ValidateContactForm(), tracker(slots={"consent": True, "contact_email": "aucun",
-                                                                 "contact_failures": 5}, text="abc",
-                                                          requested="contact_phone", candidate=("contact_phone", "abc")),
-                            domain)
+    events, messages = run(
+        ValidateContactForm(),
+        tracker(
+            slots={"consent": True, "contact_email": "aucun", "contact_failures": 5},
+            text="abc",
+            requested="contact_phone",
+            candidate=("contact_phone", "abc"),
+        ),
+        domain,
+    )
     assert slot_events(events)["contact_phone"] is None
     assert responses(messages) == ["utter_invalid_phone", "utter_contact_need_one"]
 
@@ -205,19 +335,33 @@ def test_phone_required_when_email_was_skipped(domain):
 # ----------------------------------------------------------------------------------------
 # submit, refuse, forget
 # ----------------------------------------------------------------------------------------
-FILLED = {"consent": True, "consent_given_at": "2024-03-01T14:30:05", "contact_name": "Marie Tremblay",
-          "contact_org": "Coop du Fjord", "contact_email": "marie@coopdufjord.example", "contact_phone": "aucun",
-          "screening_result": json.dumps(SCREENING)}
+FILLED = {
+    "consent": True,
+    "consent_given_at": "2024-03-01T14:30:05",
+    "contact_name": "Marie Tremblay",
+    "contact_org": "Coop du Fjord",
+    "contact_email": "marie@coopdufjord.example",
+    "contact_phone": "aucun",
+    "screening_result": json.dumps(SCREENING),
+}
 
 
 def test_submit_with_consent_saves_the_lead_with_screening_and_consent(domain, db):
     events, messages = run(ActionSubmitLead(), tracker(slots=FILLED, form=False), domain)
     [lead] = store.find_by_sender("conv-42")
     assert (lead["name"], lead["organisation"], lead["email"], lead["phone"]) == (
-        "Marie Tremblay", "Coop du Fjord", "marie@coopdufjord.example", None)
+        "Marie Tremblay",
+        "Coop du Fjord",
+        "marie@coopdufjord.example",
+        None,
+    )
     assert lead["screening_result"] == SCREENING
     [consent] = lead["consents"]
-    assert (consent["text"], consent["given_at"], consent["version"]) == (CONSENT_TEXT, "2024-03-01T14:30:05", CONSENT_VERSION)
+    assert (consent["text"], consent["given_at"], consent["version"]) == (
+        CONSENT_TEXT,
+        "2024-03-01T14:30:05",
+        CONSENT_VERSION,
+    )
     slots = slot_events(events)
     assert slots["lead_reference"] == lead["reference"]
     assert slots["contact_name"] is None and slots["consent"] is None and "privacy_scrub" not in slots
@@ -232,8 +376,13 @@ def test_submit_without_consent_stores_nothing(domain, db):
 
 
 def test_stop_during_the_form_cancels_and_scrubs(domain, db):
-    events, messages = run(ActionRefuseConsent(), tracker(slots={"consent": True, "contact_name": "Marie"},
-                                                          text="arrêter", intent="stop", requested="contact_org"), domain)
+    events, messages = run(
+        ActionRefuseConsent(),
+        tracker(
+            slots={"consent": True, "contact_name": "Marie"}, text="arrêter", intent="stop", requested="contact_org"
+        ),
+        domain,
+    )
     assert responses(messages) == ["utter_contact_cancelled"]
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     slots = slot_events(events)
@@ -244,16 +393,20 @@ def test_stop_during_the_form_cancels_and_scrubs(domain, db):
 def test_forget_me_deletes_and_says_what(domain, db):
     run(ActionSubmitLead(), tracker(slots=FILLED, form=False), domain)
     [lead] = store.find_by_sender("conv-42")
-    events, messages = run(ActionForgetMe(), tracker(text="supprimer mes données", intent="request_data_deletion",
-                                                      form=False), domain)
-    assert messages[0]["text"] == (f"C'est fait : j'ai supprimé votre fiche de contact ({lead['reference']}) avec "
-                                   "votre consentement enregistré, et l'historique de cette conversation. "
-                                   "Nous ne conservons plus rien de cet échange.")
+    events, messages = run(
+        ActionForgetMe(), tracker(text="supprimer mes données", intent="request_data_deletion", form=False), domain
+    )
+    assert messages[0]["text"] == (
+        f"C'est fait : j'ai supprimé votre fiche de contact ({lead['reference']}) avec "
+        "votre consentement enregistré, et l'historique de cette conversation. "
+        "Nous ne conservons plus rien de cet échange."
+    )
     assert events[-1]["event"] == "slot" and events[-1]["name"] == "data_deletion_at"  # the store's marker, last
     assert store.find_by_sender("conv-42") == []
     assert rows(db, "SELECT COUNT(*) FROM leads_consent") == [(0,)]
-    _, messages = run(ActionForgetMe(), tracker(text="supprimer mes données", intent="request_data_deletion",
-                                                form=False), domain)
+    _, messages = run(
+        ActionForgetMe(), tracker(text="supprimer mes données", intent="request_data_deletion", form=False), domain
+    )
     assert messages[0]["text"].startswith("C'est fait : je n'avais aucune fiche de contact liée à cette conversation")
 
 
@@ -272,8 +425,14 @@ import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-SECRETS = ("Geneviève Simard", "Coop des Services du Fjord", "g.simard@servicesdufjord.example", "418-555-0110",
-           "418 555 0110", "paul.roy@exemple.org")
+SECRETS = (
+    "Geneviève Simard",
+    "Coop des Services du Fjord",
+    "g.simard@servicesdufjord.example",
+    "418-555-0110",
+    "418 555 0110",
+    "paul.roy@exemple.org",
+)
 
 
 def _free_port() -> int:
@@ -293,11 +452,21 @@ def e2e_db(tmp_path_factory, kb_url) -> Path:
 def action_server(e2e_db, tmp_path_factory):
     port = _free_port()
     log_path = tmp_path_factory.mktemp("actions") / "actions.log"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{e2e_db}", "PYTHONPATH": str(REPO),
-           "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{e2e_db}",
+        "PYTHONPATH": str(REPO),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
     log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "-vv"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "-vv"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -367,13 +536,19 @@ def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2
     assert _say(agent, "e2e-oui", "Geneviève Simard") == ["Quel est le nom de votre organisation ?"]
     assert _say(agent, "e2e-oui", "Coop des Services du Fjord")[-1].startswith("À quelle adresse courriel")
     again = _say(agent, "e2e-oui", "g.simard@servicesdufjord")
-    assert again[0].startswith("Cette adresse courriel ne semble pas valide") and again[-1].startswith("À quelle adresse")
+    assert again[0].startswith("Cette adresse courriel ne semble pas valide") and again[-1].startswith(
+        "À quelle adresse"
+    )
     assert _say(agent, "e2e-oui", "g.simard@servicesdufjord.example")[-1].startswith("Et un numéro de téléphone ?")
     done = _say(agent, "e2e-oui", "418 555 0110")
     [lead] = store.find_by_sender("e2e-oui", engine=store.get_engine(f"sqlite:///{e2e_db}"))
     assert done[-1].startswith(f"Merci ! Vos coordonnées sont enregistrées (référence {lead['reference']})")
     assert (lead["name"], lead["organisation"], lead["email"], lead["phone"]) == (
-        "Geneviève Simard", "Coop des Services du Fjord", "g.simard@servicesdufjord.example", "418-555-0110")
+        "Geneviève Simard",
+        "Coop des Services du Fjord",
+        "g.simard@servicesdufjord.example",
+        "418-555-0110",
+    )
     assert lead["consents"][0]["text"] == CONSENT_TEXT
 
     # consent refused: an e-mail typed before is masked, nothing is stored

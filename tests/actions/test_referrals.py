@@ -1,6 +1,7 @@
 """Referrals ("le CQCM pourra vous confirmer…") name the partner the records designate, never a
 name typed in the code: rename a partner or give a volet another coordinator in a copy of the
 sources, and the answers follow."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,13 +10,13 @@ from typing import Dict
 import pytest
 
 from actions import advice, money_and_dates, programme, screening
-from common.formatting import partner_ref
 from actions.kb import KB_DOWN_MESSAGE
-from rasa_server.guard import UNAVAILABLE_TEXT
-from prescreen import knowledge_glue as prescreen_glue
+from common.formatting import partner_ref
 from knowledge import deadlines, loader, lookup
 from knowledge.db import get_engine
 from knowledge.documents import cite_many
+from prescreen import knowledge_glue as prescreen_glue
+from rasa_server.guard import UNAVAILABLE_TEXT
 from tests.actions.helpers import ent, run, texts, tracker_for
 
 NOT_ELIGIBLE = {"legal_form": "nonprofit", "org_category": "union"}
@@ -39,16 +40,28 @@ def _build(sources: Path, tmp_path: Path, edits: Dict[str, Dict[str, str]], monk
 @pytest.fixture()
 def renamed_kb(sources_copy, tmp_path, monkeypatch) -> str:
     """The partners CDRQ and CQCM under other acronyms."""
-    return _build(sources_copy, tmp_path, {"partners.yml": {"acronym: CDRQ": "acronym: CDRX",
-                                                            "acronym: CQCM": "acronym: CQCX"}}, monkeypatch)
+    return _build(
+        sources_copy,
+        tmp_path,
+        {"partners.yml": {"acronym: CDRQ": "acronym: CDRX", "acronym: CQCM": "acronym: CQCX"}},
+        monkeypatch,
+    )
 
 
 @pytest.fixture()
 def swapped_kb(sources_copy, tmp_path, monkeypatch) -> str:
     """Volet 2 coordinated by the Consortium, volet 3 by the Chantier."""
-    return _build(sources_copy, tmp_path, {"programme.yml": {"coordinators: [cdrq]": "coordinators: [consortium]",
-                                                             "coordinators: [cqcm]": "coordinators: [chantier]"}},
-                  monkeypatch)
+    return _build(
+        sources_copy,
+        tmp_path,
+        {
+            "programme.yml": {
+                "coordinators: [cdrq]": "coordinators: [consortium]",
+                "coordinators: [cqcm]": "coordinators: [chantier]",
+            }
+        },
+        monkeypatch,
+    )
 
 
 def _no_advice(monkeypatch):
@@ -67,10 +80,14 @@ def test_coordinator_follows_the_volet_records(kb):
 
 def _referrals(monkeypatch):
     """The envelope, deadlines, not-eligible screening result and no-advice answers."""
-    said = [texts(run(action, tracker)[0]) for action, tracker in [
-        (money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope")),
-        (money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines")),
-        (screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))]]
+    said = [
+        texts(run(action, tracker)[0])
+        for action, tracker in [
+            (money_and_dates.ActionEnvelope(), tracker_for("reste-t-il des fonds", "ask_envelope")),
+            (money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines")),
+            (screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE)),
+        ]
+    ]
     _no_advice(monkeypatch)
     return said + [texts(run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))[0])]
 
@@ -85,8 +102,9 @@ def test_referrals_name_the_partner_as_the_records_spell_it(renamed_kb, monkeypa
     _no_deadline(monkeypatch)
     msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite", "ask_deadlines"))
     assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. Le CQCX peut vous renseigner.")
-    msgs, _ = run(money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 2", "ask_deadlines",
-                                                                 [ent("volet", "2")]))
+    msgs, _ = run(
+        money_and_dates.ActionDeadlines(), tracker_for("date limite du volet 2", "ask_deadlines", [ent("volet", "2")])
+    )
     assert texts(msgs).startswith("Nos sources n'annoncent aucune date limite. La CDRX peut vous renseigner.")
 
 
@@ -112,8 +130,9 @@ def test_referrals_cite_the_partner_record(kb, monkeypatch):
     assert _source_line(msgs) == cite_many(facts + [cqcm])
     assert cqcm["citation"].split(" ; ")[0] in _source_line(msgs)  # a source only the partner record adds
     msgs, _ = run(screening.ActionScreeningResult(), tracker_for(slots=NOT_ELIGIBLE))
-    assert texts(msgs).endswith("Un conseiller régional de la CDRQ peut vous orienter vers d'autres ressources."
-                                f"\nSource : {cdrq['citation']}")
+    assert texts(msgs).endswith(
+        f"Un conseiller régional de la CDRQ peut vous orienter vers d'autres ressources.\nSource : {cdrq['citation']}"
+    )
     _no_advice(monkeypatch)
     msgs, _ = run(advice.ActionAdvice(), tracker_for("comment faire mon site", "ask_advice"))
     assert _source_line(msgs) == cdrq["citation"]
@@ -142,12 +161,14 @@ def test_service_down_messages_name_no_organisation(kb, message):
         assert not p.get("acronym") or p["acronym"] not in message
 
 
-@pytest.mark.parametrize("prep, expected", [
-    ("", ["le CQCM", "la CDRQ", "les Pôles régionaux d'économie sociale"]),
-    ("de", ["du CQCM", "de la CDRQ", "des Pôles régionaux d'économie sociale"]),
-    ("auprès de", ["auprès du CQCM", "auprès de la CDRQ", "auprès des Pôles régionaux d'économie sociale"]),
-])
+@pytest.mark.parametrize(
+    "prep, expected",
+    [
+        ("", ["le CQCM", "la CDRQ", "les Pôles régionaux d'économie sociale"]),
+        ("de", ["du CQCM", "de la CDRQ", "des Pôles régionaux d'économie sociale"]),
+        ("auprès de", ["auprès du CQCM", "auprès de la CDRQ", "auprès des Pôles régionaux d'économie sociale"]),
+    ],
+)
 def test_partner_named_with_the_article_of_its_record(kb, prep, expected):
     assert [partner_ref(p, prep) for p in lookup.partners(["cqcm", "cdrq", "poles"])] == expected
     assert partner_ref({"acronym": "OBNL", "name": "x", "article": "l'"}, prep) == f"{prep} l'OBNL".strip()
-

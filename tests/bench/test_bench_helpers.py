@@ -2,31 +2,45 @@
 
 None of these start Rasa; they guard the figures `make bench` prints.
 """
+
 from collections import Counter
 
 import pytest
 
 from bench.common import (
-    classification_scores, mcnemar_p, median, paired_comparison, percentile, ratio, with_seed,
+    classification_scores,
+    mcnemar_p,
+    median,
+    paired_comparison,
+    percentile,
+    ratio,
+    with_seed,
 )
 from bench.server import bench_endpoints, slowest
 from bench.snips import (
-    TEST_FRACTION, cv_folds, nlu_yaml, stratified_split,
-    strip_typo_markup, summarise_runs,
+    TEST_FRACTION,
+    cv_folds,
+    nlu_yaml,
+    stratified_split,
+    strip_typo_markup,
+    summarise_runs,
 )
 from knowledge.text import fold_words
 
-
 # --------------------------------------------------------------------------- typo markup
 
-@pytest.mark.parametrize("marked, plain", [
-    ("J’aimerais ajouter <cete|0> piste <a|1> ma liste", "J’aimerais ajouter cete piste a ma liste"),
-    ("Ajouter l’ album <a|0> ma <Liste|1> de lecture", "Ajouter l’ album a ma Liste de lecture"),
-    ("<Quel|12> temps", "Quel temps"),
-    ("sans faute", "sans faute"),
-    ("mot <|3> effacé", "mot  effacé"),
-    ("deux <mots tapés|4> ici", "deux mots tapés ici"),
-])
+
+@pytest.mark.parametrize(
+    "marked, plain",
+    [
+        ("J’aimerais ajouter <cete|0> piste <a|1> ma liste", "J’aimerais ajouter cete piste a ma liste"),
+        ("Ajouter l’ album <a|0> ma <Liste|1> de lecture", "Ajouter l’ album a ma Liste de lecture"),
+        ("<Quel|12> temps", "Quel temps"),
+        ("sans faute", "sans faute"),
+        ("mot <|3> effacé", "mot  effacé"),
+        ("deux <mots tapés|4> ici", "deux mots tapés ici"),
+    ],
+)
 def test_strip_typo_markup(marked, plain):
     assert strip_typo_markup(marked) == plain
 
@@ -39,12 +53,14 @@ def test_strip_typo_markup_leaves_no_markup():
 
 # --------------------------------------------------------------------------- split
 
+
 def _rows(counts):
     rows, next_id = [], 1
     for intent, n in counts.items():
         for i in range(n):
-            rows.append({"id": str(next_id), "intent": intent, "clean": f"{intent} phrase {i}",
-                         "typos": f"{intent} frase {i}"})
+            rows.append(
+                {"id": str(next_id), "intent": intent, "clean": f"{intent} phrase {i}", "typos": f"{intent} frase {i}"}
+            )
             next_id += 1
     return rows
 
@@ -105,14 +121,15 @@ def test_nlu_yaml_lists_every_example_under_its_intent():
 
 # --------------------------------------------------------------------------- statistics
 
+
 def test_percentile_matches_linear_interpolation():
     values = [15, 20, 35, 40, 50]
     assert percentile(values, 0) == 15
     assert percentile(values, 100) == 50
     assert percentile(values, 50) == 35
     assert percentile(values, 25) == 20
-    assert percentile(values, 40) == pytest.approx(29.0)   # 20 + 0.6 × 15
-    assert percentile(values, 95) == pytest.approx(48.0)   # 40 + 0.8 × 10
+    assert percentile(values, 40) == pytest.approx(29.0)  # 20 + 0.6 × 15
+    assert percentile(values, 95) == pytest.approx(48.0)  # 40 + 0.8 × 10
 
 
 def test_percentile_of_1_to_100():
@@ -161,12 +178,15 @@ def test_normalise_for_overlap():
 
 # --------------------------------------------------------------------------- endpoints rewrite
 
+
 def test_bench_endpoints_never_points_at_the_developers_services(tmp_path):
     source = tmp_path / "endpoints.yml"
     source.write_text(
         "action_endpoint:\n  url: http://localhost:5055/webhook\n"
         "tracker_store:\n  type: rasa_server.tracker_store.VirageSQLTrackerStore\n"
-        "event_broker:\n  type: pika\n", encoding="utf-8")
+        "event_broker:\n  type: pika\n",
+        encoding="utf-8",
+    )
     target = tmp_path / "out.yml"
     notes = bench_endpoints(source, target, 5155, tmp_path / "scratch")
     import yaml
@@ -198,11 +218,26 @@ def test_scores_leave_out_sentences_that_are_training_examples():
 def test_report_prints_both_test_sets():
     from bench.report import nlu_lines
 
-    held = {"n": 348, "intents": 30, "accuracy": 0.9, "macro_f1": 0.91, "fallback_rate": 0.05,
-            "accuracy_top_non_fallback": 0.93, "overlap_with_training": 0,
-            "worst_intents": [{"intent": "stop", "f1": 0.7}]}
-    text = "\n".join(nlu_lines({"heldout": held, "heldout_path": "tests/nlu/heldout.yml",
-                                "blind_missing": "tests/nlu/blind.yml not there yet"}, None))
+    held = {
+        "n": 348,
+        "intents": 30,
+        "accuracy": 0.9,
+        "macro_f1": 0.91,
+        "fallback_rate": 0.05,
+        "accuracy_top_non_fallback": 0.93,
+        "overlap_with_training": 0,
+        "worst_intents": [{"intent": "stop", "f1": 0.7}],
+    }
+    text = "\n".join(
+        nlu_lines(
+            {
+                "heldout": held,
+                "heldout_path": "tests/nlu/heldout.yml",
+                "blind_missing": "tests/nlu/blind.yml not there yet",
+            },
+            None,
+        )
+    )
     assert "tests/nlu/heldout.yml" in text and "0.900" in text
     assert "blind set: tests/nlu/blind.yml not there yet" in text
 
@@ -219,21 +254,37 @@ def test_report_names_the_slowest_messages_under_load():
     from bench.report import server_lines
 
     lat = {"p50_ms": 500.0, "p95_ms": 800.0, "errors": 0, "empty_replies": 0}
-    project = {"load_seconds_median": 40.0, "first_reply_ms_median": 100.0, "serial": dict(lat),
-               "concurrent": dict(lat, slowest=[{"text": "un syndicat peut-il", "median_ms": 708.4, "n": 6}]),
-               "rss_mib": {}, "starts": 3}
-    server = {"project": project, "starter": None, "messages_per_mode": 300, "rounds": 4,
-              "load_repeats": 3, "concurrency": 10}
+    project = {
+        "load_seconds_median": 40.0,
+        "first_reply_ms_median": 100.0,
+        "serial": dict(lat),
+        "concurrent": dict(lat, slowest=[{"text": "un syndicat peut-il", "median_ms": 708.4, "n": 6}]),
+        "rss_mib": {},
+        "starts": 3,
+    }
+    server = {
+        "project": project,
+        "starter": None,
+        "messages_per_mode": 300,
+        "rounds": 4,
+        "load_repeats": 3,
+        "concurrency": 10,
+    }
     text = "\n".join(server_lines(server))
     assert "slowest messages under 10 clients (median): « un syndicat peut-il » 708 ms" in text
 
 
 # --------------------------------------------------------------------------- SNIPS: several seeds
 
+
 def test_with_seed_sets_the_seed_of_the_components_that_draw_random_numbers():
-    pipeline = [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 100},
-                {"name": "rasa_server.nlu.intent_ensemble.IntentEnsemble"},
-                {"name": "SomeCustom", "random_seed": 42}, {"name": "ResponseSelector"}]
+    pipeline = [
+        {"name": "WhitespaceTokenizer"},
+        {"name": "DIETClassifier", "epochs": 100},
+        {"name": "rasa_server.nlu.intent_ensemble.IntentEnsemble"},
+        {"name": "SomeCustom", "random_seed": 42},
+        {"name": "ResponseSelector"},
+    ]
     seeded = with_seed(pipeline, 3)
     assert [c.get("random_seed") for c in seeded] == [None, 3, 3, 3, 3]
     assert seeded[1]["epochs"] == 100
@@ -241,8 +292,10 @@ def test_with_seed_sets_the_seed_of_the_components_that_draw_random_numbers():
 
 
 def _run(clean, typos, n=139):
-    return {"clean": {"n": n, "accuracy": clean, "macro_f1": clean - 0.01, "fallback_rate": 0.0},
-            "typos": {"n": n, "accuracy": typos, "macro_f1": typos - 0.01, "fallback_rate": 0.01}}
+    return {
+        "clean": {"n": n, "accuracy": clean, "macro_f1": clean - 0.01, "fallback_rate": 0.0},
+        "typos": {"n": n, "accuracy": typos, "macro_f1": typos - 0.01, "fallback_rate": 0.01},
+    }
 
 
 def test_summarise_runs_reports_the_median_and_the_range():
@@ -259,9 +312,15 @@ def test_report_compares_medians_and_says_when_runs_overlap():
 
     project = {**summarise_runs([_run(0.978, 0.971), _run(0.978, 0.964), _run(0.985, 0.964)])}
     default = {**summarise_runs([_run(0.971, 0.964), _run(0.964, 0.971), _run(0.971, 0.971)])}
-    snips = {"split": {"train": 552, "test": 139, "intents": 7}, "seed": 1, "training_seeds": [1, 2, 3],
-             "project": project, "default": default,
-             "pipelines": {"project": "p", "default": "d"}, "default_source": "x"}
+    snips = {
+        "split": {"train": 552, "test": 139, "intents": 7},
+        "seed": 1,
+        "training_seeds": [1, 2, 3],
+        "project": project,
+        "default": default,
+        "pipelines": {"project": "p", "default": "d"},
+        "default_source": "x",
+    }
     text = "\n".join(snips_lines(snips))
     assert "trained 3 time(s), training seeds 1, 2, 3" in text
     assert "[0.978–0.985]" in text  # project, clean
@@ -270,6 +329,7 @@ def test_report_compares_medians_and_says_when_runs_overlap():
 
 
 # --------------------------------------------------------------------------- cross-validation
+
 
 def test_cv_folds_score_every_row_once_and_keep_equal_texts_together():
     rows = [{"clean": f"phrase {i % 40}", "intent": f"i{i % 3}", "id": str(i)} for i in range(120)]
@@ -284,13 +344,16 @@ def test_cv_folds_score_every_row_once_and_keep_equal_texts_together():
     assert cv_folds(list(reversed(rows)), 5)[2][1] == list(reversed(pairs[2][1]))  # order-free
 
 
-@pytest.mark.parametrize("only_first, only_second, p", [
-    (0, 0, 1.0),
-    (2, 3, 1.0),
-    (0, 5, 0.0625),   # 2 × (1/2)^5
-    (6, 0, 0.03125),  # 2 × (1/2)^6
-    (1, 9, 0.021484375),  # 2 × (1 + 10) / 1024
-])
+@pytest.mark.parametrize(
+    "only_first, only_second, p",
+    [
+        (0, 0, 1.0),
+        (2, 3, 1.0),
+        (0, 5, 0.0625),  # 2 × (1/2)^5
+        (6, 0, 0.03125),  # 2 × (1/2)^6
+        (1, 9, 0.021484375),  # 2 × (1 + 10) / 1024
+    ],
+)
 def test_mcnemar_exact_p_values(only_first, only_second, p):
     assert mcnemar_p(only_first, only_second) == pytest.approx(p)
 
@@ -311,26 +374,41 @@ def test_report_gives_the_cross_validation_verdict():
     from bench.report import snips_cv_lines
 
     def pair(first, second, only_first, only_second):
-        items = lambda n: [{"text": f"t{i}", "gold": "A", "first": "A", "second": "B"} for i in range(n)]
-        return {"n": 552, "first_correct": first, "second_correct": second,
-                "only_first": items(only_first), "only_second": items(only_second),
-                "p_value": mcnemar_p(only_first, only_second)}
-    cv = {"n": 552, "split_seed": 1, "folds": 5, "training_seed": 1,
-          "clean": pair(541, 542, 2, 3), "typos": pair(548, 540, 8, 0),
-          "train_seconds": {"project": 50.0, "default": 250.0},
-          "pipelines": {"project": "p", "default": "d"}}
+        def items(n):
+            return [{"text": f"t{i}", "gold": "A", "first": "A", "second": "B"} for i in range(n)]
+
+        return {
+            "n": 552,
+            "first_correct": first,
+            "second_correct": second,
+            "only_first": items(only_first),
+            "only_second": items(only_second),
+            "p_value": mcnemar_p(only_first, only_second),
+        }
+
+    cv = {
+        "n": 552,
+        "split_seed": 1,
+        "folds": 5,
+        "training_seed": 1,
+        "clean": pair(541, 542, 2, 3),
+        "typos": pair(548, 540, 8, 0),
+        "train_seconds": {"project": 50.0, "default": 250.0},
+        "pipelines": {"project": "p", "default": "d"},
+    }
     text = "\n".join(snips_cv_lines(cv))
     assert "541/552 0.980" in text and "542/552 0.982" in text
     assert "clean: right for the project only 2, for the default only 3; McNemar exact p = 1.00: too few" in text
-    assert "typos: right for the project only 8, for the default only 0; McNemar exact p = 0.01: a real difference" in text
+    assert (
+        "typos: right for the project only 8, for the default only 0; McNemar exact p = 0.01: a real difference" in text
+    )
 
 
 def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
     """Folds' predictions are concatenated: each must stay paired with its own sentence."""
     import bench.snips as snips
 
-    rows = [{"clean": f"phrase {i}", "typos": f"frase {i}", "intent": f"i{i % 3}", "id": str(i)}
-            for i in range(60)]
+    rows = [{"clean": f"phrase {i}", "typos": f"frase {i}", "intent": f"i{i % 3}", "id": str(i)} for i in range(60)]
     monkeypatch.setattr(snips, "load_snips", lambda path: rows)
     monkeypatch.setattr(snips, "_pipelines", lambda epochs=None: ({"pipeline": []}, {"pipeline": []}))
 
@@ -338,8 +416,10 @@ def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
         project = workdir.name.startswith("project")
         # the project gets every sentence right; the default misses those whose number ends in 7
         predicted = [r["intent"] if project or not r["clean"].endswith("7") else "autre" for r in test]
-        return {"train_seconds": 1.0,
-                "tests": {"clean": {"predicted": predicted}, "typos": {"predicted": predicted}}}, 1.0
+        return {
+            "train_seconds": 1.0,
+            "tests": {"clean": {"predicted": predicted}, "typos": {"predicted": predicted}},
+        }, 1.0
 
     monkeypatch.setattr(snips, "_train_and_score", fake_train_and_score)
     result = snips.cross_validate(folds=5)
@@ -355,27 +435,32 @@ def test_cross_validate_lines_predictions_up_with_the_sentences(monkeypatch):
 
 # --------------------------------------------------------------------------- NLU cross-validation
 
+
 def test_nlu_folds_split_intent_examples_once_and_keep_lookups_everywhere():
     from bench.nlu import strip_annotations
     from bench.nlu_cv import fold_of, split_nlu_file
 
     examples = [f"phrase numéro {i} pour une [coop](legal_form)" for i in range(40)]
-    document = {"version": "3.1", "nlu": [
-        {"intent": "ask_x", "examples": "".join(f"- {e}\n" for e in examples)},
-        {"lookup": "region", "examples": "- Estrie\n- Outaouais\n"},
-    ]}
+    document = {
+        "version": "3.1",
+        "nlu": [
+            {"intent": "ask_x", "examples": "".join(f"- {e}\n" for e in examples)},
+            {"lookup": "region", "examples": "- Estrie\n- Outaouais\n"},
+        ],
+    }
     seen = []
     for fold in range(5):
         train, held = split_nlu_file(document, fold, 5)
         assert {"lookup": "region", "examples": "- Estrie\n- Outaouais\n"} in train["nlu"]
         held_examples = [line[2:] for item in held["nlu"] for line in item["examples"].splitlines()]
-        train_examples = [line[2:] for item in train["nlu"] if "intent" in item
-                          for line in item["examples"].splitlines()]
+        train_examples = [
+            line[2:] for item in train["nlu"] if "intent" in item for line in item["examples"].splitlines()
+        ]
         assert not set(held_examples) & set(train_examples)
         assert all(fold_of(e, 5) == fold for e in held_examples)
         seen += held_examples
     assert sorted(seen) == sorted(examples)  # every example scored exactly once
-    assert strip_annotations("une [coop](legal_form) en [Estrie]{\"entity\": \"region\"}") == "une coop en Estrie"
+    assert strip_annotations('une [coop](legal_form) en [Estrie]{"entity": "region"}') == "une coop en Estrie"
     # the fold reads the text a user types: accents, case and markup do not move a sentence
     assert fold_of("Une [Coopérative](legal_form)", 5) == fold_of("une cooperative", 5)
 

@@ -1,4 +1,5 @@
 """Deadlines before, on, between and after the announced dates; the year is never invented."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,14 +9,17 @@ import pytest
 from knowledge import clock, deadlines
 
 
-@pytest.mark.parametrize("today, expected, position", [
-    ("2026-01-01", "24 janvier", "upcoming"),
-    ("2026-01-24", "24 janvier", "upcoming"),
-    ("2026-01-25", "25 février", "upcoming"),
-    ("2026-02-25", "25 février", "upcoming"),
-    ("2026-02-26", "25 février", "last_announced"),
-    ("2026-11-21", "25 février", "last_announced"),
-])
+@pytest.mark.parametrize(
+    "today, expected, position",
+    [
+        ("2026-01-01", "24 janvier", "upcoming"),
+        ("2026-01-24", "24 janvier", "upcoming"),
+        ("2026-01-25", "25 février", "upcoming"),
+        ("2026-02-25", "25 février", "upcoming"),
+        ("2026-02-26", "25 février", "last_announced"),
+        ("2026-11-21", "25 février", "last_announced"),
+    ],
+)
 def test_next_deadline_relative_to_today(kb, today, expected, position):
     nxt = deadlines.next_deadline(dt.date.fromisoformat(today))
     assert nxt["date_text"] == expected

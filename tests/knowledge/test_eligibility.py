@@ -1,4 +1,5 @@
 """Every criterion on both sides of its boundary, every exclusion, unknowns, and question order."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,34 @@ from knowledge.eligibility import CriterionStatus, Verdict
 
 # A co-operative that passes every criterion of every volet (a network with a structuring project).
 PASSING = {
-    "legal_form": "cooperative", "org_category": "none", "based_in_quebec": True, "market_activities": True,
-    "public_control": False, "democratic_governance": True, "serves_members_or_community": True,
-    "surplus_limited": True, "dissolution_rule": True, "is_network": True, "structuring_project": True,
+    "legal_form": "cooperative",
+    "org_category": "none",
+    "based_in_quebec": True,
+    "market_activities": True,
+    "public_control": False,
+    "democratic_governance": True,
+    "serves_members_or_community": True,
+    "surplus_limited": True,
+    "dissolution_rule": True,
+    "is_network": True,
+    "structuring_project": True,
 }
 SRC = loader.load_sources().files["eligibility.yml"]
 CRITERIA = {c.id: c for c in SRC.criteria}
 NEEDED_BY = {cid: [r.volet for r in SRC.requirements if cid in r.criteria] for cid in CRITERIA}
-FAILING_VALUE = {"collective_legal_form": "business", "not_excluded_category": "union", "market_activities": False,
-                 "serves_needs": False, "not_public_control": True, "democratic_governance": False,
-                 "surplus_limited": False, "dissolution_rule": False, "based_in_quebec": False,
-                 "is_network": False, "structuring_project": False}
+FAILING_VALUE = {
+    "collective_legal_form": "business",
+    "not_excluded_category": "union",
+    "market_activities": False,
+    "serves_needs": False,
+    "not_public_control": True,
+    "democratic_governance": False,
+    "surplus_limited": False,
+    "dissolution_rule": False,
+    "based_in_quebec": False,
+    "is_network": False,
+    "structuring_project": False,
+}
 
 
 def _status(result, volet):
@@ -55,8 +73,10 @@ def test_each_criterion_on_both_sides(kb, criterion_id):
         assert _status(failing, volet).status == _status(passing, volet).status
 
 
-@pytest.mark.parametrize("category", ["professional_order", "professional_group", "employer_group",
-                                      "political_party", "religious_org", "union"])
+@pytest.mark.parametrize(
+    "category",
+    ["professional_order", "professional_group", "employer_group", "political_party", "religious_org", "union"],
+)
 def test_each_exclusion_excludes_from_every_volet(kb, category):
     result = eligibility.evaluate({**PASSING, "org_category": category})
     assert result.eligible_volets == []
@@ -145,8 +165,16 @@ def test_statuses_are_plain_strings_in_text_and_dicts(kb):
     data = result.as_dict()
     statuses = [v["status"] for v in data["volets"]] + [c["status"] for v in data["volets"] for c in v["criteria"]]
     assert statuses and all(type(s) is str for s in statuses)
-    assert list(data) == ["profile", "volets", "eligible_volets", "undecided_volets", "next_question",
-                          "missing_fields", "complete", "validation_note"]
+    assert list(data) == [
+        "profile",
+        "volets",
+        "eligible_volets",
+        "undecided_volets",
+        "next_question",
+        "missing_fields",
+        "complete",
+        "validation_note",
+    ]
     assert list(data["volets"][0]) == ["volet", "name", "status", "criteria", "decisive", "missing", "note"]
     assert list(data["volets"][0]["criteria"][0]) == ["id", "label", "field", "status", "explanation", "source"]
     assert data["volets"][0]["decisive"] == [c for c in data["volets"][0]["criteria"] if c["status"] == "fail"]

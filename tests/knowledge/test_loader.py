@@ -1,7 +1,6 @@
 """The loader builds every kind, and rejects broken files with a message naming file, record, field."""
-from __future__ import annotations
 
-import re
+from __future__ import annotations
 
 import pytest
 import yaml
@@ -15,8 +14,19 @@ def test_build_counts_every_kind(tmp_path):
     assert counts["cases"] == 15
     assert counts["volets"] == 3
     assert counts["deadlines"] == 2
-    for kind in ("programme", "facts", "partners", "questions", "criteria", "statistics", "sector_figures",
-                 "glossary", "advice", "digital_uses", "vocabulary"):
+    for kind in (
+        "programme",
+        "facts",
+        "partners",
+        "questions",
+        "criteria",
+        "statistics",
+        "sector_figures",
+        "glossary",
+        "advice",
+        "digital_uses",
+        "vocabulary",
+    ):
         assert counts.get(kind, 0) > 0, kind
 
 
@@ -41,7 +51,10 @@ def test_wrong_type_names_file_record_and_field(sources_copy):
 
 
 def test_missing_source_is_rejected(sources_copy):
-    _edit(sources_copy / "glossary.yml", lambda d: d["records"][0].pop("source", None) or d["records"][0].pop("sources", None))
+    _edit(
+        sources_copy / "glossary.yml",
+        lambda d: d["records"][0].pop("source", None) or d["records"][0].pop("sources", None),
+    )
     with pytest.raises(loader.SourceError, match=r"glossary\.yml, enregistrement n°1 .*source"):
         loader.load_sources(sources_copy)
 
@@ -58,15 +71,20 @@ def test_unknown_vocabulary_id_is_rejected(sources_copy):
         loader.load_sources(sources_copy)
 
 
-@pytest.mark.parametrize("mutate, field", [
-    (lambda d: d["programme"].__setitem__("coordinator", "cqmc"), "coordinator"),
-    (lambda d: d["volets"][1].__setitem__("coordinators", ["crdq"]), "coordinators"),
-    (lambda d: d["programme"]["partners"].append("chantiers"), "partners"),
-])
+@pytest.mark.parametrize(
+    "mutate, field",
+    [
+        (lambda d: d["programme"].__setitem__("coordinator", "cqmc"), "coordinator"),
+        (lambda d: d["volets"][1].__setitem__("coordinators", ["crdq"]), "coordinators"),
+        (lambda d: d["programme"]["partners"].append("chantiers"), "partners"),
+    ],
+)
 def test_unknown_partner_id_is_rejected(sources_copy, mutate, field):
     """Referrals read these ids: a typo must stop the build, not drop the referral."""
     _edit(sources_copy / "programme.yml", mutate)
-    with pytest.raises(loader.SourceError, match=rf"programme\.yml, .*champ « {field} ».*n'est pas un id de partners\.yml"):
+    with pytest.raises(
+        loader.SourceError, match=rf"programme\.yml, .*champ « {field} ».*n'est pas un id de partners\.yml"
+    ):
         loader.load_sources(sources_copy)
 
 
@@ -100,8 +118,10 @@ def test_boolean_answers_stay_booleans():
 
 def test_nlu_lookups_follow_the_vocabulary():
     from knowledge import export_nlu
-    assert export_nlu.TARGET.read_text(encoding="utf-8") == export_nlu.render(), \
+
+    assert export_nlu.TARGET.read_text(encoding="utf-8") == export_nlu.render(), (
         "data/nlu/lookups.yml is stale: run python -m knowledge.export_nlu"
+    )
 
 
 def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
@@ -113,8 +133,13 @@ def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
     loader.build(get_engine(url))
-    saved = store.save_lead(consent=store.ConsentRecord(True, clock.utcnow()), sender_id="kb-rebuild",
-                            name="Martin Gagnon", email="martin@coop.example", engine=leads_engine(url))
+    saved = store.save_lead(
+        consent=store.ConsentRecord(True, clock.utcnow()),
+        sender_id="kb-rebuild",
+        name="Martin Gagnon",
+        email="martin@coop.example",
+        engine=leads_engine(url),
+    )
     loader.build(get_engine(url))
     [lead] = store.find_by_sender("kb-rebuild", engine=leads_engine(url))
     assert lead["reference"] == saved.reference and lead["email"] == "martin@coop.example"

@@ -1,4 +1,5 @@
 """Case ranking, statistics look-up and comparison, glossary and vocabulary matching."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,11 +32,15 @@ def test_search_without_criteria_returns_nothing(kb):
 
 
 def test_similar_to_profile(kb):
-    similar = cases.similar_to({"legal_form": "nonprofit", "sector": "leisure_tourism_culture", "region": "saguenay_lac_saint_jean"})
+    similar = cases.similar_to(
+        {"legal_form": "nonprofit", "sector": "leisure_tourism_culture", "region": "saguenay_lac_saint_jean"}
+    )
     assert similar and similar[0]["case"]["region"] == "saguenay_lac_saint_jean"
 
 
-@pytest.mark.parametrize("name", ["librairies independantes", "Les Librairies indépendantes du Québec", "librairies indépendentes"])
+@pytest.mark.parametrize(
+    "name", ["librairies independantes", "Les Librairies indépendantes du Québec", "librairies indépendentes"]
+)
 def test_get_named_case_tolerates_typos(kb, name):
     assert cases.get(name)["name"] == "Les Librairies indépendantes du Québec"
 
@@ -66,8 +71,10 @@ def test_sector_figures_keep_both_dates(kb):
     assert {7000, 11200} <= values
 
 
-@pytest.mark.parametrize("question, term_id", [("c koi un crm", "crm"), ("ça veut dire quoi infonuagique", "cloud"),
-                                              ("sociofinancement?", "crowdfunding")])
+@pytest.mark.parametrize(
+    "question, term_id",
+    [("c koi un crm", "crm"), ("ça veut dire quoi infonuagique", "cloud"), ("sociofinancement?", "crowdfunding")],
+)
 def test_define(kb, question, term_id):
     assert lookup.define(question)["id"] == term_id
 
@@ -76,21 +83,32 @@ def test_define_unknown(kb):
     assert lookup.define("quantique flux capacitor") is None
 
 
-@pytest.mark.parametrize("kind, text, expected", [
-    ("legal_forms", "coop de travail", "cooperative"), ("legal_forms", "OBNL", "nonprofit"),
-    ("regions", "a Saguenay", "saguenay_lac_saint_jean"), ("sectors", "alimentaton", "agri_resources_energy"),
-    ("excluded_categories", "un syndicat", "union"), ("legal_forms", "😀", None), ("legal_forms", "", None)])
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("legal_forms", "coop de travail", "cooperative"),
+        ("legal_forms", "OBNL", "nonprofit"),
+        ("regions", "a Saguenay", "saguenay_lac_saint_jean"),
+        ("sectors", "alimentaton", "agri_resources_energy"),
+        ("excluded_categories", "un syndicat", "union"),
+        ("legal_forms", "😀", None),
+        ("legal_forms", "", None),
+    ],
+)
 def test_vocabulary_normalize(kb, kind, text, expected):
     assert vocabulary.normalize(kind, text) == expected
 
 
-@pytest.mark.parametrize("value, text, expected", [
-    # the entity model cut the span: the longer form around it in the message decides
-    ("but lucratif", "Je gère un CPE, un organisme sans but lucratif.", "nonprofit"),
-    ("but lucratif", "on est une entreprise a but lucratif", "business"),
-    ("coop", "une coop de travail", "cooperative"),  # no longer form: plain normalize
-    ("but lucratif", "", "business"),
-])
+@pytest.mark.parametrize(
+    "value, text, expected",
+    [
+        # the entity model cut the span: the longer form around it in the message decides
+        ("but lucratif", "Je gère un CPE, un organisme sans but lucratif.", "nonprofit"),
+        ("but lucratif", "on est une entreprise a but lucratif", "business"),
+        ("coop", "une coop de travail", "cooperative"),  # no longer form: plain normalize
+        ("but lucratif", "", "business"),
+    ],
+)
 def test_vocabulary_normalize_in_context(kb, value, text, expected):
     assert vocabulary.normalize_in("legal_forms", value, text) == expected
 

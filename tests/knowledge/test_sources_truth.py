@@ -1,9 +1,8 @@
 """Every record names an existing seed document; figures we state appear in the cited document."""
+
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from knowledge import loader
 

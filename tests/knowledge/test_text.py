@@ -4,24 +4,65 @@ The expected values are what the copies it replaced returned (knowledge.text.fol
 prescreen.readers.fold, actions.contact_form._fold, bench.nlu.normalise), so the call sites
 read text exactly as before.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from knowledge.text import fold, fold_for_contact, fold_keep_punctuation, fold_words, strip_accents
 
-INPUTS = ("Éligibilité, ÇA?", "L’OBNL d'Œuvre", "Cœur  de   métier", "Coop 😀 !", "20 % ou 5$",
-          "jean.Côté@Coop.ca, +1 418-555-0199", "", "ﬁn\tÀ")
+INPUTS = (
+    "Éligibilité, ÇA?",
+    "L’OBNL d'Œuvre",
+    "Cœur  de   métier",
+    "Coop 😀 !",
+    "20 % ou 5$",
+    "jean.Côté@Coop.ca, +1 418-555-0199",
+    "",
+    "ﬁn\tÀ",
+)
 
 EXPECTED = {
-    fold: ("eligibilite ca", "l obnl d oeuvre", "coeur de metier", "coop", "20 % ou 5$",
-           "jean cote coop ca 1 418 555 0199", "", "fin a"),
-    fold_keep_punctuation: ("eligibilite, ca?", "l'obnl d'œuvre", "cœur  de   metier", "coop 😀 !", "20 % ou 5$",
-                            "jean.cote@coop.ca, +1 418-555-0199", "", "fin\ta"),
-    fold_for_contact: ("eligibilite ca", "l obnl d œuvre", "cœur de metier", "coop", "20 ou 5",
-                       "jean.cote@coop.ca +1 418-555-0199", "", "fin a"),
-    fold_words: ("eligibilite ca", "l obnl d œuvre", "cœur de metier", "coop", "20 ou 5",
-                 "jean cote coop ca 1 418 555 0199", "", "fin a"),
+    fold: (
+        "eligibilite ca",
+        "l obnl d oeuvre",
+        "coeur de metier",
+        "coop",
+        "20 % ou 5$",
+        "jean cote coop ca 1 418 555 0199",
+        "",
+        "fin a",
+    ),
+    fold_keep_punctuation: (
+        "eligibilite, ca?",
+        "l'obnl d'œuvre",
+        "cœur  de   metier",
+        "coop 😀 !",
+        "20 % ou 5$",
+        "jean.cote@coop.ca, +1 418-555-0199",
+        "",
+        "fin\ta",
+    ),
+    fold_for_contact: (
+        "eligibilite ca",
+        "l obnl d œuvre",
+        "cœur de metier",
+        "coop",
+        "20 ou 5",
+        "jean.cote@coop.ca +1 418-555-0199",
+        "",
+        "fin a",
+    ),
+    fold_words: (
+        "eligibilite ca",
+        "l obnl d œuvre",
+        "cœur de metier",
+        "coop",
+        "20 ou 5",
+        "jean cote coop ca 1 418 555 0199",
+        "",
+        "fin a",
+    ),
 }
 
 

@@ -4,6 +4,7 @@ Checked against the files that use those names: the entities of domain/*.yml (co
 "→ vocabulary.<kind>" beside each vocabulary entity), their slots, the lookup tables of
 data/nlu/lookups.yml and the kinds of knowledge/sources/vocabulary.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ def _domain(key: str) -> set:
 
 def _annotated_entities() -> dict:
     """entity -> kind, from the "→ vocabulary.<kind>" notes of the domain files."""
-    return {m["entity"]: m["kind"]
-            for path in DOMAIN_FILES for m in ANNOTATED.finditer(path.read_text(encoding="utf-8"))}
+    return {
+        m["entity"]: m["kind"] for path in DOMAIN_FILES for m in ANNOTATED.finditer(path.read_text(encoding="utf-8"))
+    }
 
 
 def _vocabulary_kinds() -> set:

@@ -2,6 +2,7 @@
 
 Real SQLite files in tmp_path; nothing of ours is mocked.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 
 from common import logging_privacy
+from common.contact import extract_email, extract_phone, mask_contacts, normalize_email, normalize_phone
 from knowledge import clock
 from leads import consent as consent_mod
 from leads import store
-from common.contact import extract_email, extract_phone, mask_contacts, normalize_email, normalize_phone
 from leads.db import get_engine
 
 EMAIL, PHONE = "marie.tremblay@coopdufjord.example", "418 555-0199"
@@ -76,22 +77,38 @@ def test_consent_text_says_what_why_who_how_long_how_to_delete():
 # ----------------------------------------------------------------------------------------
 # contact validation
 # ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("raw,expected", [
-    ("Marie@CoopDuFjord.Example", "marie@coopdufjord.example"),
-    (" <jean.roy+virage@obnl.qc.ca>. ", "jean.roy+virage@obnl.qc.ca"),
-    ("marie@@coop.ca", None), ("marie@coop", None), ("marie coop.ca", None), ("marie@coop..ca", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Marie@CoopDuFjord.Example", "marie@coopdufjord.example"),
+        (" <jean.roy+virage@obnl.qc.ca>. ", "jean.roy+virage@obnl.qc.ca"),
+        ("marie@@coop.ca", None),
+        ("marie@coop", None),
+        ("marie coop.ca", None),
+        ("marie@coop..ca", None),
+        ("", None),
+    ],
+)
 def test_normalize_email(raw, expected):
     assert normalize_email(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("418 555-0199", "418-555-0199"), ("(514) 555-1234", "514-555-1234"), ("+1 514 555 1234", "514-555-1234"),
-    ("514.555.1234", "514-555-1234"), ("1-800-555-1234", "800-555-1234"),
-    ("514 555-1234 poste 22", "514-555-1234 poste 22"), ("555-1234", None), ("12345", None),
-    ("014 555 1234", None), ("514 555 12345", None), ("appelez-moi", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("418 555-0199", "418-555-0199"),
+        ("(514) 555-1234", "514-555-1234"),
+        ("+1 514 555 1234", "514-555-1234"),
+        ("514.555.1234", "514-555-1234"),
+        ("1-800-555-1234", "800-555-1234"),
+        ("514 555-1234 poste 22", "514-555-1234 poste 22"),
+        ("555-1234", None),
+        ("12345", None),
+        ("014 555 1234", None),
+        ("514 555 12345", None),
+        ("appelez-moi", None),
+    ],
+)
 def test_normalize_phone(raw, expected):
     assert normalize_phone(raw) == expected
 
@@ -108,8 +125,13 @@ def test_extract_from_a_sentence():
 # ----------------------------------------------------------------------------------------
 def test_without_consent_nothing_is_stored(engine, db_url):
     with pytest.raises(store.ConsentMissing):
-        store.save_lead(consent=store.ConsentRecord(given=False, given_at=clock.utcnow()), sender_id="s1",
-                        name="Marie Tremblay", email=EMAIL, engine=engine)
+        store.save_lead(
+            consent=store.ConsentRecord(given=False, given_at=clock.utcnow()),
+            sender_id="s1",
+            name="Marie Tremblay",
+            email=EMAIL,
+            engine=engine,
+        )
     with pytest.raises(store.ConsentMissing):
         store.save_lead(consent=None, email=EMAIL, engine=engine)
     assert _rows(db_url, "SELECT COUNT(*) FROM leads_lead") == [(0,)]
@@ -118,10 +140,20 @@ def test_without_consent_nothing_is_stored(engine, db_url):
 
 
 def test_save_with_consent_keeps_exact_text_time_and_screening(engine):
-    screening = {"volets": {"1": "eligible", "2": "unknown", "3": "not_eligible"}, "profile": {"legal_form": "cooperative"}}
-    saved = store.save_lead(consent=_consent(channel="socketio"), sender_id="conv-1", name="  Marie   Tremblay ",
-                            organisation="Coop du Fjord", email="Marie.Tremblay@CoopDuFjord.example", phone="(418) 555-0199",
-                            screening_result=json.dumps(screening), engine=engine)
+    screening = {
+        "volets": {"1": "eligible", "2": "unknown", "3": "not_eligible"},
+        "profile": {"legal_form": "cooperative"},
+    }
+    saved = store.save_lead(
+        consent=_consent(channel="socketio"),
+        sender_id="conv-1",
+        name="  Marie   Tremblay ",
+        organisation="Coop du Fjord",
+        email="Marie.Tremblay@CoopDuFjord.example",
+        phone="(418) 555-0199",
+        screening_result=json.dumps(screening),
+        engine=engine,
+    )
     assert saved.created is True and saved.reference.startswith("V-") and len(saved.reference) == 8
     [lead] = store.find_by_email(EMAIL, engine=engine)
     assert lead["name"] == "Marie Tremblay"
@@ -176,13 +208,17 @@ def domain():
 def _user(text, intent="inform"):
     from rasa.shared.core.events import UserUttered
 
-    return UserUttered(text, {"name": intent, "confidence": 0.9},
-                       entities=[{"entity": "email", "value": EMAIL, "start": 0, "end": 5}] if "@" in text else [])
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.9},
+        entities=[{"entity": "email", "value": EMAIL, "start": 0, "end": 5}] if "@" in text else [],
+    )
 
 
 def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted
+
+    from rasa_server.tracker_store import VirageSQLTrackerStore
 
     ts = VirageSQLTrackerStore(domain=domain)
     assert str(ts.engine.url) == db_url
@@ -194,17 +230,23 @@ def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
 
 
 def test_no_personal_data_stored_without_consent(db_url, domain):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
+    from rasa_server.tracker_store import VirageSQLTrackerStore
+
     ts = VirageSQLTrackerStore(domain=domain)
-    events = [ActionExecuted("action_listen"), _user(f"mon courriel est {EMAIL} et mon cell {PHONE}"),
-              BotUttered(f"Je note {EMAIL}")]
+    events = [
+        ActionExecuted("action_listen"),
+        _user(f"mon courriel est {EMAIL} et mon cell {PHONE}"),
+        BotUttered(f"Je note {EMAIL}"),
+    ]
     tracker = _tracker("s-2", events, domain)
     asyncio.run(ts.save(tracker))
     raw = _db_bytes(db_url)
     assert EMAIL.encode() not in raw and b"555-0199" not in raw
-    texts = [json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot')")]
+    texts = [
+        json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot')")
+    ]
     assert texts == ["mon courriel est [courriel masqué] et mon cell [téléphone masqué]", "Je note [courriel masqué]"]
     # the conversation is still readable by Rasa
     back = asyncio.run(ts.retrieve("s-2"))
@@ -212,29 +254,54 @@ def test_no_personal_data_stored_without_consent(db_url, domain):
 
 
 def test_with_consent_the_conversation_keeps_contact_details(db_url, domain):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted, SlotSet
 
+    from rasa_server.tracker_store import VirageSQLTrackerStore
+
     ts = VirageSQLTrackerStore(domain=domain)
-    tracker = _tracker("s-3", [ActionExecuted("action_listen"), _user("/affirm", "affirm"), SlotSet("consent", True),
-                               ActionExecuted("action_listen"), _user(EMAIL), SlotSet("contact_email", EMAIL)], domain)
+    tracker = _tracker(
+        "s-3",
+        [
+            ActionExecuted("action_listen"),
+            _user("/affirm", "affirm"),
+            SlotSet("consent", True),
+            ActionExecuted("action_listen"),
+            _user(EMAIL),
+            SlotSet("contact_email", EMAIL),
+        ],
+        domain,
+    )
     asyncio.run(ts.save(tracker))
     assert EMAIL.encode() in _db_bytes(db_url)
 
 
 def test_cancelled_form_is_scrubbed_including_answers(db_url, domain):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted, SlotSet
 
+    from rasa_server.tracker_store import VirageSQLTrackerStore
+
     ts = VirageSQLTrackerStore(domain=domain)
-    events = [ActionExecuted("action_listen"), _user("/affirm", "affirm"), SlotSet("consent", True),
-              SlotSet("requested_slot", "contact_name"), ActionExecuted("action_listen"), _user("Marie Tremblay"),
-              SlotSet("contact_name", "Marie Tremblay"), SlotSet("requested_slot", "contact_org")]
+    events = [
+        ActionExecuted("action_listen"),
+        _user("/affirm", "affirm"),
+        SlotSet("consent", True),
+        SlotSet("requested_slot", "contact_name"),
+        ActionExecuted("action_listen"),
+        _user("Marie Tremblay"),
+        SlotSet("contact_name", "Marie Tremblay"),
+        SlotSet("requested_slot", "contact_org"),
+    ]
     tracker = _tracker("s-4", events, domain)
     asyncio.run(ts.save(tracker))
     assert b"Marie Tremblay" in _db_bytes(db_url)  # kept while consent stands
-    for ev in [ActionExecuted("action_listen"), _user("arrêter", "stop"), ActionExecuted("action_refuse_consent"),
-               SlotSet("contact_name", None), SlotSet("consent", None), SlotSet("privacy_scrub", "2024-03-01T10:00:00")]:
+    for ev in [
+        ActionExecuted("action_listen"),
+        _user("arrêter", "stop"),
+        ActionExecuted("action_refuse_consent"),
+        SlotSet("contact_name", None),
+        SlotSet("consent", None),
+        SlotSet("privacy_scrub", "2024-03-01T10:00:00"),
+    ]:
         tracker.update(ev)
     asyncio.run(ts.save(tracker))
     with sqlite3.connect(db_url.replace("sqlite:///", "")) as conn:
@@ -247,15 +314,21 @@ def test_cancelled_form_is_scrubbed_including_answers(db_url, domain):
 
 
 def test_delete_my_data_marker_drops_the_stored_conversation(db_url, domain):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
+
+    from rasa_server.tracker_store import VirageSQLTrackerStore
 
     ts = VirageSQLTrackerStore(domain=domain)
     tracker = _tracker("s-5", [ActionExecuted("action_listen"), _user("on est une coop à Rimouski")], domain)
     asyncio.run(ts.save(tracker))
-    for ev in [ActionExecuted("action_listen"), _user("supprimer mes données", "request_data_deletion"),
-               ActionExecuted("action_forget_me"), BotUttered("C'est fait"), SlotSet("data_deletion_at", "x"),
-               ActionExecuted("action_listen")]:
+    for ev in [
+        ActionExecuted("action_listen"),
+        _user("supprimer mes données", "request_data_deletion"),
+        ActionExecuted("action_forget_me"),
+        BotUttered("C'est fait"),
+        SlotSet("data_deletion_at", "x"),
+        ActionExecuted("action_listen"),
+    ]:
         tracker.update(ev)
     asyncio.run(ts.save(tracker))
     assert _rows(db_url, "SELECT type_name, action_name FROM events") == [("action", "action_listen")]
@@ -268,8 +341,9 @@ def test_delete_my_data_marker_drops_the_stored_conversation(db_url, domain):
 # forget / purge
 # ----------------------------------------------------------------------------------------
 def _conversation(db_url, domain, sender, text, consent=False):
-    from rasa_server.tracker_store import VirageSQLTrackerStore
     from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    from rasa_server.tracker_store import VirageSQLTrackerStore
 
     ts = VirageSQLTrackerStore(domain=domain)
     events = [ActionExecuted("action_listen")]
@@ -317,8 +391,10 @@ def test_purge_expired(engine):
     old = store.save_lead(consent=_consent(), sender_id="old", email="old@x.ca", engine=engine)
     store.save_lead(consent=_consent(), sender_id="new", email="new@x.ca", engine=engine)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE leads_lead SET expires_at = '2000-01-01 00:00:00' WHERE reference = :r"),
-                     {"r": old.reference})
+        conn.execute(
+            sa.text("UPDATE leads_lead SET expires_at = '2000-01-01 00:00:00' WHERE reference = :r"),
+            {"r": old.reference},
+        )
     report = store.purge_expired(engine=engine)
     assert [l["reference"] for l in report.leads] == [old.reference]
     assert [l["email"] for l in store.consented_contacts(engine=engine)] == ["new@x.ca"]
@@ -370,9 +446,12 @@ def test_structlog_events_are_redacted(capsys, caplog, monkeypatch):
 
     monkeypatch.delenv("VIRAGE_LOG_USER_TEXT", raising=False)
     logging_privacy.install()
-    structlog.get_logger().warning("processor.message.parse", parse_data_text="je m'appelle Luc Roy",
-                                   parse_data_entities=[{"entity": "x", "value": EMAIL}],
-                                   slot_values={"contact_email": EMAIL, "region": "estrie"})
+    structlog.get_logger().warning(
+        "processor.message.parse",
+        parse_data_text="je m'appelle Luc Roy",
+        parse_data_entities=[{"entity": "x", "value": EMAIL}],
+        slot_values={"contact_email": EMAIL, "region": "estrie"},
+    )
     # structlog prints, or goes through stdlib logging once Rasa configured it (other tests)
     out = capsys.readouterr().out + caplog.text
     assert "processor.message.parse" in out

@@ -1,6 +1,7 @@
 """Pre-screening on the realistic transcripts of tests/data/transcripts (every input kind,
 plus garbage), with the trained NLU model and a real knowledge base / leads / tracker store
 in a temporary SQLite file. `make test` trains the model first."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from common.contact import EMAIL_RE, PHONE_RE
 from knowledge import clock
 from leads import store
-from common.contact import EMAIL_RE, PHONE_RE
 from prescreen import pipeline, priority
 from prescreen.readers import read_inputs
 
@@ -46,14 +47,24 @@ def env(tmp_path_factory, kb_url):
 @pytest.fixture(scope="module")
 def run(env, parser):
     # A lead saved earlier, with consent, for the sender of e01: the card may show the contact.
-    lead = store.save_lead(consent=store.ConsentRecord(True, clock.utcnow()), name="Martin Gagnon",
-                           organisation="Loisirs du Fleuve", email="m.gagnon@loisirsdufleuve.org",
-                           phone="418 555-0187", source="conversation")
+    lead = store.save_lead(
+        consent=store.ConsentRecord(True, clock.utcnow()),
+        name="Martin Gagnon",
+        organisation="Loisirs du Fleuve",
+        email="m.gagnon@loisirsdufleuve.org",
+        phone="418 555-0187",
+        source="conversation",
+    )
     inputs = env["work"] / "transcripts"
     shutil.copytree(DATA, inputs)
     report = pipeline.run(inputs, env["work"] / "out", parser)
-    return {"report": report, "cards": {c["id"]: c for c in report.cards}, "lead": lead,
-            "out": env["work"] / "out", "inputs": inputs}
+    return {
+        "report": report,
+        "cards": {c["id"]: c for c in report.cards},
+        "lead": lead,
+        "out": env["work"] / "out",
+        "inputs": inputs,
+    }
 
 
 def value(card, field):
@@ -73,7 +84,12 @@ def test_there_are_at_least_20_realistic_transcripts_of_every_kind():
         if hasattr(item, "kind"):
             kinds.setdefault(item.kind, []).append(item.id)
     assert {k: len(v) for k, v in kinds.items()} == {
-        "chat": 6, "email": 4, "call_notes": 4, "prose": 4, "tracker_json": 5}
+        "chat": 6,
+        "email": 4,
+        "call_notes": 4,
+        "prose": 4,
+        "tracker_json": 5,
+    }
     assert sum(len(v) for v in kinds.values()) >= 20
 
 
@@ -84,7 +100,7 @@ def test_garbage_gives_a_clear_message_and_the_batch_goes_on(run):
         "g02_binaire.png": "fichier binaire (octets nuls) : ce n'est pas du texte.",
         "g03_english.txt": "texte en anglais : Virage ne traite que les échanges en français.",
         "g04_transcription_1mo.txt": "fichier trop volumineux (1,0 Mo) : la limite est de 256 Ko par transcription. "
-                                     "Découpez-le ou relancez avec --max-octets.",
+        "Découpez-le ou relancez avec --max-octets.",
         "g05_json_casse.json": "JSON illisible (ligne 1) : ce n'est pas un export de tracker Rasa.",
         "g06_espagnol.txt": "texte en espagnol : Virage ne traite que les échanges en français.",
     }
@@ -103,13 +119,23 @@ def test_garbage_gives_a_clear_message_and_the_batch_goes_on(run):
 # follow. Asserted exactly.
 MUST = {
     "c01_chat_coop_alimentation_rimouski.txt": {
-        "kind": "chat", "legal_form": "cooperative", "org_category": "none", "volets": {1: "eligible"},
-        "wants_contact": True},
+        "kind": "chat",
+        "legal_form": "cooperative",
+        "org_category": "none",
+        "volets": {1: "eligible"},
+        "wants_contact": True,
+    },
     "c02_chat_federation_cybersecurite.txt": {"kind": "chat", "legal_form": "cooperative", "is_network": True},
     "c03_chat_entreprise_privee.txt": {
-        "kind": "chat", "legal_form": "business", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "chat",
+        "legal_form": "business",
+        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"},
+    },
     "c04_chat_syndicat_horodate.txt": {
-        "kind": "chat", "org_category": "union", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "chat",
+        "org_category": "union",
+        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"},
+    },
     "c05_chat_obnl_theatre_consentement.txt": {"kind": "chat", "legal_form": "nonprofit"},
     "c06_chat_mutuelle_question_ouverte.txt": {"kind": "chat", "legal_form": "mutual"},
     "e01_courriel_obnl_loisirs.txt": {"kind": "email", "legal_form": "nonprofit"},
@@ -120,27 +146,56 @@ MUST = {
     "n02_compte_rendu_obnl_aide_domicile.txt": {"kind": "call_notes", "legal_form": "nonprofit"},
     "n03_notes_association_sectorielle.txt": {"kind": "call_notes", "is_network": True},
     "n04_notes_municipalite.txt": {
-        "kind": "call_notes", "legal_form": "public_body",
-        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "call_notes",
+        "legal_form": "public_body",
+        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"},
+    },
     "p01_prose_radio_communautaire.txt": {"kind": "prose", "legal_form": "nonprofit"},
     "p02_prose_coop_solidarite_sante.txt": {"kind": "prose", "legal_form": "cooperative"},
     "p03_prose_microbrasserie_privee.txt": {
-        "kind": "prose", "legal_form": "business", "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "prose",
+        "legal_form": "business",
+        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"},
+    },
     "p04_prose_friperie_obnl.txt": {"kind": "prose", "legal_form": "nonprofit"},
     "t01_tracker_coop_aide_domicile_consentement.json": {
-        "kind": "tracker_json", "legal_form": "cooperative", "is_network": False, "org_category": "none",
-        "sector": "personal_health_social", "region": "saguenay_lac_saint_jean", "employees": 45,
-        "needs": {"scheduling_operations"}, "serves_members_or_community": True, "public_control": False,
-        "democratic_governance": True, "surplus_limited": True, "dissolution_rule": True, "based_in_quebec": True,
-        "volets": {1: "eligible", 2: "eligible", 3: "not_eligible"}, "wants_contact": True},
+        "kind": "tracker_json",
+        "legal_form": "cooperative",
+        "is_network": False,
+        "org_category": "none",
+        "sector": "personal_health_social",
+        "region": "saguenay_lac_saint_jean",
+        "employees": 45,
+        "needs": {"scheduling_operations"},
+        "serves_members_or_community": True,
+        "public_control": False,
+        "democratic_governance": True,
+        "surplus_limited": True,
+        "dissolution_rule": True,
+        "based_in_quebec": True,
+        "volets": {1: "eligible", 2: "eligible", 3: "not_eligible"},
+        "wants_contact": True,
+    },
     "t02_tracker_obnl_festival_sans_consentement.json": {
-        "kind": "tracker_json", "legal_form": "nonprofit", "org_category": "none", "sector": "leisure_tourism_culture",
-        "region": "montreal", "market_activities": True, "volets": {1: "eligible"}, "wants_contact": True},
+        "kind": "tracker_json",
+        "legal_form": "nonprofit",
+        "org_category": "none",
+        "sector": "leisure_tourism_culture",
+        "region": "montreal",
+        "market_activities": True,
+        "volets": {1: "eligible"},
+        "wants_contact": True,
+    },
     "t03_trackers_federation_et_pme.json#fed-6a8b": {
-        "kind": "tracker_json", "is_network": True, "democratic_governance": True},
+        "kind": "tracker_json",
+        "is_network": True,
+        "democratic_governance": True,
+    },
     "t03_trackers_federation_et_pme.json#pme-44d1": {
-        "kind": "tracker_json", "legal_form": "business",
-        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}},
+        "kind": "tracker_json",
+        "legal_form": "business",
+        "volets": {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"},
+    },
     "t04_evenements_mutuelle.json": {"kind": "tracker_json", "legal_form": "mutual", "public_control": False},
 }
 # SHOULD: what a careful reader finds in the free text (sector, region, size, needs…). The NLU
@@ -148,35 +203,81 @@ MUST = {
 # value) rather than one by one.
 SHOULD = {
     "c01_chat_coop_alimentation_rimouski.txt": {
-        "sector": "agri_resources_energy", "region": "bas_saint_laurent", "employees": 14, "needs": {"online_sales"}},
-    "c02_chat_federation_cybersecurite.txt": {"needs": {"cybersecurity"}, "structuring_project": True,
-                                              "public_control": False},
+        "sector": "agri_resources_energy",
+        "region": "bas_saint_laurent",
+        "employees": 14,
+        "needs": {"online_sales"},
+    },
+    "c02_chat_federation_cybersecurite.txt": {
+        "needs": {"cybersecurity"},
+        "structuring_project": True,
+        "public_control": False,
+    },
     "c03_chat_entreprise_privee.txt": {"region": "laval", "employees": 8},
     "c04_chat_syndicat_horodate.txt": {"region": "mauricie", "employees": 25},
     "c05_chat_obnl_theatre_consentement.txt": {
-        "sector": "leisure_tourism_culture", "region": "estrie", "employees": 6, "market_activities": True,
-        "org_category": "none"},
+        "sector": "leisure_tourism_culture",
+        "region": "estrie",
+        "employees": 6,
+        "market_activities": True,
+        "org_category": "none",
+    },
     "c06_chat_mutuelle_question_ouverte.txt": {"region": "estrie", "employees": 30, "democratic_governance": True},
-    "e01_courriel_obnl_loisirs.txt": {"sector": "leisure_tourism_culture", "region": "bas_saint_laurent", "employees": 9},
+    "e01_courriel_obnl_loisirs.txt": {
+        "sector": "leisure_tourism_culture",
+        "region": "bas_saint_laurent",
+        "employees": 9,
+    },
     "e02_courriel_coop_habitation_reponse.txt": {"sector": "housing_rental", "region": "monteregie", "employees": 2},
-    "e03_courriel_mutuelle.eml": {"region": "mauricie", "employees": 32, "needs": {"cybersecurity", "integrated_management"}},
+    "e03_courriel_mutuelle.eml": {
+        "region": "mauricie",
+        "employees": 32,
+        "needs": {"cybersecurity", "integrated_management"},
+    },
     "e04_courriel_cpe_gatineau.txt": {
-        "sector": "personal_health_social", "region": "outaouais", "employees": 27, "needs": {"scheduling_operations"}},
-    "n01_notes_appel_coop_travail.txt": {"sector": "manufacturing_construction", "region": "saguenay_lac_saint_jean",
-                                         "employees": 11, "needs": {"online_sales"}},
-    "n02_compte_rendu_obnl_aide_domicile.txt": {"sector": "personal_health_social", "region": "lanaudiere",
-                                                "employees": 85, "needs": {"scheduling_operations"}},
+        "sector": "personal_health_social",
+        "region": "outaouais",
+        "employees": 27,
+        "needs": {"scheduling_operations"},
+    },
+    "n01_notes_appel_coop_travail.txt": {
+        "sector": "manufacturing_construction",
+        "region": "saguenay_lac_saint_jean",
+        "employees": 11,
+        "needs": {"online_sales"},
+    },
+    "n02_compte_rendu_obnl_aide_domicile.txt": {
+        "sector": "personal_health_social",
+        "region": "lanaudiere",
+        "employees": 85,
+        "needs": {"scheduling_operations"},
+    },
     "n03_notes_association_sectorielle.txt": {"sector": "leisure_tourism_culture", "needs": {"business_model"}},
     "n04_notes_municipalite.txt": {"region": "monteregie"},
-    "p01_prose_radio_communautaire.txt": {"sector": "business_services_ict", "region": "abitibi_temiscamingue",
-                                          "employees": 7, "needs": {"web_presence"}},
+    "p01_prose_radio_communautaire.txt": {
+        "sector": "business_services_ict",
+        "region": "abitibi_temiscamingue",
+        "employees": 7,
+        "needs": {"web_presence"},
+    },
     "p02_prose_coop_solidarite_sante.txt": {"region": "monteregie", "employees": 18, "needs": {"cybersecurity"}},
-    "p03_prose_microbrasserie_privee.txt": {"sector": "manufacturing_construction", "region": "chaudiere_appalaches",
-                                            "employees": 12, "needs": {"online_sales"}},
-    "p04_prose_friperie_obnl.txt": {"sector": "retail_local_services", "region": "centre_du_quebec", "employees": 4,
-                                    "needs": {"online_sales"}},
-    "t03_trackers_federation_et_pme.json#fed-6a8b": {"legal_form": "cooperative", "sector": "agri_resources_energy",
-                                                     "region": "chaudiere_appalaches"},
+    "p03_prose_microbrasserie_privee.txt": {
+        "sector": "manufacturing_construction",
+        "region": "chaudiere_appalaches",
+        "employees": 12,
+        "needs": {"online_sales"},
+    },
+    "p04_prose_friperie_obnl.txt": {
+        "sector": "retail_local_services",
+        "region": "centre_du_quebec",
+        "employees": 4,
+        "needs": {"online_sales"},
+    },
+    "t03_trackers_federation_et_pme.json#fed-6a8b": {
+        "legal_form": "cooperative",
+        "sector": "agri_resources_energy",
+        "region": "chaudiere_appalaches",
+    },
     "t04_evenements_mutuelle.json": {"region": "outaouais", "employees": 12},
 }
 
@@ -242,7 +343,10 @@ def test_quotes_are_specific(run):
     assert c01["profile"]["org_category"]["quote"].endswith("→ « non »")
     assert c01["profile"]["org_category"]["how"] == "réponse à la question posée (intention NLU)"
     t01 = run["cards"]["t01_tracker_coop_aide_domicile_consentement.json"]
-    assert t01["profile"]["employees"]["quote"] == "on est une coop de solidarité en aide à domicile au Saguenay, 45 employés"
+    assert (
+        t01["profile"]["employees"]["quote"]
+        == "on est une coop de solidarité en aide à domicile au Saguenay, 45 employés"
+    )
     assert t01["profile"]["employees"]["size_band"] == "20plus"
     assert t01["profile"]["employees"]["label"] == "45 employés (20 employés et plus)"
 
@@ -253,14 +357,18 @@ def test_quotes_are_specific(run):
 def test_eligibility_reasons_and_sources_come_from_the_knowledge_base(run):
     t01 = run["cards"]["t01_tracker_coop_aide_domicile_consentement.json"]
     [v3] = [v for v in t01["eligibility"]["volets"] if v["volet"] == 3]
-    assert v3["reasons"] == ["L'aide financière du volet 3 est réservée aux réseaux : fédérations de coopératives et "
-                             "associations sectorielles d'entreprises collectives. Une entreprise seule passe plutôt "
-                             "par les volets 1 et 2."]
+    assert v3["reasons"] == [
+        "L'aide financière du volet 3 est réservée aux réseaux : fédérations de coopératives et "
+        "associations sectorielles d'entreprises collectives. Une entreprise seule passe plutôt "
+        "par les volets 1 et 2."
+    ]
     assert all(c["source"] for c in v3["criteria"])
     pme = run["cards"]["t03_trackers_federation_et_pme.json#pme-44d1"]
     assert pme["eligibility"]["volets"][0]["reasons"][0].startswith("Le programme vise les entreprises collectives")
     assert pme["next_step"].startswith("Ne pas prioriser : Le programme vise les entreprises collectives")
-    assert pme["next_step"].endswith(" Au besoin, orienter vers un conseiller régional de la CDRQ pour d'autres ressources.")
+    assert pme["next_step"].endswith(
+        " Au besoin, orienter vers un conseiller régional de la CDRQ pour d'autres ressources."
+    )
     assert pme["priority"]["score"] == 0
 
 
@@ -273,15 +381,19 @@ def test_unknowns_and_next_step_for_an_incomplete_profile(run):
     assert "structuring_project" not in fields and value(c02, "structuring_project") is True
     assert "toutes nos membres" in c02["profile"]["structuring_project"]["quote"]
     assert c02["unknown"][0]["question"].startswith("Votre organisation est-elle un ordre professionnel")
-    assert c02["next_step"] == ("Compléter la pré-vérification avec l'organisation : « Votre organisation est-elle un "
-                                "ordre professionnel, un regroupement professionnel ou patronal, un parti politique, "
-                                "un organisme religieux ou un syndicat ? »")
+    assert c02["next_step"] == (
+        "Compléter la pré-vérification avec l'organisation : « Votre organisation est-elle un "
+        "ordre professionnel, un regroupement professionnel ou patronal, un parti politique, "
+        "un organisme religieux ou un syndicat ? »"
+    )
 
 
 def test_next_step_and_deadline_for_an_eligible_organisation(run):
     t01 = run["cards"]["t01_tracker_coop_aide_domicile_consentement.json"]
-    assert t01["next_step"].startswith("Volet 2 (Accompagnement à la planification stratégique en transformation "
-                                       "numérique) : Joindre le bureau régional de la CDRQ")
+    assert t01["next_step"].startswith(
+        "Volet 2 (Accompagnement à la planification stratégique en transformation "
+        "numérique) : Joindre le bureau régional de la CDRQ"
+    )
     assert t01["deadline"] is None  # no filing date for volets 1 and 2
     fed = run["cards"]["t03_trackers_federation_et_pme.json#fed-6a8b"]
     assert fed["deadline"]["volet"] == 3
@@ -313,15 +425,28 @@ def test_priority_formula(run):
 def test_contact_shown_with_consent(run):
     t01 = run["cards"]["t01_tracker_coop_aide_domicile_consentement.json"]["contact"]
     assert (t01["consent"], t01["name"], t01["organisation"], t01["email"], t01["phone"]) == (
-        True, "Geneviève Simard", "Coop de solidarité Les Services du Fjord", "g.simard@servicesdufjord.example",
-        "418-555-0110 poste 3")
+        True,
+        "Geneviève Simard",
+        "Coop de solidarité Les Services du Fjord",
+        "g.simard@servicesdufjord.example",
+        "418-555-0110 poste 3",
+    )
     c05 = run["cards"]["c05_chat_obnl_theatre_consentement.txt"]["contact"]
     assert (c05["consent"], c05["name"], c05["organisation"], c05["email"], c05["phone"]) == (
-        True, "Josée Bergeron", "Théâtre des Grands Vents", "josee.bergeron@theatregrandsvents.org", "819-555-0142")
+        True,
+        "Josée Bergeron",
+        "Théâtre des Grands Vents",
+        "josee.bergeron@theatregrandsvents.org",
+        "819-555-0142",
+    )
     assert c05["consent_how"] == "consentement donné dans la conversation (« oui » à l'avis Loi 25)"
     n01 = run["cards"]["n01_notes_appel_coop_travail.txt"]["contact"]
     assert (n01["consent"], n01["name"], n01["email"], n01["phone"]) == (
-        True, "Éric Bouchard", "eric@ateliersdufjord.example", "418-555-0123")
+        True,
+        "Éric Bouchard",
+        "eric@ateliersdufjord.example",
+        "418-555-0123",
+    )
     e01 = run["cards"]["e01_courriel_obnl_loisirs.txt"]["contact"]
     assert e01["consent"] is True and e01["email"] == "m.gagnon@loisirsdufleuve.org"
     assert e01["consent_how"] == f"fiche {run['lead'].reference} enregistrée avec consentement"
@@ -361,7 +486,12 @@ def test_csv_opens_in_a_french_spreadsheet(run):
     first = rows[0]
     assert first["id"] == "t01_tracker_coop_aide_domicile_consentement.json"
     assert (first["priorite"], first["forme_juridique"], first["region"], first["volet_2"], first["consentement"]) == (
-        "85", "Coopérative", "Saguenay–Lac-Saint-Jean", "admissible", "oui")
+        "85",
+        "Coopérative",
+        "Saguenay–Lac-Saint-Jean",
+        "admissible",
+        "oui",
+    )
     e04 = next(r for r in rows if r["id"] == "e04_courriel_cpe_gatineau.txt")
     assert (e04["nom"], e04["courriel"], e04["telephone"]) == ("[masqué]", "[masqué]", "[masqué]")
 
@@ -369,8 +499,11 @@ def test_csv_opens_in_a_french_spreadsheet(run):
 def test_html_is_sorted_and_escaped(env, parser, tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "xss.txt").write_text("Visiteur : on est une coop <script>alert('x')</script> à Montréal & co\n"
-                                    "Assistant : Merci !\nVisiteur : on est une coop en culture", encoding="utf-8")
+    (inputs / "xss.txt").write_text(
+        "Visiteur : on est une coop <script>alert('x')</script> à Montréal & co\n"
+        "Assistant : Merci !\nVisiteur : on est une coop en culture",
+        encoding="utf-8",
+    )
     report = pipeline.run(inputs, tmp_path / "out", parser)
     html = (tmp_path / "out" / "leads.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
@@ -390,10 +523,18 @@ def test_tracker_store_conversations(env, parser, tmp_path):
     t01 = json.loads((DATA / "t01_tracker_coop_aide_domicile_consentement.json").read_text(encoding="utf-8"))
     events = [Event.from_parameters(e) for e in t01["events"]]
     asyncio.run(ts.save(DialogueStateTracker.from_events("store-oui", events, domain.slots)))
-    without = [Event.from_parameters(e) for e in [
-        {"event": "action", "name": "action_listen", "timestamp": 1.0},
-        {"event": "user", "text": "on est un OBNL en culture à Montréal, écrivez-moi à luc@festival.example",
-         "timestamp": 2.0, "parse_data": {"intent": {"name": "inform"}, "entities": []}}]]
+    without = [
+        Event.from_parameters(e)
+        for e in [
+            {"event": "action", "name": "action_listen", "timestamp": 1.0},
+            {
+                "event": "user",
+                "text": "on est un OBNL en culture à Montréal, écrivez-moi à luc@festival.example",
+                "timestamp": 2.0,
+                "parse_data": {"intent": {"name": "inform"}, "entities": []},
+            },
+        ]
+    ]
     asyncio.run(ts.save(DialogueStateTracker.from_events("store-non", without, domain.slots)))
     report = pipeline.run(None, tmp_path / "out", parser)
     cards = {c["id"]: c for c in report.cards}
@@ -421,8 +562,9 @@ def test_fast_nlu_matches_rasa_loading_and_graph(run, parser, trained_model):
     for a, b in zip(fast, slow):
         assert a["intent"]["name"] == b["intent"]["name"], a["text"]
         assert abs(a["intent"]["confidence"] - b["intent"]["confidence"]) < 1e-4, a["text"]
-        assert [(e["entity"], e["value"], e["start"], e["end"]) for e in a["entities"]] == \
-               [(e["entity"], e["value"], e["start"], e["end"]) for e in b["entities"]], a["text"]
+        assert [(e["entity"], e["value"], e["start"], e["end"]) for e in a["entities"]] == [
+            (e["entity"], e["value"], e["start"], e["end"]) for e in b["entities"]
+        ], a["text"]
 
 
 def test_cli_errors_are_clear(capsys):

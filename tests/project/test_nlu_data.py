@@ -6,6 +6,7 @@
 (c) every entity label used in an annotation is declared in domain/core.yml;
 (d) the held-out file lives outside data/, so `rasa train` never sees it.
 """
+
 from __future__ import annotations
 
 import re
@@ -99,8 +100,7 @@ def training() -> dict[str, list[str]]:
     return merge(*(read_examples(f) for f in files))
 
 
-@pytest.fixture(scope="module", params=[HELDOUT, BLIND, BLIND2, BLIND3],
-                ids=["heldout", "blind", "blind2", "blind3"])
+@pytest.fixture(scope="module", params=[HELDOUT, BLIND, BLIND2, BLIND3], ids=["heldout", "blind", "blind2", "blind3"])
 def heldout(request) -> dict[str, list[str]]:
     """Each test set in turn: all must stay out of data/ and use only known intents and labels."""
     assert request.param.is_file(), request.param

@@ -1,11 +1,11 @@
 """Dialogue layer: `rasa data validate` is clean, and every capability's conversation test passes
 with --fail-on-prediction-errors (the trained model in models/, built by `make test` first)."""
+
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,9 @@ RASA = str(REPO / ".venv" / "bin" / "rasa")
 # Responses uttered from actions (dispatcher.utter_message(response=…)) or by Rasa's own default
 # actions (utter_default, utter_ask_rephrase): validate cannot see those uses, so it warns.
 ALLOWED_UNUSED_RESPONSES = {
-    "utter_default", "utter_ask_rephrase", "utter_screening_not_understood",
+    "utter_default",
+    "utter_ask_rephrase",
+    "utter_screening_not_understood",
     "utter_screening_not_understood_choice",
 }
 LEADS_PREFIXES = ("utter_ask_contact_", "utter_contact_", "utter_consent_", "utter_lead_", "utter_invalid_")
@@ -48,12 +50,27 @@ def _model() -> Path:
 
 
 def test_conversation_stories_pass(tmp_path):
-    proc = _run(["test", "core", "--e2e", "--model", str(_model()), "--stories", "tests/stories",
-                 "--fail-on-prediction-errors", "--out", str(tmp_path)], timeout=1200)
-    failed = (tmp_path / "failed_test_stories.yml")
+    proc = _run(
+        [
+            "test",
+            "core",
+            "--e2e",
+            "--model",
+            str(_model()),
+            "--stories",
+            "tests/stories",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path),
+        ],
+        timeout=1200,
+    )
+    failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text(encoding="utf-8")[:4000] if failed.exists() else (proc.stdout + proc.stderr)[-3000:]
     assert proc.returncode == 0, detail
     # Rasa reads end-to-end test stories only from files named test_*.yml: make sure it read ours.
     evaluated = re.search(r"Evaluating (\d+) stories", proc.stdout + proc.stderr)
-    expected = sum(f.read_text(encoding="utf-8").count("- story:") for f in (REPO / "tests" / "stories").glob("test_*.yml"))
+    expected = sum(
+        f.read_text(encoding="utf-8").count("- story:") for f in (REPO / "tests" / "stories").glob("test_*.yml")
+    )
     assert evaluated and int(evaluated.group(1)) == expected >= 28

@@ -1,4 +1,5 @@
 """rasa_server.guard: every turn gets a French answer, even when processing fails or sends nothing."""
+
 from __future__ import annotations
 
 import asyncio

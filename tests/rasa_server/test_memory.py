@@ -1,4 +1,5 @@
 """rasa_server/memory.py: free heap pages go back to the system once the model is loaded."""
+
 from __future__ import annotations
 
 import ctypes

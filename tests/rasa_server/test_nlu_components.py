@@ -1,4 +1,5 @@
 """The custom NLU components of config.yml (rasa_server/nlu/): lean shared spaCy, chat-form normaliser."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,7 +66,12 @@ def test_normaliser_sets_lemmas_and_keeps_text_and_offsets(forms):
     out = message.get(TOKENS_NAMES[TEXT])
     assert [t.lemma for t in out] == ["je sais pas", "combien", "pour", "une", "coop"]
     assert [(t.text, t.start, t.end) for t in out] == [
-        ("jsp", 0, 3), ("cmb", 4, 7), ("pour", 8, 12), ("une", 13, 16), ("coop", 17, 21)]
+        ("jsp", 0, 3),
+        ("cmb", 4, 7),
+        ("pour", 8, 12),
+        ("une", 13, 16),
+        ("coop", 17, 21),
+    ]
 
 
 def test_fingerprint_follows_the_table(tmp_path):
@@ -105,8 +111,10 @@ def test_action_replies_are_still_validated_with_the_schema_checked_once(monkeyp
     validator_cls = type(patches.action_result_validator())
     monkeypatch.setattr(validator_cls, "check_schema", classmethod(lambda cls, s: calls.append(s)))
     action = RemoteAction("action_answer_programme", None)
-    good = {"events": [{"event": "slot", "name": "legal_form", "value": "cooperative"}],
-            "responses": [{"text": "Bonjour"}]}
+    good = {
+        "events": [{"event": "slot", "name": "legal_form", "value": "cooperative"}],
+        "responses": [{"text": "Bonjour"}],
+    }
     assert action._validate_action_result(good) is True
     assert action._validate_action_result({"events": [], "responses": []}) is True
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
@@ -118,8 +126,13 @@ def test_action_replies_are_still_validated_with_the_schema_checked_once(monkeyp
 
 TOY = {
     "greet": ["bonjour", "allo toi", "salut virage", "bonsoir", "hello"],
-    "ask_amounts": ["combien on peut avoir", "le montant maximum", "cmb d'argent", "quel montant",
-                    "combien de financement"],
+    "ask_amounts": [
+        "combien on peut avoir",
+        "le montant maximum",
+        "cmb d'argent",
+        "quel montant",
+        "combien de financement",
+    ],
     "stop": ["arrete le test", "stop", "on arrete", "annule le questionnaire", "je quitte"],
 }
 
@@ -129,8 +142,7 @@ def toy_counts():
     """Stands in for the pipeline's CountVectorsFeaturizer: char n-gram counts of the toy texts."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(
-        [t for texts in TOY.values() for t in texts])
+    return CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit([t for texts in TOY.values() for t in texts])
 
 
 def _message(counts, text, intent=None, ranking=None, vector=None):
@@ -209,8 +221,7 @@ def test_ensemble_learns_blends_with_diet_and_survives_a_reload(trained, storage
     mixed = _message(toy_counts, "cmb de montant", ranking=diet)
     trained.process([mixed])
     linear = dict(zip(trained.classes, trained.probabilities([alone])[0]))
-    expected = {name: 0.5 * dict(stop=0.9, greet=0.1).get(name, 0.0) + 0.5 * p
-                for name, p in linear.items()}
+    expected = {name: 0.5 * dict(stop=0.9, greet=0.1).get(name, 0.0) + 0.5 * p for name, p in linear.items()}
     ranking = {r["name"]: r["confidence"] for r in mixed.get(INTENT_RANKING_KEY)}
     assert ranking == pytest.approx(expected)
     assert mixed.get(INTENT)["name"] == max(expected, key=expected.get)
@@ -233,7 +244,8 @@ def test_ensemble_fit_matches_scikit_learns_default_solver(trained, toy_counts):
     texts = [(t, intent) for intent, ts in TOY.items() for t in ts]
     _, counts, _ = sentence_features([_message(toy_counts, t) for t, _ in texts])
     reference = LogisticRegression(C=trained.config["C"], max_iter=3000, random_state=42).fit(
-        tfidf(counts, trained.idf).astype(np.float64), [intent for _, intent in texts])
+        tfidf(counts, trained.idf).astype(np.float64), [intent for _, intent in texts]
+    )
     assert list(reference.classes_) == trained.classes
     probe = [_message(toy_counts, t) for t in ("bonjour toi", "arrete ca", "cmb pour nous", "zzzz")]
     expected = reference.predict_proba(tfidf(sentence_features(probe)[1], trained.idf))
@@ -250,8 +262,9 @@ def test_ensemble_reads_the_dense_sentence_vector_too(storage, toy_counts):
 
     model_storage, resource = storage
     same = ["le volet", "un volet", "ce volet", "du volet"]
-    examples = ([_message(toy_counts, t, "ask_volets", vector=[3.0, 0.0]) for t in same]
-                + [_message(toy_counts, t, "ask_amounts", vector=[0.0, 0.5]) for t in same])
+    examples = [_message(toy_counts, t, "ask_volets", vector=[3.0, 0.0]) for t in same] + [
+        _message(toy_counts, t, "ask_amounts", vector=[0.0, 0.5]) for t in same
+    ]
     component = IntentEnsemble.create({}, model_storage, resource, None)
     component.train(TrainingData(examples))
     assert component.dense_width == 2
@@ -300,24 +313,32 @@ def _fallback_outcome(intent, confidence, second=0.05):
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     step = next(s for s in config["pipeline"] if s["name"].endswith("IntentFallbackClassifier"))
-    classifier = IntentFallbackClassifier({**IntentFallbackClassifier.get_default_config(),
-                                           **{k: v for k, v in step.items() if k != "name"}})
-    message = Message(data={"text": "x", "intent": {"name": intent, "confidence": confidence},
-                            "intent_ranking": [{"name": intent, "confidence": confidence},
-                                               {"name": "thank", "confidence": second}]})
+    classifier = IntentFallbackClassifier(
+        {**IntentFallbackClassifier.get_default_config(), **{k: v for k, v in step.items() if k != "name"}}
+    )
+    message = Message(
+        data={
+            "text": "x",
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}, {"name": "thank", "confidence": second}],
+        }
+    )
     classifier.process([message])
     return message.get("intent")["name"]
 
 
-@pytest.mark.parametrize("intent, confidence, expected", [
-    ("restart_conversation", 0.44, "nlu_fallback"),  # keyboard mash: the answers are not erased
-    ("request_data_deletion", 0.46, "nlu_fallback"),
-    ("restart_conversation", 0.6, "nlu_fallback"),  # unsure: one click on the fallback's button confirms
-    ("restart_conversation", 0.85, "restart_conversation"),  # a real request goes through
-    ("request_data_deletion", 0.9, "request_data_deletion"),
-    ("ask_cases", 0.44, "ask_cases"),  # other intents keep the general threshold (0.375)
-    ("ask_cases", 0.35, "nlu_fallback"),
-])
+@pytest.mark.parametrize(
+    "intent, confidence, expected",
+    [
+        ("restart_conversation", 0.44, "nlu_fallback"),  # keyboard mash: the answers are not erased
+        ("request_data_deletion", 0.46, "nlu_fallback"),
+        ("restart_conversation", 0.6, "nlu_fallback"),  # unsure: one click on the fallback's button confirms
+        ("restart_conversation", 0.85, "restart_conversation"),  # a real request goes through
+        ("request_data_deletion", 0.9, "request_data_deletion"),
+        ("ask_cases", 0.44, "ask_cases"),  # other intents keep the general threshold (0.375)
+        ("ask_cases", 0.35, "nlu_fallback"),
+    ],
+)
 def test_erasing_intents_need_more_confidence_than_the_others(intent, confidence, expected):
     assert _fallback_outcome(intent, confidence) == expected
 

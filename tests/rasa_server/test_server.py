@@ -2,6 +2,7 @@
 
 Also checks that bad input (empty, huge, emoji, HTML, SQL-looking, gibberish) and a dead action
 server give a clear French answer while the server stays up."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,14 @@ class Bot:
     def start_actions(self):
         env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": self.kb_url}
         log = open(self.tmp / "actions.log", "w")
-        self.procs["actions"] = subprocess.Popen([PY, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-                                                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs["actions"] = subprocess.Popen(
+            [PY, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._wait(f"http://127.0.0.1:{self.action_port}/health", "actions", 120)
 
     def start_rasa(self):
@@ -55,9 +62,24 @@ class Bot:
         env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": self.kb_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
         log = open(self.tmp / "rasa.log", "w")
         self.procs["rasa"] = subprocess.Popen(
-            [RASA, "run", "--model", str(REPO / "models" / "virage.tar.gz"), "--port", str(self.rasa_port),
-             "--endpoints", str(self.tmp / "endpoints.yml"), "--credentials", str(self.tmp / "credentials.yml")],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                RASA,
+                "run",
+                "--model",
+                str(REPO / "models" / "virage.tar.gz"),
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(self.tmp / "endpoints.yml"),
+                "--credentials",
+                str(self.tmp / "credentials.yml"),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._wait(f"http://127.0.0.1:{self.rasa_port}/", "rasa", 420)
 
     def _wait(self, url, name, timeout):
@@ -83,8 +105,9 @@ class Bot:
 
     def say(self, text, sender="e2e"):
         body = json.dumps({"sender": sender, "message": text}).encode()
-        req = urllib.request.Request(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body,
-                                     {"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=120) as r:
             return json.loads(r.read())
 
@@ -137,14 +160,16 @@ def test_a_question_mid_screening_is_answered_then_the_screening_resumes(bot):
 
 
 def test_a_yes_to_a_which_question_is_asked_again_once(bot):
-    """"oui" to "are you a union, a party…?" says it was not understood, then the question; the
+    """ "oui" to "are you a union, a party…?" says it was not understood, then the question; the
     rule for a "oui" outside any question (what the bot can do) must not answer as well."""
     bot.say("/start_screening", sender="oui")
     question = bot.say('/inform{"legal_form":"cooperative"}', sender="oui")[-1]["text"]
     reply = bot.say("oui", sender="oui")
     assert [m["text"] for m in reply] == [
         "Je n'ai pas saisi votre réponse. Choisissez un des boutons (ou écrivez-le, par exemple « une coop » "
-        "ou « aucun de ceux-là »), ou dites « passer ».", question]
+        "ou « aucun de ceux-là »), ou dites « passer ».",
+        question,
+    ]
 
 
 def test_keyboard_mash_mid_screening_erases_nothing_and_other_thing_asks_to_rephrase(bot):
@@ -154,14 +179,27 @@ def test_keyboard_mash_mid_screening_erases_nothing_and_other_thing_asks_to_reph
     question = bot.say('/inform{"legal_form":"nonprofit"}', sender="mash")[-1]["text"]
     unsure = bot.say("asdfgh qwerty", sender="mash")
     assert _texts(unsure).startswith("Je ne suis pas certain d'avoir compris") and "reparti" not in _texts(unsure)
-    assert _texts(bot.say("/out_of_scope", sender="mash")) == "D'accord. Pouvez-vous reformuler votre question autrement ?"
+    assert (
+        _texts(bot.say("/out_of_scope", sender="mash")) == "D'accord. Pouvez-vous reformuler votre question autrement ?"
+    )
     resumed = bot.say('/inform{"org_category":"none"}', sender="mash")[-1]["text"]
     # the OBNL answer was kept (the legal form is not asked again) and the screening goes on
     assert resumed != question and "forme juridique" not in resumed and resumed.endswith("?")
 
 
-@pytest.mark.parametrize("text", ["", "   ", "a" * 5000, "🙂🙂🙂", "<img src=x onerror=alert(1)>",
-                                  "'; DROP TABLE kb_cases; --", "xqzv blorf wubba", "\u0000\u202e"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "a" * 5000,
+        "🙂🙂🙂",
+        "<img src=x onerror=alert(1)>",
+        "'; DROP TABLE kb_cases; --",
+        "xqzv blorf wubba",
+        "\u0000\u202e",
+    ],
+)
 def test_bad_input_gets_a_french_answer_and_server_stays_up(bot, text):
     reply = bot.say(text, sender="bad-input")
     assert reply and all(m.get("text") for m in reply)

@@ -3,6 +3,7 @@
 Chromium missing: the tests are skipped with the reason, unless CI is set (then
 they fail: CI must run them; `make install-browser` installs chromium).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from typing import Callable, Dict, Optional
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from widget_stack import CHROMIUM, Stack, chromium_launch_kwargs  # noqa: E402
 from widget_helpers import INIT_SCRIPT, PageWatch  # noqa: E402
+from widget_stack import CHROMIUM, Stack, chromium_launch_kwargs  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
@@ -87,9 +88,7 @@ def new_page(browser) -> Callable:
     contexts = []
 
     def make(width: int = 1280, height: int = 800, config: Optional[Dict] = None, **ctx_kwargs):
-        ctx = browser.new_context(
-            viewport={"width": width, "height": height}, locale="fr-CA", **ctx_kwargs
-        )
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="fr-CA", **ctx_kwargs)
         contexts.append(ctx)
         ctx.add_init_script(INIT_SCRIPT)
         if config:

@@ -5,6 +5,7 @@ Playwright's ``page.route_web_socket`` answers the widget's WebSocket itself
 the "server" do what the real bot never does on purpose: send HTML, stay silent,
 refuse connections for a while.  The real bot is used for everything else.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,13 +95,15 @@ def french_demo_replies(message: str) -> List[Reply]:
     if message == "/greet":
         return [GREETING]
     if message in ("/ask_programme",) or "programme" in message.lower():
-        return [{
-            "text": "Le programme aide les entreprises collectives (coopératives, mutuelles, OBNL "
-            "marchands) à financer leur transformation numérique, du diagnostic au projet.\n"
-            "Source : Guide du programme, section 1",
-            "quick_replies": [
-                {"content_type": "text", "title": "Vérifier mon admissibilité", "payload": "/start_screening"},
-                {"content_type": "text", "title": "Les 3 volets", "payload": "/ask_volets"},
-            ],
-        }]
+        return [
+            {
+                "text": "Le programme aide les entreprises collectives (coopératives, mutuelles, OBNL "
+                "marchands) à financer leur transformation numérique, du diagnostic au projet.\n"
+                "Source : Guide du programme, section 1",
+                "quick_replies": [
+                    {"content_type": "text", "title": "Vérifier mon admissibilité", "payload": "/start_screening"},
+                    {"content_type": "text", "title": "Les 3 volets", "payload": "/ask_volets"},
+                ],
+            }
+        ]
     return [{"text": "Je n'ai pas bien compris. Pouvez-vous reformuler ?"}]

@@ -7,6 +7,7 @@ Starts the real stack (action server, Rasa, demo site) on free ports and stops i
 afterwards.  VIRAGE_SCREENSHOT_URL=http://localhost:8080/ uses an already running
 demo site instead.
 """
+
 from __future__ import annotations
 
 import argparse

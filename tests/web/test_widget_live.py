@@ -2,6 +2,7 @@
 
 Runs in file order; the last test stops the bot.
 """
+
 from __future__ import annotations
 
 import re
@@ -9,11 +10,17 @@ import threading
 import urllib.request
 
 import pytest
-
-from widget_stack import free_port
 from widget_helpers import (
-    W, bot_messages, hosts, open_widget, send_text, transcript, user_messages, wait_bot_count,
+    W,
+    bot_messages,
+    hosts,
+    open_widget,
+    send_text,
+    transcript,
+    user_messages,
+    wait_bot_count,
 )
+from widget_stack import free_port
 
 QUESTION = "C'est quoi le programme?"
 XSS = "<img src=x onerror=alert(1)>"
@@ -103,8 +110,7 @@ def test_ask_answer_quick_reply_reload_and_other_page(stack, new_page):
     send_text(page, "Merci !")
     wait_bot_count(page, before + 1)
     assert not watch.errors and not watch.dialogs
-    assert hosts(watch.requests + watch.websockets) <= {
-        f"127.0.0.1:{stack.web_port}", f"127.0.0.1:{stack.rasa_port}"}
+    assert hosts(watch.requests + watch.websockets) <= {f"127.0.0.1:{stack.web_port}", f"127.0.0.1:{stack.rasa_port}"}
 
 
 def test_typed_html_is_shown_as_text(stack, new_page):

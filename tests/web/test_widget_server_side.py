@@ -1,4 +1,5 @@
 """Server side of the widget, without a browser: origin list and demo web server."""
+
 from __future__ import annotations
 
 import threading
@@ -6,10 +7,10 @@ import urllib.error
 import urllib.request
 
 import pytest
+from widget_stack import free_port
 
 from rasa_server import channels
 from web.server import content_security_policy, make_server
-from widget_stack import free_port
 
 
 def test_origins_from_env_then_credentials_then_default(monkeypatch):
@@ -17,8 +18,7 @@ def test_origins_from_env_then_credentials_then_default(monkeypatch):
     assert channels.allowed_origins() == ["http://localhost:8080", "http://127.0.0.1:8080"]
     assert channels.allowed_origins(["https://partenaire.example/"]) == ["https://partenaire.example"]
     monkeypatch.setenv(channels.ENV_VAR, " https://a.example, https://b.example:8443 ,https://a.example")
-    assert channels.allowed_origins(["https://ignored.example"]) == [
-        "https://a.example", "https://b.example:8443"]
+    assert channels.allowed_origins(["https://ignored.example"]) == ["https://a.example", "https://b.example:8443"]
 
 
 @pytest.mark.parametrize("bad", ["*", "partenaire.example", "ftp://x.example"])
@@ -51,13 +51,16 @@ def fetch(url, method="GET"):
         return e.code, dict(e.headers), e.read()
 
 
-@pytest.mark.parametrize("path,ctype", [
-    ("/", "text/html; charset=utf-8"),
-    ("/accompagnement.html", "text/html; charset=utf-8"),
-    ("/widget/virage-widget.js", "text/javascript; charset=utf-8"),
-    ("/widget/virage-widget.css", "text/css; charset=utf-8"),
-    ("/assets/logo.svg", "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    "path,ctype",
+    [
+        ("/", "text/html; charset=utf-8"),
+        ("/accompagnement.html", "text/html; charset=utf-8"),
+        ("/widget/virage-widget.js", "text/javascript; charset=utf-8"),
+        ("/widget/virage-widget.css", "text/css; charset=utf-8"),
+        ("/assets/logo.svg", "image/svg+xml"),
+    ],
+)
 def test_serves_demo_and_widget_with_content_types(web, path, ctype):
     status, headers, body = fetch(web + path)
     assert status == 200 and headers["Content-Type"] == ctype
@@ -67,10 +70,19 @@ def test_serves_demo_and_widget_with_content_types(web, path, ctype):
         assert headers["Content-Security-Policy"] == content_security_policy("http://127.0.0.1:5999")
 
 
-@pytest.mark.parametrize("path", [
-    "/widget/", "/assets/", "/widget/README.md", "/../rasa_server/channels.py", "/%2e%2e/rasa_server/channels.py",
-    "/widget/..%2f..%2fMakefile", "/.git/config", "/nope.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/widget/",
+        "/assets/",
+        "/widget/README.md",
+        "/../rasa_server/channels.py",
+        "/%2e%2e/rasa_server/channels.py",
+        "/widget/..%2f..%2fMakefile",
+        "/.git/config",
+        "/nope.html",
+    ],
+)
 def test_no_listing_no_traversal_no_docs(web, path):
     status, _, body = fetch(web + path)
     assert status == 404, (path, body[:200])

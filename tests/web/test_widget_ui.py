@@ -4,14 +4,23 @@ The Rasa side is played by FakeRasa (Playwright answers the widget's WebSocket
 with Socket.IO frames shaped like Rasa 3.6's); the demo page, the widget files and
 the browser are the real ones.  The real bot is exercised in test_widget_live.py.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
-from widget_helpers import W, bot_messages, deep_active_element, hosts, open_widget, send_text, user_messages, wait_bot_count
 from fake_rasa import GREETING, FakeRasa, french_demo_replies
+from widget_helpers import (
+    W,
+    bot_messages,
+    deep_active_element,
+    hosts,
+    open_widget,
+    send_text,
+    user_messages,
+    wait_bot_count,
+)
 from widget_stack import free_port
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -20,8 +29,9 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="session")
 def demo_site(browser_available):
     """The demo site alone; its widget points at a port nobody listens on."""
-    from web.server import make_server
     import threading
+
+    from web.server import make_server
 
     rasa_url = f"http://127.0.0.1:{free_port()}"
     server = make_server("127.0.0.1", free_port(), rasa_url, quiet=True)
@@ -46,10 +56,12 @@ def start(new_page, demo_site, fake=None, path="/", config=None, **size):
 def test_bot_html_and_dangerous_links_are_rendered_as_text(new_page, demo_site):
     evil = [
         {"text": XSS + " <script>alert(2)</script> <b>gras</b>"},
-        {"text": "[cliquez ici](javascript:alert(3)) javascript:alert(4) "
-                 "[Guide du programme](https://www.quebec.ca/guide) et https://www.economie.gouv.qc.ca/."
-                 "\nSource : **Guide** 2024",
-         "quick_replies": [{"content_type": "text", "title": "<i>italique</i>", "payload": "/greet"}]},
+        {
+            "text": "[cliquez ici](javascript:alert(3)) javascript:alert(4) "
+            "[Guide du programme](https://www.quebec.ca/guide) et https://www.economie.gouv.qc.ca/."
+            "\nSource : **Guide** 2024",
+            "quick_replies": [{"content_type": "text", "title": "<i>italique</i>", "payload": "/greet"}],
+        },
     ]
     fake = FakeRasa(lambda m: evil if m == "/greet" else [])
     page, watch, _ = start(new_page, demo_site, fake)
@@ -256,8 +268,16 @@ def test_text_contrast_meets_wcag_aa(new_page, demo_site, width, height):
     wait_bot_count(page, 2)
     results += page.evaluate(CONTRAST_JS)
     checked = {c for r in results for c in str(r["cls"]).split()}
-    assert {"vw-title", "vw-subtitle", "vw-status", "vw-disclaimer", "vw-quick-reply", "vw-source",
-            "vw-launcher", "vw-human"} <= checked, sorted(checked)
+    assert {
+        "vw-title",
+        "vw-subtitle",
+        "vw-status",
+        "vw-disclaimer",
+        "vw-quick-reply",
+        "vw-source",
+        "vw-launcher",
+        "vw-human",
+    } <= checked, sorted(checked)
     failing = [r for r in results if r["ratio"] < r["need"]]
     assert not failing, failing
 

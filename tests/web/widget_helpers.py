@@ -1,4 +1,5 @@
 """Helpers shared by the widget's browser tests (selectors pierce the open shadow root)."""
+
 from __future__ import annotations
 
 import re

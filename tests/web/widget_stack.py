@@ -11,6 +11,7 @@ by screenshots.py.  Environment knobs (all optional):
   VIRAGE_TEST_NO_ACTIONS   "1": do not start the action server (Rasa's starter bot)
   VIRAGE_TEST_STARTUP_S    seconds allowed for Rasa to load the model (default 420)
 """
+
 from __future__ import annotations
 
 import os
@@ -100,8 +101,13 @@ class ManagedProcess:
         self.name, self.cmd, self.log_path = name, cmd, log_path
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(
-            cmd, cwd=str(cwd), env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            cmd,
+            cwd=str(cwd),
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     def alive(self) -> bool:
@@ -148,9 +154,7 @@ class Stack:
         self.actions_port = free_port()
         self.web_origin = f"http://127.0.0.1:{self.web_port}"
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
-        self.with_actions = (
-            os.environ.get("VIRAGE_TEST_NO_ACTIONS") != "1" if with_actions is None else with_actions
-        )
+        self.with_actions = os.environ.get("VIRAGE_TEST_NO_ACTIONS") != "1" if with_actions is None else with_actions
         self.processes: Dict[str, ManagedProcess] = {}
         self.web_server = None
         self._web_thread: Optional[threading.Thread] = None
@@ -196,9 +200,10 @@ class Stack:
             endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
             self.processes["actions"] = ManagedProcess(
                 "actions",
-                [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                 "--port", str(self.actions_port)],
-                self.tmp / "actions.log", env, ROOT,
+                [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+                self.tmp / "actions.log",
+                env,
+                ROOT,
             )
         else:
             endpoints.pop("action_endpoint", None)
@@ -214,10 +219,25 @@ class Stack:
     def start_rasa(self, model: Path, creds: Path, endpoints: Path, env: Dict[str, str]) -> None:
         self.processes["rasa"] = ManagedProcess(
             "rasa",
-            [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--credentials", str(creds),
-             "--endpoints", str(endpoints), "--port", str(self.rasa_port),
-             "--interface", "127.0.0.1", "--cors", self.web_origin],
-            self.tmp / "rasa.log", env, ROOT,
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--credentials",
+                str(creds),
+                "--endpoints",
+                str(endpoints),
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--cors",
+                self.web_origin,
+            ],
+            self.tmp / "rasa.log",
+            env,
+            ROOT,
         )
 
     def _start_web(self) -> None:
