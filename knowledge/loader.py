@@ -134,6 +134,25 @@ def _check_cross_references(src: KnowledgeSources) -> None:
             for v in values
             if v not in partner_ids
         ]
+    # unknowns.yml `ask`: who the bot names as able to answer; a typo would drop the referral.
+    for idx, unk in enumerate(src.records("unknowns.yml"), 1):
+        errors += [
+            f"unknowns.yml, enregistrement n°{idx} (id « {unk.id} »), champ « ask » : "
+            f"« {v} » n'est pas un id de partners.yml"
+            for v in unk.ask
+            if v not in partner_ids
+        ]
+    # people's `partner`: the partner they belong to, when listed on a case or the programme.
+    holders = [("programme.yml", "programme", prog_file.programme)]
+    holders += [(n, i, r) for n in ("partners.yml", "cases.yml") for i, r in enumerate(src.records(n), 1)]
+    for name, idx, rec in holders:
+        where = "programme" if idx == "programme" else f"enregistrement n°{idx}"
+        for pos, person in enumerate(rec.people, 1):
+            if person.partner is not None and person.partner not in partner_ids:
+                errors.append(
+                    f"{name}, {where} (id « {rec.id} »), champ « people.partner » (personne n°{pos}, {person.name}) : "
+                    f"« {person.partner} » n'est pas un id de partners.yml"
+                )
     glossary_ids = {t.id for t in src.records("glossary.yml")}
     for idx, term in enumerate(src.records("glossary.yml"), 1):
         for rel in term.related:
@@ -264,6 +283,9 @@ def build(engine: Optional[Engine] = None, sources_dir: Optional[Path] = None) -
         for u in src.records("digital_uses.yml"):
             s.add(models.DigitalUseRow(id=u.id, kind=u.kind, data=_dump(u), **_provenance(u)))
             counts["digital_uses"] += 1
+        for k in src.records("unknowns.yml"):
+            s.add(models.UnknownRow(id=k.id, topic=k.topic, volet=k.volet, data=_dump(k), **_provenance(k)))
+            counts["unknowns"] += 1
         s.add(models.KbMeta(key="digest", value=src.digest))
         s.add(models.KbMeta(key="built_at", value=clock.utcnow().replace(tzinfo=dt.timezone.utc).isoformat()))
     return dict(counts)

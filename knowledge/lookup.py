@@ -125,3 +125,130 @@ def advice(
         scored.append((score, rec))
     scored.sort(key=lambda x: -x[0])
     return [_with_citation(r) for _, r in scored[:limit]]
+
+
+# --- what the sources do not say (unknowns.yml) ------------------------------------------------
+
+
+def _read_unknowns(session=None, engine=None) -> List[Dict[str, Any]]:
+    from sqlalchemy import select
+
+    from knowledge import models
+    from knowledge.db import session_scope
+
+    def read(s) -> List[Dict[str, Any]]:
+        try:
+            rows = s.execute(select(models.UnknownRow).order_by(models.UnknownRow.id)).scalars()
+            return [r.data for r in rows]
+        except Exception as exc:  # table missing: a base built before unknowns.yml existed
+            raise store.KnowledgeNotBuilt(
+                f"table kb_unknowns illisible ({exc.__class__.__name__}) : lancez `make kb`"
+            ) from exc
+
+    if session is not None:
+        return read(session)
+    with session_scope(engine) as s:
+        return read(s)
+
+
+def unknown_rows(**kw) -> List[Dict[str, Any]]:
+    """unknowns.yml rows, read once per knowledge-base build (kept in the build's snapshot)."""
+    snap = store.snapshot(**kw)
+    rows = snap.get("unknowns")
+    if rows is None:
+        rows = _read_unknowns(**kw)
+        snap["unknowns"] = rows  # a rebuild (new digest) makes a new snapshot, so this never goes stale
+    return rows
+
+
+def _partner_with_article(p: Dict[str, Any]) -> str:
+    """'le CQCM', 'la CDRQ', 'les Pôles régionaux…' (the article of the record; no preposition:
+    common.formatting.partner_ref builds 'du CQCM', 'auprès de la CDRQ')."""
+    label = p.get("acronym") or p["name"]
+    return f"l'{label}" if p["article"] == "l'" else f"{p['article']} {label}"
+
+
+def _resolved_unknown(rec: Dict[str, Any], **kw) -> Dict[str, Any]:
+    found = partners(rec.get("ask") or [], **kw)
+    return {**rec, "citation": cite(rec), "ask_partners": found, "ask_refs": [_partner_with_article(p) for p in found]}
+
+
+def unknowns(topic: Optional[str] = None, volet: Optional[int] = None, **kw) -> List[Dict[str, Any]]:
+    """The questions the sources do not answer, each with `known` (what they say nearby), its
+    citation, and `ask_partners` (the partner records of `ask`, in order) / `ask_refs` ('le CQCM').
+    An answer reads: « Nos sources ne le précisent pas. <known> <partner> peut vous répondre. »"""
+    return [
+        _resolved_unknown(r, **kw)
+        for r in unknown_rows(**kw)
+        if (topic is None or r["topic"] == topic) and (volet is None or r.get("volet") == volet)
+    ]
+
+
+def unknown(unknown_id: str, **kw) -> Optional[Dict[str, Any]]:
+    """One unknowns.yml record by id, partners resolved as in `unknowns`; None if no such id."""
+    for r in unknown_rows(**kw):
+        if r["id"] == unknown_id:
+            return _resolved_unknown(r, **kw)
+    return None
+
+
+def match_unknown(text: str, **kw) -> Optional[Dict[str, Any]]:
+    """The unknowns.yml record a question is about, by its keywords and variants ('c'est gratuit ?'
+    → organisation_cost): the one whose matched phrases are longest in total; None if none matches."""
+    folded = fold(text)
+    if not folded:
+        return None
+    best = None
+    for r in unknown_rows(**kw):
+        forms = {fold(f) for f in list(r.get("keywords") or []) + list(r.get("variants") or [])}
+        if folded in forms:
+            return _resolved_unknown(r, **kw)
+        score = sum(len(f) for f in forms if f and contains_phrase(folded, f))
+        if score and (best is None or score > best[0]):
+            best = (score, r)
+    return _resolved_unknown(best[1], **kw) if best else None
+
+
+# --- people the sources name (`people` of partners.yml, cases.yml, programme.yml) -------------
+
+
+def people(**kw) -> List[Dict[str, Any]]:
+    """Every person the sources name with a role, with `holder` (kind, id, name of the partner,
+    case or programme record that lists them) and a citation. A person listed on two records
+    (an adviser on their partner and on the case they describe) appears twice."""
+    snap = store.snapshot(**kw)
+    holders = [("partner", p) for p in snap["partners"]] + [("case", c) for c in snap["cases"]]
+    if snap.get("programme"):
+        holders.append(("programme", snap["programme"]))
+    out = []
+    for kind, rec in holders:
+        for person in rec.get("people") or []:
+            holder = {"kind": kind, "id": rec["id"], "name": rec["name"]}
+            out.append({**person, "holder": holder, "citation": cite(person)})
+    return out
+
+
+def person(text: str, **kw) -> Optional[Dict[str, Any]]:
+    """The person a question names ('qui est Marie-Josée Paquette', 'que fait M. Éthier'): by full
+    name, else by a surname only one person has. Partner records come first; `also` lists the
+    other records naming the same person."""
+    folded = fold(text)
+    if not folded:
+        return None
+    everyone = people(**kw)
+    hits = [p for p in everyone if contains_phrase(folded, p["name"])]
+    if not hits:
+        by_surname: Dict[str, set] = {}
+        for p in everyone:
+            surname = fold(p["name"]).split()[-1]
+            by_surname.setdefault(surname, set()).add(p["name"])
+        names = {
+            n for s, ns in by_surname.items() if len(s) >= 4 and len(ns) == 1 and contains_phrase(folded, s) for n in ns
+        }
+        if len(names) != 1:
+            return None
+        hits = [p for p in everyone if p["name"] in names]
+    hits.sort(key=lambda p: -len(p["name"]))  # the longest name named wins ('Marie-Paule …' over 'Marie …')
+    first = hits[0]
+    same = [p for p in everyone if p["name"] == first["name"]]
+    return {**same[0], "also": [p["holder"] for p in same[1:]]}

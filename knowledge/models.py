@@ -107,6 +107,16 @@ class DigitalUseRow(RecordMixin, Base):
     kind = Column(String(30), index=True)
 
 
+class UnknownRow(RecordMixin, Base):
+    """unknowns.yml: a question the sources do not answer, what they say nearby, who can answer
+    (`data["ask"]`: partner ids). People (`people`) live in the JSON `data` of the partner, case
+    and programme rows."""
+
+    __tablename__ = "kb_unknowns"
+    topic = Column(String(20), index=True)
+    volet = Column(Integer, index=True)
+
+
 class KbMeta(Base):
     __tablename__ = "kb_meta"
     key = Column(String(40), primary_key=True)

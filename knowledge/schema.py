@@ -8,6 +8,8 @@ from typing import Any, Dict, List, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, StrictBool, StrictStr, ValidationError, root_validator, validator
 
+from knowledge.text import strip_accents
+
 SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -49,6 +51,50 @@ class Record(Strict):
 
     def all_sources(self) -> List[Source]:
         return [self.source] if self.source else list(self.sources or [])
+
+
+# --- people -----------------------------------------------------------------------------------
+
+HONORIFIC = re.compile(r"^(?:(?:madame|monsieur|mme|mlle|mx|dr)\b|m\.\s)", re.IGNORECASE)
+
+
+class Person(Strict):
+    """A person the seeds name with a role, listed on the record of the organisation, case or
+    programme they belong to (`people:`). Names as printed in the seed, without « Madame »,
+    « Monsieur », « mx »; roles as the seed gives them."""
+
+    name: str = Field(..., min_length=3)
+    role: str = Field(..., min_length=2)
+    organisation: Optional[str] = None  # when not the record's own organisation (e.g. MESI, TÉLUQ)
+    partner: Optional[str] = None  # id of partners.yml when they belong to a partner (checked by the loader)
+    context: Optional[str] = None  # why the seed names them (e.g. "équipe de projet du rapport du CEFRIO")
+    as_of: Optional[int] = None  # year the role is stated for, when the seed dates it
+    quoted_in: List[Source] = []  # every passage that quotes them or reports their words
+    source: Optional[Source] = None  # where the seed names them with this role
+    sources: Optional[List[Source]] = None
+
+    @validator("name")
+    def _no_honorific(cls, v: str) -> str:
+        if HONORIFIC.match(v) or "," in v:
+            raise ValueError("le nom seul, sans « Madame », « Monsieur », « mx » ni virgule")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _has_source(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not values.get("source") and not values.get("sources"):
+            raise ValueError("chaque personne doit nommer sa source (source: {document, section})")
+        return values
+
+    def all_sources(self) -> List[Source]:
+        return [self.source] if self.source else list(self.sources or [])
+
+
+def _unique_people(people: List[Person]) -> List[Person]:
+    names = [p.name for p in people]
+    doubles = sorted({n for n in names if names.count(n) > 1})
+    if doubles:
+        raise ValueError(f"personne en double : {', '.join(doubles)}")
+    return people
 
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -95,6 +141,9 @@ class Programme(Record):
     partners: List[str]
     pays_for: str
     validation_note: str
+    people: List[Person] = []  # e.g. the author of the programme's review article
+
+    _people = validator("people", allow_reuse=True)(_unique_people)
 
 
 class Volet(Record):
@@ -146,6 +195,9 @@ class Partner(Record):
     phone: Optional[str] = None
     email: Optional[str] = None
     regions: Optional[str] = None
+    people: List[Person] = []  # its people the seeds name, with their role
+
+    _people = validator("people", allow_reuse=True)(_unique_people)
 
 
 class PartnersFile(Strict):
@@ -293,6 +345,11 @@ class Case(Record):
     results: List[str] = []
     lessons: List[str] = []
     tags: List[str] = []
+    clients: Optional[str] = None  # the profile's « Clientèle » line, as given
+    figures_note: Optional[str] = None  # how the profile figures are tied to this case, when the source is ambiguous
+    people: List[Person] = []  # people the case names (thanked director, quoted staff, advisers)
+
+    _people = validator("people", allow_reuse=True)(_unique_people)
 
 
 class CasesFile(Strict):
@@ -382,6 +439,34 @@ class DigitalUsesFile(Strict):
     records: List[DigitalUse]
 
 
+# --- unknowns: what the sources do not say --------------------------------------------------
+
+
+class Unknown(Record):
+    """A question people ask that the seeds do not answer: what they do say nearby, and who can
+    answer. `source` is the section that shows the nearby fact (or the silence, e.g. a date
+    without its year)."""
+
+    topic: Literal["programme", "funding", "deadlines", "process", "eligibility", "contact"]
+    volet: Optional[int] = Field(None, ge=1, le=3)
+    question: str  # how a visitor would ask, in French
+    variants: List[str] = Field(..., min_items=3)  # other ways to ask, with and without accents
+    keywords: List[str] = Field(..., min_items=2)  # lower-case, accent-free words and phrases
+    known: str  # what the sources DO say nearby, 1–2 French sentences
+    ask: List[str] = Field(..., min_items=1)  # ids of partners.yml who can answer (checked by the loader)
+
+    @validator("keywords", each_item=True)
+    def _folded(cls, v: str) -> str:
+        if strip_accents(v).lower() != v:
+            raise ValueError(f"« {v} » : mot-clé en minuscules et sans accents")
+        return v
+
+
+class UnknownsFile(Strict):
+    version: int
+    records: List[Unknown]
+
+
 FILE_SCHEMAS: Dict[str, type] = {
     "vocabulary.yml": VocabularyFile,
     "programme.yml": ProgrammeFile,
@@ -394,6 +479,7 @@ FILE_SCHEMAS: Dict[str, type] = {
     "glossary.yml": GlossaryFile,
     "advice.yml": AdviceFile,
     "digital_uses.yml": DigitalUsesFile,
+    "unknowns.yml": UnknownsFile,
 }
 
 __all__ = ["FILE_SCHEMAS", "ValidationError"] + [n for n in dir() if n[0].isupper()]

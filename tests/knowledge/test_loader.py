@@ -144,3 +144,70 @@ def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
     [lead] = store.find_by_sender("kb-rebuild", engine=leads_engine(url))
     assert lead["reference"] == saved.reference and lead["email"] == "martin@coop.example"
     assert len(lead["consents"]) == 1
+
+
+def test_build_loads_the_unknowns(tmp_path):
+    counts = loader.build(get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}"))
+    assert counts["unknowns"] == len(loader.load_sources().records("unknowns.yml")) >= 13
+
+
+def test_unknown_with_a_bad_partner_id_is_rejected(sources_copy):
+    """unknowns.yml `ask` names who can answer: a typo must stop the build, naming file, record and field."""
+    rec_id = yaml.safe_load((sources_copy / "unknowns.yml").read_text(encoding="utf-8"))["records"][1]["id"]
+    _edit(sources_copy / "unknowns.yml", lambda d: d["records"][1].__setitem__("ask", ["cdrq", "cqmc"]))
+    with pytest.raises(loader.SourceError) as err:
+        loader.load_sources(sources_copy)
+    msg = str(err.value)
+    assert (
+        f"unknowns.yml, enregistrement n°2 (id « {rec_id} »), champ « ask » : « cqmc » n'est pas un id de partners.yml"
+        in msg
+    )
+    assert "cdrq" not in msg
+
+
+def test_unknown_needs_a_partner_to_ask(sources_copy):
+    _edit(sources_copy / "unknowns.yml", lambda d: d["records"][0].__setitem__("ask", []))
+    with pytest.raises(loader.SourceError, match=r"unknowns\.yml, enregistrement n°1 .*champ « ask »"):
+        loader.load_sources(sources_copy)
+
+
+def test_unknown_keywords_are_folded(sources_copy):
+    _edit(sources_copy / "unknowns.yml", lambda d: d["records"][0]["keywords"].append("Année"))
+    with pytest.raises(loader.SourceError, match=r"unknowns\.yml, enregistrement n°1 .*champ « keywords.*minuscules"):
+        loader.load_sources(sources_copy)
+
+
+def test_person_with_a_bad_partner_id_is_rejected(sources_copy):
+    def mutate(d):
+        case = next(r for r in d["records"] if r["id"] == "case_librairies_independantes_quebec")
+        next(p for p in case["people"] if p.get("partner"))["partner"] = "crdq"
+
+    _edit(sources_copy / "cases.yml", mutate)
+    with pytest.raises(
+        loader.SourceError,
+        match=r"cases\.yml, enregistrement n°\d+ \(id « case_librairies_independantes_quebec »\), "
+        r"champ « people\.partner » .*« crdq » n'est pas un id de partners\.yml",
+    ):
+        loader.load_sources(sources_copy)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.__setitem__("name", "Madame Marie Houde"), "Madame"),
+        (lambda p: p.pop("source", None) or p.pop("sources", None), "source"),
+        (lambda p: p.__setitem__("role", ""), "role"),
+    ],
+)
+def test_person_record_is_checked(sources_copy, change, message):
+    _edit(sources_copy / "partners.yml", lambda d: change(d["records"][0]["people"][0]))
+    with pytest.raises(
+        loader.SourceError, match=rf"partners\.yml, enregistrement n°1 \(id « cqcm »\), champ « people\.0.*{message}"
+    ):
+        loader.load_sources(sources_copy)
+
+
+def test_person_listed_twice_on_a_record_is_rejected(sources_copy):
+    _edit(sources_copy / "partners.yml", lambda d: d["records"][0]["people"].append(dict(d["records"][0]["people"][0])))
+    with pytest.raises(loader.SourceError, match=r"partners\.yml, enregistrement n°1 .*champ « people ».*en double"):
+        loader.load_sources(sources_copy)
