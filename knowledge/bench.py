@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List
 
-from knowledge import cases, db, deadlines, eligibility, lookup, models, statistics, vocabulary
+from knowledge import cases, db, deadlines, eligibility, lookup, models, retrieval, statistics, vocabulary
 
 
 def _timed(fn: Callable[[], object], runs: int) -> List[float]:
@@ -76,6 +76,15 @@ def main(argv=None) -> int:
         ),
         "glossaire": with_session(lambda s: lookup.define("c koi un crm", session=s)),
         "vocabulaire (normalisation)": with_session(lambda s: vocabulary.normalize("regions", "a saguenay", session=s)),
+        # One query of the BM25 index over every record and facet (built once per KB build).
+        "recherche (une question, tout l'index)": with_session(
+            lambda s: retrieval.search("combien demployes chez groupe taq", session=s)
+        ),
+        "recherche (ce que les sources taisent)": with_session(
+            lambda s: retrieval.search(
+                "l'autoexamen ça prend combien de temps", kinds=retrieval.OPT_IN_KINDS, session=s
+            )
+        ),
     }
     results = {}
     for name, fn in engines.items():
@@ -88,7 +97,7 @@ def main(argv=None) -> int:
         r["ratio_to_reference"] = r["median_ms"] / ref if ref else None
         print(f"  {name:38} {r['median_ms']:8.3f}ms {r['p95_ms']:8.3f}ms {r['ratio_to_reference']:7.1f}")
     worst = max(r["p95_ms"] for r in results.values())
-    print(f"  p95 le plus élevé : {worst:.2f} ms (objectif < 5 ms)")
+    print(f"  p95 le plus élevé : {worst:.2f} ms (objectif < 5 ms ; recherche < 10 ms)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
