@@ -109,11 +109,14 @@ FACETS: Dict[str, Dict[str, str]] = {
         "status": "enveloppe fonds engagés épuisés reste disponible état",
     },
     "partner": {
+        "people": "qui personne personnes directeur directrice responsable équipe porte-parole dirige",
         "profile": "c'est qui quoi organisme représente présentation",
         "role": "rôle fait programme volet coordonne",
         "contact": "contact joindre rejoindre communiquer comment coordonnées site web téléphone courriel adresse",
     },
     "term": {"definition": "définition quoi veut dire signifie signification définir"},
+    "person": {"person": "qui est rôle fonction poste personne"},
+    "unknown": {"unknown": ""},
     "advice": {
         "advice": "conseil conseils recommandation astuce comment réussir",
         "supplier": "fournisseur fournisseurs consultant choisir choix conseil",
@@ -365,7 +368,14 @@ KINDS = (
     "digital_use",
     "fact",
     "programme",
+    "person",
+    "unknown",
 )
+# Searched only when asked for by name: what the sources do not say, and the people they name,
+# share many words with ordinary questions ("le programme s'adresse à qui"); the answering layer
+# weighs them against the other kinds itself.
+OPT_IN_KINDS = ("person", "unknown")
+DEFAULT_KINDS = tuple(k for k in KINDS if k not in OPT_IN_KINDS)
 # Snapshot keys accepted as kind names too.
 _KIND_ALIASES = {
     "cases": "case",
@@ -381,6 +391,8 @@ _KIND_ALIASES = {
     "sector_figures": "sector_figure",
     "digital_uses": "digital_use",
     "facts": "fact",
+    "people": "person",
+    "unknowns": "unknown",
 }
 
 
@@ -412,6 +424,11 @@ class Hit:
     record: Dict[str, Any]
     text: str
     confidence: float = 0.0
+    names: Tuple[str, ...] = ()  # the record's name and aliases, as indexed
+
+
+def _people_text(rec: Dict[str, Any]) -> str:
+    return " ; ".join(f"{p['name']} ({p['role']})" for p in rec.get("people") or [])
 
 
 def _join(parts: Iterable[Any]) -> str:
@@ -637,6 +654,7 @@ class _Builder:
                 names,
                 [p.get("programme_role"), ", ".join(f"volet {n}" for n in p.get("volets") or [])],
             )
+            self.add("partner", p, "people", names, [_people_text(p)])
             self.add(
                 "partner",
                 p,
@@ -776,8 +794,33 @@ class _Builder:
         self.add("programme", p, "pays_for", names, [p.get("pays_for")])
         self.add("programme", p, "validation", names, [p.get("validation_note")])
 
+    def people(self) -> None:
+        """One document per person the sources name, under the record that names them."""
+        holders = [("partner", p) for p in self.snap.get("partners") or []]
+        holders += [("case", c) for c in self.snap.get("cases") or []]
+        if self.snap.get("programme"):
+            holders.append(("programme", self.snap["programme"]))
+        for kind, rec in holders:
+            for i, person in enumerate(rec.get("people") or []):
+                surname = person["name"].split()[-1]
+                record = {
+                    **person,
+                    "id": f"{rec['id']}_{i}",
+                    "holder": {"kind": kind, "id": rec["id"], "name": rec["name"]},
+                }
+                where = person.get("organisation") or rec["name"]
+                self.add("person", record, "person", [person["name"], surname], [f"{person['role']} ({where})"])
+
+    def unknowns(self) -> None:
+        """What the sources do not say (unknowns.yml): found by its question, variants and keywords."""
+        for u in self.snap.get("unknowns") or []:
+            names = [u.get("question")] + list(u.get("variants") or [])
+            self.add("unknown", u, "unknown", names, [u.get("known")], list(u.get("keywords") or []))
+
     def build(self) -> "_Builder":
         for step in (
+            self.people,
+            self.unknowns,
             self.cases,
             self.statistics,
             self.volets,
@@ -824,11 +867,12 @@ class Index:
     answers every word of the question beats one that answers a few of them very well).
     """
 
-    def __init__(self, snap: Dict[str, Any]):
+    def __init__(self, snap: Dict[str, Any], kinds: Sequence[str] = DEFAULT_KINDS):
         import bm25s
 
         builder = _Builder(snap).build()
-        self.docs: List[Doc] = builder.docs
+        # Each index holds only its kinds, so that word weights (IDF) are those of its own documents.
+        self.docs: List[Doc] = [d for d in builder.docs if d.kind in kinds]
         n_docs = len(self.docs)
         records: Dict[Tuple[str, str], int] = {}
         variants: List[List[str]] = []
@@ -1064,6 +1108,7 @@ class Index:
                     doc.record,
                     doc.text,
                     round(min(1.0, float(coverage[i])), 3),
+                    doc.names,
                 )
             )
             if len(hits) >= k:
@@ -1135,10 +1180,14 @@ _lock = threading.Lock()
 _indexes: Dict[int, Tuple[Dict[str, Any], Index]] = {}
 
 
-def index(**kw) -> Index:
-    """The index of the current knowledge-base build (built on first use after each build)."""
+def index(opt_in: bool = False, **kw) -> Index:
+    """The index of the current knowledge-base build (built on first use after each build): the
+    main one (DEFAULT_KINDS), or with `opt_in` the one of OPT_IN_KINDS."""
+    from knowledge import lookup
+
     snap = store.snapshot(**kw)
-    key = id(snap)
+    lookup.unknown_rows(**kw)  # puts unknowns.yml's rows into the snapshot, to be indexed
+    key = (id(snap), opt_in)
     hit = _indexes.get(key)
     if hit is not None and hit[0] is snap:
         return hit[1]
@@ -1146,8 +1195,8 @@ def index(**kw) -> Index:
         hit = _indexes.get(key)
         if hit is not None and hit[0] is snap:
             return hit[1]
-        built = Index(snap)
-        if len(_indexes) >= 4:  # older builds (one per database URL in use, normally one)
+        built = Index(snap, OPT_IN_KINDS if opt_in else DEFAULT_KINDS)
+        if len(_indexes) >= 8:  # older builds (one per database URL in use, normally one)
             _indexes.clear()
         _indexes[key] = (snap, built)
     return built
@@ -1163,12 +1212,15 @@ def search(
 ) -> List[Hit]:
     """Documents of the knowledge base that best answer `query`, best first (at most `k`).
 
-    kinds: only these kinds (``KINDS``; the snapshot's plural keys are accepted too).
+    kinds: only these kinds (``KINDS``; the snapshot's plural keys are accepted too); by default
+    every kind but ``OPT_IN_KINDS``.
     facets: only these facet names. distinct: at most one hit (the best facet) per record.
     kw: ``engine=`` or ``session=``, passed to ``store.snapshot``.
     A query with no word the index knows (empty, emoji, noise) gives [].
     """
-    return index(**kw).search(query, kinds=kinds, k=k, facets=facets, distinct=distinct)
+    wanted = tuple(_KIND_ALIASES.get(x, x) for x in kinds) if kinds else DEFAULT_KINDS
+    opt_in = all(x in OPT_IN_KINDS for x in wanted)
+    return index(opt_in=opt_in, **kw).search(query, kinds=wanted, k=k, facets=facets, distinct=distinct)
 
 
 def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) -> Optional[Hit]:
@@ -1185,9 +1237,9 @@ def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) 
 
 
 def sizes(**kw) -> Dict[str, int]:
-    """Number of documents per kind in the current index."""
+    """Number of documents per kind in the current indexes (main and opt-in)."""
     out: Dict[str, int] = {}
-    for d in index(**kw).docs:
+    for d in index(**kw).docs + index(opt_in=True, **kw).docs:
         out[d.kind] = out.get(d.kind, 0) + 1
     return out
 
