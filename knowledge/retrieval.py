@@ -64,6 +64,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tup
 
 import numpy as np
 
+from knowledge import deadlines as deadlines_mod
 from knowledge import store
 from knowledge.text import fold
 
@@ -711,20 +712,7 @@ class _Builder:
             )
 
     def deadlines(self) -> None:
-        months = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ]
+        months = deadlines_mod.MONTHS
         for d in self.snap.get("deadlines") or []:
             date = d.get("date") or {}
             day = date.get("day") if date else d.get("day")
