@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
+from rasa_sdk.events import SlotSet
+
 from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text, say
 from common.formatting import button, join_fr, shorten
 from common.profile import profile_from_slots
+from common.slots import LAST_RECORD_SLOT
 from knowledge import cases
 from knowledge.documents import cite_many
 
@@ -64,7 +67,7 @@ class ActionCases(KnowledgeAction):
             case = cases.get(latest_text(tracker))
         if case:
             self._detail(dispatcher, case)
-            return []
+            return [SlotSet(LAST_RECORD_SLOT, f"case:{case['id']}")]
         text = latest_text(tracker)
         found = cases.search(
             need=entity_values(tracker, "need") or None,

@@ -1,11 +1,23 @@
-"""Two-stage fallback: when the bot is unsure, offer the two likeliest intents as buttons."""
+"""Messages the NLU could not place, or that hold more than their intent.
+
+* nlu_fallback: a confident retrieval hit is answered with its source (actions/answers.py);
+  otherwise Rasa's two-stage fallback offers the two likeliest intents as buttons.
+* out_of_scope: the same, else the "I can't help with that" reply: many questions read as
+  off-topic ("le TIESS c'est quoi") are answered by the knowledge base.
+* greet: "bonjour" alone gets the greeting; "bonjour, qui est admissible au volet 2 ?" gets a short
+  hello and the answer.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Text
 
 from rasa_sdk import Action
+from rasa_sdk.events import FollowupAction
 
+from actions import answers
+from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
 from common.formatting import button
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
@@ -59,4 +71,63 @@ class ActionDefaultAskAffirmation(Action):
         dispatcher.utter_message(
             text="Je ne suis pas certain d'avoir compris. Vouliez-vous parler de l'un de ces sujets ?", buttons=buttons
         )
+        return []
+
+
+def _answer_anything(dispatcher, tracker):
+    """Events of a retrieval answer to the latest message, or None when nothing is confident."""
+    text = latest_text(tracker)
+    replies = retrieval_first(text, None, tracker)
+    if not replies:
+        reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
+        replies = [reply] if reply else []
+    if not replies:
+        return None
+    return emit(dispatcher, replies)
+
+
+class ActionAnswerOrClarify(KnowledgeAction):
+    """nlu_fallback: answer from the knowledge base when retrieval is confident, else the two-stage
+    fallback (its buttons come from ActionDefaultAskAffirmation above)."""
+
+    def name(self) -> Text:
+        return "action_answer_or_clarify"
+
+    def answer(self, dispatcher, tracker, domain):
+        events = _answer_anything(dispatcher, tracker)
+        return events if events is not None else [FollowupAction("action_two_stage_fallback")]
+
+
+class ActionAnswerOrOutOfScope(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_answer_or_out_of_scope"
+
+    def answer(self, dispatcher, tracker, domain):
+        events = _answer_anything(dispatcher, tracker)
+        if events is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return events
+
+
+# A greeting and what comes with it: "bonjour", "allo", "salut", "bonsoir", "hello" and the like.
+_GREETING = re.compile(r"^\s*(bon(jour|soir)|allo|all[oô]|salut|hello|hi|hey|coucou|slt|bjr)\b[\s,!.:-]*", re.I)
+
+
+class ActionGreet(KnowledgeAction):
+    def name(self) -> Text:
+        return "action_greet"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        rest = _GREETING.sub("", text, count=1).strip()
+        if len(rest.split()) >= 3:
+            replies = retrieval_first(rest, None, tracker)
+            if not replies:
+                reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()))
+                replies = [reply] if reply else []
+            if replies:
+                dispatcher.utter_message(text="Bonjour !")
+                return emit(dispatcher, replies)
+        dispatcher.utter_message(response="utter_greet")
         return []

@@ -7,7 +7,12 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions import answers
+from common.language import ENGLISH_NOTICE, looks_english
+from common.slots import LAST_RECORD_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,15 @@ class KnowledgeAction(Action, abc.ABC):
 
     async def run(self, dispatcher, tracker, domain):
         try:
+            text = latest_text(tracker)
+            if looks_english(text):
+                dispatcher.utter_message(text=ENGLISH_NOTICE)
+            kinds = answers.ACTION_KINDS.get(self.name())
+            silences = self.name() in answers.SILENCE_AWARE
+            if kinds is not None or silences:
+                replies = retrieval_first(text, kinds, tracker, silences)
+                if replies:
+                    return emit(dispatcher, replies)
             return self.answer(dispatcher, tracker, domain) or []
         except Exception as exc:  # database down, corrupt build, bug: the user still gets an answer
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
@@ -77,3 +91,32 @@ def say(
         dispatcher.utter_message(text=text, buttons=buttons)
     else:
         dispatcher.utter_message(text=text)
+
+
+def retrieval_first(text: str, kinds, tracker: Tracker, silences: bool = True) -> List[answers.Reply]:
+    """The facet the question asks (actions/answers.py), or one answer per question of a message
+    that asks several; [] when the topic action's own answer fits better. `silences`: a question
+    the sources do not answer (or about a person) is answered before the topic action."""
+    context = answers.context_of(tracker.current_slot_values())
+    if context and answers.refers_back(text):
+        reply = answers.follow_up(text, context, kinds)
+        if reply is not None:
+            return [reply]
+    special = answers.silence_or_person(text) if silences else None
+    if special is not None:
+        return [special]
+    parts = answers.split_questions(text)
+    if len(parts) > 1:
+        replies = answers.answers_for_parts(parts, context)
+        if replies:
+            return replies
+    reply = answers.facet_answer(text, kinds, context) if kinds is not None else None
+    return [reply] if reply else []
+
+
+def emit(dispatcher: CollectingDispatcher, replies: List[answers.Reply]) -> List[Dict[Text, Any]]:
+    """Say each reply with its source; remember the last record answered about (follow-ups)."""
+    for reply in replies:
+        say(dispatcher, reply.text, reply.source)
+    last = next((r.records[0] for r in reversed(replies) if r.records), None)
+    return [SlotSet(LAST_RECORD_SLOT, last)] if last else []

@@ -6,9 +6,11 @@ import re
 from typing import Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import button, join_fr, lower_first, partner_ref, upper_first
+from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup
 from knowledge.documents import cite_many
 from knowledge.text import fold
@@ -69,10 +71,15 @@ class ActionPartners(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         asked = lookup.partner(latest_text(tracker))
-        if asked and asked["kind"] in ("partner", "funder") and asked.get("programme_role"):
+        if asked and (asked.get("programme_role") or asked.get("description")):
+            # Who it is (whom it represents, with its figures), then what it does in the programme.
             name = f"{asked['name']} ({asked['acronym']})" if asked.get("acronym") else asked["name"]
-            say(dispatcher, f"{name} : {asked['programme_role']}", asked["citation"])
-            return []
+            role = asked.get("programme_role")
+            lines = [f"{name} : {asked['description']}" if asked.get("description") else f"{name} :"]
+            if role:
+                lines.append(role if role.startswith("Aucun") else f"Dans le programme : {lower_first(role)}")
+            say(dispatcher, "\n".join(lines), asked["citation"])
+            return [SlotSet(LAST_RECORD_SLOT, f"partner:{asked['id']}")]
         p = lookup.programme()
         partners = lookup.partners(p["partners"])
         roles = [f"{x['acronym'] or x['name']} — {x['programme_role']}" for x in partners if x.get("programme_role")]

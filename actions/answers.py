@@ -1,0 +1,365 @@
+"""Answers built from retrieval: the record and the facet a question asks for, with its source.
+
+The NLU intent says what kind of thing is asked (a case, a figure, a word…); `knowledge.retrieval`
+says which record and which facet of it ("combien d'employés chez Groupe TAQ" → the staff of that
+case, not the survey's size split). Every topic action asks `retrieval_first()` before its own
+answer (actions/kb.py): when the question names a record and asks one of its facets, or asks a
+survey figure, the facet is answered; otherwise the topic action answers as it always did. A
+message the NLU could not place (nlu_fallback, out_of_scope) is answered from retrieval when a
+hit is confident, before the "Vouliez-vous dire…" buttons.
+
+Short-term context: the slot `last_record` keeps the record last answered ("case:case_07_groupe_taq");
+a follow-up that names no record ("combien ça leur a coûté ?") is searched again with that
+record's name, and answered when that record's facet comes first.
+
+Text: the facet's value as the knowledge base holds it, introduced by the record's name and what
+the facet is; an empty facet says the sources do not give it and who can answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+from common.formatting import join_fr, number, percent, upper_first
+from common.slots import LAST_RECORD_SLOT
+from knowledge import lookup, retrieval
+from knowledge.documents import cite, cite_many
+from knowledge.text import fold
+
+# A hit answers on its own when it covers this share of the question's weight (retrieval.confident),
+# or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
+CONFIDENT = 0.6
+NAMED_CONFIDENT = 0.35
+# An unknowns.yml record matched by retrieval alone must score this much, and this many times the
+# best record of another kind ("c'est quoi l'enveloppe totale du programme": 34 against 1.6).
+UNKNOWN_MIN_SCORE = 20.0
+UNKNOWN_LEAD = 4.0
+# Statistics whose score is this close to the best one are listed with it ("les principales
+# préoccupations" lists the top concerns, not only the first).
+STAT_CLOSE = 0.9
+MAX_STATS = 4
+
+# What each topic action is about: retrieval answers for it only in these kinds. None: the action
+# answers alone (greetings, forms, contact requests).
+ACTION_KINDS: Dict[str, Sequence[str]] = {
+    "action_cases": ("case",),
+    "action_statistic": ("statistic", "sector_figure"),
+    "action_partners": ("partner",),
+    "action_contact": ("partner",),
+    "action_define": ("term",),
+    "action_programme": ("case", "partner"),
+    "action_advice": ("advice", "digital_use"),
+}
+# Topic actions that answer no record facet themselves but must not guess where the sources are
+# silent: a question matching unknowns.yml, or naming a person, is answered before them.
+SILENCE_AWARE = {
+    "action_programme",
+    "action_funder",
+    "action_partners",
+    "action_volets",
+    "action_not_covered",
+    "action_how_to_start",
+    "action_uptake",
+    "action_envelope",
+    "action_define",
+    "action_advice",
+    "action_cases",
+    "action_statistic",
+    "action_eligibility_answer",
+}
+# Kinds whose records have a name and facets a question can ask of them.
+RECORD_KINDS = ("case", "partner", "volet", "term", "person")
+# A second facet of the same record is added when it scores this close to the first.
+SECOND_FACET = 0.92
+# A message the NLU could not place is answered from a hit covering this share of its weight.
+FALLBACK_CONFIDENT = 0.45
+# Facets that describe a record as a whole: the topic action's own card says them better (with its
+# buttons and examples), so retrieval leaves them to it.
+WHOLE_RECORD_FACETS = {"profile", "definition", "description"}
+
+FACET_LABELS: Dict[tuple, str] = {
+    ("case", "staff"): "effectif",
+    ("case", "cost"): "coûts et budget",
+    ("case", "project"): "le projet",
+    ("case", "results"): "résultats",
+    ("case", "lessons"): "leçons tirées",
+    ("case", "technologies"): "technologies",
+    ("case", "profile"): "profil",
+    ("partner", "role"): "rôle dans le programme",
+    ("partner", "contact"): "pour le joindre",
+    ("partner", "profile"): "qui c'est",
+    ("volet", "amount"): "montant",
+    ("volet", "audience"): "pour qui",
+    ("volet", "coordinator"): "qui s'en occupe",
+    ("volet", "tools"): "outils",
+    ("volet", "offers"): "ce qu'il offre",
+    ("volet", "how_to_start"): "comment commencer",
+    ("volet", "eligibility"): "critères retenus",
+    ("volet", "status"): "état",
+}
+# What an empty facet lacks, said as "les sources ne donnent pas …".
+MISSING = {
+    "staff": "son effectif",
+    "cost": "le coût de son projet",
+    "results": "ses résultats",
+    "lessons": "les leçons tirées",
+    "technologies": "les technologies utilisées",
+    "contact": "ses coordonnées",
+    "amount": "de montant",
+}
+
+
+@dataclass
+class Reply:
+    text: str
+    source: Optional[str]
+    records: List[str] = field(default_factory=list)  # "kind:record_id" of what was answered
+
+
+def record_key(hit: retrieval.Hit) -> str:
+    return f"{hit.kind}:{hit.record_id}"
+
+
+def _title(hit: retrieval.Hit) -> str:
+    r = hit.record
+    if hit.kind == "partner":
+        return f"{r['name']} ({r['acronym']})" if r.get("acronym") else r["name"]
+    if hit.kind == "volet":
+        return f"Volet {r['number']} ({r['name']})"
+    if hit.kind == "term":
+        return r["term"]
+    return r.get("name") or r.get("label") or r.get("title") or r.get("term") or ""
+
+
+def _stat_line(hit: retrieval.Hit) -> str:
+    s = hit.record
+    value = percent(s["value"]) if s.get("unit") == "percent" else number(s["value"])
+    group = hit.text.rsplit(" : ", 1)[0] if " : " in hit.text else ""
+    base = f"n = {s['base_n']}" if s.get("base_n") else "base non précisée"
+    where = f", {group}" if group else ""
+    return f"{s['label']} : {value} ({base}{where}, enquête de {s.get('year') or 'date non précisée'})"
+
+
+def _referral() -> str:
+    who = lookup.adviser()
+    if not who:
+        return ""
+    from common.formatting import adviser_of
+
+    return f" {upper_first(adviser_of(who))} pourra vous renseigner."
+
+
+def _unknown_reply(hit: retrieval.Hit) -> Reply:
+    """What the sources do not say: said plainly, with what they do say nearby and who can answer."""
+    u = lookup.unknown(hit.record_id) or {**hit.record, "ask_refs": [], "citation": cite(hit.record)}
+    known = (u.get("known") or "").strip()
+    text = known if "sources" in fold(known) else ("Nos sources ne le précisent pas. " + known).strip()
+    refs = u.get("ask_refs") or []
+    if refs:
+        verb = "peuvent" if len(refs) > 1 else "peut"
+        text += f" {upper_first(join_fr(refs, 'ou'))} {verb} vous répondre."
+    sources = [u] + list(u.get("ask_partners") or [])
+    return Reply(text, cite_many(sources), [record_key(hit)])
+
+
+def render(hit: retrieval.Hit) -> Reply:
+    """One hit as a French answer with its source."""
+    if hit.kind == "unknown":
+        return _unknown_reply(hit)
+    if hit.kind == "person":
+        r = hit.record
+        return Reply(f"{r['name']} : {hit.text}.", cite(r), [f"{r['holder']['kind']}:{r['holder']['id']}"])
+    if hit.kind == "statistic":
+        return Reply(_stat_line(hit), cite(hit.record), [record_key(hit)])
+    title = _title(hit)
+    text = (hit.text or "").strip()
+    if not text:
+        lacks = MISSING.get(hit.facet, "cette information")
+        return Reply(
+            f"{title} : nos sources ne donnent pas {lacks}." + _referral(), cite(hit.record), [record_key(hit)]
+        )
+    label = FACET_LABELS.get((hit.kind, hit.facet))
+    head = f"{title} — {label}" if label else title
+    # A fact or a definition that already names its subject needs no heading.
+    body = upper_first(text) if not head or text.startswith(title) else f"{head} : {text}"
+    return Reply(body, cite(hit.record), [record_key(hit)])
+
+
+def _names_in(hit: retrieval.Hit, folded_query: str) -> bool:
+    """The question names the hit's record (its name, acronym or an alias, as a phrase)."""
+    for name in hit.names:
+        n = fold(name)
+        if len(n) >= 3 and re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded_query):
+            return True
+    return False
+
+
+def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hit]:
+    top = retrieval.confident(hits, CONFIDENT)
+    if top is None and hits and hits[0].confidence >= NAMED_CONFIDENT and _names_in(hits[0], folded_query):
+        top = hits[0]
+    return top
+
+
+def _stat_reply(hits: List[retrieval.Hit]) -> Reply:
+    top = hits[0]
+    close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
+    if top.kind != "statistic" or len(close) <= 1:
+        return render(top)
+    close.sort(key=lambda h: -(h.record.get("value") or 0))
+    return Reply(
+        "\n".join(f"• {_stat_line(h)}" for h in close),
+        cite_many(h.record for h in close),
+        [record_key(h) for h in close],
+    )
+
+
+def silence_or_person(text: str) -> Optional[Reply]:
+    """Whatever the intent: a question the sources do not answer (unknowns.yml), said so with who
+    knows; a question about a person the sources name."""
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
+    if not special or special[0].confidence < CONFIDENT:
+        return None
+    top = special[0]
+    if top.kind == "person":
+        return render(top) if _names_in(top, fold(text)) else None
+    return render(top) if _asks_the_unknown(text, top, retrieval.search(text, k=1)) else None
+
+
+def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> bool:
+    """An unknowns.yml record shares words with ordinary questions ("quand sont les dates limites"
+    is not "en quelle année ?"): it answers when one of its phrases is in the question, or when it
+    outscores every other kind of record by far."""
+    matched = lookup.match_unknown(text)
+    if matched and matched["id"] == top.record_id:
+        return True
+    rival = hits[0] if hits else None  # the best record of the other kinds
+    return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
+
+
+def facet_answer(text: str, kinds: Optional[Iterable[str]], context: Optional[str] = None) -> Optional[Reply]:
+    """The facet a question asks of a record it names (whatever the intent: "combien d'employés chez
+    Groupe TAQ" read as a question about amounts is still about Groupe TAQ's staff), or of the record
+    in context, or the survey figure it asks when the intent is about figures; None when the topic
+    action's own answer fits better."""
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    kinds = tuple(kinds) if kinds else ()
+    folded = fold(text)
+    hits = retrieval.search(text, k=6)
+    top = _best(hits, folded)
+    named = top is not None and _names_in(top, folded)
+    if named and top.kind in RECORD_KINDS and top.facet not in WHOLE_RECORD_FACETS:
+        return _record_reply(top, hits)
+    if "statistic" in kinds:
+        stat_hits = retrieval.search(text, kinds=kinds, k=6)
+        stat_top = _best(stat_hits, folded)
+        if stat_top is not None and stat_top.kind == "statistic":
+            return _stat_reply(stat_hits)
+    if context and not named:
+        return follow_up(text, context, kinds or None)
+    return None
+
+
+def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
+    """The facet asked, and a second facet of the same record when the question asks it as much
+    ("combien de préposés pis de clients")."""
+    reply = render(top)
+    second = next((h for h in hits[1:] if h.record_id == top.record_id and h.kind == top.kind), None)
+    if (
+        second is not None
+        and second.facet not in WHOLE_RECORD_FACETS
+        and second.text
+        and second.score >= top.score * SECOND_FACET
+    ):
+        label = FACET_LABELS.get((second.kind, second.facet))
+        reply.text += f"\n{upper_first(label)} : {second.text}" if label else f"\n{second.text}"
+    return reply
+
+
+def follow_up(text: str, context: str, kinds: Optional[Sequence[str]]) -> Optional[Reply]:
+    """A question about the record in context ("et ça leur a coûté combien ?")."""
+    kind, _, record_id = context.partition(":")
+    if kinds and kind not in kinds:
+        return None
+    first = retrieval.search(text, kinds=(kind,), k=20)
+    if not first or first[0].confidence < CONFIDENT / 2:
+        return None
+    name = next((h.names[0] for h in first if h.record_id == record_id and h.names), None)
+    if not name:
+        return None
+    hits = retrieval.search(f"{text} {name}", kinds=(kind,), k=3)
+    if hits and hits[0].record_id == record_id and hits[0].facet not in WHOLE_RECORD_FACETS:
+        return render(hits[0])
+    return None
+
+
+def any_answer(text: str, context: Optional[str] = None) -> Optional[Reply]:
+    """For a message the NLU could not place: the best confident hit of any kind, or None."""
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    hits = retrieval.search(text, k=6)
+    top = _best(hits, fold(text)) or retrieval.confident(hits, FALLBACK_CONFIDENT)
+    if top is None:
+        return follow_up(text, context, None) if context else None
+    if top.kind in ("statistic", "sector_figure"):
+        return _stat_reply(hits)
+    return render(top)
+
+
+# "c'est quoi X ? et Y ?" / "2 questions : … ; …": one message, several questions.
+_QUESTION_SPLIT = re.compile(
+    r"\?+|\s(?:et|pis|aussi)\s+(?=(?:combien|quand|qui|quoi|quel|quelle|comment|est-ce|c'est)\b)"
+)
+
+
+def split_questions(text: str) -> List[str]:
+    """The questions of one message, when it clearly holds more than one; else [text]."""
+    body = re.sub(r"^\s*\d\s*questions?\s*[:,-]?\s*", "", text, flags=re.IGNORECASE)
+    parts = [
+        re.sub(r"^(?:et|pis|aussi)\s+", "", p.strip(" ,;:.-"), flags=re.IGNORECASE) for p in _QUESTION_SPLIT.split(body)
+    ]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts if len(parts) >= 2 else [text]
+
+
+def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Optional[List[Reply]]:
+    """One answer per question of a multi-question message, when every part finds its own."""
+    out: List[Reply] = []
+    for part in parts:
+        reply = any_answer(part, context)
+        if reply is None:
+            return None
+        if out and reply.records == out[-1].records:
+            continue
+        out.append(reply)
+    return out if len(out) >= 2 else None
+
+
+# "leur", "ils", "cette coop"…: the question is about something said before.
+_BACK = re.compile(
+    r"\b(leur|leurs|ils|elles|eux|yont|ya-t-il|celle-ci|celui-ci|cette (entreprise|coop|cooperative|organisation|"
+    r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses)\b"
+)
+
+
+_QUESTION = re.compile(
+    r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b"
+)
+
+
+def looks_like_question(text: str) -> bool:
+    return bool(_QUESTION.search(fold(text or "")))
+
+
+def refers_back(text: str) -> bool:
+    return bool(_BACK.search(fold(text)))
+
+
+def context_of(slots: Dict[str, Any]) -> Optional[str]:
+    value = slots.get(LAST_RECORD_SLOT)
+    return value if isinstance(value, str) and ":" in value else None

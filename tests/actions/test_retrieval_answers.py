@@ -1,0 +1,130 @@
+"""Answers built from retrieval (actions/answers.py) through the real actions, over a real SQLite KB."""
+
+from __future__ import annotations
+
+from actions import answers, cases, fallback, figures, programme
+from common.language import ENGLISH_NOTICE, looks_english
+from common.slots import LAST_RECORD_SLOT
+from tests.actions.helpers import run, texts, tracker_for
+
+
+def _slot(events, name):
+    return next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name), None)
+
+
+def test_the_figure_asked_of_a_named_case_not_its_card(kb):
+    msgs, events = run(cases.ActionCases(), tracker_for("combien d'employés chez Groupe TAQ ?", "ask_cases"))
+    assert "Groupe TAQ — effectif : 260 personnes" in texts(msgs) and "\nSource : " in texts(msgs)
+    assert _slot(events, LAST_RECORD_SLOT) == "case:case_07_groupe_taq"
+
+
+def test_a_cost_question_gets_the_amount(kb):
+    msgs, _ = run(cases.ActionCases(), tracker_for("defi polyteck leur erp a coute combien", "ask_cases"))
+    assert "80 000 $" in texts(msgs)
+
+
+def test_a_case_named_alone_still_gets_its_card_with_buttons(kb):
+    msgs, _ = run(cases.ActionCases(), tracker_for("parlez-moi de groupe taq", "ask_cases"))
+    assert "Le projet :" in texts(msgs) and any(m.get("buttons") for m in msgs)
+
+
+def test_follow_up_resolves_to_the_case_in_context(kb):
+    tracker = tracker_for(
+        "et combien ça leur a coûté ?", "ask_amounts", slots={LAST_RECORD_SLOT: "case:case_02_defi_polyteck"}
+    )
+    reply = answers.facet_answer("et combien ça leur a coûté ?", None, "case:case_02_defi_polyteck")
+    assert reply is not None and "80 000 $" in reply.text
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
+    assert "80 000 $" in texts(msgs)
+
+
+def test_top_concerns_are_listed_by_share(kb):
+    msgs, _ = run(
+        figures.ActionStatistic(),
+        tracker_for("c'est quoi les principales preoccupations des dirigeants", "ask_statistic"),
+    )
+    text = texts(msgs)
+    assert "83 %" in text and text.index("83 %") < text.index("74 %")
+
+
+def test_partner_profile_says_whom_it_represents(kb):
+    msgs, _ = run(programme.ActionPartners(), tracker_for("le CQCM ça représente qui ?", "ask_partners"))
+    # The partner's own card answers (profile is a whole-record facet); it must name its role.
+    assert "CQCM" in texts(msgs)
+
+
+def test_fallback_answers_a_known_term_instead_of_buttons(kb):
+    msgs, events = run(fallback.ActionAnswerOrClarify(), tracker_for("le tiess c koi", "nlu_fallback"))
+    assert "innovation sociale" in texts(msgs) and "\nSource : " in texts(msgs)
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_fallback_hands_over_to_the_two_stage_fallback_when_nothing_fits(kb):
+    msgs, events = run(fallback.ActionAnswerOrClarify(), tracker_for("asdfgh qwerty zxcv", "nlu_fallback"))
+    assert msgs == []
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_two_stage_fallback"}]
+
+
+def test_out_of_scope_still_says_so_for_a_pizza(kb):
+    msgs, _ = run(fallback.ActionAnswerOrOutOfScope(), tracker_for("peux-tu me commander une pizza", "out_of_scope"))
+    assert [m.get("response") for m in msgs] == ["utter_out_of_scope"]
+
+
+def test_greeting_with_a_question_answers_the_question(kb):
+    msgs, _ = run(fallback.ActionGreet(), tracker_for("bonjour, le TIESS c'est quoi au juste ?", "greet"))
+    assert texts(msgs).startswith("Bonjour !") and "innovation sociale" in texts(msgs)
+    msgs, _ = run(fallback.ActionGreet(), tracker_for("bonjour", "greet"))
+    assert [m.get("response") for m in msgs] == ["utter_greet"]
+
+
+def test_two_questions_in_one_message_get_two_answers(kb):
+    assert answers.split_questions("c'est quoi le TIESS ? et combien d'employés chez Groupe TAQ ?") == [
+        "c'est quoi le TIESS",
+        "combien d'employés chez Groupe TAQ",
+    ]
+    msgs, _ = run(
+        cases.ActionCases(), tracker_for("c'est quoi le TIESS ? et combien d'employés chez Groupe TAQ ?", "ask_cases")
+    )
+    assert "innovation sociale" in texts(msgs) and "260 personnes" in texts(msgs)
+
+
+def test_one_question_is_not_split():
+    assert answers.split_questions("qui est admissible au volet 2 ?") == ["qui est admissible au volet 2 ?"]
+    assert answers.split_questions("en 3 lignes, c'est quoi le programme") == ["en 3 lignes, c'est quoi le programme"]
+
+
+def test_english_is_noticed_in_english_and_still_answered(kb):
+    assert looks_english("what is the program about and who can apply?")
+    assert not looks_english("c'est quoi le programme pour les coops")
+    assert not looks_english("CRM ERP")
+    msgs, _ = run(programme.ActionProgramme(), tracker_for("what is the program about?", "ask_programme"))
+    assert msgs[0]["text"] == ENGLISH_NOTICE and "entreprises collectives" in texts(msgs[1:])
+
+
+def test_an_empty_facet_says_the_sources_are_silent(kb):
+    from knowledge import retrieval
+
+    hit = next(
+        h for h in retrieval.search("combien d'employés MaisonNette", kinds=["case"], k=10) if h.facet == "staff"
+    )
+    if hit.text:  # the knowledge base learnt the figure: nothing to check here
+        return
+    reply = answers.render(hit)
+    assert "nos sources ne donnent pas son effectif" in reply.text
+
+
+def test_a_question_the_sources_do_not_answer_says_so_and_who_knows(kb):
+    from actions import glossary
+
+    msgs, _ = run(
+        glossary.ActionDefine(), tracker_for("l'autodiagnostic ça prend combien de temps ?", "ask_definition")
+    )
+    text = texts(msgs)
+    assert "sources" in text and "peut vous répondre" in text and "\nSource : " in text
+    msgs, _ = run(programme.ActionProgramme(), tracker_for("c'est quoi le programme", "ask_programme"))
+    assert "peut vous répondre" not in texts(msgs)  # an ordinary question is not taken for a silence
+
+
+def test_a_person_named_in_the_sources(kb):
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker_for("qui est Marie-Josée Paquette ?", "nlu_fallback"))
+    assert texts(msgs).startswith("Marie-Josée Paquette : directrice générale")
