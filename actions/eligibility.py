@@ -1,27 +1,60 @@
-"""One-line eligibility questions ("un OBNL est-il admissible ?", "on est un syndicat…")."""
+"""One-line eligibility questions ("une mutuelle c'est admissible ?", "on est un syndicat…",
+"et si on devenait une coop ?").
+
+The answer is about the point asked: the criteria the facts named in the question decide (a
+legal form, an excluded category, being a network…), for the volet asked about if one is named —
+not a "possible" for each volet. The verdicts rest on the legal definition of a social-economy
+enterprise (as the 2017 CEFRIO report gives it) and on what the programme says of each volet;
+the answer says so, and that an adviser confirms. A hypothesis is answered for the user's own
+answers with the hypothetical facts in place, which are not recorded (actions/screening.py).
+"""
 
 from __future__ import annotations
 
-from typing import Text
+from typing import Dict, List, Text
 
-from actions.kb import KnowledgeAction, say
+from rasa_sdk.events import SlotSet
+
+from actions.kb import KnowledgeAction, entity_values, latest_text, say
+from actions.screening import ADVISER_CONFIRMS, CRITERIA_BASIS, START_BUTTON, answer_hypothesis
 from common.formatting import button, join_fr, lower_first
-from common.profile import extract_profile
+from common.profile import extract_profile, is_hypothetical, read_answer
+from common.slots import SCREENING_HYPOTHESIS_SLOT
 from knowledge import eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
-from knowledge.eligibility import CriterionStatus, Verdict
+from knowledge.eligibility import CriterionResult, CriterionStatus, Verdict, VoletVerdict
 
 SCREEN = button("Vérifier ma situation", "/start_screening")
+# Criteria named in "il reste à vérifier …" after a favourable answer: enough to show there is more.
+MORE_SHOWN = 3
 
 
 def _subject(profile) -> str:
+    """What the question is about: an excluded category, a network ("les fédérations de coops"),
+    a legal form."""
     if profile.get("org_category") and profile["org_category"] != "none":
-        return lower_first(vocabulary.label("excluded_categories", profile["org_category"]))
-    if profile.get("legal_form"):
-        return vocabulary.label("legal_forms", profile["legal_form"])
+        return vocabulary.label("excluded_categories", profile["org_category"])
     if profile.get("is_network"):
         return "Un réseau (fédération ou association sectorielle)"
+    if profile.get("legal_form"):
+        return vocabulary.label("legal_forms", profile["legal_form"])
     return ""
+
+
+def _volets(volets: List[VoletVerdict]) -> str:
+    numbers = [str(v.volet) for v in volets]
+    return f"le{'s' if len(numbers) > 1 else ''} volet{'s' if len(numbers) > 1 else ''} {join_fr(numbers)}"
+
+
+def _unique(criteria) -> List[CriterionResult]:
+    seen: Dict[str, CriterionResult] = {}
+    for c in criteria:
+        seen.setdefault(c.id, c)
+    return list(seen.values())
+
+
+def _asked_volets(tracker) -> List[int]:
+    return sorted({int(v) for v in entity_values(tracker, "volet") if v.strip().isdigit() and 1 <= int(v) <= 3})
 
 
 class ActionEligibilityAnswer(KnowledgeAction):
@@ -29,49 +62,80 @@ class ActionEligibilityAnswer(KnowledgeAction):
         return "action_eligibility_answer"
 
     def answer(self, dispatcher, tracker, domain):
+        if is_hypothetical(latest_text(tracker)):
+            facts = extract_profile(tracker.latest_message)
+            if facts:
+                answer_hypothesis(dispatcher, tracker, facts)
+                return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
         profile = extract_profile(tracker.latest_message)
+        if "is_network" not in profile:
+            # "une coop seule peut-elle demander le volet 3 ?": the point asked is being a network
+            network = read_answer(latest_text(tracker), "is_network")
+            if network is not None:
+                profile["is_network"] = network
         result = eligibility.evaluate(profile)
-        subject = _subject(result.profile) or _subject(profile)
-        if not result.profile:
-            # Nothing known yet: the audience and the criteria as the knowledge base states them.
-            programme, network_volet = lookup.programme(), lookup.volet(3)
-            criteria = list(result.volet(2).criteria)
-            say(
-                dispatcher,
-                f"{programme['audience']} Selon les critères publiés : {join_fr(lower_first(c.label) for c in criteria)}. "
-                f"Le volet 3 vise {lower_first(network_volet['audience'])} "
-                "Je peux vérifier votre cas en quelques questions.",
-                cite_many([programme, network_volet]),
-                [SCREEN],
-            )
+        asked = _asked_volets(tracker)
+        scope = [v for v in result.volets if not asked or v.volet in asked]
+        decided = _unique(
+            c for v in scope for c in v.criteria if c.status in (CriterionStatus.PASS, CriterionStatus.FAIL)
+        )
+        if not decided:
+            self._general(dispatcher, result, profile)
             return []
-        volets = result.volets
-        if all(v.status == Verdict.NOT_ELIGIBLE for v in volets):
-            crit = volets[0].decisive[0] if volets[0].decisive else volets[-1].decisive[0]
+        subject = _subject(result.profile) or _subject(profile) or "Votre organisation"
+        refused = [v for v in scope if v.status == Verdict.NOT_ELIGIBLE]
+        open_ = [v for v in scope if v.status != Verdict.NOT_ELIGIBLE]
+        failing = _unique(c for v in refused for c in v.decisive)
+        passing = [c for c in decided if c.status == CriterionStatus.PASS]
+        if refused and not open_:
+            where = f" pour {_volets(refused)}" if asked else ""
             say(
                 dispatcher,
-                f"Selon les critères publiés, non : {crit.explanation} Un conseiller pourra confirmer votre situation.",
-                crit.source,
+                f"{subject} : non{where}. {CRITERIA_BASIS} : {lower_first(failing[0].explanation)} {ADVISER_CONFIRMS}",
+                failing[0].source,
                 [button("Qui contacter ?", "/ask_contact")],
             )
             return []
-        lines = []
-        for v in volets:
-            if v.status == Verdict.ELIGIBLE:
-                lines.append(f"• Volet {v.volet} : oui.")
-            elif v.status == Verdict.NOT_ELIGIBLE:
-                lines.append(f"• Volet {v.volet} : non — {v.decisive[0].explanation}")
-            else:
-                todo = [lower_first(c.label) for c in v.missing]
-                lines.append(f"• Volet {v.volet} : possible, si ces critères sont remplis : {join_fr(todo)}.")
-        crits = [c for v in volets for c in v.criteria if c.status != CriterionStatus.UNKNOWN]
-        sources = sorted({c.source for c in crits}) or sorted({c.source for v in volets for c in v.missing})
+        if refused:
+            why = " ".join(c.explanation for c in failing)
+            text = (
+                f"{subject} : oui pour {_volets(open_)}, non pour {_volets(refused)}. {CRITERIA_BASIS} : "
+                f"{lower_first(why)}"
+            )
+            sources = [c.source for c in failing + passing]
+        else:
+            where = f" pour {_volets(scope)}" if asked else ""
+            text = f"{subject} : oui{where}, sur ce point. {CRITERIA_BASIS} : " + lower_first(
+                " ".join(c.explanation for c in passing)
+            )
+            sources = [c.source for c in passing]
+        missing = _unique(c for v in open_ for c in v.missing)
+        if missing:
+            shown = ", ".join(lower_first(c.label) for c in missing[:MORE_SHOWN])
+            text += (
+                f" Il reste à vérifier d'autres critères pour votre organisation ({shown}"
+                f"{'…' if len(missing) > MORE_SHOWN else ''}) : je peux le faire en quelques questions."
+            )
+        say(dispatcher, f"{text} {ADVISER_CONFIRMS}", " ; ".join(list(dict.fromkeys(sources))[:3]), [SCREEN])
+        return []
+
+    @staticmethod
+    def _general(dispatcher, result, profile) -> None:
+        """Nothing the question names decides anything ("qui est admissible ?", "les CPE ?"): the
+        audience and the criteria, as the knowledge base states them, and the offer to check."""
+        programme, network_volet = lookup.programme(), lookup.volet(3)
+        criteria = list(result.volet(2).criteria)
+        tested = {c.field for v in result.volets for c in v.criteria}
+        lead = ""
+        if profile.get("sector") and "sector" not in tested:
+            lead = (
+                "Le secteur d'activité ne fait pas partie des critères : tous les secteurs peuvent être admissibles. "
+            )
         say(
             dispatcher,
-            f"{subject or 'Votre organisation'}, selon les critères publiés :\n"
-            + "\n".join(lines)
-            + "\nC'est une pré-évaluation : un conseiller confirme toujours l'admissibilité.",
-            " ; ".join(sources[:3]),
-            [SCREEN],
+            f"{lead}{programme['audience']} {CRITERIA_BASIS} : {join_fr(lower_first(c.label) for c in criteria)}. "
+            f"Le volet 3 vise {lower_first(network_volet['audience'])} "
+            "Je peux vérifier votre cas en quelques questions.",
+            cite_many([programme, network_volet]),
+            [START_BUTTON],
         )
-        return []

@@ -1,22 +1,55 @@
-"""The eligibility screening form: asks only the engine's next question, accepts free text that
-fills several answers at once, lets the user skip, correct, ask something else, or stop."""
+"""The eligibility screening: a form that asks only the engine's next question, and the turns
+around it.
+
+* It starts when asked (start_screening), or when the user says yes to the offer the bot made
+  (data/rules/screening.yml). Facts stated outside it are noted and said back, and the screening is
+  offered (`action_note_profile`); they are not a reason to start asking questions.
+* What is already known is not asked again, and is said back when the form starts ("Je note déjà…").
+* Free text answers the question asked the way people type it (common.profile): the button's own
+  label, "oui comme je disais…", "on fait des ristournes", "pas une fédération"; several answers
+  at once; a correction ("en fait…") overwrites an answer and says so; a hypothesis ("et si on
+  devenait une coop ?") gets its verdict without touching the real answers.
+* A question on another topic pauses the form (data/rules/screening_interruptions.yml): it is
+  answered, and "Reprendre le questionnaire" is offered instead of asking again.
+* After three answers that cannot be read, the user is offered to skip the question or stop.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import answers
 from actions.cases import case_line
-from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, latest_intent, say
+from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, emit, latest_intent, latest_text, say
 from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, shorten, upper_first
-from common.profile import CHOICE_FIELDS, PROFILE_SLOTS, extract_profile, profile_from_slots
-from common.slots import REQUESTED_SLOT, SCREENING_RESULT_SLOT, SCREENING_SKIPPED_SLOT, SCREENING_UNREAD_SLOT
+from common.profile import (
+    CHOICE_FIELDS,
+    PROFILE_SLOTS,
+    describe,
+    describe_profile,
+    extract_profile,
+    is_hypothetical,
+    join_facts,
+    negated_options,
+    option_typed,
+    profile_from_slots,
+)
+from common.slots import (
+    CONTEXT_SLOTS,
+    REQUESTED_SLOT,
+    SCREENING_FAILURES_SLOT,
+    SCREENING_HYPOTHESIS_SLOT,
+    SCREENING_RESULT_SLOT,
+    SCREENING_SKIPPED_SLOT,
+    SCREENING_UNREAD_SLOT,
+)
 from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
@@ -24,17 +57,96 @@ from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVer
 logger = logging.getLogger(__name__)
 FORM = "screening_form"
 # Intents whose message can state facts about the user's organisation. Any other intent is a
-# question the bot answers before coming back to the form (data/rules/screening_interruptions.yml):
-# the organisation it names ("d'autres coops l'ont fait ?", "qui contacter en Gaspésie ?",
-# "pis une mutuelle, c'tu admissible ?") is the question's subject, not an answer. Reading it as one
-# would overwrite an answer already given and swallow the question, since the form only lets the
-# question's rule run when nothing was filled. A low-confidence message (nlu_fallback) that carries
-# facts is taken as an answer: during the form, that is what it most likely is.
+# question: the form rejects the turn, the question's rule answers it and pauses the form
+# (data/rules/screening_interruptions.yml). The organisation such a question names ("d'autres
+# coops l'ont fait ?", "pis une mutuelle, c'tu admissible ?") is its subject, not an answer —
+# unless the whole message is one of the options of the question asked ("Ordre professionnel",
+# "Autre", read by the NLU as a question or a skip: common.profile.option_typed). A low-confidence
+# message (nlu_fallback) is taken as an answer: during the form, that is what it most likely is.
 ANSWER_INTENTS = ("inform", "affirm", "deny", "start_screening", "nlu_fallback")
+# Intents whose message, when nothing in it can be read, counts as a failed answer. Not an unclear
+# message (nlu_fallback) with nothing in it: the fallback rule answers or clarifies it.
+FAILED_ANSWER_INTENTS = ("inform", "affirm", "deny")
+# Failed answers to one question before the way out (skip it, or stop) is offered.
+WAY_OUT_AFTER = 3
+# What the verdicts rest on, said before them: the legal definition of a social-economy enterprise
+# as the CEFRIO report (document 004) gives it, and what the programme's own texts say of each volet.
+CRITERIA_BASIS = (
+    "D'après la définition d'une entreprise d'économie sociale (rapport du CEFRIO, 2017) "
+    "et ce que le programme annonce pour chaque volet"
+)
+ADVISER_CONFIRMS = "Un conseiller confirmera."
+START_BUTTON = button("Vérifier mon admissibilité", "/start_screening")
+RESUME_BUTTON = button("Reprendre le questionnaire", "/start_screening")
+# Fields said back when the screening starts ("Je note déjà : …"): the answers and the context.
+_KNOWN_FIELDS = PROFILE_SLOTS + CONTEXT_SLOTS
 
 
 def _current_profile(tracker: Tracker) -> Dict[str, Any]:
     return profile_from_slots(tracker.current_slot_values())
+
+
+def _skipped(tracker: Tracker) -> List[str]:
+    return list(tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
+
+
+def _started(tracker: Tracker) -> bool:
+    """Whether the screening form ran in this conversation (then it is resumed, not started)."""
+    return any(e.get("event") == "active_loop" and e.get("name") == FORM for e in tracker.events or [])
+
+
+def _elide(word: str, text: str) -> str:
+    """ "au lieu de" + "OBNL" → "au lieu d'OBNL"."""
+    return f"{word[:-1]}'{text}" if word.endswith("de") and text[:1].lower() in "aeiouyhéèêàâîôû" else f"{word} {text}"
+
+
+class Facts:
+    """What the latest message states, against the slots: `changes` (slot → new value), `corrected`
+    ("OBNL au lieu de coopérative" for each value that replaces another one), `new` (fields stated
+    for the first time) and `same` (fields stated again, unchanged). Needs add up."""
+
+    def __init__(self, tracker: Tracker, requested: Optional[str]):
+        found = extract_profile(tracker.latest_message, requested=requested)
+        self.changes: Dict[str, Any] = {}
+        self.corrected: List[str] = []
+        self.new: Dict[str, Any] = {}
+        self.same: Dict[str, Any] = {}
+        for field, value in found.items():
+            old = tracker.get_slot(field)
+            if field == "needs":
+                merged = list(dict.fromkeys(list(old or []) + list(value)))
+                if merged != list(old or []):
+                    self.changes[field] = merged
+                    self.new[field] = value
+                else:
+                    self.same[field] = value
+                continue
+            if old == value:
+                self.same[field] = value
+                continue
+            self.changes[field] = value
+            was, now = describe(field, old), describe(field, value)
+            if old is not None and was and now:
+                self.corrected.append(_elide(f"{now} au lieu de", was))
+            else:
+                self.new[field] = value
+
+        # "on est un OBNL, pas un regroupement patronal": the answer it denies is forgotten
+        for field, values in negated_options(latest_text(tracker)).items():
+            old = tracker.get_slot(field)
+            if field not in found and old in values:
+                self.changes[field] = None
+                self.corrected.append(f"pas {describe(field, old, article=True)}")
+
+    def set(self, field: str, value: Any, old: Any) -> None:
+        """An answer read another way (the option typed out)."""
+        if old != value:
+            self.changes[field] = value
+            self.new.setdefault(field, value)
+
+
+def _correction_line(corrected: List[str]) -> str:
+    return f"D'accord, je corrige : {' ; '.join(corrected)}."
 
 
 class ValidateScreeningForm(FormValidationAction):
@@ -47,12 +159,23 @@ class ValidateScreeningForm(FormValidationAction):
 
         The question is asked here rather than by an `action_ask_<slot>` action: Rasa's form calls
         this action once per turn and asks nothing itself when the domain has no ask action, so a
-        screening turn costs one call to the action server instead of two (three for the message
-        that opens the screening, which `action_note_profile` used to read first)."""
-        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        screening turn costs one call to the action server instead of two.
+
+        When the form starts (no question asked yet), what is already known is said back, so the
+        user sees why those questions are not asked."""
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        events, ask = self.read_turn(dispatcher, tracker)
         tracker.add_slots(events)
+        if requested is None:
+            try:
+                known = describe_profile(_current_profile(tracker), fields=_KNOWN_FIELDS)
+            except Exception as exc:  # the knowledge base names the answers; the questions still go on
+                logger.error("cannot describe the known answers: %s", exc.__class__.__name__)
+                known = []
+            if known:
+                dispatcher.utter_message(text=f"Je note déjà : {join_facts(known)}.")
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        if next_slot and next_slot["value"]:
+        if ask and next_slot and next_slot["value"]:
             ask_question(dispatcher, next_slot["value"])
         return events + ([next_slot] if next_slot else [])
 
@@ -61,9 +184,7 @@ class ValidateScreeningForm(FormValidationAction):
     ) -> List[Text]:
         """Only the engine's next question; none when every volet is decided or the rest was skipped."""
         try:
-            result = eligibility.evaluate(
-                _current_profile(tracker), skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or []
-            )
+            result = eligibility.evaluate(_current_profile(tracker), skipped=_skipped(tracker))
         except Exception as exc:
             logger.error("screening evaluation failed: %s", exc.__class__.__name__)
             return []
@@ -73,28 +194,68 @@ class ValidateScreeningForm(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        """Every answer the latest message gives, not only the one asked."""
+        events, _ = self.read_turn(dispatcher, tracker)
+        return events
+
+    def read_turn(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[List[EventType], bool]:
+        """The events of the latest message, and whether the next question should be asked."""
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = latest_intent(tracker)
-        if intent == "skip_question" and requested:
-            skipped = list(tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
-            return [SlotSet(SCREENING_SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
-        if intent not in ANSWER_INTENTS:
-            return []
+        text = latest_text(tracker)
         try:
-            found = extract_profile(tracker.latest_message, requested=requested)
+            typed = option_typed(text, requested) if requested else None
+            if intent == "skip_question" and requested and typed is None:
+                skipped = _skipped(tracker)
+                return (
+                    [SlotSet(SCREENING_SKIPPED_SLOT, skipped + [requested])] if requested not in skipped else []
+                ), True
+            if is_hypothetical(text):
+                facts = extract_profile(tracker.latest_message)
+                if facts:
+                    answer_hypothesis(dispatcher, tracker, facts, then="Je reviens à votre situation réelle.")
+                    return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)], True
+            if intent not in ANSWER_INTENTS and typed is None:
+                return [], True  # a question on another topic: its rule answers it and pauses the form
+            facts = Facts(tracker, requested)
+            if typed is not None:
+                facts.set(requested, typed, tracker.get_slot(requested))
         except Exception as exc:
             logger.error("screening extraction failed: %s", exc.__class__.__name__)
-            return []
-        events = [SlotSet(k, v) for k, v in found.items() if tracker.get_slot(k) != v]
-        if not events and intent in ("inform", "affirm", "deny") and requested and requested not in found:
-            # The user answered but we could not read it ("oui" to "which of these are you?"): say so
-            # and ask again. The slot marks the turn as handled here; with no slot set, Rasa's form
-            # would reject it and a rule outside the form ("oui" → what I can do) would answer too.
-            choice = requested in CHOICE_FIELDS  # "oui ou non" does not answer "which of these?"
-            dispatcher.utter_message(response="utter_screening_not_understood" + ("_choice" if choice else ""))
-            return [SlotSet(SCREENING_UNREAD_SLOT, requested)]
-        return events
+            return [], True
+        events: List[EventType] = [SlotSet(k, v) for k, v in facts.changes.items()]
+        if facts.corrected:
+            dispatcher.utter_message(text=_correction_line(facts.corrected))
+        # Facts beside the answer asked for are said back, so that they are seen, and can be
+        # corrected, before they decide. At the start, "Je note déjà" says them all (run).
+        extra = describe_profile({k: v for k, v in facts.new.items() if k != requested}) if requested else []
+        if extra:
+            dispatcher.utter_message(text=f"Noté : {join_facts(extra)}.")
+        if not facts.changes and requested and intent in FAILED_ANSWER_INTENTS:
+            more, ask = self.failed(dispatcher, tracker, requested)
+            return events + more, ask
+        return events, True
+
+    @staticmethod
+    def failed(dispatcher: CollectingDispatcher, tracker: Tracker, field: str) -> Tuple[List[EventType], bool]:
+        """The answer to `field` could not be read: say so and ask again; the third time, offer to
+        skip the question or stop. The slots set mark the turn as handled here: with no slot set,
+        Rasa's form would reject it and a rule outside the form ("oui" → what I can do) would answer."""
+        failures = dict(tracker.get_slot(SCREENING_FAILURES_SLOT) or {})
+        failures[field] = int(failures.get(field) or 0) + 1
+        events: List[EventType] = [SlotSet(SCREENING_UNREAD_SLOT, field), SlotSet(SCREENING_FAILURES_SLOT, failures)]
+        if failures[field] >= WAY_OUT_AFTER:
+            dispatcher.utter_message(
+                text="Je n'arrive toujours pas à lire votre réponse à cette question. Voulez-vous la passer, "
+                "ou arrêter le questionnaire ? Vos réponses restent en mémoire.",
+                buttons=[
+                    button("Passer cette question", "/skip_question"),
+                    button("Arrêter le questionnaire", "/stop"),
+                ],
+            )
+            return events, False
+        choice = field in CHOICE_FIELDS  # "oui ou non" does not answer "which of these?"
+        dispatcher.utter_message(response="utter_screening_not_understood" + ("_choice" if choice else ""))
+        return events, True
 
 
 def ask_question(dispatcher: CollectingDispatcher, field: str) -> None:
@@ -135,46 +296,89 @@ def _your_answer(field: str, profile: Dict[str, Any]) -> str:
     return f" (Votre réponse : {lower_first(name)}.)" if name else ""
 
 
+def verdict_lines(result: Evaluation, profile: Dict[str, Any]) -> Tuple[List[str], List[str]]:
+    """One line per volet (volets refused for the same reason share one), and their sources."""
+    lines, sources = [], []
+    # Volets that fail on the same criterion share one line: an excluded organisation fails all
+    # three on "hors des catégories exclues", and the same explanation three times buried it.
+    failing: Dict[str, List[VoletVerdict]] = {}
+    for v in result.volets:
+        if v.status == Verdict.NOT_ELIGIBLE:
+            failing.setdefault(v.decisive[0].id, []).append(v)
+    for v in result.volets:
+        label = VERDICT_LABEL[v.status]
+        if v.status == Verdict.NOT_ELIGIBLE:
+            why = v.decisive[0]
+            group = failing[why.id]
+            if v is not group[0]:
+                continue
+            if len(group) == 1:
+                line = f"• Volet {v.volet} ({v.name}) : {label}. {why.explanation}"
+            else:
+                line = f"• Volets {join_fr(str(g.volet) for g in group)} : {label}s. {why.explanation}"
+            lines.append(line + _your_answer(why.field, profile))
+            sources.append(why.source)
+        elif v.status == Verdict.ELIGIBLE:
+            lines.append(f"• Volet {v.volet} ({v.name}) : {label} — tous ses critères sont remplis.")
+            sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
+        else:
+            todo = ", ".join(lower_first(c.label) for c in v.missing)
+            lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
+        if v.note and v.status != Verdict.NOT_ELIGIBLE:
+            lines.append(f"  À noter : {v.note}")
+    # a criterion may cite two documents ("a ; b"): each document once
+    return lines, list(dict.fromkeys(part for s in sources if s for part in s.split(" ; ")))
+
+
+def answer_hypothesis(
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: Dict[str, Any], then: Optional[str] = None
+) -> None:
+    """The verdict for the real answers with `facts` in place ("et si on devenait une coop ?"),
+    said as a hypothesis: the real answers are not changed."""
+    real = _current_profile(tracker)
+    hypothesis = {**real, **facts}
+    result = eligibility.evaluate(hypothesis, skipped=_skipped(tracker))
+    lines, sources = verdict_lines(result, hypothesis)
+    what = join_facts(describe_profile(facts, article=True)) or "ce changement"
+    text = (
+        f"Hypothèse : {what}. Je n'ai rien changé à vos réponses.\n{CRITERIA_BASIS}, dans ce cas :\n"
+        + "\n".join(lines)
+        + f"\n{ADVISER_CONFIRMS}"
+        + (f" {then}" if then else "")
+    )
+    buttons = None if then else [RESUME_BUTTON if _started(tracker) else START_BUTTON]
+    say(dispatcher, text, " ; ".join(sources[:3]) or None, buttons)
+
+
+def _similar_text(similar: List[Dict[str, Any]]) -> str:
+    """Similar organisations, said for what they are: the programme's own cases (records without a
+    report number) were supported by it; the 2017 report's cases led a digital project of their own."""
+    supported = [r for r in similar if r["case"].get("number") is None]
+    reported = [r for r in similar if r["case"].get("number") is not None]
+
+    def listed(rows):
+        return " ; ".join(f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in rows)
+
+    out = []
+    if supported:
+        out.append("Des organisations semblables ont été soutenues par le programme : " + listed(supported))
+    if reported:
+        out.append("Des organisations semblables ont mené un projet numérique : " + listed(reported))
+    return "\n".join(out)
+
+
 class ActionScreeningResult(KnowledgeAction):
     def name(self) -> Text:
         return "action_screening_result"
 
     def answer(self, dispatcher, tracker, domain):
         profile = _current_profile(tracker)
-        result = eligibility.evaluate(profile, skipped=tracker.get_slot(SCREENING_SKIPPED_SLOT) or [])
-        lines, sources = [], []
-        # Volets that fail on the same criterion share one line: an excluded organisation fails all
-        # three on "hors des catégories exclues", and the same explanation three times buried it.
-        failing: Dict[str, List[VoletVerdict]] = {}
-        for v in result.volets:
-            if v.status == Verdict.NOT_ELIGIBLE:
-                failing.setdefault(v.decisive[0].id, []).append(v)
-        for v in result.volets:
-            label = VERDICT_LABEL[v.status]
-            if v.status == Verdict.NOT_ELIGIBLE:
-                why = v.decisive[0]
-                group = failing[why.id]
-                if v is not group[0]:
-                    continue
-                if len(group) == 1:
-                    line = f"• Volet {v.volet} ({v.name}) : {label}. {why.explanation}"
-                else:
-                    line = f"• Volets {join_fr(str(g.volet) for g in group)} : {label}s. {why.explanation}"
-                lines.append(line + _your_answer(why.field, profile))
-                sources.append(why.source)
-            elif v.status == Verdict.ELIGIBLE:
-                lines.append(f"• Volet {v.volet} ({v.name}) : {label} — tous ses critères sont remplis.")
-                sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
-            else:
-                todo = ", ".join(lower_first(c.label) for c in v.missing)
-                lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
-            if v.note and v.status != Verdict.NOT_ELIGIBLE:
-                lines.append(f"  À noter : {v.note}")
-        uniq = list(dict.fromkeys(s for s in sources if s))
+        result = eligibility.evaluate(profile, skipped=_skipped(tracker))
+        lines, sources = verdict_lines(result, profile)
         say(
             dispatcher,
-            "Selon les critères publiés :\n" + "\n".join(lines) + f"\n{result.validation_note}",
-            " ; ".join(uniq[:3]) or None,
+            f"{CRITERIA_BASIS} :\n" + "\n".join(lines) + f"\n{result.validation_note}",
+            " ; ".join(sources[:3]) or None,
         )
 
         fitting = [v for v in result.volets if v.status == Verdict.ELIGIBLE]
@@ -185,9 +389,7 @@ class ActionScreeningResult(KnowledgeAction):
             similar = cases.similar_to(profile, limit=2)
             text = f"Prochaine étape : {lower_first(step)}"
             if similar:
-                text += "\nDes organisations semblables l'ont fait : " + " ; ".join(
-                    f"{case_line(r['case'])} — {shorten(r['case']['summary'], 110)}" for r in similar
-                )
+                text += "\n" + _similar_text(similar)
             buttons = [
                 button("Être contacté par un conseiller", "/request_contact"),
                 button("Voir d'autres exemples", "/ask_cases"),
@@ -209,6 +411,53 @@ class ActionScreeningResult(KnowledgeAction):
         return [SlotSet(SCREENING_RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
 
 
+class ActionNoteProfile(KnowledgeAction):
+    """Facts about the organisation stated outside the screening ("on est une coop au Saguenay"):
+    noted in the slots, said back, and the screening offered — not started. A hypothesis ("si on
+    était une fédération") gets its verdict instead, and changes nothing."""
+
+    def name(self) -> Text:
+        return "action_note_profile"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        if is_hypothetical(text):
+            facts = extract_profile(tracker.latest_message)
+            if facts:
+                answer_hypothesis(dispatcher, tracker, facts)
+                return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
+        facts = Facts(tracker, None)
+        changes = facts.changes
+        offer = RESUME_BUTTON if _started(tracker) else START_BUTTON
+        parts = []
+        if facts.corrected:
+            parts.append(_correction_line(facts.corrected))
+        noted = describe_profile({**facts.same, **facts.new})
+        if noted:
+            parts.append(f"Noté : {join_facts(noted)}.")
+        if answers.looks_like_question(text) or not parts:
+            # "les coops du commerce de détail investissent dans quoi ?" names a sector but asks a
+            # question: the knowledge base answers it (the facts are still noted, silently).
+            reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
+            if reply is not None:
+                return emit(dispatcher, [reply]) + [SlotSet(k, v) for k, v in changes.items()]
+        if not parts:
+            dispatcher.utter_message(
+                text="Je n'ai rien relevé de précis sur votre organisation dans ce message. "
+                "Voulez-vous que je vérifie votre admissibilité, ou avez-vous une question ?",
+                buttons=[offer, button("Ce que je peux faire", "/ask_capabilities")],
+            )
+            return [SlotSet(k, v) for k, v in changes.items()]
+        if offer is RESUME_BUTTON:
+            parts.append("Voulez-vous reprendre le questionnaire d'admissibilité là où il en était ?")
+        else:
+            parts.append(
+                "Voulez-vous que je vérifie votre admissibilité ? Je ne poserai que les questions qui manquent."
+            )
+        dispatcher.utter_message(text=" ".join(parts), buttons=[offer, button("Non merci", "/deny")])
+        return [SlotSet(k, v) for k, v in changes.items()]
+
+
 class ActionResetScreening(Action):
     """Start the screening over: forget the answers (only on an explicit restart)."""
 
@@ -219,4 +468,6 @@ class ActionResetScreening(Action):
         return [SlotSet(s, None) for s in PROFILE_SLOTS] + [
             SlotSet(SCREENING_SKIPPED_SLOT, None),
             SlotSet(SCREENING_RESULT_SLOT, None),
+            SlotSet(SCREENING_FAILURES_SLOT, None),
+            SlotSet(SCREENING_HYPOTHESIS_SLOT, None),
         ]

@@ -428,10 +428,16 @@ _STATUS = re.compile(
     r"|(?P<eligible>\badmissibles?\b|\boui\b|\bvous y avez droit\b)"
 )
 # The whole programme refused without naming a volet (actions/eligibility.py, actions/screening.py).
-_ALL_REFUSED = re.compile(r"selon les criteres publies, non\b|le programme ne semble pas vous convenir")
+# Older wording ("Selon les critères publiés, non") and today's ("Syndicat : non. D'après la
+# définition d'une entreprise d'économie sociale…").
+_ALL_REFUSED = re.compile(
+    r"selon les criteres publies, non\b|le programme ne semble pas vous convenir|"
+    r"^[^:\n]{1,80} : non\. (?=apres la definition|d.apres la definition)",
+    re.MULTILINE,
+)
 _VERDICT_BLOCK = re.compile(
-    r"selon les criteres publies|prochaine etape|ne semble pas vous convenir|"
-    r"il me manque des reponses pour conclure"
+    r"selon les criteres publies|apres la definition d.une entreprise d.economie sociale|prochaine etape|"
+    r"ne semble pas vous convenir|il me manque des reponses pour conclure"
 )
 
 

@@ -1,18 +1,41 @@
-"""From one parsed user message (intent + entities) to screening profile answers.
+"""From one parsed user message (intent + entities + text) to screening profile answers.
 
-The NLU model finds the entities; knowledge.vocabulary maps their text to ids. Boolean questions
-are answered by affirm/deny (or buttons). Used by the screening form and the one-line eligibility
-answers alike, so a sentence like "on est une coop de travail à Saguenay" fills several slots.
+The NLU model finds the entities; knowledge.vocabulary maps their text to ids. Used by the
+screening form, the facts noted outside it, the one-line eligibility answers and the advisors'
+pre-screening alike, so a sentence like "on est une coop de travail à Saguenay" fills several
+slots wherever it is read.
+
+Beside the entities, the text itself answers the question being asked, the way people type it
+(no accents, Québec French, extra words):
+
+* a button's own label typed out ("Mutuelle", "Non, une seule entreprise"), or a vocabulary word
+  of one of the question's options ("une coop", "syndicat") — `read_answer`, `option_typed`;
+* a leading or lone oui / ouais / yes / non / pas vraiment… ("oui comme je disais, des repas") —
+  `yes_no`;
+* words that state the fact asked about ("on fait des ristournes", "un membre un vote, CA élu",
+  "on est autonomes"), negation included ("la ville nous contrôle pas", "pas une fédération") —
+  `read_answer` with the cue phrases of `_CUES`; those of a few questions are read in any message
+  (`INCIDENTAL_FIELDS`: "on vend du pain, les membres élisent le CA"), so they are not asked again.
+
+A negated entity is not a fact ("pas une fédération": is_network is False); an option named only
+negated ("on est un OBNL, pas un regroupement patronal") is reported by `negated_options`.
+
+A correction ("en fait", "finalement", "plutôt", "je me suis trompé") and a hypothesis ("et si on
+devenait une coop ?") are recognised by `is_correction` / `is_hypothetical`; what to do with them
+is the caller's business. `describe` / `describe_profile` say answers back in a few words.
+
+Everything here is a plain function of its arguments and of the knowledge base (no Rasa).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from common.slots import CONTEXT_SLOTS
 from knowledge import eligibility, vocabulary
-from knowledge.text import fold
+from knowledge.text import fold, phrase_pattern
 
 # The screening questions' fields, in the order of knowledge/sources/eligibility.yml (one slot each,
 # named after the field): answered by oui/non, or by one of the question's options.
@@ -20,17 +43,6 @@ BOOLEAN_FIELDS = eligibility.screening_fields("boolean")
 CHOICE_FIELDS = eligibility.screening_fields("choice")
 PROFILE_SLOTS = CHOICE_FIELDS + BOOLEAN_FIELDS
 
-_YES_NO = {
-    "oui": True,
-    "ouais": True,
-    "ouin": True,
-    "yes": True,
-    "yep": True,
-    "non": False,
-    "nope": False,
-    "no": False,
-    "pantoute": False,
-}
 _WORD_NUMBERS = {
     "un": 1,
     "une": 1,
@@ -75,6 +87,599 @@ def parse_employees(text: Any) -> Optional[int]:
     return None
 
 
+# -- oui / non ------------------------------------------------------------------------------------
+# Folded words and phrases that answer a yes/no question when they open the message, end it or make
+# up all of it. "pas" alone opens too many statements ("pas de ristourne…") to be one: only the
+# phrases below. "aucun" likewise ("aucune idée" is "je ne sais pas").
+_YES = (
+    "oui",
+    "ouais",
+    "ouaip",
+    "ouin",
+    "oue",
+    "ui",
+    "yes",
+    "yep",
+    "yup",
+    "yeah",
+    "certainement",
+    "absolument",
+    "exact",
+    "exactement",
+    "effectivement",
+    "evidemment",
+    "bien sur",
+    "tout a fait",
+    "en effet",
+    "c est ca",
+    "affirmatif",
+    "of course",
+    "sure",
+    "correct",
+)
+_NO = (
+    "non",
+    "nan",
+    "nope",
+    "no",
+    "pantoute",
+    "aucunement",
+    "negatif",
+    "pas vraiment",
+    "pas du tout",
+    "pas pantoute",
+    "pas necessairement",
+    "pas tant",
+    "pas encore",
+    "pas que je sache",
+    "jamais",
+)
+# Words said before the answer: "ben oui", "euh non", "ok oui".
+_FILLERS = {
+    "ben",
+    "bin",
+    "bah",
+    "beh",
+    "euh",
+    "heu",
+    "hmm",
+    "hum",
+    "eh",
+    "ah",
+    "oh",
+    "ok",
+    "okay",
+    "alors",
+    "mais",
+    "bon",
+    "bien",
+    "ouf",
+    "pis",
+    "faque",
+    "donc",
+    "ecoute",
+    "ecoutez",
+    "voyons",
+    "comme",
+    "je",
+    "dirais",
+    "dis",
+    "disais",
+}
+# Words a typed option is wrapped in: "on est une coop", "c'est un OBNL", "plutôt une mutuelle".
+_WRAPPERS = _FILLERS | {
+    "c",
+    "est",
+    "c est",
+    "cest",
+    "on",
+    "nous",
+    "sommes",
+    "suis",
+    "chu",
+    "chus",
+    "jsuis",
+    "un",
+    "une",
+    "des",
+    "la",
+    "le",
+    "les",
+    "l",
+    "d",
+    "de",
+    "notre",
+    "nos",
+    "ma",
+    "mon",
+    "organisation",
+    "ca",
+    "plutot",
+    "en",
+    "fait",
+    "finalement",
+    "svp",
+    "merci",
+    "stp",
+    "petite",
+    "petit",
+}
+# Phrases that negate what follows them within a few words ("pas une fédération", "aucun élu
+# municipal sur notre CA") or what they follow ("la ville nous contrôle pas"). "non" is not one:
+# it answers, it does not negate a word ("non, on est autonomes").
+_NEGATORS_BEFORE = {"pas", "ni", "aucun", "aucune", "jamais", "sans", "pantoute", "aucunement", "rien"}
+_NEGATORS_AFTER = {"pas", "jamais", "pantoute", "aucunement", "point"}
+# "pas mal" is "quite", "pas juste / seulement / que" is "not only": no negation.
+_NOT_NEGATING_AFTER_PAS = {"mal", "juste", "seulement", "uniquement", "que", "qu"}
+_NEGATION_WINDOW = 4  # words before a phrase that may negate it ("aucun organisme public nous contrôle")
+
+
+def _tokens(folded: str) -> List[str]:
+    return folded.split()
+
+
+def _starts_with(tokens: Sequence[str], phrase: str) -> bool:
+    words = phrase.split()
+    return list(tokens[: len(words)]) == words
+
+
+def _strip_fillers(tokens: Sequence[str], fillers=frozenset(_FILLERS)) -> List[str]:
+    out = list(tokens)
+    while out and out[0] in fillers:
+        out = out[1:]
+    return out
+
+
+_DONT_KNOW = re.compile(
+    r"\b(?:aucune idee|aucune espece d idee|sais pas|sais plus|sait pas|sais pu|pas sur|pas certain\w*|"
+    r"j ignore|je l ignore|no idea|dont know|don t know|idk|jsp|chais pas|ch sais pas|sais po|aucune maudite idee)\b"
+)
+
+
+def yes_no(text: str) -> Optional[bool]:
+    """A leading, trailing or lone oui/non: "oui comme je disais, des repas" → True, "non on est
+    autonomes" → False, "comme je disais, oui" → True, "ben non" → False. None when there is none,
+    or both ("oui… non")."""
+    folded = fold(text)
+    if _DONT_KNOW.search(folded):
+        return None
+    raw = _tokens(folded)
+    tokens = _strip_fillers(raw)
+    if not tokens:
+        return None
+    found = set()
+    if raw[:2] == ["bien", "sur"]:  # "bien" is a filler, "bien sûr" a yes
+        tokens = raw
+    for value, phrases in ((True, _YES), (False, _NO)):
+        for phrase in phrases:
+            if _starts_with(tokens, phrase):
+                # "non lucratif" / "non-profit" name a legal form, they do not answer
+                rest = tokens[len(phrase.split()) :]
+                if phrase == "non" and rest[:1] in (["lucratif"], ["profit"]):
+                    continue
+                found.add(value)
+            elif len(phrase.split()) == 1 and tokens[-1] == phrase and len(tokens) > 1 and tokens[-2] != "but":
+                found.add(value)
+    if tokens[0] in ("aucun", "aucune", "rien") and (len(tokens) == 1 or tokens[1:] == ["pantoute"]):
+        found.add(False)  # not "aucune idée": that one is "je ne sais pas"
+    return found.pop() if len(found) == 1 else None
+
+
+# -- negation ------------------------------------------------------------------------------------
+
+
+class Said:
+    """A message folded for matching (`folded`), and its words with the clause breaks the folding
+    drops (commas, periods…): a negation reaches to the end of its clause, not beyond ("pas une
+    coop, un OBNL": the OBNL is not negated)."""
+
+    _BREAK = "qqbreakqq"
+
+    def __init__(self, text: str):
+        self.text = "" if not text or str(text).startswith("/") else str(text)
+        self.folded = fold(self.text)
+        marked = re.sub(r"[,;.!?:()«»\"]+|\s[-–—]+\s", f" {self._BREAK} ", self.text)
+        self.words = fold(marked).split()
+        # word index in `folded` → its position in `words`
+        self._pos = [i for i, w in enumerate(self.words) if w != self._BREAK]
+
+    def _clause(self, position: int, step: int, limit: int) -> List[str]:
+        """Up to `limit` words before (step -1) or after (step 1) a position, within its clause;
+        a "pas" that does not negate ("pas mal autonomes", "pas juste nos membres") is left out."""
+        out, j = [], position + step
+        while 0 <= j < len(self.words) and self.words[j] != self._BREAK and len(out) < limit:
+            nxt = self.words[j + 1] if j + 1 < len(self.words) else ""
+            out.append("" if self.words[j] == "pas" and nxt in _NOT_NEGATING_AFTER_PAS else self.words[j])
+            j += step
+        return out
+
+    def negated(self, start: int, end: int, after: bool = False) -> bool:
+        """Whether the phrase at folded[start:end] is negated: "pas une fédération", "on n'est pas
+        une coop", "ni un syndicat", "aucun élu municipal"; with `after`, also a negation that
+        follows it ("la ville nous contrôle pas"), for verbs."""
+        first, last = len(self.folded[:start].split()), len(self.folded[:end].split()) - 1
+        if not self._pos or first >= len(self._pos):
+            return False
+        if any(t in _NEGATORS_BEFORE for t in self._clause(self._pos[first], -1, _NEGATION_WINDOW)):
+            return True
+        return after and any(t in _NEGATORS_AFTER for t in self._clause(self._pos[max(last, first)], 1, 2))
+
+
+def is_negated(text: str, phrase: str) -> bool:
+    """Whether `phrase` is said negated in `text` ("pas une fédération" → True for "fédération")."""
+    said = Said(text)
+    m = phrase_pattern(fold(phrase)).search(said.folded)
+    return bool(m) and said.negated(m.start(), m.end())
+
+
+# "membre d'une fédération", "on fait partie d'un réseau": the organisation belongs to a network,
+# it is not one (and a member of a federation is usually a single enterprise, but not always).
+_MEMBERSHIP = re.compile(
+    r"(?:membres?|partie|affilie\w*|adhere\w*|adherent\w*)\s+(?:d|de|du|des|a|au|aux)\s*(?:un|une|la|le|l|notre|nos)?\s*$"
+)
+
+
+def _membership(folded: str, start: int) -> bool:
+    return bool(_MEMBERSHIP.search(folded[:start]))
+
+
+# -- what the text says about one field ------------------------------------------------------------
+# Cue phrases per boolean field: (pattern on folded text, the value it states, whether a negation
+# around it flips that value). Patterns with their own negation ("pas distribués") do not flip.
+# A ristourne is the very example of a limited distribution the question gives, so "on fait des
+# ristournes" and "pas de ristourne, tout est réinvesti" both say the distribution is limited.
+_Cue = Tuple["re.Pattern[str]", bool, bool]
+
+
+def _cues(*rows: Tuple[str, bool, bool]) -> List[_Cue]:
+    return [(re.compile(p), v, flips) for p, v, flips in rows]
+
+
+_PROFIT = r"(?:surplus|profits?|excedents?|benefices?|trop percus?)"
+_DISTRIBUTE = r"(?:distribu\w*|redistribu\w*|partage\w*|verse\w*|remis\w*)"
+_CUES: Dict[str, List[_Cue]] = {
+    "market_activities": _cues(
+        (r"\b(?:re)?vend(?:s|ons|ez|ent|u|us|ue|ues|re|ait|aient)?\b|\bventes?\b", True, True),
+        (r"\b(?:loue|louons|louent|louer|location|locations|loyers?)\b", True, True),
+        (
+            r"\b(?:billets?|billetterie|abonnements?|tarifs?|frais|payants?|payantes?|factur\w*|contrats? de service)\b",
+            True,
+            True,
+        ),
+        (r"\b(?:repas|cafe|sandwichs?|produits|revenus autonomes|chiffre d affaires)\b", True, True),
+        (
+            r"\b(?:que|juste|seulement|uniquement|surtout|entierement) (?:des |de |les )?(?:subventions?|dons)\b",
+            False,
+            False,
+        ),
+        (r"\b100 ?% subventionne\w*|\bgratuit\w*\b", False, False),
+    ),
+    "serves_members_or_community": _cues(
+        (
+            r"\b(?:membres?|communaute|collectivite|quartier|population|citoyens?|clientele|usagers?|besoins?)\b",
+            True,
+            True,
+        ),
+        (r"\b(?:mission sociale|jeunes|aines|familles|region|village)\b", True, True),
+        (r"\b(?:faire du profit|faire de l argent|enrichir|actionnaires?|rendement|investisseurs?)\b", False, True),
+    ),
+    "public_control": _cues(
+        (r"\b(?:autonomes?|independant\w*|indep|autogere\w*|libres?)\b", False, True),
+        (
+            r"\b(?:controle\w* (?:par|de la ville|du gouvernement|de l etat|d un organisme)|"
+            r"(?:nous|les|la|l|me) controle\w*|sous (?:le )?controle|controlent|tutelle|"
+            r"releve\w* (?:directement )?(?:de la|du|d un|d une|de l|des) (?:ville|municipalite|ministere|gouvernement|mrc|"
+            r"etat|organisme public|organismes publics|cisss|ciusss)|"
+            r"(?:ville|municipalite|ministere|gouvernement|mrc|etat) (?:nous )?nomme\w*|"
+            r"nomme\w* (?:nos|les|la majorite de nos|des) (?:administrateurs|dirigeants|membres du ca)|"
+            r"dirige\w* par|elus? municipa\w*)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:c est|on est|nous sommes) (?:la |une |un )?(?:ville|municipalite|ministere|mrc|gouvernement)\b",
+            True,
+            True,
+        ),
+    ),
+    "democratic_governance": _cues(
+        (r"\b(?:un|1|une personne|chaque membre|un membre|1 membre) (?:un|1) vote\b", True, True),
+        (r"\b(?:membre|personne) (?:=|egal) (?:un|1) vote\b", True, True),
+        (r"\b(?:ca|c a|conseil d administration|administrateurs?|conseil) (?:est |sont )?elus?\b", True, True),
+        (r"\belu\w* (?:par|en|lors|a l|democratiquement)\b|\belisent\b|\bdemocrati\w*", True, True),
+        (r"\b(?:aga|assemblees? generales?(?: annuelles?)?|votent|on vote|droit de vote)\b", True, True),
+        (r"\b(?:proprio|proprietaire|patron|fondateur|fondatrice) (?:decide|decident|choisit|nomme)\b", False, True),
+    ),
+    "surplus_limited": _cues(
+        (r"\bristournes?\b", True, False),
+        (r"\breinvesti\w*|\breinvest\w*", True, False),
+        (rf"\b{_PROFIT} (?:restent|reste|demeurent|retournent|servent|vont dans|vont a la mission)\b", True, False),
+        (
+            r"\b(?:pas|aucun|aucune|jamais|ni) (?:de |d )?(?:distribution|dividendes?|partage|redistribution)\b",
+            True,
+            False,
+        ),
+        (rf"\b(?:pas|aucun|aucune|jamais) (?:de |d )?{_PROFIT} {_DISTRIBUTE}", True, False),
+        (rf"\b{_PROFIT} (?:ne )?(?:sont |est |seront )?(?:pas|jamais|aucunement) {_DISTRIBUTE}", True, False),
+        (rf"\b{_DISTRIBUTE} (?:pas|jamais|aucun|aucune|rien)\b", True, False),
+        (r"\b(?:interdi\w*|limit\w*|plafonn\w*|encadr\w*)\b", True, True),
+        (r"\b(?:dividendes?|actionnaires?)\b", False, True),
+    ),
+    "dissolution_rule": _cues(
+        (
+            r"\b(?:un |une )?autres? (?:organisme|organisation|coop\w*|obnl|osbl|association|entreprise|federation)\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:organisme|organisation|mission|fins?|objectifs?|vocation)s? (?:semblables?|similaires?|analogues?|pareils?|comparables?)\b",
+            True,
+            True,
+        ),
+        (r"\breliquat\b|\bdevolu\w*|\bdevolution\b", True, True),
+        (
+            r"\b(?:partage\w*|divise\w*|redistribu\w*|distribu\w*|vendu\w*) (?:entre |aux |a nos |a )?(?:les )?(?:membres|actionnaires|proprietaires|fondateurs)\b",
+            False,
+            True,
+        ),
+    ),
+    "based_in_quebec": _cues(
+        (r"\b(?:quebec|qc|icitte|province)\b", True, True),
+        (
+            r"\b(?:ontario|nouveau brunswick|manitoba|alberta|saskatchewan|colombie britannique|nouvelle ecosse|"
+            r"france|belgique|suisse|etats unis|usa|hors (?:du )?quebec|ailleurs au canada|"
+            r"(?:a l exterieur|en dehors) du quebec)\b",
+            False,
+            True,
+        ),
+    ),
+    "is_network": _cues(
+        (
+            r"\b(?:federations?|confederations?|reseaux?(?! sociaux)|regroupements?|associations? sectorielles?)\b",
+            True,
+            True,
+        ),
+        (r"\b(?:on regroupe|nous regroupons|on represente|nous representons|regroupe)\b", True, True),
+        (r"\b(?:une seule|seule|seul|individuelle|juste nous)\b", False, False),
+    ),
+    "structuring_project": _cues(
+        (
+            r"\b(?:tout le reseau|tous nos membres|tous les membres|l ensemble (?:du reseau|de nos membres|des membres))\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:structurant\w*|mutualis\w*|en commun|commun a|pour nos membres|cybersecurite|erp|pgi|progiciel|modele d affaires)\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:juste pour nous|seulement pour nous|pour notre bureau|a l interne|interne seulement|juste notre)\b",
+            False,
+            False,
+        ),
+    ),
+}
+
+
+# Fields whose cue phrases are read from any message, not only as the answer to their question:
+# those whose words seldom mean anything else. Not the needs of members or of the community
+# ("un CRM pour nos membres"), nor the structuring project ("un ERP"), nor the network (its entity).
+INCIDENTAL_FIELDS = (
+    "market_activities",
+    "public_control",
+    "democratic_governance",
+    "surplus_limited",
+    "dissolution_rule",
+)
+
+
+def _cue_value(field: str, said: Said) -> Optional[bool]:
+    """What the cue phrases of `field` state in the message; None when none, or when they disagree.
+    A match inside a longer match is ignored ("en dehors du Québec" is not "Québec")."""
+    hits = []
+    folded = said.folded
+    for pattern, value, flips in _CUES.get(field, ()):
+        for m in pattern.finditer(folded):
+            if field == "is_network" and value and _membership(folded, m.start()):
+                continue
+            v = (not value) if flips and said.negated(m.start(), m.end(), after=True) else value
+            hits.append((m.start(), m.end(), v))
+    kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)]
+    values = {v for _, _, v in kept}
+    return values.pop() if len(values) == 1 else None
+
+
+def _options(field: str, **kw) -> List[Dict[str, Any]]:
+    try:
+        return list(eligibility.question(field, **kw)["options"])
+    except KeyError:
+        return []
+
+
+def _core(folded: str) -> str:
+    """The message without the words an answer is wrapped in: "on est une petite coop" → "coop"."""
+    tokens = _tokens(folded)
+    while tokens and tokens[0] in _WRAPPERS:
+        tokens = tokens[1:]
+    while tokens and tokens[-1] in _WRAPPERS:
+        tokens = tokens[:-1]
+    return " ".join(tokens)
+
+
+def _option_forms(field: str, **kw) -> List[Tuple[str, Any]]:
+    """(folded form, option value) for each of the question's options: its label, and for a
+    choice its vocabulary label and synonyms; longest first."""
+    forms: List[Tuple[str, Any]] = []
+    kind = vocabulary.FIELD_KINDS.get(field)
+    for opt in _options(field, **kw):
+        forms.append((fold(opt["label"]), opt["value"]))
+        if kind:
+            for entry in vocabulary.entries(kind, **kw):
+                if entry["id"] == opt["value"]:
+                    for form in [entry["label"], *(entry.get("synonyms") or [])]:
+                        forms.append((fold(form), opt["value"]))
+    seen, out = set(), []
+    for form, value in sorted(forms, key=lambda fv: -len(fv[0])):
+        if form and (form, str(value)) not in seen:
+            seen.add((form, str(value)))
+            out.append((form, value))
+    return out
+
+
+def option_typed(text: str, field: str, **kw) -> Optional[Any]:
+    """The option of `field`'s question the whole message names, button label or vocabulary word:
+    "Mutuelle", "une coop", "Non, aucune de ces catégories", "Oui, un réseau". None otherwise —
+    "une mutuelle c'est admissible ?" is a question, not a typed option."""
+    folded = fold(text)
+    if not folded or str(text).startswith("/"):
+        return None
+    core = _core(folded)
+    for form, value in _option_forms(field, **kw):
+        if form in (folded, core):
+            return value
+    # a typo in a short answer ("cooperatve", "mutuel")
+    if len(core) >= 5 and len(core.split()) <= 3:
+        forms = {form: value for form, value in _option_forms(field, **kw) if len(form) >= 5}
+        close = difflib.get_close_matches(core, list(forms), n=1, cutoff=0.85)
+        if close:
+            return forms[close[0]]
+    return None
+
+
+def _choice_in_text(field: str, said: Said, skip_forms: Iterable[str] = (), **kw) -> Optional[str]:
+    """A choice field's option named anywhere in the text, not negated: the longest wins.
+    "other" ("autre") only as the whole answer ("une autre coop" is a coop). `skip_forms`: words
+    not to read here."""
+    allowed = {str(o["value"]) for o in _options(field, **kw)}
+    skip = set(skip_forms)
+    hits = []
+    negated_hits = []
+    for form, value in _option_forms(field, **kw):
+        if str(value) not in allowed or (str(value) == "other" and form == "autre") or form in skip:
+            continue
+        for m in phrase_pattern(form).finditer(said.folded):
+            (negated_hits if said.negated(m.start(), m.end()) else hits).append((len(form), str(value)))
+    if field == "org_category":
+        named = [v for _, v in hits if v != "none"]
+        if named:
+            return max((n, v) for n, v in hits if v != "none")[1]
+        if any(v == "none" for _, v in hits) or (negated_hits and not hits):
+            return "none"  # "aucune de ces catégories", "on n'est pas un syndicat"
+        return None
+    return max(hits)[1] if hits else None
+
+
+def negated_options(text: str, **kw) -> Dict[str, List[str]]:
+    """The options of the choice questions the message names only negated: "on est un OBNL, pas un
+    regroupement patronal" → {"org_category": ["employer_group"]}. A caller may forget such an
+    answer if it was the one given."""
+    said = Said(text)
+    out: Dict[str, List[str]] = {}
+    if not said.folded:
+        return out
+    for field in CHOICE_FIELDS:
+        named, negated_values = set(), set()
+        for form, value in _option_forms(field, **kw):
+            if str(value) in ("none", "other") or form in _WEAK_FORMS:
+                continue
+            for m in phrase_pattern(form).finditer(said.folded):
+                (negated_values if said.negated(m.start(), m.end()) else named).add(str(value))
+        if negated_values - named:
+            out[field] = sorted(negated_values - named)
+    return out
+
+
+def read_answer(text: str, field: str, **kw) -> Optional[Any]:
+    """The answer `text` gives to the question about `field`, or None. In order: the question's
+    option typed out; for a choice, an option named in the text (negated ones ignored); for a
+    yes/no question, the cue phrases of the field (negation flips them), then a leading or lone
+    oui/non. A cue beats the oui/non when they disagree: "oui, on est autonomes" answers "is it
+    under public control?" with no, the way it was meant."""
+    if not text or str(text).startswith("/"):
+        return None
+    typed = option_typed(text, field, **kw)
+    if typed is not None:
+        return typed
+    said = Said(text)
+    if _DONT_KNOW.search(said.folded):
+        return None  # "aucune idée", "je sais pas si on vend": the skip, not an answer
+    if field in CHOICE_FIELDS:
+        found = _choice_in_text(field, said, **kw)
+        if found is None and field == "org_category" and yes_no(text) is False:
+            return "none"  # "non", "non pantoute" to "are you a union, an order…?"
+        return found
+    cue = _cue_value(field, said)
+    if cue is not None:
+        return cue
+    if field == "based_in_quebec" and _quebec_region(said, **kw):
+        return True  # "à Gaspé", "icitte à Rimouski"
+    answer = yes_no(text)
+    if answer is not None and _about_another_question(field, said, **kw):
+        # "oui comme je disais, on est basés à Gaspé" to "is it under public control?": the yes
+        # goes with what follows, which answers another question. Asked again rather than guessed.
+        return None
+    return answer
+
+
+def _quebec_region(said: Said, **kw) -> bool:
+    hits = [m for e in vocabulary.entries("regions", **kw) for m in _form_matches(e, said.folded)]
+    return any(not said.negated(m.start(), m.end()) for m in hits)
+
+
+def _form_matches(entry: Dict[str, Any], folded: str):
+    for form in [entry["label"], *(entry.get("synonyms") or [])]:
+        yield from phrase_pattern(fold(form)).finditer(folded)
+
+
+# Questions whose words, in an answer to another question, show that the oui/non is about them.
+# Not public control: "autonome" is said loosely ("non, on est une coop autonome" to "are you a
+# network?").
+_TELLING_FIELDS = ("market_activities", "democratic_governance", "surplus_limited", "dissolution_rule")
+
+
+def _about_another_question(field: str, said: Said, **kw) -> bool:
+    if any(_cue_value(other, said) is not None for other in _TELLING_FIELDS if other != field):
+        return True
+    return field != "based_in_quebec" and _quebec_region(said, **kw)
+
+
+# -- corrections and hypotheses -------------------------------------------------------------------
+_CORRECTION = re.compile(
+    r"\b(?:en fait|finalement|plutot|je me suis trompe\w*|on s est trompe\w*|je me suis mal exprime\w*|"
+    r"erreur|correction|je corrige|rectifi\w*|je voulais dire|je veux dire|oups|oops|en realite|"
+    r"au fait|non attends?)\b"
+)
+_HYPOTHESIS = re.compile(
+    r"\b(?:et|pis|puis) si\b|\bsi jamais\b|\bsupposons\b|\badmettons\b|\bimaginons\b|"
+    r"\bhypoth\w*|\bsi (?:on|nous|notre|l organisme|l organisation|la coop\w*|l obnl)\b.{0,30}?\b"
+    r"(?:devenait|devenions|etait|etions|transformait|transformions|changeait|changions|passait|passions|"
+    r"fusionnait|fusionnions|incorporait|incorporions|avait|avions|se transforme|devient|change)\b|"
+    r"\b(?:devenait|devenions|deviendrait|deviendrions)\b"
+)
+
+
+def is_correction(text: str) -> bool:
+    """ "en fait on est une association sectorielle", "finalement un OBNL", "je me suis trompé"."""
+    return bool(text) and not str(text).startswith("/") and bool(_CORRECTION.search(fold(text)))
+
+
+def is_hypothetical(text: str) -> bool:
+    """ "et si on se transforme en coop ?", "si on était une fédération", "supposons qu'on devienne
+    un OBNL" — not "je veux savoir si on est admissible" (a real question about the present)."""
+    if not text or str(text).startswith("/"):
+        return False
+    folded = fold(text)
+    if re.search(r"\b(?:savoir|verifier|voir|sais|sait|demande|checker|check) si\b", folded) and not re.search(
+        r"\b(?:devenait|devenions|etait|etions|transformait|deviendrait|deviendrions|et si)\b", folded
+    ):
+        return False
+    return bool(_HYPOTHESIS.search(folded))
+
+
+# -- one message → profile answers ------------------------------------------------------------------
+
+
 def _bool_entity(value: Any) -> Optional[bool]:
     if isinstance(value, bool):
         return value
@@ -82,27 +687,68 @@ def _bool_entity(value: Any) -> Optional[bool]:
     return True if s in ("true", "oui", "yes", "1") else False if s in ("false", "non", "no", "0") else None
 
 
+def _span(folded: str, ent: Dict[str, Any], text: str) -> Optional[Tuple[int, int]]:
+    """Where an entity sits in the folded text: from its offsets, else by searching its value."""
+    start, end = ent.get("start"), ent.get("end")
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
+        prefix = fold(text[:start])
+        return len(prefix) + (1 if prefix else 0), len(fold(text[:end]))
+    m = phrase_pattern(fold(str(ent.get("value") or ""))).search(folded) if ent.get("value") else None
+    return (m.start(), m.end()) if m else None
+
+
+# Words of the vocabulary too loose to take as a correction of the legal form when the NLU did not
+# tag them: "en fait c'est la ville qui nous finance" does not make the organisation a public body.
+_WEAK_FORMS = (
+    "ville",
+    "organisme",
+    "ministere",
+    "inc",
+    "mrc",
+    "municipalite",
+    "non",
+    "aucun",
+    "aucune",
+    "ordre",
+    "parti",
+)
+
+
 def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **kw) -> Dict[str, Any]:
-    """Slot values found in one message. `requested`: the question being asked (for oui/non)."""
-    intent = ((message or {}).get("intent") or {}).get("name")
+    """Slot values found in one message. `requested`: the question being asked, which the text
+    may answer without an entity (typed label, oui/non with extra words, cue phrases).
+
+    A negated entity is not a fact ("on est une coop, pas une fédération": is_network is False,
+    "pas une coop, un OBNL": nonprofit). A correction ("en fait on est une association
+    sectorielle") is also read against the legal forms and excluded categories."""
+    message = message or {}
+    intent = (message.get("intent") or {}).get("name")
+    text = message.get("text") or ""
+    said = Said(text)
+    folded = said.folded
     found: Dict[str, Any] = {}
     needs: List[str] = []
-    text = (message or {}).get("text")
-    for ent in (message or {}).get("entities") or []:
+    for ent in message.get("entities") or []:
         name, value = ent.get("entity"), ent.get("value")
         if value in (None, ""):
             continue
+        span = _span(folded, ent, text) if folded else None
+        is_negated = bool(span) and said.negated(*span)
         field = vocabulary.ENTITY_FIELDS.get(name)  # technology → needs: see ENTITY_FIELDS
         if field == "needs":
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
-            if v and v not in needs:
+            if v and v not in needs and not is_negated:
                 needs.append(v)
         elif field:
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
-            if v:
+            if v and not is_negated:
                 found[field] = v
+            elif v and is_negated and field == "org_category" and requested == "org_category":
+                found.setdefault("org_category", "none")
         elif name == "network":
-            found["is_network"] = True
+            if span and _membership(folded, span[0]):
+                continue
+            found["is_network"] = not is_negated
         elif name == "employees":
             n = parse_employees(value)
             if n is not None:
@@ -113,19 +759,148 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
                 found[name] = b
     if needs:
         found["needs"] = needs
-    if requested in BOOLEAN_FIELDS and requested not in found:
-        if intent in ("affirm", "deny"):
+    if folded and is_correction(text):
+        for field in CHOICE_FIELDS:
+            if field not in found:
+                v = _choice_in_text(field, said, skip_forms=_WEAK_FORMS, **kw)
+                if v is not None and not (field == "org_category" and v == "none"):
+                    found[field] = v
+        if "is_network" not in found:
+            cue = _cue_value("is_network", said)
+            if cue is True:
+                found["is_network"] = True
+    if requested and requested not in found:
+        value = read_answer(text, requested, **kw)
+        if value is not None:
+            found[requested] = value
+        elif requested in BOOLEAN_FIELDS and intent in ("affirm", "deny"):
             found[requested] = intent == "affirm"
-        elif intent == "inform":
-            # "non, on est autonomes" / "oui on vend des billets": the NLU reads a statement, but the
-            # first word answers the yes/no question being asked.
-            first = fold((message or {}).get("text") or "").split()[:1]
-            if first and first[0] in _YES_NO:
-                found[requested] = _YES_NO[first[0]]
-    if requested == "org_category" and "org_category" not in found and intent == "deny":
-        found["org_category"] = "none"
+        elif requested == "org_category" and intent == "deny":
+            found["org_category"] = "none"
+    if folded:
+        # An option typed out ("Coopérative", "Ordre professionnel"), which the NLU may not tag,
+        # with no question pending or to another question (a correction); not "non" / "autre",
+        # which say nothing without their question.
+        for field in CHOICE_FIELDS:
+            if field not in found and field != requested:
+                value = option_typed(text, field, **kw)
+                if value not in (None, "none", "other"):
+                    found[field] = value
+    if folded:
+        # Facts stated in passing, beside the question asked or with none asked ("une coop à
+        # Rimouski, on vend du pain, les membres élisent le CA") are not asked again.
+        for field in INCIDENTAL_FIELDS:
+            if field not in found and field != requested:
+                cue = _cue_value(field, said)
+                if cue is not None:
+                    found[field] = cue
     return found
 
 
 def profile_from_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
     return {k: slots.get(k) for k in PROFILE_SLOTS + CONTEXT_SLOTS if slots.get(k) is not None}
+
+
+# -- saying answers back --------------------------------------------------------------------------
+# How a yes/no answer reads in "Noté : …" (True, False). One entry per boolean field of
+# eligibility.yml (tests/common/test_profile.py checks it).
+FACT_PHRASES: Dict[str, Tuple[str, str]] = {
+    "market_activities": ("vend des biens ou des services", "ne vend ni biens ni services"),
+    "serves_members_or_community": (
+        "répond aux besoins de ses membres ou de la collectivité",
+        "ne vise pas d'abord les besoins de ses membres ou de la collectivité",
+    ),
+    "public_control": ("sous le contrôle d'un organisme public", "autonome face aux organismes publics"),
+    "democratic_governance": ("gouvernance démocratique", "sans gouvernance démocratique"),
+    "surplus_limited": ("distribution des surplus limitée", "distribution des surplus non limitée"),
+    "dissolution_rule": (
+        "biens remis à un organisme semblable en cas de dissolution",
+        "sans règle de dévolution des biens",
+    ),
+    "based_in_quebec": ("établie au Québec", "établie hors du Québec"),
+    "is_network": ("réseau (fédération ou association sectorielle)", "une seule entreprise, pas un réseau"),
+    "structuring_project": ("projet structurant pour le réseau", "projet qui ne vise pas tout le réseau"),
+}
+# With an article, for "Hypothèse : une coopérative". Masculine unless listed.
+_FEMININE = {"cooperative", "mutual", "business", "other"}
+_FIELD_ORDER = ("legal_form", "is_network", "org_category", "region", "sector", "employees", "needs")
+
+
+def _lower_label(label: str) -> str:
+    """ "Coopérative" → "coopérative", "OBNL" stays "OBNL" (an acronym keeps its capitals)."""
+    if not label:
+        return ""
+    first = label.split()[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
+def _choice_label(field: str, value: Any, **kw) -> Optional[str]:
+    for opt in _options(field, **kw):
+        if str(opt["value"]) == str(value):
+            label = opt["label"]
+            if field == "org_category" and value == "none":
+                return "aucune catégorie exclue"
+            if str(value) == "other":
+                return "autre forme juridique" if field == "legal_form" else "autre"
+            return _lower_label(label)
+    kind = vocabulary.FIELD_KINDS.get(field)
+    label = vocabulary.label(kind, value, **kw) if kind else None
+    return _lower_label(label) if label else None
+
+
+def describe(field: str, value: Any, article: bool = False, **kw) -> Optional[str]:
+    """An answer in a few words: ("legal_form", "cooperative") → "coopérative" ("une coopérative"
+    with `article`), ("is_network", False) → "une seule entreprise, pas un réseau", ("region",
+    "saguenay_lac_saint_jean") → "Saguenay–Lac-Saint-Jean", ("employees", 12) → "12 employés"."""
+    if value is None:
+        return None
+    if field in CHOICE_FIELDS:
+        label = _choice_label(field, value, **kw)
+        if label and article and not (field == "org_category" and value == "none"):
+            return f"{'une' if str(value) in _FEMININE else 'un'} {label}"
+        return label
+    if field in FACT_PHRASES:
+        b = _bool_entity(value)
+        if b is None:
+            return None
+        if field == "is_network" and article:
+            return "un réseau (fédération ou association sectorielle)" if b else "une seule entreprise"
+        return FACT_PHRASES[field][0 if b else 1]
+    if field == "region":
+        return vocabulary.label("regions", value, **kw)
+    if field == "sector":
+        label = vocabulary.label("sectors", value, **kw)
+        return f"secteur : {_lower_label(label)}" if label else None
+    if field == "employees":
+        n = parse_employees(value)
+        if n is None:
+            return None
+        return "aucun employé" if n == 0 else f"{n} employé{'s' if n > 1 else ''}"
+    if field == "needs":
+        labels = [vocabulary.label("needs", v, **kw) for v in (value if isinstance(value, list) else [value])]
+        labels = [_lower_label(x) for x in labels if x]
+        return f"besoin{'s' if len(labels) > 1 else ''} : {', '.join(labels)}" if labels else None
+    return None
+
+
+def describe_profile(
+    profile: Dict[str, Any], fields: Optional[Iterable[str]] = None, article: bool = False, **kw
+) -> List[str]:
+    """The answers of `profile` in a few words each, identity first (legal form, network, excluded
+    category), then where, sector, size, needs, then the other yes/no answers."""
+    wanted = list(fields) if fields is not None else list(profile)
+    order = [f for f in _FIELD_ORDER if f in wanted] + [
+        f for f in PROFILE_SLOTS if f in wanted and f not in _FIELD_ORDER
+    ]
+    out = []
+    for field in order:
+        text = describe(field, profile.get(field), article=article, **kw)
+        if text:
+            out.append(text)
+    return out
+
+
+def join_facts(items: Sequence[str]) -> str:
+    """ "coopérative, Saguenay–Lac-Saint-Jean"; with "; " when an item has its own commas."""
+    sep = " ; " if any("," in i for i in items) else ", "
+    return sep.join(items)

@@ -30,6 +30,12 @@ SCREENING_SKIPPED_SLOT = "screening_skipped"
 SCREENING_RESULT_SLOT = "screening_result"
 # The question whose answer could not be read this turn (validate_screening_form said so itself).
 SCREENING_UNREAD_SLOT = "screening_unread"
+# {field: number of answers to that question that could not be read} (validate_screening_form):
+# at the third, the way out (skip the question, or stop) is offered.
+SCREENING_FAILURES_SLOT = "screening_failures"
+# The facts of the latest hypothesis asked about ("et si on devenait une coop ?" → {"legal_form":
+# "cooperative"}): answered, never merged into the answers (actions/screening.py).
+SCREENING_HYPOTHESIS_SLOT = "screening_hypothesis"
 
 # -- consent and contact details (domain/leads.yml) ------------------------------------------------
 # True / False once the person answered the Law 25 notice (mapped from affirm/deny in contact_form,
@@ -56,6 +62,11 @@ PRIVACY_SCRUB_SLOT = "privacy_scrub"
 # Set (ISO time) by action_forget_me ("supprimer mes données"): the tracker store drops every
 # stored event up to it.
 DATA_DELETION_SLOT = "data_deletion_at"
+
+# -- short-term context (domain/answers.yml) --------------------------------------------------------
+# "kind:record_id" of the record the bot last answered about ("case:case_07_groupe_taq"), set by the
+# answering actions; a follow-up that names no record ("combien ça leur a coûté ?") is about it.
+LAST_RECORD_SLOT = "last_record"
 
 # -- slot values -----------------------------------------------------------------------------------
 # The value of CONTACT_EMAIL_SLOT / CONTACT_PHONE_SLOT when the person skips the question

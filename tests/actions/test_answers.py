@@ -186,8 +186,8 @@ def test_advice_on_suppliers(kb):
 @pytest.mark.parametrize(
     "entity, value, verdict",
     [
-        ("org_category", "syndicat", "Selon les critères publiés, non"),
-        ("legal_form", "entreprise privée", "Selon les critères publiés, non"),
+        ("org_category", "syndicat", "Syndicat : non. D'après la définition d'une entreprise d'économie sociale"),
+        ("legal_form", "entreprise privée", "Entreprise privée à but lucratif : non. D'après la définition"),
     ],
 )
 def test_one_line_eligibility_exclusions(kb, entity, value, verdict):
@@ -204,9 +204,10 @@ def test_one_line_eligibility_obnl(kb):
         tracker_for("un OBNL est-il admissible?", "ask_eligibility", [ent("legal_form", "OBNL")]),
     )
     t = texts(msgs)
-    assert "Volet 1 : possible" in t and "hors des catégories exclues" in t
-    assert "Volet 2 : possible" in t and "activités marchandes (OBNL)" in t and "établie au Québec" in t
-    assert "pré-évaluation" in t and "/start_screening" in payloads(msgs)
+    # the point asked (the legal form), then what is left to check; no "possible" per volet
+    assert t.startswith("Organisme à but non lucratif (OBNL) : oui, sur ce point.") and "possible" not in t
+    assert "hors des catégories exclues" in t and "activités marchandes (OBNL)" in t and "établie au Québec" in t
+    assert "Un conseiller confirmera." in t and "/start_screening" in payloads(msgs)
 
 
 def test_knowledge_failure_gives_a_french_apology(monkeypatch, tmp_path):

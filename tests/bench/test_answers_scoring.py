@@ -556,3 +556,13 @@ def test_summary_table_and_last_line():
     table = render_part(part)
     assert "conversations: 0/1 right; failed checks: verdict 1" in table
     assert last_line({"sealed": part}) == "answers: dev_right=- sealed_right=1/2 invented=1 conversations_sealed=0/1"
+
+
+def test_todays_refusal_wording_refuses_every_volet():
+    from bench.answers_scoring import detect_verdicts
+
+    text = (
+        "Syndicat : non. D'après la définition d'une entreprise d'économie sociale (rapport du CEFRIO, "
+        "2017) et ce que le programme annonce pour chaque volet : les syndicats sont exclus."
+    )
+    assert detect_verdicts(text) == {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}

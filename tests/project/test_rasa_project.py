@@ -19,6 +19,8 @@ ALLOWED_UNUSED_RESPONSES = {
     "utter_ask_rephrase",
     "utter_screening_not_understood",
     "utter_screening_not_understood_choice",
+    "utter_greet",  # action_greet (actions/fallback.py)
+    "utter_out_of_scope",  # action_answer_or_out_of_scope (actions/fallback.py)
 }
 LEADS_PREFIXES = ("utter_ask_contact_", "utter_contact_", "utter_consent_", "utter_lead_", "utter_invalid_")
 

@@ -149,14 +149,17 @@ def test_button_payload_with_entities(bot):
     assert _texts(reply).startswith("Volet 3 — Aide financière") and "250 000 $" in _texts(reply)
 
 
-def test_a_question_mid_screening_is_answered_then_the_screening_resumes(bot):
+def test_a_question_mid_screening_is_answered_then_the_screening_pauses(bot):
     """A question that names an organisation ("des exemples de coops ?") during the screening gets
-    its own answer, through the real form and action server, and the same question comes back."""
+    its own answer, through the real form and action server; the screening pauses (offered back with
+    a button) instead of asking its question again, and resumes where it was."""
     assert "forme juridique" in _texts(bot.say("/start_screening", sender="digress"))
     question = bot.say('/inform{"legal_form":"nonprofit"}', sender="digress")[-1]["text"]
     reply = bot.say('/ask_cases{"legal_form":"cooperative"}', sender="digress")
     assert _texts(reply).startswith("Voici des exemples") and "Source : " in _texts(reply)
-    assert reply[-1]["text"] == question
+    assert question not in _texts(reply) and reply[-1]["buttons"][0]["title"] == "Reprendre le questionnaire"
+    resumed = bot.say(reply[-1]["buttons"][0]["payload"], sender="digress")
+    assert resumed[-1]["text"] == question and "Je note déjà : OBNL." in _texts(resumed)
 
 
 def test_a_yes_to_a_which_question_is_asked_again_once(bot):

@@ -1,0 +1,276 @@
+"""common/profile.py reads answers the way people type them: no accents, Québec French, extra
+words, a button's label typed out, negations, corrections and hypotheses."""
+
+from __future__ import annotations
+
+import pytest
+
+from common import profile
+from common.profile import (
+    BOOLEAN_FIELDS,
+    FACT_PHRASES,
+    describe,
+    describe_profile,
+    extract_profile,
+    is_correction,
+    is_hypothetical,
+    is_negated,
+    join_facts,
+    option_typed,
+    read_answer,
+    yes_no,
+)
+
+# (message, the question's field, the answer read)
+ANSWERS = [
+    # a button's label, typed, with or without accents, wrapped in a few words
+    ("Mutuelle", "legal_form", "mutual"),
+    ("Coopérative", "legal_form", "cooperative"),
+    ("cooperative", "legal_form", "cooperative"),
+    ("OBNL", "legal_form", "nonprofit"),
+    ("osbl", "legal_form", "nonprofit"),
+    ("Autre", "legal_form", "other"),
+    ("on est une coop", "legal_form", "cooperative"),
+    ("cooperatve", "legal_form", "cooperative"),  # a typo
+    ("Entreprise privée", "legal_form", "business"),
+    ("on est une petite coop, pas une fédération", "legal_form", "cooperative"),
+    ("pas une coop, un OBNL", "legal_form", "nonprofit"),  # the negation ends at the comma
+    ("Non, aucune de ces catégories", "org_category", "none"),
+    ("Non, aucun de ceux-là", "org_category", "none"),
+    ("non pantoute", "org_category", "none"),
+    ("on est pas un syndicat", "org_category", "none"),
+    ("Ordre professionnel", "org_category", "professional_order"),
+    ("on est pas une eglise, on est un syndicat", "org_category", "union"),
+    # yes/no with extra words, leading or alone
+    ("oui comme je disais, des repas", "market_activities", True),
+    ("ouais", "based_in_quebec", True),
+    ("ben oui", "structuring_project", True),
+    ("yes", "dissolution_rule", True),
+    ("comme je disais, oui", "democratic_governance", True),
+    ("pas vraiment", "structuring_project", False),
+    ("non, on est autonomes", "public_control", False),
+    ("Non, elle est autonome", "public_control", False),
+    ("Non, une seule entreprise", "is_network", False),
+    ("Oui, un réseau", "is_network", True),
+    # the words that state the fact, negation included
+    ("Un membre un vote, CA élu", "democratic_governance", True),
+    ("on fait une AGA chaque annee pis les membres elisent le CA", "democratic_governance", True),
+    ("pas d'AGA, c'est le proprio qui decide", "democratic_governance", False),
+    ("on fait des ristournes", "surplus_limited", True),
+    ("pas de ristourne chez nous, tout est reinvesti", "surplus_limited", True),
+    ("non on distribue aucun surplus a nos membres", "surplus_limited", True),
+    ("on verse des dividendes aux actionnaires", "surplus_limited", False),
+    ("on est autonomes", "public_control", False),
+    ("oui on est autonome", "public_control", False),  # the fact beats a yes said to the wrong reading
+    ("la ville nous controle pas", "public_control", False),
+    ("aucun organisme public nous contrôle", "public_control", False),
+    ("on releve directement d'un ministere", "public_control", True),
+    ("on vend du cafe pis des sandwichs", "market_activities", True),
+    ("on loue des salles", "market_activities", True),
+    ("juste des subventions", "market_activities", False),
+    ("si on ferme nos biens vont a une autre coop", "dissolution_rule", True),
+    ("on est pas une federation", "is_network", False),
+    ("non on est juste une coop", "is_network", False),
+    ("on regroupe une quarantaine de coops", "is_network", True),
+    ("icitte au Québec", "based_in_quebec", True),
+    ("en dehors du Québec, en Ontario", "based_in_quebec", False),
+    ("le projet vise tout le reseau", "structuring_project", True),
+    ("pas vraiment, on est pas mal autonomes", "public_control", False),  # "pas mal" is "quite"
+    ("notre mission c'est les jeunes du quartier, pas juste nos membres", "serves_members_or_community", True),
+    ("non, on est une coop autonome", "is_network", False),
+    ("oui, à Gaspé", "based_in_quebec", True),
+    ("oui, c'est dans nos règlements", "dissolution_rule", True),
+]
+
+
+@pytest.mark.parametrize("text, field, expected", ANSWERS)
+def test_read_answer(kb, text, field, expected):
+    assert read_answer(text, field) == expected
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("aucune idée", "org_category"),  # "I don't know" is a skip, not "none of these"
+        ("je sais pas si on vend", "market_activities"),
+        ("bof", "legal_form"),
+        ("vendredi on ferme tôt", "market_activities"),  # "vendredi" is not "vendre"
+        ("on est membre d'une fédération", "is_network"),  # belongs to a network, is not one
+        ("on a des reseaux sociaux", "is_network"),
+        ("/affirm", "based_in_quebec"),  # button payloads are read by their intent, not as text
+        # a yes that goes with words answering another question is not guessed
+        ("oui comme je disais on est basés à Gaspé", "public_control"),
+        ("oui comme je disais, des repas", "public_control"),
+        ("", "legal_form"),
+    ],
+)
+def test_nothing_is_read_from(kb, text, field):
+    assert read_answer(text, field) is None
+
+
+def test_a_typed_option_is_the_whole_message_not_a_question(kb):
+    assert option_typed("Mutuelle", "legal_form") == "mutual"
+    assert option_typed("plutôt une mutuelle", "legal_form") == "mutual"
+    assert option_typed("une mutuelle c'est admissible ?", "legal_form") is None
+    assert option_typed("Regroupement patronal", "org_category") == "employer_group"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("oui", True),
+        ("Oui!", True),
+        ("ouin", True),
+        ("euh oui", True),
+        ("absolument", True),
+        ("bien sûr", True),
+        ("non", False),
+        ("nope", False),
+        ("pantoute", False),
+        ("pas du tout", False),
+        ("aucun", False),
+        ("organisme a but non lucratif", None),  # "non" inside a legal form's name
+        ("aucune idée", None),
+        ("pas de ristourne", None),  # a statement, not a no
+        ("oui non je sais pas", None),
+        ("on vend des repas", None),
+    ],
+)
+def test_yes_no(text, expected):
+    assert yes_no(text) is expected
+
+
+def test_negation_reaches_the_end_of_its_clause():
+    assert is_negated("on est une petite coop, pas une fédération", "fédération")
+    assert not is_negated("on est une petite coop, pas une fédération", "coop")
+    assert is_negated("on n'est pas une coop", "coop")
+    assert not is_negated("pas une coop, un OBNL", "OBNL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en fait on est une association sectorielle",
+        "finalement on est un OBNL",
+        "je me suis trompé, on est une coop",
+        "je me suis trompee c'est une mutuelle",
+        "plutôt une mutuelle",
+        "oups, correction : on est à Rimouski",
+    ],
+)
+def test_corrections(text):
+    assert is_correction(text)
+
+
+def test_not_corrections():
+    assert not is_correction("on est une coop")
+    assert not is_correction("/inform")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("et si on se transforme en coop ?", True),
+        ("et si on devenait une coop ?", True),
+        ("si on était une fédération", True),
+        ("pis si on était un OBNL, ça changerait quoi", True),
+        ("supposons qu'on devienne un OBNL", True),
+        ("si jamais on passe en coop", True),
+        ("je veux savoir si on est admissible", False),
+        ("on serait-tu admissibles au programme nous autres", False),
+        ("on est une coop", False),
+    ],
+)
+def test_hypotheses(text, expected):
+    assert is_hypothetical(text) is expected
+
+
+def _parse(text, intent="inform", entities=()):
+    return {"text": text, "intent": {"name": intent}, "entities": list(entities)}
+
+
+def test_extract_profile_negated_entities(kb):
+    ents = [
+        {"entity": "legal_form", "value": "coop", "start": 18, "end": 22},
+        {"entity": "network", "value": "fédération", "start": 32, "end": 42},
+    ]
+    found = extract_profile(_parse("on est une petite coop, pas une fédération", entities=ents))
+    assert found == {"legal_form": "cooperative", "is_network": False}
+    # without offsets, the entity is found in the text
+    found = extract_profile(
+        _parse(
+            "pas une coop, un OBNL",
+            entities=[{"entity": "legal_form", "value": "coop"}, {"entity": "legal_form", "value": "OBNL"}],
+        )
+    )
+    assert found == {"legal_form": "nonprofit"}
+    found = extract_profile(
+        _parse("on fait partie d'un réseau de coops", entities=[{"entity": "network", "value": "réseau"}])
+    )
+    assert "is_network" not in found
+
+
+def test_extract_profile_reads_a_correction_against_the_legal_forms(kb):
+    found = extract_profile(
+        _parse(
+            "en fait on est une association sectorielle",
+            entities=[{"entity": "network", "value": "association sectorielle"}],
+        )
+    )
+    assert found == {"legal_form": "nonprofit", "is_network": True}
+    # not the loose words: the city financing it does not make it a public body
+    assert "legal_form" not in extract_profile(_parse("en fait c'est la ville qui nous finance"))
+
+
+def test_extract_profile_answers_the_question_asked(kb):
+    assert extract_profile(_parse("Mutuelle", "ask_definition"), requested="legal_form") == {"legal_form": "mutual"}
+    assert extract_profile(_parse("oui", "affirm"), requested="based_in_quebec") == {"based_in_quebec": True}
+    assert extract_profile(_parse("/deny", "deny"), requested="org_category") == {"org_category": "none"}
+    assert extract_profile(
+        _parse('/inform{"is_network":false}', entities=[{"entity": "is_network", "value": False}])
+    ) == {"is_network": False}
+
+
+def test_every_yes_no_question_says_itself_back():
+    assert set(FACT_PHRASES) == set(BOOLEAN_FIELDS)
+
+
+def test_describe(kb):
+    assert describe("legal_form", "cooperative") == "coopérative"
+    assert describe("legal_form", "nonprofit") == "OBNL"  # an acronym keeps its capitals
+    assert describe("legal_form", "nonprofit", article=True) == "un OBNL"
+    assert describe("legal_form", "cooperative", article=True) == "une coopérative"
+    assert describe("org_category", "union", article=True) == "un syndicat"
+    assert describe("is_network", False) == "une seule entreprise, pas un réseau"
+    assert describe("region", "saguenay_lac_saint_jean") == "Saguenay–Lac-Saint-Jean"
+    assert describe("employees", 1) == "1 employé" and describe("employees", 12) == "12 employés"
+    facts = describe_profile({"region": "saguenay_lac_saint_jean", "legal_form": "cooperative"})
+    assert join_facts(facts) == "coopérative, Saguenay–Lac-Saint-Jean"
+    assert join_facts(["a", "b, c"]) == "a ; b, c"
+
+
+def test_every_cue_field_is_a_yes_no_question():
+    assert set(profile._CUES) <= set(BOOLEAN_FIELDS)
+
+
+def test_facts_said_in_passing_are_read_without_a_question(kb):
+    text = "on est une petite coop a Rimouski, on vend du pain pis du cafe, pis les membres elisent le CA a l'AGA"
+    found = extract_profile(_parse(text))
+    assert found["market_activities"] is True and found["democratic_governance"] is True
+    assert extract_profile(_parse("on fait des ristournes")) == {"surplus_limited": True}
+    # words that mean something else are not facts
+    for text in ("contrôle de la qualité", "on veut faire du vote en ligne", "on a nommé un nouveau DG"):
+        assert extract_profile(_parse(text)) == {}, text
+    # an option typed with no question pending; "non" alone says nothing without its question
+    assert extract_profile(_parse("Coopérative")) == {"legal_form": "cooperative"}
+    assert extract_profile(_parse("non", "deny")) == {}
+
+
+def test_an_option_said_only_negated_is_reported(kb):
+    assert profile.negated_options("en fait non, on est un OBNL, pas un regroupement patronal") == {
+        "org_category": ["employer_group"]
+    }
+    assert profile.negated_options("on est un syndicat, pas un parti politique") == {
+        "org_category": ["political_party"]
+    }
+    assert profile.negated_options("on est une coop") == {}
