@@ -380,8 +380,15 @@ def test_facts_outside_the_form_are_noted_and_the_screening_offered(kb):
 
 
 def test_an_inform_with_nothing_to_note_asks_nothing(kb):
-    msgs, events = run(screening.ActionNoteProfile(), tracker_for("sercovie yont cmb demployes", "inform"))
+    msgs, events = run(screening.ActionNoteProfile(), tracker_for("bof ok la on verra", "inform"))
     assert events == [] and "Je n'ai rien relevé" in texts(msgs) and "/start_screening" in payloads(msgs)
+
+
+def test_an_inform_that_asks_a_question_gets_the_answer(kb):
+    """Read as facts about the visitor's organisation, it is a question about a case study."""
+    msgs, events = run(screening.ActionNoteProfile(), tracker_for("sercovie yont cmb demployes", "inform"))
+    assert "Sercovie" in texts(msgs) and "\nSource : " in texts(msgs) and "forme juridique" not in texts(msgs)
+    assert SlotSet("last_record", "case:case_01_sercovie") in events
 
 
 def test_once_started_the_offer_is_to_resume(kb):
