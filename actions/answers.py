@@ -75,6 +75,9 @@ RECORD_KINDS = ("case", "partner", "volet", "term", "person")
 SECOND_FACET = 0.92
 # A message the NLU could not place is answered from a hit covering this share of its weight.
 FALLBACK_CONFIDENT = 0.45
+# Every action that answers a question: each asks retrieval first (a named record's facet, a
+# follow-up on the record in context, several questions in one message).
+QUESTION_ACTIONS = SILENCE_AWARE | set(ACTION_KINDS) | {"action_amounts", "action_deadlines", "action_contact"}
 # Facets that describe a record as a whole: the topic action's own card says them better (with its
 # buttons and examples), so retrieval leaves them to it.
 WHOLE_RECORD_FACETS = {"profile", "definition", "description"}
@@ -298,12 +301,13 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]]) -> Option
     return None
 
 
-def any_answer(text: str, context: Optional[str] = None) -> Optional[Reply]:
-    """For a message the NLU could not place: the best confident hit of any kind, or None."""
+def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> Optional[Reply]:
+    """For a message the NLU could not place: the best confident hit of any kind, or None.
+    `loose`: also a hit covering FALLBACK_CONFIDENT of the question (better than "reformulez")."""
     if not text or not text.strip() or text.lstrip().startswith("/"):
         return None
     hits = retrieval.search(text, k=6)
-    top = _best(hits, fold(text)) or retrieval.confident(hits, FALLBACK_CONFIDENT)
+    top = _best(hits, fold(text)) or (retrieval.confident(hits, FALLBACK_CONFIDENT) if loose else None)
     if top is None:
         return follow_up(text, context, None) if context else None
     if top.kind in ("statistic", "sector_figure"):
@@ -342,7 +346,7 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
 
 # "leur", "ils", "cette coop"…: the question is about something said before.
 _BACK = re.compile(
-    r"\b(leur|leurs|ils|elles|eux|yont|ya-t-il|celle-ci|celui-ci|cette (entreprise|coop|cooperative|organisation|"
+    r"\b(leur|leurs|ils|elles|eux|yont|ya-t-il|qui les|les a|celle-ci|celui-ci|cette (entreprise|coop|cooperative|organisation|"
     r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses)\b"
 )
 

@@ -18,7 +18,9 @@ from rasa_sdk.events import FollowupAction
 
 from actions import answers
 from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
+from actions.screening import ActionNoteProfile
 from common.formatting import button
+from common.profile import extract_profile
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
 INTENT_LABELS = {
@@ -122,9 +124,14 @@ class ActionGreet(KnowledgeAction):
         text = latest_text(tracker)
         rest = _GREETING.sub("", text, count=1).strip()
         if len(rest.split()) >= 3:
+            if extract_profile(tracker.latest_message):
+                # "bonjour, on est une coop à Rimouski, on peut avoir de l'aide ?": facts about the
+                # visitor's organisation are noted and the screening offered, as without the hello.
+                dispatcher.utter_message(text="Bonjour !")
+                return ActionNoteProfile().answer(dispatcher, tracker, domain)
             replies = retrieval_first(rest, None, tracker)
             if not replies:
-                reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()))
+                reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()), loose=False)
                 replies = [reply] if reply else []
             if replies:
                 dispatcher.utter_message(text="Bonjour !")

@@ -44,10 +44,9 @@ class KnowledgeAction(Action, abc.ABC):
             text = latest_text(tracker)
             if looks_english(text):
                 dispatcher.utter_message(text=ENGLISH_NOTICE)
-            kinds = answers.ACTION_KINDS.get(self.name())
-            silences = self.name() in answers.SILENCE_AWARE
-            if kinds is not None or silences:
-                replies = retrieval_first(text, kinds, tracker, silences)
+            if self.name() in answers.QUESTION_ACTIONS:
+                kinds = answers.ACTION_KINDS.get(self.name())
+                replies = retrieval_first(text, kinds, tracker, self.name() in answers.SILENCE_AWARE)
                 if replies:
                     return emit(dispatcher, replies)
             return self.answer(dispatcher, tracker, domain) or []
@@ -99,7 +98,7 @@ def retrieval_first(text: str, kinds, tracker: Tracker, silences: bool = True) -
     the sources do not answer (or about a person) is answered before the topic action."""
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
-        reply = answers.follow_up(text, context, kinds)
+        reply = answers.follow_up(text, context, None)
         if reply is not None:
             return [reply]
     special = answers.silence_or_person(text) if silences else None
@@ -110,7 +109,7 @@ def retrieval_first(text: str, kinds, tracker: Tracker, silences: bool = True) -
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
-    reply = answers.facet_answer(text, kinds, context) if kinds is not None else None
+    reply = answers.facet_answer(text, kinds, context)
     return [reply] if reply else []
 
 

@@ -128,3 +128,31 @@ def test_a_question_the_sources_do_not_answer_says_so_and_who_knows(kb):
 def test_a_person_named_in_the_sources(kb):
     msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker_for("qui est Marie-Josée Paquette ?", "nlu_fallback"))
     assert texts(msgs).startswith("Marie-Josée Paquette : directrice générale")
+
+
+def test_a_greeting_with_facts_notes_them_and_offers_the_screening(kb):
+    from tests.actions.helpers import ent
+
+    msgs, _ = run(
+        fallback.ActionGreet(),
+        tracker_for(
+            "bonjour on est une coop de travail a rimouski, est-ce qu'on peut avoir de l'aide?",
+            "greet",
+            [ent("legal_form", "coop de travail"), ent("region", "rimouski")],
+        ),
+    )
+    assert texts(msgs).startswith("Bonjour !\nNoté : coopérative") and "/start_screening" in str(msgs)
+
+
+def test_follow_ups_on_a_case_whatever_the_intent(kb):
+    """After the Défi Polyteck card: 'ils ont combien d'employés ?' and 'combien ça leur a coûté ?'
+    are about that case, even when read as a question about eligibility or about amounts."""
+    from actions import money_and_dates
+
+    ctx = {LAST_RECORD_SLOT: "case:case_02_defi_polyteck"}
+    msgs, _ = run(figures.ActionStatistic(), tracker_for("Ils ont combien d'employés ?", "ask_statistic", slots=ctx))
+    assert texts(msgs).startswith("Défi Polyteck — effectif")
+    msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("Combien ça leur a coûté ?", "ask_amounts", slots=ctx))
+    assert "80 000 $" in texts(msgs)
+    msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("combien d'employés chez Groupe TAQ", "ask_amounts"))
+    assert "260 personnes" in texts(msgs)
