@@ -77,6 +77,9 @@ SECOND_FACET = 0.92
 FALLBACK_CONFIDENT = 0.45
 # Every action that answers a question: each asks retrieval first (a named record's facet, a
 # follow-up on the record in context, several questions in one message).
+# Actions whose own answer states most silences (amounts: "sans en donner le montant"): only a
+# question that names an unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
+STRICT_SILENCE = {"action_amounts"}
 QUESTION_ACTIONS = SILENCE_AWARE | set(ACTION_KINDS) | {"action_amounts", "action_deadlines", "action_contact"}
 # Facets that describe a record as a whole: the topic action's own card says them better (with its
 # buttons and examples), so retrieval leaves them to it.
@@ -155,8 +158,12 @@ def _referral() -> str:
 
 
 def _unknown_reply(hit: retrieval.Hit) -> Reply:
+    return unknown_reply(hit.record_id, hit.record)
+
+
+def unknown_reply(record_id: str, record: Optional[Dict[str, Any]] = None) -> Reply:
     """What the sources do not say: said plainly, with what they do say nearby and who can answer."""
-    u = lookup.unknown(hit.record_id) or {**hit.record, "ask_refs": [], "citation": cite(hit.record)}
+    u = lookup.unknown(record_id) or {**(record or {}), "ask_refs": [], "citation": cite(record or {})}
     known = (u.get("known") or "").strip()
     text = known if "sources" in fold(known) else ("Nos sources ne le précisent pas. " + known).strip()
     refs = u.get("ask_refs") or []
@@ -164,7 +171,7 @@ def _unknown_reply(hit: retrieval.Hit) -> Reply:
         verb = "peuvent" if len(refs) > 1 else "peut"
         text += f" {upper_first(join_fr(refs, 'ou'))} {verb} vous répondre."
     sources = [u] + list(u.get("ask_partners") or [])
-    return Reply(text, cite_many(sources), [record_key(hit)])
+    return Reply(text, cite_many(sources), [f"unknown:{record_id}"])
 
 
 def render(hit: retrieval.Hit) -> Reply:
@@ -219,11 +226,15 @@ def _stat_reply(hits: List[retrieval.Hit]) -> Reply:
     )
 
 
-def silence_or_person(text: str) -> Optional[Reply]:
+def silence_or_person(text: str, strict: bool = False) -> Optional[Reply]:
     """Whatever the intent: a question the sources do not answer (unknowns.yml), said so with who
-    knows; a question about a person the sources name."""
+    knows; a question about a person the sources name. `strict`: only an unknowns.yml record one of
+    whose phrases is in the question (for actions whose own answer already covers most silences)."""
     if not text or not text.strip() or text.lstrip().startswith("/"):
         return None
+    if strict:
+        matched = lookup.match_unknown(text)
+        return unknown_reply(matched["id"], matched) if matched else None
     special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
     if not special or special[0].confidence < CONFIDENT:
         return None
@@ -242,6 +253,18 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
         return True
     rival = hits[0] if hits else None  # the best record of the other kinds
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
+
+
+def named_facet(text: str) -> Optional[Reply]:
+    """The facet a question asks of a record it names, or None."""
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    folded = fold(text)
+    hits = retrieval.search(text, k=6)
+    top = _best(hits, folded)
+    if top is not None and top.kind in RECORD_KINDS and top.facet not in WHOLE_RECORD_FACETS and _names_in(top, folded):
+        return _record_reply(top, hits)
+    return None
 
 
 def facet_answer(text: str, kinds: Optional[Iterable[str]], context: Optional[str] = None) -> Optional[Reply]:

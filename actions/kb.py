@@ -46,7 +46,8 @@ class KnowledgeAction(Action, abc.ABC):
                 dispatcher.utter_message(text=ENGLISH_NOTICE)
             if self.name() in answers.QUESTION_ACTIONS:
                 kinds = answers.ACTION_KINDS.get(self.name())
-                replies = retrieval_first(text, kinds, tracker, self.name() in answers.SILENCE_AWARE)
+                silences = self.name() in answers.SILENCE_AWARE or self.name() in answers.STRICT_SILENCE
+                replies = retrieval_first(text, kinds, tracker, silences, strict=self.name() in answers.STRICT_SILENCE)
                 if replies:
                     return emit(dispatcher, replies)
             return self.answer(dispatcher, tracker, domain) or []
@@ -92,7 +93,9 @@ def say(
         dispatcher.utter_message(text=text)
 
 
-def retrieval_first(text: str, kinds, tracker: Tracker, silences: bool = True) -> List[answers.Reply]:
+def retrieval_first(
+    text: str, kinds, tracker: Tracker, silences: bool = True, strict: bool = False
+) -> List[answers.Reply]:
     """The facet the question asks (actions/answers.py), or one answer per question of a message
     that asks several; [] when the topic action's own answer fits better. `silences`: a question
     the sources do not answer (or about a person) is answered before the topic action."""
@@ -101,14 +104,17 @@ def retrieval_first(text: str, kinds, tracker: Tracker, silences: bool = True) -
         reply = answers.follow_up(text, context, None)
         if reply is not None:
             return [reply]
-    special = answers.silence_or_person(text) if silences else None
-    if special is not None:
-        return [special]
     parts = answers.split_questions(text)
     if len(parts) > 1:
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
+    named = answers.named_facet(text)  # a record the question names comes before any silence
+    if named is not None:
+        return [named]
+    special = answers.silence_or_person(text, strict) if silences else None
+    if special is not None:
+        return [special]
     reply = answers.facet_answer(text, kinds, context)
     return [reply] if reply else []
 

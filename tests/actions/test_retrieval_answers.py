@@ -156,3 +156,12 @@ def test_follow_ups_on_a_case_whatever_the_intent(kb):
     assert "80 000 $" in texts(msgs)
     msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("combien d'employés chez Groupe TAQ", "ask_amounts"))
     assert "260 personnes" in texts(msgs)
+
+
+def test_an_amount_question_about_a_silence_says_so(kb):
+    from actions import money_and_dates
+
+    msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("le webinaire c'est gratuit ?", "ask_amounts"))
+    assert "30 000 $" not in texts(msgs) and "sources" in texts(msgs)
+    msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("combien pour le volet 3", "ask_amounts"))
+    assert "30 000 $" in texts(msgs) and "250 000 $" in texts(msgs)
