@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from common.formatting import join_fr, number, percent, upper_first
+from common.formatting import figure_line, join_fr, number, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval
 from knowledge.documents import cite, cite_many
@@ -183,6 +183,8 @@ def render(hit: retrieval.Hit) -> Reply:
         return Reply(f"{r['name']} : {hit.text}.", cite(r), [f"{r['holder']['kind']}:{r['holder']['id']}"])
     if hit.kind == "statistic":
         return Reply(_stat_line(hit), cite(hit.record), [record_key(hit)])
+    if hit.kind == "sector_figure":
+        return Reply(figure_line(hit.record), cite(hit.record), [record_key(hit)])
     title = _title(hit)
     text = (hit.text or "").strip()
     if not text:

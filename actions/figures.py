@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Text
 
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
-from common.formatting import number, percent
+from common.formatting import figure_line, number, percent
 from knowledge import statistics
 from knowledge.documents import cite_many
 from knowledge.text import fold
@@ -34,25 +34,6 @@ def _stat_text(s) -> str:
 HEADLINE_INDICATORS = ("enterprises", "jobs", "revenue")
 
 
-def _amount(f) -> str:
-    value = f["value"]
-    if f["unit"] == "dollars" and value >= 1_000_000_000:
-        return f"{number(round(value / 1_000_000_000, 1))} milliards $"
-    if f["unit"] == "dollars":
-        return f"{number(value)} $"
-    if f["unit"] == "percent":
-        return percent(value)
-    return number(value)
-
-
-def _figure_text(f) -> str:
-    approx = "environ " if f.get("approximate") else ""
-    when = f"en {f['reference_year']}" if f.get("reference_year") else "année non précisée"
-    pub = f", publié en {f['published']}" if f.get("published") else ", source non datée"
-    note = f" — {f['note']}" if f.get("note") else ""
-    return f"{f['label']} : {approx}{_amount(f)} ({when}{pub}){note}"
-
-
 def headline_figures():
     """Enterprises, jobs and revenue at each date we have, without repeating a value two documents share."""
     chosen, seen = [], set()
@@ -79,7 +60,7 @@ class ActionStatistic(KnowledgeAction):
                 say(
                     dispatcher,
                     "Taille de l'économie sociale au Québec ; les chiffres diffèrent selon la source et la date :\n"
-                    + "\n".join(f"• {_figure_text(f)}" for f in figs),
+                    + "\n".join(f"• {figure_line(f)}" for f in figs),
                     cite_many(figs),
                 )
                 return []

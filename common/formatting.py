@@ -73,3 +73,26 @@ def adviser_of(partner: Dict[str, Any]) -> str:
 def shorten(text: str, limit: int = 280) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def figure_amount(f: Dict[str, Any]) -> str:
+    """A sector figure's value as the documents write it: '47,8 milliards $', '13,4 millions',
+    '14,5 %', '11 200' (never the 47 800 000 000 a record stores)."""
+    value, unit = f["value"], f.get("unit")
+    if unit == "percent":
+        return percent(value)
+    suffix = " $" if unit == "dollars" else ""
+    if value >= 1_000_000_000:
+        return f"{number(round(value / 1_000_000_000, 1))} milliards{suffix}"
+    if value >= 1_000_000:
+        return f"{number(round(value / 1_000_000, 1))} millions{suffix}"
+    return f"{number(value)}{suffix}"
+
+
+def figure_line(f: Dict[str, Any]) -> str:
+    """'Revenus … : 47,8 milliards $ (année non précisée, publié en 2021) — note'."""
+    approx = "environ " if f.get("approximate") else ""
+    when = f"en {f['reference_year']}" if f.get("reference_year") else "année non précisée"
+    pub = f", publié en {f['published']}" if f.get("published") else ", source non datée"
+    note = f" — {f['note']}" if f.get("note") else ""
+    return f"{f['label']} : {approx}{figure_amount(f)} ({when}{pub}){note}"
