@@ -84,7 +84,10 @@ class ActionCases(KnowledgeAction):
             every = cases.all_cases()
             say(
                 dispatcher,
-                f"Je n'ai pas d'exemple qui corresponde exactement. Nos {len(every)} études de cas couvrent notamment : "
+                # No count: "15 études de cas" is our sum (13 in the report, 2 from the programme), which
+                # no source writes.
+                "Je n'ai pas d'exemple qui corresponde exactement. Nos études de cas (rapport du CEFRIO de 2017 "
+                "et programme) couvrent notamment : "
                 + join_fr(sorted({c["sector_label"] for c in every if c.get("sector_label")}))
                 + ". "
                 "Précisez un besoin (vente en ligne, cybersécurité, ERP…) ou un secteur.",
