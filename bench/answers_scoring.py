@@ -372,7 +372,10 @@ def classify_single(
     matched = [p for p in must if matches(p, norm)]
     missing = [p for p in must if p not in matched]
     bad = [p for p in must_not if matches(p, norm)]
-    invented = seeds.unknown(text) if text else []
+    # What the visitor typed is not invented when the bot says it back ("Noté : 45 employés").
+    typed = extract_facts(normalise(str(item.get("text") or "")))
+    echoed = {*typed.numbers, *typed.emails, *typed.urls, *typed.phones}
+    invented = [x for x in (seeds.unknown(text) if text else []) if x.split(" ", 1)[-1] not in echoed]
     admitted = admits(norm)
     texts = [str(r.get("text") or "") for r in replies or [] if r.get("text")]
     fallback = any(fallbacks.is_fallback(t) for t in texts)

@@ -57,7 +57,10 @@ _WORD_NUMBERS = {
     "dix": 10,
     "onze": 11,
     "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
     "quinze": 15,
+    "seize": 16,
     "vingt": 20,
     "trente": 30,
     "quarante": 40,
@@ -66,7 +69,10 @@ _WORD_NUMBERS = {
     "douzaine": 12,
     "dizaine": 10,
     "vingtaine": 20,
+    "quinzaine": 15,
     "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
     "centaine": 100,
 }
 
@@ -81,10 +87,9 @@ def parse_employees(text: Any) -> Optional[int]:
     if m:
         value = int(m.group(0).replace(" ", ""))
         return value if value < 1_000_000 else None
-    for word, value in _WORD_NUMBERS.items():
-        if re.search(rf"\b{word}\b", s):
-            return value
-    return None
+    # The largest number word: "une douzaine" is 12, not the article's 1; "cinq ou six" is 6.
+    found = [value for word, value in _WORD_NUMBERS.items() if re.search(rf"\b{word}\b", s)]
+    return max(found) if found else None
 
 
 # -- oui / non ------------------------------------------------------------------------------------

@@ -566,3 +566,17 @@ def test_todays_refusal_wording_refuses_every_volet():
         "2017) et ce que le programme annonce pour chaque volet : les syndicats sont exclus."
     )
     assert detect_verdicts(text) == {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}
+
+
+def test_a_number_the_visitor_typed_and_the_bot_says_back_is_not_invented():
+    from pathlib import Path
+
+    from bench.answers_scoring import Fallbacks, SeedFacts, classify_single
+
+    seeds = SeedFacts(["Le volet 3 accorde de 30 000 $ à 250 000 $."])
+    fallbacks = Fallbacks.from_domain(Path(__file__).resolve().parents[2] / "domain")
+    item = {"text": "on est 45 employés, des exemples ?", "must": [], "must_not": []}
+    said = classify_single(item, [{"text": "Noté : 45 employés. Source : x"}], seeds, fallbacks)
+    assert said["verdict"] != "invented"
+    other = classify_single(item, [{"text": "Noté : 46 employés. Source : x"}], seeds, fallbacks)
+    assert other["verdict"] == "invented"

@@ -274,3 +274,19 @@ def test_an_option_said_only_negated_is_reported(kb):
         "org_category": ["political_party"]
     }
     assert profile.negated_options("on est une coop") == {}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("une douzaine", 12),
+        ("une quinzaine d'employés", 15),
+        ("cinq ou six", 6),
+        ("un employé", 1),
+        ("12 employés", 12),
+    ],
+)
+def test_head_counts_in_words_take_the_number_not_the_article(text, expected):
+    from common.profile import parse_employees
+
+    assert parse_employees(text) == expected
