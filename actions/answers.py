@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from common.formatting import figure_line, join_fr, number, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
@@ -41,20 +41,10 @@ UNKNOWN_LEAD = 4.0
 STAT_CLOSE = 0.9
 MAX_STATS = 4
 
-# What each topic action is about: retrieval answers for it only in these kinds. None: the action
-# answers alone (greetings, forms, contact requests).
-ACTION_KINDS: Dict[str, Sequence[str]] = {
-    "action_cases": ("case",),
-    "action_statistic": ("statistic", "sector_figure"),
-    "action_partners": ("partner",),
-    "action_contact": ("partner",),
-    "action_define": ("term",),
-    "action_programme": ("case", "partner"),
-    "action_advice": ("advice", "digital_use"),
-}
-# Topic actions that answer no record facet themselves but must not guess where the sources are
-# silent: a question matching unknowns.yml, or naming a person, is answered before them.
-SILENCE_AWARE = {
+# Every action that answers a question asks retrieval first (actions/kb.py, retrieval_first): a
+# follow-up on the record in context, several questions in one message, a record the question
+# names, what the sources do not say (unknowns.yml) or a person they name.
+QUESTION_ACTIONS = {
     "action_programme",
     "action_funder",
     "action_partners",
@@ -68,19 +58,23 @@ SILENCE_AWARE = {
     "action_cases",
     "action_statistic",
     "action_eligibility_answer",
+    "action_amounts",
+    "action_deadlines",
+    "action_contact",
 }
+# Their own answer states the silence asked about (the year of the dates, the phone numbers).
+NO_SILENCE = {"action_deadlines", "action_contact"}
+# Their own answer states most silences ("sans en donner le montant"): only a question naming an
+# unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
+STRICT_SILENCE = {"action_amounts"}
+# Actions about figures: the survey statistics that answer the question come before their own answer.
+FIGURE_ACTIONS = {"action_statistic"}
 # Kinds whose records have a name and facets a question can ask of them.
 RECORD_KINDS = ("case", "partner", "volet", "term", "person")
 # A second facet of the same record is added when it scores this close to the first.
 SECOND_FACET = 0.92
 # A message the NLU could not place is answered from a hit covering this share of its weight.
 FALLBACK_CONFIDENT = 0.45
-# Every action that answers a question: each asks retrieval first (a named record's facet, a
-# follow-up on the record in context, several questions in one message).
-# Actions whose own answer states most silences (amounts: "sans en donner le montant"): only a
-# question that names an unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
-STRICT_SILENCE = {"action_amounts"}
-QUESTION_ACTIONS = SILENCE_AWARE | set(ACTION_KINDS) | {"action_amounts", "action_deadlines", "action_contact"}
 # Facets that describe a record as a whole: the topic action's own card says them better (with its
 # buttons and examples), so retrieval leaves them to it.
 WHOLE_RECORD_FACETS = {"profile", "definition", "description"}
@@ -269,28 +263,14 @@ def named_facet(text: str) -> Optional[Reply]:
     return None
 
 
-def facet_answer(text: str, kinds: Optional[Iterable[str]], context: Optional[str] = None) -> Optional[Reply]:
-    """The facet a question asks of a record it names (whatever the intent: "combien d'employés chez
-    Groupe TAQ" read as a question about amounts is still about Groupe TAQ's staff), or of the record
-    in context, or the survey figure it asks when the intent is about figures; None when the topic
-    action's own answer fits better."""
+def figures_answer(text: str) -> Optional[Reply]:
+    """The survey statistics a figure question asks, or None (sector figures: the statistic
+    action's headline list says them with their dates)."""
     if not text or not text.strip() or text.lstrip().startswith("/"):
         return None
-    kinds = tuple(kinds) if kinds else ()
-    folded = fold(text)
-    hits = retrieval.search(text, k=6)
-    top = _best(hits, folded)
-    named = top is not None and _names_in(top, folded)
-    if named and top.kind in RECORD_KINDS and top.facet not in WHOLE_RECORD_FACETS:
-        return _record_reply(top, hits)
-    if "statistic" in kinds:
-        stat_hits = retrieval.search(text, kinds=kinds, k=6)
-        stat_top = _best(stat_hits, folded)
-        if stat_top is not None and stat_top.kind == "statistic":
-            return _stat_reply(stat_hits)
-    if context and not named:
-        return follow_up(text, context, kinds or None)
-    return None
+    hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
+    top = _best(hits, fold(text))
+    return _stat_reply(hits) if top is not None and top.kind == "statistic" else None
 
 
 def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
@@ -386,7 +366,9 @@ def looks_like_question(text: str) -> bool:
 
 
 def refers_back(text: str) -> bool:
-    return bool(_BACK.search(fold(text)))
+    """'combien ça leur a coûté ?', 'et les résultats ?': about what was just said."""
+    folded = fold(text)
+    return bool(_BACK.search(folded)) or folded.lstrip().startswith(("et ", "pis "))
 
 
 def context_of(slots: Dict[str, Any]) -> Optional[str]:

@@ -79,7 +79,7 @@ class ActionDefaultAskAffirmation(Action):
 def _answer_anything(dispatcher, tracker):
     """Events of a retrieval answer to the latest message, or None when nothing is confident."""
     text = latest_text(tracker)
-    replies = retrieval_first(text, None, tracker)
+    replies = retrieval_first(text, tracker)
     if not replies:
         reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
         replies = [reply] if reply else []
@@ -129,7 +129,7 @@ class ActionGreet(KnowledgeAction):
                 # visitor's organisation are noted and the screening offered, as without the hello.
                 dispatcher.utter_message(text="Bonjour !")
                 return ActionNoteProfile().answer(dispatcher, tracker, domain)
-            replies = retrieval_first(rest, None, tracker)
+            replies = retrieval_first(rest, tracker)
             if not replies:
                 reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()), loose=False)
                 replies = [reply] if reply else []

@@ -44,10 +44,10 @@ class KnowledgeAction(Action, abc.ABC):
             text = latest_text(tracker)
             if looks_english(text):
                 dispatcher.utter_message(text=ENGLISH_NOTICE)
-            if self.name() in answers.QUESTION_ACTIONS:
-                kinds = answers.ACTION_KINDS.get(self.name())
-                silences = self.name() in answers.SILENCE_AWARE or self.name() in answers.STRICT_SILENCE
-                replies = retrieval_first(text, kinds, tracker, silences, strict=self.name() in answers.STRICT_SILENCE)
+            name = self.name()
+            if name in answers.QUESTION_ACTIONS:
+                silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
+                replies = retrieval_first(text, tracker, silences, figures=name in answers.FIGURE_ACTIONS)
                 if replies:
                     return emit(dispatcher, replies)
             return self.answer(dispatcher, tracker, domain) or []
@@ -93,12 +93,12 @@ def say(
         dispatcher.utter_message(text=text)
 
 
-def retrieval_first(
-    text: str, kinds, tracker: Tracker, silences: bool = True, strict: bool = False
-) -> List[answers.Reply]:
-    """The facet the question asks (actions/answers.py), or one answer per question of a message
-    that asks several; [] when the topic action's own answer fits better. `silences`: a question
-    the sources do not answer (or about a person) is answered before the topic action."""
+def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures: bool = False) -> List[answers.Reply]:
+    """What retrieval answers before the topic action (actions/answers.py), in this order: a
+    follow-up on the record in context, one answer per question of a message that asks several, the
+    facet of a record the question names, what the sources do not say or a person ("yes"; "strict":
+    only an unknowns.yml phrase named; "no"), the survey figures asked (`figures`).
+    [] when the topic action's own answer fits better."""
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
         reply = answers.follow_up(text, context, None)
@@ -109,13 +109,11 @@ def retrieval_first(
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
-    named = answers.named_facet(text)  # a record the question names comes before any silence
-    if named is not None:
-        return [named]
-    special = answers.silence_or_person(text, strict) if silences else None
-    if special is not None:
-        return [special]
-    reply = answers.facet_answer(text, kinds, context)
+    reply = answers.named_facet(text)  # a record the question names comes before any silence
+    if reply is None and silences != "no":
+        reply = answers.silence_or_person(text, strict=silences == "strict")
+    if reply is None and figures:
+        reply = answers.figures_answer(text)
     return [reply] if reply else []
 
 

@@ -32,7 +32,7 @@ def test_follow_up_resolves_to_the_case_in_context(kb):
     tracker = tracker_for(
         "et combien ça leur a coûté ?", "ask_amounts", slots={LAST_RECORD_SLOT: "case:case_02_defi_polyteck"}
     )
-    reply = answers.facet_answer("et combien ça leur a coûté ?", None, "case:case_02_defi_polyteck")
+    reply = answers.follow_up("et combien ça leur a coûté ?", "case:case_02_defi_polyteck", None)
     assert reply is not None and "80 000 $" in reply.text
     msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
     assert "80 000 $" in texts(msgs)
@@ -181,3 +181,11 @@ def test_no_rendered_answer_states_a_number_the_seeds_do_not_write(kb, seeds_dir
         if found:
             unknown[doc.doc_id] = found
     assert unknown == {}
+
+
+def test_a_new_question_after_a_case_is_not_taken_for_a_follow_up(kb):
+    ctx = {LAST_RECORD_SLOT: "case:case_07_groupe_taq"}
+    msgs, _ = run(programme.ActionProgramme(), tracker_for("c'est quoi le programme", "ask_programme", slots=ctx))
+    assert "Groupe TAQ" not in texts(msgs) and "entreprises collectives" in texts(msgs)
+    msgs, _ = run(cases.ActionCases(), tracker_for("et les résultats ?", "ask_cases", slots=ctx))
+    assert texts(msgs).startswith("Groupe TAQ — résultats")
