@@ -19,10 +19,11 @@ from typing import Optional
 
 import yaml
 
+from knowledge import paths
 from prescreen import pipeline
 from prescreen.nlu import NluParser
 
-VOCAB = Path(__file__).resolve().parents[2] / "knowledge" / "sources" / "vocabulary.yml"
+VOCAB = paths.SOURCES_DIR / "vocabulary.yml"
 FIRST = ["Marie", "Luc", "Sophie", "Jean", "Nadia", "Éric", "Julie", "Pierre", "Amélie", "Karim", "Chloé", "Simon"]
 LAST = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Pelletier"]
 ORG = [

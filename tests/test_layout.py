@@ -105,3 +105,20 @@ def test_tests_mirror_the_packages():
         assert (REPO / "tests" / package).is_dir(), f"tests/{package}/ is missing"
     loose = sorted(p.name for p in (REPO / "tests").glob("test_*.py") if p.name != "test_layout.py")
     assert loose == []
+
+
+def test_the_repository_root_comes_from_knowledge_paths():
+    """A module that finds the repository by counting parent folders breaks when it moves (the
+    pre-screening looked for models/ one folder above the repository after bot/prescreen became
+    prescreen/). knowledge/paths.py is the one place that does it."""
+    found = []
+    for package in LAYERS + RUNTIMES:
+        for path in python_files(package):
+            rel = path.relative_to(REPO).as_posix()
+            if rel == "knowledge/paths.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            for needle in (".parents[", ".parent.parent"):
+                if needle in text:
+                    found.append(f"{rel}: {needle}")
+    assert found == []
