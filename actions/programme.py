@@ -22,17 +22,25 @@ VOLETS_BUTTON = button("Les 3 volets", "/ask_volets")
 _VOLET_WORDS = {"1": 1, "un": 1, "premier": 1, "2": 2, "deux": 2, "deuxieme": 2, "3": 3, "trois": 3, "troisieme": 3}
 
 
+_VOLET_MENTION = re.compile(
+    r"\bvolets?\s*(?:no\s*|numero\s*)?(1|2|3|un|deux|trois)\b|\b(1|2|3|premier|deuxieme|troisieme)(?:e|er)?\s+volet"
+)
+
+
+def volet_numbers(tracker: Tracker) -> list[int]:
+    """Every volet a message names, in order ("la différence entre le volet 2 pis le volet 3")."""
+    found = [_VOLET_WORDS[m.group(1) or m.group(2)] for m in _VOLET_MENTION.finditer(fold(latest_text(tracker)))]
+    return list(dict.fromkeys(found))
+
+
 def volet_number(tracker: Tracker) -> int | None:
     """The volet a message is about: the `volet` entity, else "volet 2" / "2e volet" in the text."""
     raw = fold(first_entity(tracker, "volet") or "")
     for word in raw.split():
         if word in _VOLET_WORDS:
             return _VOLET_WORDS[word]
-    m = re.search(
-        r"\bvolets?\s*(?:no\s*|numero\s*)?(1|2|3|un|deux|trois)\b|\b(1|2|3|premier|deuxieme|troisieme)(?:e|er)?\s+volet",
-        fold(latest_text(tracker)),
-    )
-    return _VOLET_WORDS.get(m.group(1) or m.group(2)) if m else None
+    found = volet_numbers(tracker)
+    return found[0] if found else None
 
 
 class ActionProgramme(KnowledgeAction):
@@ -87,18 +95,40 @@ class ActionPartners(KnowledgeAction):
         return []
 
 
+def _volet_card(number: int) -> str:
+    """What a volet offers, for whom, who coordinates it (as the records name it), and its status."""
+    v = lookup.volet(number)
+    text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {lower_first(v['audience'])}"
+    who = lookup.coordinator(number)
+    if who:
+        acronym = who.get("acronym")
+        named = f"{who['name']} ({acronym})" if acronym and not who["name"].startswith(acronym) else who["name"]
+        text += f" Coordonné par : {named}."
+    if v.get("status_note"):
+        text += f" À noter : {v['status_note']}"
+    return text
+
+
 class ActionVolets(KnowledgeAction):
     def name(self) -> Text:
         return "action_volets"
 
     def answer(self, dispatcher, tracker, domain):
+        numbers = volet_numbers(tracker)
+        if len(numbers) >= 2:  # a comparison: each volet's card, side by side
+            for n in numbers:
+                say(dispatcher, _volet_card(n), lookup.volet(n)["citation"])
+            dispatcher.utter_message(text="Lequel vous intéresse ?", buttons=[SCREEN_BUTTON])
+            return []
         number = volet_number(tracker)
         if number:
             v = lookup.volet(number)
-            text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {lower_first(v['audience'])}"
-            if v.get("status_note"):
-                text += f" À noter : {v['status_note']}"
-            say(dispatcher, text, v["citation"], [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON])
+            say(
+                dispatcher,
+                _volet_card(number),
+                v["citation"],
+                [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON],
+            )
             return []
         vs = lookup.volets()
         lines = [f"{v['number']}. {v['name']} — {v['summary']}" for v in vs]

@@ -189,3 +189,15 @@ def test_a_new_question_after_a_case_is_not_taken_for_a_follow_up(kb):
     assert "Groupe TAQ" not in texts(msgs) and "entreprises collectives" in texts(msgs)
     msgs, _ = run(cases.ActionCases(), tracker_for("et les résultats ?", "ask_cases", slots=ctx))
     assert texts(msgs).startswith("Groupe TAQ — résultats")
+
+
+def test_volets_name_their_coordinator_and_two_volets_are_compared(kb):
+    msgs, _ = run(programme.ActionVolets(), tracker_for("qui soccupe du volet 1", "ask_volets"))
+    assert "Chantier de l'économie sociale" in texts(msgs)  # the volet's coordinator facet
+    msgs, _ = run(programme.ActionVolets(), tracker_for("le volet 1 c'est quoi", "ask_volets"))
+    assert "Coordonné par : Chantier de l'économie sociale." in texts(msgs)
+    msgs, _ = run(
+        programme.ActionVolets(), tracker_for("cest quoi la difference entre le volet 2 pis le volet 3", "ask_volets")
+    )
+    text = texts(msgs)
+    assert "Volet 2 — " in text and "Volet 3 — " in text and text.index("Volet 2 — ") < text.index("Volet 3 — ")
