@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
-from common.formatting import figure_line, join_fr, number, percent, upper_first
+from common.formatting import adviser_of, figure_line, join_fr, number, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval
 from knowledge.documents import cite, cite_many
-from knowledge.text import fold
+from knowledge.text import contains_phrase, fold
 
 # A hit answers on its own when it covers this share of the question's weight (retrieval.confident),
 # or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
@@ -146,8 +146,6 @@ def _referral() -> str:
     who = lookup.adviser()
     if not who:
         return ""
-    from common.formatting import adviser_of
-
     return f" {upper_first(adviser_of(who))} pourra vous renseigner."
 
 
@@ -194,12 +192,14 @@ def render(hit: retrieval.Hit) -> Reply:
 
 
 def _names_in(hit: retrieval.Hit, folded_query: str) -> bool:
-    """The question names the hit's record (its name, acronym or an alias, as a phrase)."""
-    for name in hit.names:
-        n = fold(name)
-        if len(n) >= 3 and re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded_query):
-            return True
-    return False
+    """The question names the hit's record (its name, acronym or an alias of 3 letters or more, as
+    a whole phrase)."""
+    return any(len(fold(name)) >= 3 and contains_phrase(folded_query, name) for name in hit.names)
+
+
+def _askable(text: Optional[str]) -> bool:
+    """A typed question: not empty, not a button payload ("/ask_cases{…}")."""
+    return bool(text and text.strip()) and not text.lstrip().startswith("/")
 
 
 def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hit]:
@@ -226,7 +226,7 @@ def silence_or_person(text: str, strict: bool = False) -> Optional[Reply]:
     """Whatever the intent: a question the sources do not answer (unknowns.yml), said so with who
     knows; a question about a person the sources name. `strict`: only an unknowns.yml record one of
     whose phrases is in the question (for actions whose own answer already covers most silences)."""
-    if not text or not text.strip() or text.lstrip().startswith("/"):
+    if not _askable(text):
         return None
     if strict:
         matched = lookup.match_unknown(text)
@@ -253,7 +253,7 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
 
 def named_facet(text: str) -> Optional[Reply]:
     """The facet a question asks of a record it names, or None."""
-    if not text or not text.strip() or text.lstrip().startswith("/"):
+    if not _askable(text):
         return None
     folded = fold(text)
     hits = retrieval.search(text, k=6)
@@ -266,7 +266,7 @@ def named_facet(text: str) -> Optional[Reply]:
 def figures_answer(text: str) -> Optional[Reply]:
     """The survey statistics a figure question asks, or None (sector figures: the statistic
     action's headline list says them with their dates)."""
-    if not text or not text.strip() or text.lstrip().startswith("/"):
+    if not _askable(text):
         return None
     hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
     top = _best(hits, fold(text))
@@ -309,7 +309,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]]) -> Option
 def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> Optional[Reply]:
     """For a message the NLU could not place: the best confident hit of any kind, or None.
     `loose`: also a hit covering FALLBACK_CONFIDENT of the question (better than "reformulez")."""
-    if not text or not text.strip() or text.lstrip().startswith("/"):
+    if not _askable(text):
         return None
     hits = retrieval.search(text, k=6)
     top = _best(hits, fold(text)) or (retrieval.confident(hits, FALLBACK_CONFIDENT) if loose else None)

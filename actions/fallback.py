@@ -76,16 +76,20 @@ class ActionDefaultAskAffirmation(Action):
         return []
 
 
-def _answer_anything(dispatcher, tracker):
-    """Events of a retrieval answer to the latest message, or None when nothing is confident."""
-    text = latest_text(tracker)
+def _retrieval_replies(text: str, tracker, loose: bool = True):
+    """What retrieval answers to `text` whatever its intent: retrieval_first, else the best
+    confident hit of any kind (`loose`: answers.any_answer's lower bar)."""
     replies = retrieval_first(text, tracker)
     if not replies:
-        reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
+        reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()), loose=loose)
         replies = [reply] if reply else []
-    if not replies:
-        return None
-    return emit(dispatcher, replies)
+    return replies
+
+
+def _answer_anything(dispatcher, tracker):
+    """Events of a retrieval answer to the latest message, or None when nothing is confident."""
+    replies = _retrieval_replies(latest_text(tracker), tracker)
+    return emit(dispatcher, replies) if replies else None
 
 
 class ActionAnswerOrClarify(KnowledgeAction):
@@ -129,10 +133,7 @@ class ActionGreet(KnowledgeAction):
                 # visitor's organisation are noted and the screening offered, as without the hello.
                 dispatcher.utter_message(text="Bonjour !")
                 return ActionNoteProfile().answer(dispatcher, tracker, domain)
-            replies = retrieval_first(rest, tracker)
-            if not replies:
-                reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()), loose=False)
-                replies = [reply] if reply else []
+            replies = _retrieval_replies(rest, tracker, loose=False)
             if replies:
                 dispatcher.utter_message(text="Bonjour !")
                 return emit(dispatcher, replies)
