@@ -1174,7 +1174,6 @@ def index(opt_in: bool = False, **kw) -> Index:
     from knowledge import lookup
 
     snap = store.snapshot(**kw)
-    lookup.unknown_rows(**kw)  # puts unknowns.yml's rows into the snapshot, to be indexed
     key = (id(snap), opt_in)
     hit = _indexes.get(key)
     if hit is not None and hit[0] is snap:
@@ -1183,6 +1182,7 @@ def index(opt_in: bool = False, **kw) -> Index:
         hit = _indexes.get(key)
         if hit is not None and hit[0] is snap:
             return hit[1]
+        lookup.unknown_rows(**kw)  # puts unknowns.yml's rows into the snapshot, to be indexed
         built = Index(snap, OPT_IN_KINDS if opt_in else DEFAULT_KINDS)
         if len(_indexes) >= 8:  # older builds (one per database URL in use, normally one)
             _indexes.clear()
