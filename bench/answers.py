@@ -1,9 +1,9 @@
 """`make bench-answers`: the bot's answers judged end to end, through the real servers.
 
-    python -m bench answers [--bank dev|sealed|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
+    python -m bench answers [--bank dev|sealed|sealed2|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
     python -m bench.answers  (same options)
 
-The question banks are bench/answer_bank/dev.yml and sealed.yml, written blind by other people
+The question banks are bench/answer_bank/dev.yml, sealed.yml and sealed2.yml, written blind by other people
 (format: the docstring of bench/answers_scoring.py and the bank files themselves). One Rasa server
 and its action server are started on loopback ports (bench.server's machinery: 5105/5155 preferred,
 never 5005/5055), on a private copy of the SQLite database (knowledge base, leads and trackers:
@@ -19,7 +19,7 @@ The sealed part is the figure that counts, and nobody working on the bot should 
 questions: for it, nothing but ids, kinds, styles and verdicts is printed or written to
 results/bench-answers.json (no question text, no answer, no regex, no failure detail).
 The last line sums it up:
-    answers: dev_right=R/N sealed_right=R/N invented=I conversations_sealed=C/M
+    answers: dev_right=R/N sealed_right=R/N sealed2_right=R/N invented=I conversations_sealed=C/M conversations_sealed2=C/M
 (invented: single questions judged invented, over the parts that ran).
 """
 
@@ -57,7 +57,15 @@ from bench.common import (
 from bench.server import Bot, bench_endpoints, has_actions, latest_project_model, start_action_server, start_bot
 
 BANK_DIR = REPO / "bench" / "answer_bank"
-PARTS = ("dev", "sealed")
+PARTS = ("dev", "sealed", "sealed2")
+# sealed.yml (written before any tuning, 2026-11) and sealed2.yml (a second blind writer, 2026-12,
+# written after sealed.yml had been run several times): both are sealed, nobody reads them.
+
+
+def is_sealed(part: str) -> bool:
+    return part.startswith("sealed")
+
+
 REQUEST_TIMEOUT = 30.0
 EXTRA_TURNS = 12  # screening: answers given after the scripted turns, at most
 DEFAULT_BUDGET = 25 * 60.0  # seconds of requests; items left after that are reported "not_run"
@@ -343,7 +351,7 @@ def run_part(
 ) -> Dict[str, Any]:
     singles = list(bank["singles"])[: limit if limit else None]
     conversations = list(bank["conversations"])[: limit if limit else None]
-    sealed = part == "sealed"
+    sealed = is_sealed(part)
     done_singles: List[Dict[str, Any]] = []
     done_convs: List[Dict[str, Any]] = []
     not_run = {"singles": 0, "conversations": 0}
@@ -459,7 +467,7 @@ def _row(label: str, counts: Mapping[str, Any]) -> str:
 
 def render_part(result: Mapping[str, Any]) -> str:
     s = result["summary"]
-    sealed = result["part"] == "sealed"
+    sealed = is_sealed(result["part"])
     lines = [
         f"== answers: {result['part']} bank ({s['singles']['n']} single questions, "
         f"{s['conversations']['n']} conversations, {result['elapsed_seconds']:.0f} s) =="
@@ -515,7 +523,8 @@ def last_line(parts: Mapping[str, Mapping[str, Any]]) -> str:
     invented = sum(p["summary"]["singles"]["invented"] for p in parts.values())
     return (
         f"answers: dev_right={frac('dev', 'singles')} sealed_right={frac('sealed', 'singles')} "
-        f"invented={invented} conversations_sealed={frac('sealed', 'conversations')}"
+        f"sealed2_right={frac('sealed2', 'singles')} invented={invented} "
+        f"conversations_sealed={frac('sealed', 'conversations')} conversations_sealed2={frac('sealed2', 'conversations')}"
     )
 
 
@@ -559,7 +568,7 @@ def run(
         try:
             banks[part] = load_bank(path)
         except (yaml.YAMLError, ValueError) as exc:  # never print a sealed bank's content
-            detail = type(exc).__name__ if part == "sealed" else str(exc)
+            detail = type(exc).__name__ if is_sealed(part) else str(exc)
             raise NotReady(f"{part} bank unreadable: {detail}") from None
     if not banks:
         raise NotReady("no question bank in bench/answer_bank/ (dev.yml, sealed.yml)")
@@ -612,13 +621,13 @@ def run(
                     except (KeyboardInterrupt, NotReady):
                         raise
                     except Exception as exc:
-                        if part != "sealed":
+                        if not is_sealed(part):
                             raise
                         # no traceback: its frames' values could hold a sealed question
-                        raise RuntimeError(f"sealed part failed: {type(exc).__name__}") from None
+                        raise RuntimeError(f"{part} part failed: {type(exc).__name__}") from None
             finally:
                 result["meta"]["server_notes"] = servers.notes
-                if servers.restarts and "sealed" not in banks:  # a sealed run never keeps its logs
+                if servers.restarts and not any(is_sealed(p) for p in banks):  # a sealed run never keeps its logs
                     result["meta"]["logs"] = {p.name: tail(p, 15) for p in sorted(servers.log_dir.glob("*.log"))}
                 children.stop_all()
     result["meta"]["elapsed_seconds"] = round(time.monotonic() - started, 1)
@@ -629,7 +638,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench answers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--bank", choices=("dev", "sealed", "all"), default="all")
+    parser.add_argument("--bank", choices=PARTS + ("all",), default="all")
     parser.add_argument("--limit", type=int, help="at most N single questions and N conversations per bank")
     parser.add_argument("--model", type=Path, help="model to serve (default: newest models/*.tar.gz)")
     parser.add_argument(

@@ -555,7 +555,13 @@ def test_summary_table_and_last_line():
     }
     table = render_part(part)
     assert "conversations: 0/1 right; failed checks: verdict 1" in table
-    assert last_line({"sealed": part}) == "answers: dev_right=- sealed_right=1/2 invented=1 conversations_sealed=0/1"
+    assert last_line({"sealed": part}) == (
+        "answers: dev_right=- sealed_right=1/2 sealed2_right=- invented=1 conversations_sealed=0/1 conversations_sealed2=-"
+    )
+    # every sealed bank prints ids and verdicts only, whatever its number
+    from bench.answers import is_sealed
+
+    assert is_sealed("sealed") and is_sealed("sealed2") and not is_sealed("dev")
 
 
 def test_todays_refusal_wording_refuses_every_volet():
