@@ -199,7 +199,12 @@ def clean_profile(profile: Optional[Dict[str, Any]], **kw) -> Dict[str, Any]:
                 value = vocabulary.normalize(kind, value, **kw) if kind else None
             if value in allowed:
                 clean[field] = value
-    # Derivations: a Québec region means the organisation is in Québec.
+    # Derivations: a co-operative or a mutual is, by its legal form, none of the excluded
+    # categories (a union, a professional order or group, an employer group, a political party, a
+    # religious organisation are other kinds of bodies); an OBNL may be one of them, so it is asked.
+    if "org_category" not in clean and clean.get("legal_form") in ("cooperative", "mutual"):
+        clean["org_category"] = "none"
+    # A Québec region means the organisation is in Québec.
     region = profile.get("region")
     if "based_in_quebec" not in clean and region and vocabulary.normalize("regions", str(region), **kw):
         clean["based_in_quebec"] = True

@@ -37,7 +37,8 @@ def test_free_text_fills_several_answers_and_asks_the_next_one(kb):
     _, events = _validate(tracker)
     assert SlotSet("legal_form", "cooperative") in events
     assert SlotSet("region", "saguenay_lac_saint_jean") in events
-    assert events[-1] == SlotSet("requested_slot", "org_category")
+    # a co-op is none of the excluded categories, and the region says it is in Québec: neither is asked
+    assert events[-1] == SlotSet("requested_slot", "public_control")
 
 
 def test_yes_no_answers_the_requested_boolean(kb):
@@ -354,7 +355,8 @@ def test_the_start_says_back_what_is_known_and_skips_its_questions(kb):
         )
     )
     assert msgs[0]["text"] == "Je note déjà : coopérative, Saguenay–Lac-Saint-Jean."
-    assert events[-1] == SlotSet("requested_slot", "org_category")  # legal form known; region → in Québec
+    # legal form known (a co-op: no excluded category); region → in Québec
+    assert events[-1] == SlotSet("requested_slot", "public_control")
 
 
 def test_three_unreadable_answers_offer_to_skip_or_stop(kb):

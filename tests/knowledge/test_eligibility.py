@@ -120,13 +120,26 @@ def test_accepts_user_words_for_answers(kb):
     assert result.profile == {"legal_form": "cooperative", "org_category": "none", "public_control": False}
 
 
+def test_cooperative_or_mutual_is_no_excluded_category(kb):
+    # a co-op or a mutual is not a union, an order, a party…: the question is not asked; an OBNL may be one
+    for form in ("cooperative", "mutual"):
+        result = eligibility.evaluate({"legal_form": form})
+        assert result.profile["org_category"] == "none" and "org_category" not in result.missing_fields
+        assert result.volet(1).status == "eligible"
+    assert "org_category" in eligibility.evaluate({"legal_form": "nonprofit"}).missing_fields
+    # what the user said wins over the derivation
+    assert (
+        eligibility.evaluate({"legal_form": "cooperative", "org_category": "union"}).volet(1).status == "not_eligible"
+    )
+
+
 def test_region_implies_quebec(kb):
     assert eligibility.evaluate({"region": "Saguenay"}).profile["based_in_quebec"] is True
 
 
 def test_exclusions_are_asked_first_then_shared_criteria(kb):
     assert eligibility.evaluate({}).next_question.field == "legal_form"
-    assert eligibility.evaluate({"legal_form": "cooperative"}).next_question.field == "org_category"
+    assert eligibility.evaluate({"legal_form": "nonprofit"}).next_question.field == "org_category"
     nxt = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"}).next_question
     assert nxt.volets_affected == 2
 

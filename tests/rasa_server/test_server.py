@@ -166,7 +166,8 @@ def test_a_yes_to_a_which_question_is_asked_again_once(bot):
     """ "oui" to "are you a union, a party…?" says it was not understood, then the question; the
     rule for a "oui" outside any question (what the bot can do) must not answer as well."""
     bot.say("/start_screening", sender="oui")
-    question = bot.say('/inform{"legal_form":"cooperative"}', sender="oui")[-1]["text"]
+    # an OBNL is asked whether it is a union, a party…: a question "oui" does not answer
+    question = bot.say('/inform{"legal_form":"nonprofit"}', sender="oui")[-1]["text"]
     reply = bot.say("oui", sender="oui")
     assert [m["text"] for m in reply] == [
         "Je n'ai pas saisi votre réponse. Choisissez un des boutons (ou écrivez-le, par exemple « une coop » "
