@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from common.formatting import adviser_of, figure_line, join_fr, number, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
-from knowledge import lookup, retrieval
+from knowledge import lookup, retrieval, statistics
 from knowledge.documents import cite, cite_many
 from knowledge.text import contains_phrase, fold
 
@@ -87,6 +87,8 @@ FACET_LABELS: Dict[tuple, str] = {
     ("case", "lessons"): "leçons tirées",
     ("case", "technologies"): "technologies",
     ("case", "profile"): "profil",
+    ("case", "people"): "personnes nommées",
+    ("case", "place"): "où",
     ("partner", "role"): "rôle dans le programme",
     ("partner", "contact"): "pour le joindre",
     ("partner", "profile"): "qui c'est",
@@ -128,6 +130,8 @@ def _title(hit: retrieval.Hit) -> str:
         return f"{r['name']} ({r['acronym']})" if r.get("acronym") else r["name"]
     if hit.kind == "volet":
         return f"Volet {r['number']} ({r['name']})"
+    if hit.kind == "case" and r.get("place"):
+        return f"{r['name']} ({r['place']})"
     if hit.kind == "term":
         return r["term"]
     return r.get("name") or r.get("label") or r.get("title") or r.get("term") or ""
@@ -184,6 +188,9 @@ def render(hit: retrieval.Hit) -> Reply:
         return Reply(
             f"{title} : nos sources ne donnent pas {lacks}." + _referral(), cite(hit.record), [record_key(hit)]
         )
+    if hit.kind == "case" and hit.facet == "technologies" and hit.record.get("project"):
+        # the labels say what kind of tool; the project names the product ("Prextra", "la suite Google")
+        text += f"\nLe projet : {hit.record['project']}"
     label = FACET_LABELS.get((hit.kind, hit.facet))
     head = f"{title} — {label}" if label else title
     # A fact or a definition that already names its subject needs no heading.
@@ -263,11 +270,86 @@ def named_facet(text: str) -> Optional[Reply]:
     return None
 
 
+# Words of the CEFRIO survey's questions (usage, plans, perceptions…), not of the sector's size.
+SURVEY_WORDS = (
+    "utilis",
+    "vend",
+    "site",
+    "reseau",
+    "logiciel",
+    "pourcentage",
+    "proportion",
+    "prevoi",
+    "investi",
+    "competen",
+    "preoccup",
+    "enquete",
+    "sond",
+    "repondant",
+    "en ligne",
+    "web",
+    "outil",
+    "taille",
+)
+# Sector figures are near-identical texts ("Nombre de … des entreprises d'économie sociale au
+# Québec"): what tells them apart is the indicator asked. Each indicator is asked by the words of its
+# facet in the retrieval index (knowledge.retrieval.FACETS["sector_figure"]), "combien"/"nombre" aside.
+_GENERIC = {"combien", "nombre", "economie"}
+# "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
+_ENTERPRISES_ASKED = re.compile(r"\b(?:combien|nombre) (?:d |de |des )?d?entreprises")
+
+
+def _indicator_words() -> Dict[str, List[str]]:
+    return {
+        facet: [w for w in fold(words).split() if w not in _GENERIC and len(w) >= 3]
+        for facet, words in retrieval.FACETS["sector_figure"].items()
+    }
+
+
+def _forms(token: str) -> List[str]:
+    """A typed word and what it may stand for: "coops" → "coop", "dentreprises" → "entreprises"."""
+    out = [token, token.rstrip("s")]
+    if len(token) > 5 and token[0] in "dl" and token[1] in "aeiouy":
+        out += [token[1:], token[1:].rstrip("s")]
+    return out
+
+
+def _says(word: str, tokens: List[str]) -> bool:
+    """`word` (an indicator word) is in the question, allowing plurals, elisions and short forms."""
+    return any(
+        t == word or (len(t) >= 4 and (word.startswith(t) or t.startswith(word)))
+        for token in tokens
+        for t in _forms(token)
+    )
+
+
+def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
+    """The sector figures the question asks for, each indicator at every date we have (7 000
+    enterprises in 2017, 11 200 at the launch: both, each dated), or [] when it names no indicator."""
+    folded = fold(text)
+    if not _askable(text) or any(w in folded for w in SURVEY_WORDS):
+        return []  # "combien d'employés ont des compétences numériques ?" is a survey figure
+    tokens = folded.split()
+    wanted = [facet for facet, words in _indicator_words().items() if any(_says(w, tokens) for w in words)]
+    if len(wanted) > 1 and "enterprises" in wanted and not _ENTERPRISES_ASKED.search(folded):
+        wanted.remove("enterprises")
+    if not wanted or len(wanted) > 3:  # nothing named, or the whole picture: the headline list says it
+        return []
+    seen, chosen = set(), []
+    for f in sorted(
+        statistics.sector_figures(), key=lambda f: wanted.index(f["indicator"]) if f["indicator"] in wanted else 99
+    ):
+        if f["indicator"] in wanted and (f["indicator"], f["value"]) not in seen:
+            seen.add((f["indicator"], f["value"]))
+            chosen.append(f)
+    return chosen
+
+
 def figures_answer(text: str) -> Optional[Reply]:
     """The survey statistics a figure question asks, or None (sector figures: the statistic
     action's headline list says them with their dates)."""
-    if not _askable(text):
-        return None
+    if not _askable(text) or sector_figures_asked(text):
+        return None  # the size of the sector: the statistic action says those figures, dated
     hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
     top = _best(hits, fold(text))
     return _stat_reply(hits) if top is not None and top.kind == "statistic" else None
@@ -289,21 +371,51 @@ def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
     return reply
 
 
-def follow_up(text: str, context: str, kinds: Optional[Sequence[str]]) -> Optional[Reply]:
-    """A question about the record in context ("et ça leur a coûté combien ?")."""
+def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic: bool = False) -> Optional[Reply]:
+    """A question about the record in context ("et ça leur a coûté combien ?"). `on_topic`: the
+    text is known to ask about that record (a question completed by the one before it)."""
     kind, _, record_id = context.partition(":")
-    if kinds and kind not in kinds:
+    if (kinds and kind not in kinds) or kind == "unknown":  # "what the sources do not say" has no facets
         return None
     first = retrieval.search(text, kinds=(kind,), k=20)
-    if not first or first[0].confidence < CONFIDENT / 2:
+    if not first or (first[0].confidence < CONFIDENT / 2 and not on_topic):
         return None
-    name = next((h.names[0] for h in first if h.record_id == record_id and h.names), None)
+    names = retrieval.names_of(kind, record_id)
+    name = names[0] if names else None
     if not name:
         return None
     hits = retrieval.search(f"{text} {name}", kinds=(kind,), k=3)
     if hits and hits[0].record_id == record_id and hits[0].facet not in WHOLE_RECORD_FACETS:
         return render(hits[0])
     return None
+
+
+_ORDINAL = {"premier": "1", "1er": "1", "deuxieme": "2", "second": "2", "2e": "2", "troisieme": "3", "3e": "3"}
+_VOLET_NUMBER = re.compile(r"\b([123])\b|\b(premier|1er|deuxieme|second|2e|troisieme|3e)\b")
+_VOLET_IN_QUESTION = re.compile(r"\b(volet|le|du|au)\s*[123]\b")
+
+
+def elliptical(text: str, previous: str, context: str) -> Optional[Reply]:
+    """A short follow-up that only makes sense with the question before it: "pis le 3 ?" after
+    "ça donne combien, le volet 2 ?" asks the same of volet 3; "et chaque année ?" after "combien ça
+    leur a coûté ?" asks the cost again of the same case. None when it does not read that way."""
+    folded = fold(text)
+    if not _askable(text) or not previous or len(folded.split()) > 7:
+        return None
+    kind = context.partition(":")[0]
+    before = fold(previous)
+    m = _VOLET_NUMBER.search(folded)
+    if m and (kind == "volet" or "volet" in before):
+        n = m.group(1) or _ORDINAL[m.group(2)]
+        query = _VOLET_IN_QUESTION.sub(lambda x: f"{x.group(1)} {n}", before)
+        if query == before:
+            query = f"{before} volet {n}"
+        hits = retrieval.search(query, kinds=("volet",), k=4)
+        top = hits[0] if hits else None
+        if top is not None and top.record_id.endswith(n) and top.facet not in WHOLE_RECORD_FACETS:
+            return _record_reply(top, hits)
+        return None
+    return follow_up(f"{previous} {text}", context, None, on_topic=True)
 
 
 def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> Optional[Reply]:
@@ -374,3 +486,77 @@ def refers_back(text: str) -> bool:
 def context_of(slots: Dict[str, Any]) -> Optional[str]:
     value = slots.get(LAST_RECORD_SLOT)
     return value if isinstance(value, str) and ":" in value else None
+
+
+# --------------------------------------------------------------------------- what was asked vs said
+
+# What kind of value a question asks for, and how to see it in an answer. A question that asks for a
+# number, a year or an address and gets an answer without one is told plainly that the sources do not
+# give it: the nearby facts alone would let the visitor believe they are the answer.
+_ASKS = (
+    (
+        "share",
+        re.compile(r"\btaux\b|\bpourcentage\b|\bproportion\b|\bquel % |\bquelle part\b"),
+        re.compile(r"%|\bpour ?cent\b|\b(?:moitie|tiers|quart)\b"),
+        "ce pourcentage",
+    ),
+    (
+        "number",
+        re.compile(
+            r"\bcombien\b|\bquel(?:le)?s? (?:est (?:le|la) )?(?:nombre|montant|taux|pourcentage|proportion|budget|cout)\b|"
+            r"\bnombre (?:maximal|minimal|maximum|minimum|exact)\b|\btaux d"
+        ),
+        re.compile(r"\d|\b(?:dizaine|douzaine|vingtaine|centaine|moitie|tiers|quart)\b"),
+        "ce chiffre",
+    ),
+    (
+        "year",
+        re.compile(r"\b(?:en |de )?quelle annee\b|\bdepuis quand\b|\ben quel an\b|\bc etait quand\b"),
+        re.compile(r"\b(?:19|20)\d\d\b"),
+        "l'année",
+    ),
+    (
+        "address",
+        re.compile(r"\badresse\b"),
+        re.compile(r"\d+,? (?:rue|boul|boulevard|avenue|av\.|chemin|rang|route|place)\b|[a-z]\d[a-z] ?\d[a-z]\d"),
+        "d'adresse",
+    ),
+)
+# Already said: "nos sources ne précisent pas", "sans en donner le montant"…
+_ADMITTED = re.compile(
+    r"\b(?:ne|n)(?: \w+)? (?:precis|dis|dit|donn|mentionn|indiqu|fourni|publi|chiffr|detaill)\w*(?: \w+)? pas\b|"
+    r"\bsans (?:en |le |la )?(?:donner|preciser|indiquer|chiffrer)\b|\bsources ne\b|\baucun(?:e)? (?:date|chiffre|montant)\b"
+)
+
+
+# Numbers that are names, not values: "volet 2", "cas 7", "chapitre 3", "PME 2.0", "n = 403".
+_NOT_VALUES = re.compile(
+    r"\b(?:volets?|cas|chapitre|annexe|clé|étape|PME) \d(?:\.\d)?(?:(?:,| et) \d)*|\bn = \d+|\b\d\.\s", re.IGNORECASE
+)
+
+
+def asked_value(question: str) -> Optional[str]:
+    """ "share" | "number" | "year" | "address" when the question asks for one, else None."""
+    folded = fold(question or "")
+    return next((kind for kind, asks, _, _ in _ASKS if asks.search(folded)), None)
+
+
+def admission(question: str, said: str) -> Optional[str]:
+    """The sentence to add when `said` (everything answered to `question`) lacks the value the
+    question asks for and does not already admit it: "Nos sources ne donnent pas ce chiffre…"."""
+    if not _askable(question) or not said:
+        return None
+    kind = asked_value(question)
+    if kind is None:
+        return None
+    folded = fold(
+        _NOT_VALUES.sub(" ", "\n".join(line for line in said.splitlines() if not line.startswith("Source :")))
+    )
+    if _ADMITTED.search(folded):
+        return None
+    _, _, shows, what = next(a for a in _ASKS if a[0] == kind)
+    if shows.search(folded):
+        return None
+    if kind == "address":
+        return f"Nos sources ne donnent pas {what}.{_referral()}"
+    return f"Nos sources ne donnent pas {what} : ce qui précède est ce qu'elles disent de plus proche.{_referral()}"

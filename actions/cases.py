@@ -94,7 +94,8 @@ class ActionCases(KnowledgeAction):
             )
             return []
         say(dispatcher, _examples_text(found), cite_many(r["case"] for r in found), case_buttons(found[:2]))
-        return []
+        # "combien ça leur a coûté ?" next is about the first example, the one that fits best
+        return [SlotSet(LAST_RECORD_SLOT, f"case:{found[0]['case']['id']}")]
 
     @staticmethod
     def _detail(dispatcher, case):

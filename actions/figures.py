@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Text
 
+from actions.answers import SURVEY_WORDS, sector_figures_asked
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import figure_line, number, percent
 from knowledge import statistics
@@ -52,9 +53,11 @@ class ActionStatistic(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
         folded = fold(text)
-        if any(w in folded for w in _SECTOR_WORDS) and not any(
-            w in folded for w in ("utilis", "vend", "site", "reseau", "logiciel")
-        ):
+        asked = sector_figures_asked(text)
+        if asked:
+            say(dispatcher, "\n".join(f"• {figure_line(f)}" for f in asked), cite_many(asked))
+            return []
+        if any(w in folded for w in _SECTOR_WORDS) and not any(w in folded for w in SURVEY_WORDS):
             figs = headline_figures()
             if figs:
                 say(

@@ -18,6 +18,10 @@ logger = logging.getLogger(__name__)
 
 SOURCE_PREFIX = "Source : "
 
+# Actions whose reply answers a question of fact: what they say is checked against what was asked
+# (answers.admission: a number, a year or an address asked and not given is said to be missing).
+ANSWERING_ACTIONS = answers.QUESTION_ACTIONS | {"action_answer_or_clarify", "action_answer_or_out_of_scope"}
+
 # Said when the knowledge base cannot be read, so it cannot name who to contact from the partner
 # records, nor cite them: it names no organisation rather than one typed here, which could drift
 # from the records. The lead form is not offered either: by default it writes to the same database.
@@ -45,12 +49,21 @@ class KnowledgeAction(Action, abc.ABC):
             if looks_english(text):
                 dispatcher.utter_message(text=ENGLISH_NOTICE)
             name = self.name()
+            said_before = len(dispatcher.messages)
+            events = None
             if name in answers.QUESTION_ACTIONS:
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
                 replies = retrieval_first(text, tracker, silences, figures=name in answers.FIGURE_ACTIONS)
                 if replies:
-                    return emit(dispatcher, replies)
-            return self.answer(dispatcher, tracker, domain) or []
+                    events = emit(dispatcher, replies)
+            if events is None:
+                events = self.answer(dispatcher, tracker, domain) or []
+            if name in ANSWERING_ACTIONS:
+                said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages[said_before:])
+                extra = answers.admission(text, said)
+                if extra:
+                    dispatcher.utter_message(text=extra)
+            return events
         except Exception as exc:  # database down, corrupt build, bug: the user still gets an answer
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
             dispatcher.utter_message(text=KB_DOWN_MESSAGE)
@@ -59,6 +72,18 @@ class KnowledgeAction(Action, abc.ABC):
 
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
+
+
+def previous_text(tracker: Tracker) -> str:
+    """What the visitor typed before the latest message ("" if nothing, or a button's payload)."""
+    seen = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            seen += 1
+            if seen == 2:
+                text = event.get("text") or ""
+                return "" if text.startswith("/") else text
+    return ""
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -101,7 +126,7 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
     [] when the topic action's own answer fits better."""
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
-        reply = answers.follow_up(text, context, None)
+        reply = answers.follow_up(text, context, None) or answers.elliptical(text, previous_text(tracker), context)
         if reply is not None:
             return [reply]
     parts = answers.split_questions(text)

@@ -129,7 +129,7 @@ class ActionVolets(KnowledgeAction):
                 v["citation"],
                 [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON],
             )
-            return []
+            return [SlotSet(LAST_RECORD_SLOT, f"volet:{v['id']}")]
         vs = lookup.volets()
         lines = [f"{v['number']}. {v['name']} — {v['summary']}" for v in vs]
         say(

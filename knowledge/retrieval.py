@@ -83,8 +83,10 @@ FACETS: Dict[str, Dict[str, str]] = {
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche",
         "results": "résultats bénéfices gains impacts retombées avantages donné changé",
-        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés erreurs conseils défi",
+        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés erreurs conseils défi défis problème problèmes mal tourné échec échoué raté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
+        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice",
+        "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
     },
     "statistic": {
         "usage": "utilisent utilisation usage adoption combien enquête",
@@ -131,7 +133,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "cooperatives": "combien nombre coopératives",
         "nonprofits": "combien nombre obnl",
         "mutuals": "combien nombre mutuelles",
-        "jobs": "combien nombre emplois employés salariés travailleurs",
+        "jobs": "combien nombre emplois employés salariés travailleurs emploie emploient",
         "revenue": "chiffre d'affaires revenus milliards $",
         "members": "combien nombre membres",
         "gdp_share": "pib produit intérieur brut économie",
@@ -558,6 +560,14 @@ class _Builder:
                 tech_labels,
                 extra=[self.synonyms.get("technologies", {}).get(t) for t in techs],
             )
+            people = [f"{p['name']}, {p['role']}" for p in c.get("people") or [] if p.get("name") and p.get("role")]
+            if people:
+                self.add("case", c, "people", names, people)
+            where = [c.get("place"), self.label("regions", c.get("region"))]
+            if any(where):
+                self.add(
+                    "case", c, "place", names, where, extra=[self.synonyms.get("regions", {}).get(c.get("region"))]
+                )
 
     def _group_label(self, group: Dict[str, Any]) -> Tuple[str, List[str]]:
         dim, val = group.get("dimension"), group.get("value")
@@ -1222,6 +1232,12 @@ def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) 
         if other is not None and top.score < other.score * (1 + margin):
             return None
     return top
+
+
+def names_of(kind: str, record_id: str, **kw) -> Tuple[str, ...]:
+    """The names a record is searched by (its name first, then aliases), or () if it is not indexed."""
+    idx = index(opt_in=kind in OPT_IN_KINDS, **kw)
+    return next((d.names for d in idx.docs if d.kind == kind and d.record_id == record_id), ())
 
 
 def sizes(**kw) -> Dict[str, int]:

@@ -181,7 +181,17 @@ def test_define(kb):
 
 def test_advice_on_suppliers(kb):
     msgs, _ = run(advice.ActionAdvice(), tracker_for("comment choisir un fournisseur", "ask_advice"))
-    assert texts(msgs).startswith("Quelques conseils") and "Source : " in texts(msgs)
+    # the supplier advice, introduced as such
+    assert texts(msgs).startswith("Pour choisir et suivre un fournisseur") and "Source : " in texts(msgs)
+
+
+def test_the_challenges_and_the_keys_asked_are_listed_whole(kb):
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("quels sont les grands défis des entreprises ?", "ask_advice"))
+    said = texts(msgs)
+    assert said.startswith("Les principaux défis") and "Mobiliser et sensibiliser" in said and "compétences" in said
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("c'est quoi les six clés de PME 2.0 ?", "ask_advice"))
+    said = texts(msgs)
+    assert all(f"Clé {n} :" in said for n in range(1, 7)) and said.index("Clé 1") < said.index("Clé 6")
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ def swapped_kb(sources_copy, tmp_path, monkeypatch) -> str:
 
 def _no_advice(monkeypatch):
     monkeypatch.setattr(lookup, "advice", lambda **kw: [])
+    monkeypatch.setattr(advice, "advice_asked", lambda text: [])
 
 
 def _no_deadline(monkeypatch):

@@ -14,7 +14,7 @@ def _slot(events, name):
 
 def test_the_figure_asked_of_a_named_case_not_its_card(kb):
     msgs, events = run(cases.ActionCases(), tracker_for("combien d'employés chez Groupe TAQ ?", "ask_cases"))
-    assert "Groupe TAQ — effectif : 260 personnes" in texts(msgs) and "\nSource : " in texts(msgs)
+    assert "Groupe TAQ (Québec) — effectif : 260 personnes" in texts(msgs) and "\nSource : " in texts(msgs)
     assert _slot(events, LAST_RECORD_SLOT) == "case:case_07_groupe_taq"
 
 
@@ -141,7 +141,12 @@ def test_a_greeting_with_facts_notes_them_and_offers_the_screening(kb):
             [ent("legal_form", "coop de travail"), ent("region", "rimouski")],
         ),
     )
-    assert texts(msgs).startswith("Bonjour !\nNoté : coopérative") and "/start_screening" in str(msgs)
+    # the facts are noted and the question is answered for them: a verdict per volet for what is known
+    said = texts(msgs)
+    assert said.startswith("Bonjour !\nD'après ce que vous m'avez dit (coopérative, Bas-Saint-Laurent)")
+    assert "• Volet 1 (Information et formation) : admissible" in said
+    assert "• Volet 2 (Accompagnement à la planification stratégique en transformation numérique) : à confirmer" in said
+    assert "Je peux vérifier ce qui manque en quelques questions." in said and "/start_screening" in str(msgs)
 
 
 def test_follow_ups_on_a_case_whatever_the_intent(kb):
@@ -151,7 +156,7 @@ def test_follow_ups_on_a_case_whatever_the_intent(kb):
 
     ctx = {LAST_RECORD_SLOT: "case:case_02_defi_polyteck"}
     msgs, _ = run(figures.ActionStatistic(), tracker_for("Ils ont combien d'employés ?", "ask_statistic", slots=ctx))
-    assert texts(msgs).startswith("Défi Polyteck — effectif")
+    assert texts(msgs).startswith("Défi Polyteck (Estrie) — effectif")
     msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("Combien ça leur a coûté ?", "ask_amounts", slots=ctx))
     assert "80 000 $" in texts(msgs)
     msgs, _ = run(money_and_dates.ActionAmounts(), tracker_for("combien d'employés chez Groupe TAQ", "ask_amounts"))
@@ -188,7 +193,7 @@ def test_a_new_question_after_a_case_is_not_taken_for_a_follow_up(kb):
     msgs, _ = run(programme.ActionProgramme(), tracker_for("c'est quoi le programme", "ask_programme", slots=ctx))
     assert "Groupe TAQ" not in texts(msgs) and "entreprises collectives" in texts(msgs)
     msgs, _ = run(cases.ActionCases(), tracker_for("et les résultats ?", "ask_cases", slots=ctx))
-    assert texts(msgs).startswith("Groupe TAQ — résultats")
+    assert texts(msgs).startswith("Groupe TAQ (Québec) — résultats")
 
 
 def test_volets_name_their_coordinator_and_two_volets_are_compared(kb):
