@@ -16,9 +16,17 @@ from typing import Dict, List, Text
 from rasa_sdk.events import SlotSet
 
 from actions.kb import KnowledgeAction, entity_values, latest_text, say
-from actions.screening import ADVISER_CONFIRMS, CRITERIA_BASIS, START_BUTTON, answer_hypothesis
+from actions.screening import (
+    ADVISER_CONFIRMS,
+    CRITERIA_BASIS,
+    START_BUTTON,
+    Facts,
+    answer_hypothesis,
+    asks_about_us,
+    preliminary_answer,
+)
 from common.formatting import button, join_fr, lower_first
-from common.profile import extract_profile, is_hypothetical, read_answer
+from common.profile import extract_profile, is_hypothetical, profile_from_slots, read_answer
 from common.slots import SCREENING_HYPOTHESIS_SLOT
 from knowledge import eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
@@ -68,6 +76,10 @@ class ActionEligibilityAnswer(KnowledgeAction):
                 answer_hypothesis(dispatcher, tracker, facts)
                 return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
         profile = extract_profile(tracker.latest_message)
+        if asks_about_us(latest_text(tracker)) and (profile or profile_from_slots(tracker.current_slot_values())):
+            # "on est une coop d'habitation, on peut tu être admissible ?": about their own organisation,
+            # with what they said so far — not about one criterion
+            return preliminary_answer(dispatcher, tracker, Facts(tracker, None))
         if "is_network" not in profile:
             # "une coop seule peut-elle demander le volet 3 ?": the point asked is being a network
             network = read_answer(latest_text(tracker), "is_network")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -53,6 +54,7 @@ from common.slots import (
 from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
+from knowledge.text import fold
 
 logger = logging.getLogger(__name__)
 FORM = "screening_form"
@@ -411,6 +413,48 @@ class ActionScreeningResult(KnowledgeAction):
         return [SlotSet(SCREENING_RESULT_SLOT, json.dumps(summarise(result), ensure_ascii=False))]
 
 
+# "est-ce qu'on peut avoir de l'aide ?", "on est tu admissibles ?", "le programme peut-il nous aider ?",
+# "y a tu de quoi pour nous ?": the visitor asks whether the programme is for them.
+_ASKS_FOR_US = re.compile(
+    r"admissib|eligib|\bavoir (?:de l |d l |droit|acces)|\ba(?:vons| t on| tu)? droit\b|\bdroit a\b|\bparticiper\b|"
+    r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi) (?:aussi )?\b|\bnous aider\b|\bm aider\b|"
+    r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:en )?"
+    r"(?:profiter|beneficier|appliquer|demander|avoir)\b"
+)
+# The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
+_FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")
+
+
+def asks_about_us(text: str) -> bool:
+    """A question whether the programme is for the visitor's own organisation."""
+    folded = fold(text or "")
+    return bool(_ASKS_FOR_US.search(folded) and _FIRST_PERSON.search(folded))
+
+
+def preliminary_answer(dispatcher: CollectingDispatcher, tracker: Tracker, facts: "Facts") -> List[EventType]:
+    """ "On est une coop de travail à Rimouski, on peut avoir de l'aide ?": the verdict per volet for
+    what is known so far (the slots and this message), said as such, with what is still missing;
+    then the offer to check the rest. The facts are noted; the screening does not start by itself."""
+    profile = {**_current_profile(tracker), **{k: v for k, v in facts.changes.items() if v is not None}}
+    result = eligibility.evaluate(profile, skipped=_skipped(tracker))
+    lines, sources = verdict_lines(result, profile)
+    known = join_facts(describe_profile(profile))
+    lead = f"D'après ce que vous m'avez dit ({known}), et " if known else "Et "
+    parts = []
+    if facts.corrected:
+        parts.append(_correction_line(facts.corrected))
+    parts.append(f"{lead}{lower_first(CRITERIA_BASIS)} :\n" + "\n".join(lines))
+    offer = RESUME_BUTTON if _started(tracker) else START_BUTTON
+    if not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets):
+        parts.append("Je peux vérifier ce qui manque en quelques questions. " + ADVISER_CONFIRMS)
+        buttons = [offer, button("Non merci", "/deny")]
+    else:
+        parts.append(ADVISER_CONFIRMS)
+        buttons = [button("Comment commencer ?", "/ask_how_to_start"), button("Qui contacter ?", "/ask_contact")]
+    say(dispatcher, "\n".join(parts), " ; ".join(sources[:3]) or None, buttons)
+    return [SlotSet(k, v) for k, v in facts.changes.items()]
+
+
 class ActionNoteProfile(KnowledgeAction):
     """Facts about the organisation stated outside the screening ("on est une coop au Saguenay"):
     noted in the slots, said back, and the screening offered — not started. A hypothesis ("si on
@@ -432,6 +476,8 @@ class ActionNoteProfile(KnowledgeAction):
         parts = []
         if facts.corrected:
             parts.append(_correction_line(facts.corrected))
+        if asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker)):
+            return preliminary_answer(dispatcher, tracker, facts)
         noted = describe_profile({**facts.same, **facts.new})
         if noted:
             parts.append(f"Noté : {join_facts(noted)}.")
@@ -456,6 +502,57 @@ class ActionNoteProfile(KnowledgeAction):
             )
         dispatcher.utter_message(text=" ".join(parts), buttons=[offer, button("Non merci", "/deny")])
         return [SlotSet(k, v) for k, v in changes.items()]
+
+
+# Said once, on the visitor's thanks, when they asked whether the programme is for them and the
+# verdict is still partial: the way to finish it, not a question re-asked.
+FINISH_OFFER = "Si vous le voulez, je peux finir de vérifier votre admissibilité"
+
+
+def _offered_to_finish(tracker: Tracker) -> bool:
+    return any(e.get("event") == "bot" and FINISH_OFFER in str(e.get("text") or "") for e in tracker.events or [])
+
+
+class ActionThank(KnowledgeAction):
+    """ "merci": "Avec plaisir !", and — once — when a verdict given on what the visitor said is still
+    partial (no screening result yet), the offer to finish it, with how many questions are left."""
+
+    def name(self) -> Text:
+        return "action_thank"
+
+    def answer(self, dispatcher, tracker, domain):
+        profile = _current_profile(tracker)
+        asked = any(
+            e.get("event") == "bot" and "D'après ce que vous m'avez dit" in str(e.get("text") or "")
+            for e in tracker.events or []
+        )
+        if profile and asked and not tracker.get_slot(SCREENING_RESULT_SLOT) and not _offered_to_finish(tracker):
+            result = eligibility.evaluate(profile, skipped=_skipped(tracker))
+            left = len(result.missing_fields)
+            if left and any(v.status == Verdict.UNKNOWN for v in result.volets):
+                plural = "s" if left > 1 else ""
+                dispatcher.utter_message(
+                    text=f"Avec plaisir ! {FINISH_OFFER} : il reste {left} question{plural}.",
+                    buttons=[RESUME_BUTTON if _started(tracker) else START_BUTTON, button("Non merci", "/deny")],
+                )
+                return []
+        dispatcher.utter_message(response="utter_thank")
+        return []
+
+
+class ActionDenyOrNote(KnowledgeAction):
+    """ "non" outside a question: "D'accord". But "pas une fédération non, juste nous autres" states a
+    fact about the organisation: it is noted (action_note_profile), not taken for a plain no."""
+
+    def name(self) -> Text:
+        return "action_deny_or_note"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        if not text.startswith("/") and (extract_profile(tracker.latest_message) or negated_options(text)):
+            return ActionNoteProfile().answer(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_ok_noted")
+        return []
 
 
 class ActionResetScreening(Action):

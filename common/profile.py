@@ -361,7 +361,8 @@ _CUES: Dict[str, List[_Cue]] = {
     ),
     "serves_members_or_community": _cues(
         (
-            r"\b(?:membres?|communaute|collectivite|quartier|population|citoyens?|clientele|usagers?|besoins?)\b",
+            r"\b(?:membres?|communaute|collectivite|quartier|population|citoyens?|clientele|usagers?|besoins?|"
+            r"travailleu(?:r|rs|se|ses)|producteu(?:r|rs|rices?)|locataires?|residents?|beneficiaires?)\b",
             True,
             True,
         ),

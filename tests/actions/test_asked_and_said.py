@@ -1,0 +1,169 @@
+"""What was asked against what was said: a value asked and not given is said to be missing; short
+follow-ups resolved from the question before; a verdict per volet when visitors ask whether the
+programme is for them; the thanks that offers, once, to finish a partial verdict; a "non" that
+states a fact. Through the real actions, over a real SQLite KB."""
+
+from __future__ import annotations
+
+from actions import answers, cases, eligibility, fallback, programme, screening
+from common.profile import read_answer
+from common.slots import LAST_RECORD_SLOT, SCREENING_RESULT_SLOT
+from tests.actions.helpers import ent, payloads, run, texts, tracker_for
+
+
+def _with_history(tracker, *said):
+    """`tracker` with earlier turns before its latest message: ("user", text) / ("bot", text)."""
+    history = [{"event": kind, "text": text} for kind, text in said]
+    tracker.events = history + list(tracker.events)
+    return tracker
+
+
+def _slot(events, name):
+    return next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name), None)
+
+
+# --------------------------------------------------------------------------- a value asked, not given
+
+
+def test_a_year_asked_and_not_given_is_said_missing_with_who_knows(kb):
+    extra = answers.admission("En quelle année le programme a-t-il été lancé ?", "Le programme aide les coops.")
+    assert extra.startswith("Nos sources ne donnent pas l'année") and "CDRQ" in extra
+
+
+def test_a_count_asked_and_not_given_is_said_missing(kb):
+    # "Volet 1" and "n = 403" are names, not the count asked
+    said = "Volet 1 (Information et formation) — outils : webinaires (n = 403)\nSource : Cas 2"
+    assert answers.admission("yen a combien de webinaires dans le volet 1", said).startswith(
+        "Nos sources ne donnent pas ce chiffre"
+    )
+
+
+def test_no_admission_when_the_value_is_there_or_already_admitted(kb):
+    assert answers.admission("combien d'employés chez Groupe TAQ ?", "Groupe TAQ — effectif : 260 personnes") is None
+    assert answers.admission("combien pour le volet 2 ?", "Nos sources ne donnent pas de montant.") is None
+    assert answers.admission("c'est quoi le volet 2 ?", "Volet 2 — Accompagnement") is None  # no value asked
+    assert answers.admission("/ask_amounts", "rien") is None  # a button, not a typed question
+
+
+def test_the_topic_action_adds_the_admission_after_its_answer(kb):
+    msgs, _ = run(programme.ActionUptake(), tracker_for("Quel est le taux d'acceptation des demandes ?", "ask_uptake"))
+    said = texts(msgs)
+    assert "Nos sources ne donnent pas ce pourcentage" in said  # counts (143) are not the rate asked
+
+
+# --------------------------------------------------------------------------- short follow-ups
+
+
+def test_pis_le_3_after_the_amount_of_volet_2_asks_the_amount_of_volet_3(kb):
+    tracker = _with_history(
+        tracker_for("pis le 3 ?", "ask_volets", [ent("volet", "3")], slots={LAST_RECORD_SLOT: "volet:volet_2"}),
+        ("user", "ça donne combien d'argent, le volet 2 ?"),
+    )
+    msgs, _ = run(programme.ActionVolets(), tracker)
+    assert "30 000 $" in texts(msgs) and "250 000 $" in texts(msgs)
+
+
+def test_et_chaque_annee_after_a_cost_gives_the_yearly_budget_of_the_same_case(kb):
+    tracker = _with_history(
+        tracker_for("Et chaque année ?", "nlu_fallback", slots={LAST_RECORD_SLOT: "case:case_02_defi_polyteck"}),
+        ("user", "Combien ça leur a coûté ?"),
+    )
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
+    assert "25 000 $" in texts(msgs) and "Défi Polyteck" in texts(msgs)
+
+
+def test_a_list_of_examples_puts_its_first_case_in_context(kb):
+    msgs, events = run(
+        cases.ActionCases(),
+        tracker_for("T'as un exemple de coop en alimentation qui a fait un virage numérique ?", "ask_cases"),
+    )
+    first = _slot(events, LAST_RECORD_SLOT)
+    assert first and first.startswith("case:") and "Voici" in texts(msgs) or "correspond" in texts(msgs)
+
+
+def test_a_case_answer_says_where_it_is_and_who_leads_it(kb):
+    reply = answers.named_facet("c'est qui le directeur général de Sercovie ?")
+    assert reply is not None and "Rémi Demers" in reply.text and "Sherbrooke" in reply.text
+    reply = answers.named_facet("Quel ERP Défi Polyteck utilise-t-il ?")
+    assert reply is not None and "Prextra" in reply.text
+
+
+def test_no_follow_up_on_what_the_sources_do_not_say():
+    assert answers.follow_up("pis le volet 3 ?", "unknown:min_staff", None) is None
+
+
+# --------------------------------------------------------------------------- "is it for us?"
+
+
+def test_asks_about_us_reads_the_ways_people_ask():
+    for text in (
+        "bonjour on est une coop de travail a rimouski, est-ce qu'on peut avoir de l'aide?",
+        "Le programme peut-il nous aider ?",
+        "allo on est un obnl on a une friperie a gatineau, y a tu de quoi pour nous",
+        "on peut tu etre admissible?",
+    ):
+        assert screening.asks_about_us(text), text
+    for text in ("une mutuelle c'est admissible ?", "Combien peut-on obtenir au maximum ?", "c est quoi le volet 2"):
+        assert not screening.asks_about_us(text), text
+
+
+def test_an_eligibility_question_about_us_gets_a_verdict_per_volet(kb):
+    msgs, events = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for(
+            "slt on est une fédération de coops, on peut tu etre admissible?",
+            "ask_eligibility",
+            [ent("legal_form", "coops")],
+            slots={"is_network": True},
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("D'après ce que vous m'avez dit (coopérative")
+    assert "• Volet 1 (Information et formation) : admissible" in said
+    assert "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer" in said
+    assert "/start_screening" in payloads(msgs) and _slot(events, "legal_form") == "cooperative"
+
+
+def test_a_general_eligibility_question_is_not_about_the_visitor(kb):
+    msgs, _ = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for("une mutuelle c'est admissible ?", "ask_eligibility", [ent("legal_form", "mutuelle")]),
+    )
+    assert not texts(msgs).startswith("D'après ce que vous m'avez dit")
+
+
+# --------------------------------------------------------------------------- thanks and "non"
+
+
+def test_thanks_offer_once_to_finish_a_partial_verdict(kb):
+    prior = ("bot", "D'après ce que vous m'avez dit (coopérative), et d'après la définition…")
+    tracker = _with_history(tracker_for("merci", "thank", slots={"legal_form": "cooperative"}), prior)
+    msgs, _ = run(screening.ActionThank(), tracker)
+    assert texts(msgs).startswith("Avec plaisir ! " + screening.FINISH_OFFER) and "/start_screening" in payloads(msgs)
+    # said once: the second thanks is only thanked
+    offered = ("bot", texts(msgs))
+    tracker = _with_history(tracker_for("merci", "thank", slots={"legal_form": "cooperative"}), prior, offered)
+    msgs, _ = run(screening.ActionThank(), tracker)
+    assert msgs == [{**msgs[0], "response": "utter_thank"}] and not payloads(msgs)
+
+
+def test_thanks_without_a_partial_verdict_are_only_thanked(kb):
+    for slots in ({}, {"legal_form": "cooperative", SCREENING_RESULT_SLOT: "{}"}):
+        msgs, _ = run(screening.ActionThank(), tracker_for("merci", "thank", slots=slots))
+        assert [m.get("response") for m in msgs] == ["utter_thank"]
+
+
+def test_a_no_that_states_a_fact_is_noted(kb):
+    msgs, events = run(
+        screening.ActionDenyOrNote(),
+        tracker_for("pas une fédération non, juste nous autres", "deny", [ent("network", "fédération")]),
+    )
+    assert _slot(events, "is_network") is False and "Noté" in texts(msgs)
+    msgs, events = run(screening.ActionDenyOrNote(), tracker_for("non merci", "deny"))
+    assert [m.get("response") for m in msgs] == ["utter_ok_noted"] and not events
+
+
+def test_naming_the_members_answers_the_members_question():
+    assert read_answer("les 12 travailleurs", "serves_members_or_community") is True
+    assert read_answer("nos locataires", "serves_members_or_community") is True
+    assert read_answer("faire du profit pour les actionnaires", "serves_members_or_community") is False
