@@ -371,12 +371,48 @@ def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
     return reply
 
 
+def _names_another(text: str, kind: str, record_id: str) -> bool:
+    """The question names a record other than the one in context."""
+    folded = fold(text)
+    return any(
+        (h.kind, h.record_id) != (kind, record_id) and _names_in(h, folded) for h in retrieval.search(text, k=8)
+    )
+
+
+# "quels sont les grands défis des entreprises ?" asks about all of them, not the case in context.
+_GENERAL_QUESTION = re.compile(
+    r"\b(?:quels sont les|quelles sont les|les principa\w*|les grands?|en general|la plupart|"
+    r"(?:les|des|aux) (?:entreprises|organisations|organismes|coops?|cooperatives|obnl|pme))\b"
+)
+
+
+def context_follow_up(text: str, context: str) -> Optional[Reply]:
+    """A question that names nothing and whose best hit is a facet of another record of the kind in
+    context ("qu'est-ce qui a mal tourné ?" after La Mauve): about the record in context."""
+    if not _askable(text) or _GENERAL_QUESTION.search(fold(text)):
+        return None
+    kind, _, record_id = context.partition(":")
+    hits = retrieval.search(text, k=6)
+    top = hits[0] if hits else None
+    if (
+        top is None
+        or top.kind != kind
+        or top.record_id == record_id
+        or top.facet in WHOLE_RECORD_FACETS
+        or _names_in(top, fold(text))
+    ):
+        return None
+    return follow_up(text, context, None, on_topic=True)
+
+
 def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic: bool = False) -> Optional[Reply]:
     """A question about the record in context ("et ça leur a coûté combien ?"). `on_topic`: the
     text is known to ask about that record (a question completed by the one before it)."""
     kind, _, record_id = context.partition(":")
     if (kinds and kind not in kinds) or kind == "unknown":  # "what the sources do not say" has no facets
         return None
+    if _names_another(text, kind, record_id):
+        return None  # "et le volet 2 ?" after volet 1, "et l'OTN c'est quoi ?": about what it names
     first = retrieval.search(text, kinds=(kind,), k=20)
     if not first or (first[0].confidence < CONFIDENT / 2 and not on_topic):
         return None
@@ -423,6 +459,10 @@ def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> 
     `loose`: also a hit covering FALLBACK_CONFIDENT of the question (better than "reformulez")."""
     if not _askable(text):
         return None
+    if context:
+        reply = context_follow_up(text, context)
+        if reply is not None:
+            return reply
     hits = retrieval.search(text, k=6)
     top = _best(hits, fold(text)) or (retrieval.confident(hits, FALLBACK_CONFIDENT) if loose else None)
     if top is None:

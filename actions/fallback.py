@@ -18,7 +18,8 @@ from rasa_sdk.events import FollowupAction
 
 from actions import answers
 from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
-from actions.screening import ActionNoteProfile
+from actions.eligibility import ActionEligibilityAnswer
+from actions.screening import ActionNoteProfile, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
 
@@ -128,6 +129,11 @@ class ActionGreet(KnowledgeAction):
         text = latest_text(tracker)
         rest = _GREETING.sub("", text, count=1).strip()
         if len(rest.split()) >= 3:
+            if asks_about_us(rest):
+                # "bonjour, on est une coop à Rimouski, on peut avoir de l'aide ?": the eligibility
+                # question is answered (a verdict per volet for what is known, else who is eligible)
+                dispatcher.utter_message(text="Bonjour !")
+                return ActionEligibilityAnswer().answer(dispatcher, tracker, domain)
             if extract_profile(tracker.latest_message):
                 # "bonjour, on est une coop à Rimouski, on peut avoir de l'aide ?": facts about the
                 # visitor's organisation are noted and the screening offered, as without the hello.

@@ -129,6 +129,10 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
         reply = answers.follow_up(text, context, None) or answers.elliptical(text, previous_text(tracker), context)
         if reply is not None:
             return [reply]
+    if context:
+        reply = answers.context_follow_up(text, context)
+        if reply is not None:
+            return [reply]
     parts = answers.split_questions(text)
     if len(parts) > 1:
         replies = answers.answers_for_parts(parts, context)

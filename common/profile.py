@@ -393,7 +393,7 @@ _CUES: Dict[str, List[_Cue]] = {
         (r"\b(?:membre|personne) (?:=|egal) (?:un|1) vote\b", True, True),
         (r"\b(?:ca|c a|conseil d administration|administrateurs?|conseil) (?:est |sont )?elus?\b", True, True),
         (r"\belu\w* (?:par|en|lors|a l|democratiquement)\b|\belisent\b|\bdemocrati\w*", True, True),
-        (r"\b(?:aga|assemblees? generales?(?: annuelles?)?|votent|on vote|droit de vote)\b", True, True),
+        (r"\b(?:aga|assemblees?(?: generales?)?(?: annuelles?)?|votent|on vote|droit de vote|delegues?)\b", True, True),
         (r"\b(?:proprio|proprietaire|patron|fondateur|fondatrice) (?:decide|decident|choisit|nomme)\b", False, True),
     ),
     "surplus_limited": _cues(

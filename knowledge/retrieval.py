@@ -82,10 +82,10 @@ FACETS: Dict[str, Dict[str, str]] = {
         "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles gros",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche",
-        "results": "résultats bénéfices gains impacts retombées avantages donné changé",
+        "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés erreurs conseils défi défis problème problèmes mal tourné échec échoué raté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
-        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice",
+        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
     },
     "statistic": {
@@ -563,7 +563,7 @@ class _Builder:
             people = [f"{p['name']}, {p['role']}" for p in c.get("people") or [] if p.get("name") and p.get("role")]
             if people:
                 self.add("case", c, "people", names, people)
-            where = [c.get("place"), self.label("regions", c.get("region"))]
+            where = list(dict.fromkeys(x for x in [c.get("place"), self.label("regions", c.get("region"))] if x))
             if any(where):
                 self.add(
                     "case", c, "place", names, where, extra=[self.synonyms.get("regions", {}).get(c.get("region"))]

@@ -167,3 +167,18 @@ def test_naming_the_members_answers_the_members_question():
     assert read_answer("les 12 travailleurs", "serves_members_or_community") is True
     assert read_answer("nos locataires", "serves_members_or_community") is True
     assert read_answer("faire du profit pour les actionnaires", "serves_members_or_community") is False
+
+
+def test_a_question_naming_nothing_is_about_the_case_in_context(kb):
+    # "qu'est-ce qui a mal tourné ?" after La Mauve: its lessons, not another case's empty facet
+    reply = answers.context_follow_up("qu'est-ce qui a mal tourné au début ?", "case:case_08_la_mauve")
+    assert reply is not None and reply.records == ["case:case_08_la_mauve"] and "échec" in reply.text
+    # a general question stays general, whatever is in context
+    assert answers.context_follow_up("quels sont les grands défis ?", "case:case_08_la_mauve") is None
+
+
+def test_a_follow_up_naming_another_record_is_about_that_record(kb):
+    assert answers.follow_up("et le volet 2 ?", "volet:volet_1", None) is None
+    assert answers.follow_up("Et l'OTN, c'est quoi ?", "volet:volet_3", None) is None
+    reply = answers.follow_up("et ils sont situés où ?", "case:case_08_la_mauve", None)
+    assert reply is not None and "Saint-Vallier" in reply.text
