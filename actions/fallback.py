@@ -17,8 +17,8 @@ from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction
 
 from actions import answers
-from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
 from actions.eligibility import ActionEligibilityAnswer
+from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
 from actions.screening import ActionNoteProfile, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
