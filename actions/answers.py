@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from common.formatting import adviser_of, figure_line, join_fr, number, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
-from knowledge import lookup, retrieval, statistics
+from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
 from knowledge.text import contains_phrase, fold
 
@@ -216,7 +216,41 @@ def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hi
     return top
 
 
-def _stat_reply(hits: List[retrieval.Hit]) -> Reply:
+# A question that names a group of the survey (a sector, a size, a revenue, an in-house IT person).
+_GROUP_WORDS = re.compile(
+    r"\bemploy|\bsalari|\btaille\b|\bchiffre d affaires\b|\bressource|\bpersonne ressource|\bsecteur"
+)
+
+
+def _indicator(stat: Dict[str, Any]) -> tuple:
+    """What a survey figure measures, whatever group it is for: its topic and its label without the
+    group ("… — secteur loisirs") and without the parenthesised detail."""
+    label = re.sub(r"\s*\([^)]*\)", "", str(stat.get("label") or "").split(" — ")[0])
+    return stat.get("topic"), fold(label)
+
+
+def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
+    """For a question that names no group: each figure of a sub-group replaced by the same figure
+    for all respondents when the survey gives it ("combien vendent en ligne ?" → 29 %, not a sector's)."""
+    folded = fold(text)
+    if _GROUP_WORDS.search(folded) or vocabulary.find_all("sectors", text):
+        return hits
+    overall = {
+        _indicator(d.record): d
+        for d in retrieval.search(text, kinds=("statistic",), k=40)
+        if (d.record.get("group") or {}).get("dimension") == "total"
+    }
+    out: List[retrieval.Hit] = []
+    for h in hits:
+        if h.kind == "statistic" and (h.record.get("group") or {}).get("dimension") != "total":
+            h = overall.get(_indicator(h.record), h)
+        if all(o.record_id != h.record_id for o in out):
+            out.append(h)
+    return out
+
+
+def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
+    hits = _overall(hits, text) if text else hits
     top = hits[0]
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     if top.kind != "statistic" or len(close) <= 1:
@@ -352,7 +386,7 @@ def figures_answer(text: str) -> Optional[Reply]:
         return None  # the size of the sector: the statistic action says those figures, dated
     hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
     top = _best(hits, fold(text))
-    return _stat_reply(hits) if top is not None and top.kind == "statistic" else None
+    return _stat_reply(hits, text) if top is not None and top.kind == "statistic" else None
 
 
 def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
@@ -374,9 +408,7 @@ def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
 def _names_another(text: str, kind: str, record_id: str) -> bool:
     """The question names a record other than the one in context."""
     folded = fold(text)
-    return any(
-        (h.kind, h.record_id) != (kind, record_id) and _names_in(h, folded) for h in retrieval.search(text, k=8)
-    )
+    return any((h.kind, h.record_id) != (kind, record_id) and _names_in(h, folded) for h in retrieval.search(text, k=8))
 
 
 # "quels sont les grands défis des entreprises ?" asks about all of them, not the case in context.
@@ -468,7 +500,7 @@ def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> 
     if top is None:
         return follow_up(text, context, None) if context else None
     if top.kind in ("statistic", "sector_figure"):
-        return _stat_reply(hits)
+        return _stat_reply(hits, text)
     return render(top)
 
 

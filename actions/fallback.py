@@ -102,6 +102,10 @@ class ActionAnswerOrClarify(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         events = _answer_anything(dispatcher, tracker)
+        if events is None and extract_profile(tracker.latest_message):
+            # "On est une coop de solidarité à Alma. Il paraît que la CDRQ a un programme ?": the facts
+            # are noted (and the question answered when it can be), rather than "Vouliez-vous dire…"
+            return ActionNoteProfile().answer(dispatcher, tracker, domain)
         return events if events is not None else [FollowupAction("action_two_stage_fallback")]
 
 

@@ -693,6 +693,11 @@ def _bool_entity(value: Any) -> Optional[bool]:
     return True if s in ("true", "oui", "yes", "1") else False if s in ("false", "non", "no", "0") else None
 
 
+# A legal form or category named in general ("pour les coops", "comme les OBNL", "aux mutuelles"),
+# after the visitor's own: the subject of a comparison, not what the organisation is.
+_GENERIC_MENTION = re.compile(r"\b(?:les|aux|des|d autres|autres)\s*$")
+
+
 def _span(folded: str, ent: Dict[str, Any], text: str) -> Optional[Tuple[int, int]]:
     """Where an entity sits in the folded text: from its offsets, else by searching its value."""
     start, end = ent.get("start"), ent.get("end")
@@ -748,6 +753,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         elif field:
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
             if v and not is_negated:
+                if field in found and span and _GENERIC_MENTION.search(folded[: span[0]]):
+                    continue  # "je dirige une mutuelle… ou c'est seulement pour les coops ?": the mutual
                 found[field] = v
             elif v and is_negated and field == "org_category" and requested == "org_category":
                 found.setdefault("org_category", "none")

@@ -245,6 +245,54 @@ CHAT_FORMS: Dict[str, str] = {
     "advice": "conseil",
     "tips": "conseils",
     "challenges": "défis",
+    "component": "volet",
+    "components": "volets",
+    "stream": "volet",
+    "first": "premier",
+    "third": "troisième",
+    "project": "projet",
+    "projects": "projets",
+    "kinds": "types",
+    "sell": "vendent",
+    "selling": "vente",
+    "online": "en ligne",
+    "share": "part",
+    "percentage": "pourcentage",
+    "social economy": "économie sociale",
+    "enterprises": "entreprises",
+    "businesses": "entreprises",
+    "companies": "entreprises",
+    "apply": "déposer",
+    "applying": "dépôt",
+    "application": "demande",
+    "how long": "combien de temps",
+    "when": "quand",
+    "where": "où",
+    "phone": "téléphone",
+    "help": "aide",
+    "training": "formation",
+    "self-assessment": "autoexamen",
+    "self assessment": "autoexamen",
+    "strategic planning": "planification stratégique",
+    "cooperative": "coopérative",
+    "cooperatives": "coopératives",
+    "co-op": "coopérative",
+    "co-ops": "coopératives",
+    "nonprofit": "obnl",
+    "non-profit": "obnl",
+    "mutual": "mutuelle",
+    "federation": "fédération",
+    "network": "réseau",
+    "cybersecurity": "cybersécurité",
+    "money": "argent",
+    "launched": "lancé",
+    "case": "cas",
+    "example": "exemple",
+    "examples": "exemples",
+    "who can apply": "destinataires admissible",
+    "who is eligible": "destinataires admissible",
+    "products": "produits",
+    "product": "produit",
 }
 
 NUMBER_WORDS: Dict[str, str] = {
@@ -273,7 +321,9 @@ EXTRA_STOPWORDS = (
     "est-ce estce aussi donc alors ya c'est cest the of is a an and to in for on at it be are "
     "how does do did i you we they avez avoir etre peut peux pouvez veux voudrais "
     "aimerais dire dites svp tout tous toute toutes comme entre ceux celles celui celle "
-    "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte"
+    "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
+    "their can get after under does take there any which with from have has our my me us about this that "
+    "these those would should could or"
 )
 
 # --------------------------------------------------------------------------------------------

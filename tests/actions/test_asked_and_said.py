@@ -182,3 +182,29 @@ def test_a_follow_up_naming_another_record_is_about_that_record(kb):
     assert answers.follow_up("Et l'OTN, c'est quoi ?", "volet:volet_3", None) is None
     reply = answers.follow_up("et ils sont situés où ?", "case:case_08_la_mauve", None)
     assert reply is not None and "Saint-Vallier" in reply.text
+
+
+def test_english_questions_reach_the_french_records(kb):
+    reply = answers.any_answer("What kinds of projects were funded under the third component?")
+    assert reply is not None and reply.records == ["volet:volet_3"] and "cybersécurité" in reply.text
+    reply = answers.any_answer("Who can apply to the second component?")
+    assert reply is not None and reply.records == ["volet:volet_2"]
+
+
+def test_a_survey_figure_asked_for_no_group_is_the_one_for_all_respondents(kb):
+    reply = answers.any_answer("What share of social economy enterprises sell their products or services online?")
+    assert reply is not None and "29 %" in reply.text and "47 %" not in reply.text
+    reply = answers.any_answer("combien d'entreprises en loisir vendent en ligne ?")
+    assert reply is not None and "47 %" in reply.text  # the sector named is kept
+
+
+def test_the_fallback_notes_facts_rather_than_offering_buttons(kb):
+    msgs, _ = run(
+        fallback.ActionAnswerOrClarify(),
+        tracker_for(
+            "On est une coop de solidarité santé à Alma, il paraît que vous avez un truc?",
+            "nlu_fallback",
+            [ent("legal_form", "coop de solidarité"), ent("region", "Alma")],
+        ),
+    )
+    assert "Noté : coopérative" in texts(msgs) and "Vouliez-vous dire" not in texts(msgs)
