@@ -263,14 +263,14 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
     )
 
 
-def silence_or_person(text: str, strict: bool = False) -> Optional[Reply]:
+def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = None) -> Optional[Reply]:
     """Whatever the intent: a question the sources do not answer (unknowns.yml), said so with who
     knows; a question about a person the sources name. `strict`: only an unknowns.yml record one of
     whose phrases is in the question (for actions whose own answer already covers most silences)."""
     if not _askable(text):
         return None
     if strict:
-        matched = lookup.match_unknown(text)
+        matched = lookup.match_unknown(text, asked=asked)
         return unknown_reply(matched["id"], matched) if matched else None
     special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
     if not special or special[0].confidence < CONFIDENT:
@@ -411,6 +411,8 @@ def _names_another(text: str, kind: str, record_id: str) -> bool:
     return any((h.kind, h.record_id) != (kind, record_id) and _names_in(h, folded) for h in retrieval.search(text, k=8))
 
 
+# Words of a question short enough to be about the record just discussed when it names nothing.
+SHORT_QUESTION = 5
 # "quels sont les grands défis des entreprises ?" asks about all of them, not the case in context.
 _GENERAL_QUESTION = re.compile(
     r"\b(?:quels sont les|quelles sont les|les principa\w*|les grands?|en general|la plupart|"
@@ -424,6 +426,11 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
     if not _askable(text) or _GENERAL_QUESTION.search(fold(text)):
         return None
     kind, _, record_id = context.partition(":")
+    if len(fold(text).split()) <= SHORT_QUESTION and looks_like_question(text):
+        # "combien d'employés ?", "c'est où déjà ?" right after a case: about that case
+        reply = follow_up(text, context, None)
+        if reply is not None:
+            return reply
     hits = retrieval.search(text, k=6)
     top = hits[0] if hits else None
     if (
@@ -545,14 +552,28 @@ _QUESTION = re.compile(
 )
 
 
+def is_short_question(text: str) -> bool:
+    """A question of a few words, which may lean on the one before ("c'est gratuit ?")."""
+    return _askable(text) and len(fold(text).split()) <= SHORT_QUESTION + 1 and looks_like_question(text)
+
+
 def looks_like_question(text: str) -> bool:
-    return bool(_QUESTION.search(fold(text or "")))
+    return "?" in (text or "") or bool(_QUESTION.search(fold(text or "")))
 
 
 def refers_back(text: str) -> bool:
     """'combien ça leur a coûté ?', 'et les résultats ?': about what was just said."""
     folded = fold(text)
     return bool(_BACK.search(folded)) or folded.lstrip().startswith(("et ", "pis "))
+
+
+def context_name(context: Optional[str]) -> str:
+    """The name of the record in context ("case:case_08_la_mauve" → "Coopérative La Mauve"), or ""."""
+    if not context:
+        return ""
+    kind, _, record_id = context.partition(":")
+    names = retrieval.names_of(kind, record_id)
+    return names[0] if names else ""
 
 
 def context_of(slots: Dict[str, Any]) -> Optional[str]:

@@ -18,7 +18,7 @@ from rasa_sdk.events import FollowupAction
 
 from actions import answers
 from actions.eligibility import ActionEligibilityAnswer
-from actions.kb import KnowledgeAction, emit, latest_text, retrieval_first
+from actions.kb import KnowledgeAction, emit, latest_text, previous_text, retrieval_first
 from actions.screening import ActionNoteProfile, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
@@ -83,6 +83,10 @@ def _retrieval_replies(text: str, tracker, loose: bool = True):
     replies = retrieval_first(text, tracker)
     if not replies:
         reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()), loose=loose)
+        previous = previous_text(tracker)
+        if reply is None and previous and answers.is_short_question(text):
+            # "pis c'est quelle année ?" after "c'est quoi les dates limites": the two read together
+            reply = answers.any_answer(f"{previous} {text}", loose=False)
         replies = [reply] if reply else []
     return replies
 
@@ -149,3 +153,37 @@ class ActionGreet(KnowledgeAction):
                 return emit(dispatcher, replies)
         dispatcher.utter_message(response="utter_greet")
         return []
+
+
+class _AnswerOrUtter(KnowledgeAction):
+    """A dialogue act that may be a question about what was just discussed, misread by the NLU
+    ("c'est où déjà ?" as "are you a bot?", "ils utilisent quoi comme technos" as "what can you
+    do?"): with a record in context, a follow-up on it is answered; otherwise the act's response."""
+
+    response = ""
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        context = answers.context_of(tracker.current_slot_values())
+        if context and answers.looks_like_question(text):
+            reply = (
+                answers.follow_up(text, context, None) if answers.refers_back(text) else None
+            ) or answers.context_follow_up(text, context)
+            if reply is not None:
+                return emit(dispatcher, [reply])
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionBotChallenge(_AnswerOrUtter):
+    response = "utter_iamabot"
+
+    def name(self) -> Text:
+        return "action_bot_challenge"
+
+
+class ActionCapabilities(_AnswerOrUtter):
+    response = "utter_capabilities"
+
+    def name(self) -> Text:
+        return "action_capabilities"

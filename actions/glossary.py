@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Text
 
+from rasa_sdk.events import SlotSet
+
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import button
+from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup
 
 
@@ -30,4 +33,4 @@ class ActionDefine(KnowledgeAction):
             term["citation"],
             [button("Des exemples ?", "/ask_cases")] if term.get("related") else None,
         )
-        return []
+        return [SlotSet(LAST_RECORD_SLOT, f"term:{term['id']}")] if term.get("id") else []  # "c'est gratuit ?" next

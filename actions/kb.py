@@ -43,6 +43,21 @@ class KnowledgeAction(Action, abc.ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]: ...
 
+    @staticmethod
+    def _about_us(dispatcher, tracker, text):
+        """ "je suis dans un syndicat, on pourrait avoir du financement ?" read as another topic: a
+        question whether the programme is for the visitor's organisation, with facts about it, gets
+        the verdict per volet (actions/screening.py), whatever the intent. None otherwise."""
+        from actions.screening import Facts, asks_about_us, named_identity, preliminary_answer  # (import cycle)
+
+        if not asks_about_us(text):
+            return None
+        facts = Facts(tracker, None)
+        extra = {} if (facts.changes or facts.same) else named_identity(text)
+        if not (facts.changes or facts.same or extra):
+            return None
+        return preliminary_answer(dispatcher, tracker, facts, extra)
+
     async def run(self, dispatcher, tracker, domain):
         try:
             text = latest_text(tracker)
@@ -51,7 +66,9 @@ class KnowledgeAction(Action, abc.ABC):
             name = self.name()
             said_before = len(dispatcher.messages)
             events = None
-            if name in answers.QUESTION_ACTIONS:
+            if name in ANSWERING_ACTIONS and name != "action_eligibility_answer":
+                events = self._about_us(dispatcher, tracker, text)
+            if events is None and name in answers.QUESTION_ACTIONS:
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
                 replies = retrieval_first(text, tracker, silences, figures=name in answers.FIGURE_ACTIONS)
                 if replies:
@@ -133,6 +150,13 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
         reply = answers.context_follow_up(text, context)
         if reply is not None:
             return [reply]
+    if answers.is_short_question(text) and silences != "no":
+        # "ça prend combien de temps ?" after "c'est quoi l'autoexamen", "pis c'est quelle année ?"
+        # after the dates: what the sources do not say about the thing just discussed or asked
+        for before in (answers.context_name(context), previous_text(tracker)):
+            reply = answers.silence_or_person(f"{before} {text}", strict=True, asked=text) if before else None
+            if reply is not None:
+                return [reply]
     parts = answers.split_questions(text)
     if len(parts) > 1:
         replies = answers.answers_for_parts(parts, context)
@@ -150,5 +174,8 @@ def emit(dispatcher: CollectingDispatcher, replies: List[answers.Reply]) -> List
     """Say each reply with its source; remember the last record answered about (follow-ups)."""
     for reply in replies:
         say(dispatcher, reply.text, reply.source)
-    last = next((r.records[0] for r in reversed(replies) if r.records), None)
+    # what the sources do not say is not a record to ask more about: the context stays as it was
+    last = next(
+        (r.records[0] for r in reversed(replies) if r.records and not r.records[0].startswith("unknown:")), None
+    )
     return [SlotSet(LAST_RECORD_SLOT, last)] if last else []

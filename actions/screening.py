@@ -431,11 +431,28 @@ def asks_about_us(text: str) -> bool:
     return bool(_ASKS_FOR_US.search(folded) and _FIRST_PERSON.search(folded))
 
 
-def preliminary_answer(dispatcher: CollectingDispatcher, tracker: Tracker, facts: "Facts") -> List[EventType]:
+def named_identity(text: str) -> Dict[str, Any]:
+    """The legal form or excluded category a message names in words the NLU may not have tagged
+    ("je suis dans un syndicat"), negated ones aside: {field: value}."""
+    found: Dict[str, Any] = {}
+    negated = negated_options(text)
+    for field in ("org_category", "legal_form"):
+        kind = vocabulary.FIELD_KINDS[field]
+        values = [v for v in vocabulary.find_all(kind, text) if v not in (negated.get(field) or ())]
+        if values:
+            found[field] = values[0]
+    return found
+
+
+def preliminary_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: "Facts", extra: Optional[Dict[str, Any]] = None
+) -> List[EventType]:
     """ "On est une coop de travail à Rimouski, on peut avoir de l'aide ?": the verdict per volet for
     what is known so far (the slots and this message), said as such, with what is still missing;
-    then the offer to check the rest. The facts are noted; the screening does not start by itself."""
-    profile = {**_current_profile(tracker), **{k: v for k, v in facts.changes.items() if v is not None}}
+    then the offer to check the rest. The facts are noted; the screening does not start by itself.
+    `extra`: facts read from the text that the NLU did not tag (named_identity)."""
+    changes = {**(extra or {}), **facts.changes}
+    profile = {**_current_profile(tracker), **{k: v for k, v in changes.items() if v is not None}}
     result = eligibility.evaluate(profile, skipped=_skipped(tracker))
     lines, sources = verdict_lines(result, profile)
     known = join_facts(describe_profile(profile))
@@ -452,7 +469,7 @@ def preliminary_answer(dispatcher: CollectingDispatcher, tracker: Tracker, facts
         parts.append(ADVISER_CONFIRMS)
         buttons = [button("Comment commencer ?", "/ask_how_to_start"), button("Qui contacter ?", "/ask_contact")]
     say(dispatcher, "\n".join(parts), " ; ".join(sources[:3]) or None, buttons)
-    return [SlotSet(k, v) for k, v in facts.changes.items()]
+    return [SlotSet(k, v) for k, v in changes.items()]
 
 
 class ActionNoteProfile(KnowledgeAction):

@@ -335,6 +335,50 @@ def pick_port(preferred: int, taken: Iterable[int] = ()) -> int:
         return sock.getsockname()[1]
 
 
+def _listening_inodes(port: int) -> set:
+    """Inodes of the sockets listening on `port` (IPv4 and IPv6), from /proc/net; empty without /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+    return inodes
+
+
+def _process_tree(pid: int) -> set:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree, grew = {pid}, True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    return tree
+
+
+def port_owned_by(port: int, pid: int) -> Optional[bool]:
+    """Whether the socket listening on `port` belongs to `pid` or one of its descendants; None when
+    it cannot be told (no /proc). Another server on the port (two benches picking the same free port
+    at once) must not be measured in place of ours."""
+    inodes = _listening_inodes(port)
+    if not Path("/proc/net/tcp").exists():
+        return None
+    for p in _process_tree(pid):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{p}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    link = os.readlink(fd)
+                    if link.startswith("socket:[") and link[8:-1] in inodes:
+                        return True
+    return False
+
+
 def http_get_ok(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (127.0.0.1)

@@ -42,6 +42,7 @@ from bench.common import (
     mib,
     percentile,
     pick_port,
+    port_owned_by,
     rasa_bin,
     ratio,
     rss_bytes,
@@ -185,6 +186,12 @@ def start_bot(children: Children, bot: Bot) -> None:
                 f"{bot.name} Rasa server exited ({bot.proc.returncode}); log {log_path}:\n" + tail(log_path)
             )
         if http_get_ok(f"http://127.0.0.1:{bot.port}/", timeout=1.0):
+            if port_owned_by(bot.port, bot.proc.pid) is False:
+                # someone else's server took the port between our pick and our bind: not ours to measure
+                if bot.proc.poll() is not None or time.monotonic() > started + 5:
+                    raise RuntimeError(f"{bot.name}: port {bot.port} answers, but not from the server we started")
+                time.sleep(0.2)
+                continue
             break
         time.sleep(0.1)
     else:

@@ -192,17 +192,22 @@ def unknown(unknown_id: str, **kw) -> Optional[Dict[str, Any]]:
     return None
 
 
-def match_unknown(text: str, **kw) -> Optional[Dict[str, Any]]:
+def match_unknown(text: str, asked: Optional[str] = None, **kw) -> Optional[Dict[str, Any]]:
     """The unknowns.yml record a question is about, by its keywords and variants ('c'est gratuit ?'
-    → organisation_cost): the one whose matched phrases are longest in total; None if none matches."""
+    → organisation_cost): the one whose matched phrases are longest in total; None if none matches.
+    `asked`: the part of `text` just typed (the rest is what it follows, "L'autoexamen" + "c'est
+    gratuit ?"): a record counts only if one of its phrases is in that part."""
     folded = fold(text)
     if not folded:
         return None
+    within = fold(asked) if asked is not None else None
     best = None
     for r in unknown_rows(**kw):
         forms = {fold(f) for f in list(r.get("keywords") or []) + list(r.get("variants") or [])}
         if folded in forms:
             return _resolved_unknown(r, **kw)
+        if within is not None and not any(f and contains_phrase(within, f) for f in forms):
+            continue
         score = sum(len(f) for f in forms if f and contains_phrase(folded, f))
         if score and (best is None or score > best[0]):
             best = (score, r)

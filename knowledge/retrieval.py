@@ -196,6 +196,19 @@ CHAT_FORMS: Dict[str, str] = {
     "pk": "pourquoi",
     "pq": "pourquoi",
     "pour qui": "destinataires",  # "c'est pour qui" asks for the audience; "qui" alone is a stopword
+    # "où" is a stopword (and folds like "ou", "or"): where something is, asked in so many words
+    "c est ou": "situé",
+    "cest ou": "situé",
+    "est ou": "situé",
+    "sont ou": "situés",
+    "ou est": "situé",
+    "ou sont": "situés",
+    "ou se trouve": "situé",
+    "ou se trouvent": "situés",
+    "ou ca": "situé",
+    "dans quel coin": "situé",
+    "dans quelle ville": "situé",
+    "dans quel quartier": "situé quartier",
     "coop": "coopérative",
     "coops": "coopératives",
     "co op": "coopérative",
@@ -205,6 +218,8 @@ CHAT_FORMS: Dict[str, str] = {
     "info": "information",
     "infos": "informations",
     "empl": "employés",
+    "techno": "technologie",
+    "technos": "technologies",
     # English words visitors mix in.
     "employees": "employés",
     "employee": "employés",

@@ -208,3 +208,59 @@ def test_the_fallback_notes_facts_rather_than_offering_buttons(kb):
         ),
     )
     assert "Noté : coopérative" in texts(msgs) and "Vouliez-vous dire" not in texts(msgs)
+
+
+def test_a_short_question_after_a_case_is_about_that_case(kb):
+    reply = answers.context_follow_up("combien d'employés ?", "case:case_07_groupe_taq")
+    assert reply is not None and "260" in reply.text
+    msgs, _ = run(
+        fallback.ActionBotChallenge(),
+        tracker_for("c'est où déjà ?", "bot_challenge", slots={LAST_RECORD_SLOT: "case:case_08_la_mauve"}),
+    )
+    assert "Saint-Vallier" in texts(msgs) and "robot" not in texts(msgs)
+    msgs, _ = run(fallback.ActionBotChallenge(), tracker_for("es-tu un robot ?", "bot_challenge"))
+    assert [m.get("response") for m in msgs] == ["utter_iamabot"]
+
+
+def test_what_the_sources_do_not_say_does_not_replace_the_context(kb):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.kb import emit
+
+    events = emit(CollectingDispatcher(), [answers.unknown_reply("min_staff")])
+    assert events == []
+
+
+def test_an_eligibility_question_about_us_read_as_another_topic_gets_the_verdict(kb):
+    msgs, _ = run(
+        programme.ActionNotCovered(),
+        tracker_for(
+            "je suis dans un syndicat, on pourrait avoir du financement?",
+            "ask_not_covered",
+            [ent("org_category", "syndicat")],
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("D'après ce que vous m'avez dit (syndicat")
+    assert "non admissibles" in said and "syndicats" in said
+
+
+def test_a_short_question_after_a_term_gets_what_the_sources_do_not_say_about_it(kb):
+    from actions import glossary
+
+    msgs, events = run(glossary.ActionDefine(), tracker_for("c'est quoi l'autoexamen", "ask_definition"))
+    context = _slot(events, LAST_RECORD_SLOT)
+    assert context == "term:self_assessment"
+    for asked, unknown in (("c'est gratuit ?", "coûte"), ("ça prend combien de temps ?", "durée")):
+        msgs, _ = run(
+            programme.ActionHowToStart(), tracker_for(asked, "ask_how_to_start", slots={LAST_RECORD_SLOT: context})
+        )
+        assert "Nos sources n" in texts(msgs) and unknown in texts(msgs), asked
+
+
+def test_a_short_question_after_the_dates_reads_with_them(kb):
+    tracker = _with_history(
+        tracker_for("pis c'est quelle année ?", "nlu_fallback"), ("user", "c'est quoi les dates limites")
+    )
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
+    assert "sans préciser l'année" in texts(msgs)

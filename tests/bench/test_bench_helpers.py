@@ -506,3 +506,26 @@ def test_outcome_counts_right_wrong_and_fallback_apart():
     assert scores["accuracy"] == pytest.approx(0.6)
     weakest = weakest_intents(gold, predicted, 1)[0]
     assert weakest["intent"] == "a" and weakest["missed_as"] == {FALLBACK: 1, "b": 1}
+
+
+def test_a_port_answered_by_another_process_is_told_apart():
+    """Two benches may pick the same free port at once: the one whose server lost the bind must not
+    measure the other's server (bench.server.start_bot checks who owns the listening socket)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from bench.common import port_owned_by
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert port_owned_by(port, os.getpid()) is True
+        other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+        try:
+            assert port_owned_by(port, other.pid) is False
+        finally:
+            other.kill()
+            other.wait()
