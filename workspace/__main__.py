@@ -28,7 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from workspace.app import create_app
 
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False,
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=False, ws="none")
     return 0
 
 
