@@ -3,6 +3,7 @@
     python -m workspace serve [--host 127.0.0.1] [--port 8090]
     python -m workspace advisor-add --email X --role conseiller|administrateur [--regions a,b]
     python -m workspace import (--in CHEMIN | --from-tracker) [--job N]
+    python -m workspace bench [--n 10000]          (make bench-workspace)
 
 Exit codes: 0 done, 1 the import failed (the job row says why), 2 bad arguments.
 """
@@ -27,8 +28,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from workspace.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False,
-                server_header=False, proxy_headers=False, ws="none")
+    uvicorn.run(
+        create_app(),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        ws="none",
+    )
     return 0
 
 
@@ -55,6 +64,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run_import(args.job, in_path, args.from_tracker, args.model)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from workspace.bench import main as bench_main
+
+    return bench_main(n=args.n, requests_count=args.requests)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m workspace", description="Espace des conseillers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--job", type=int)
     i.add_argument("--model")
     i.set_defaults(func=cmd_import)
+    b = sub.add_parser("bench", help="temps de la liste des pistes avec N pistes (p50, p95)")
+    b.add_argument("--n", type=int, default=10000)
+    b.add_argument("--requests", type=int, default=200)
+    b.set_defaults(func=cmd_bench)
     return parser
 
 

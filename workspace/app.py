@@ -19,7 +19,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Dict, List, Optional
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -160,9 +160,7 @@ def _accounts(s) -> List[Account]:
 
 
 def _regions(s) -> List[Dict[str, str]]:
-    rows = s.execute(
-        sa.select(WsLead.region, WsLead.region_label).where(WsLead.region.isnot(None)).distinct()
-    ).all()
+    rows = s.execute(sa.select(WsLead.region, WsLead.region_label).where(WsLead.region.isnot(None)).distinct()).all()
     return sorted(({"id": r, "label": lbl or r} for r, lbl in rows), key=lambda x: x["label"])
 
 
@@ -187,19 +185,23 @@ async def login(request: Request):
     suite = _safe_next(str(form.get("suite") or "/pistes"))
     if not auth.csrf_ok(request.session.get("csrf"), form.get("csrf_token")):
         request.session["csrf"] = auth.new_csrf_token()
-        return page(request, "login.html", status=403, suite=suite,
-                    message="Formulaire expiré ou invalide : recommencez.")
+        return page(
+            request, "login.html", status=403, suite=suite, message="Formulaire expiré ou invalide : recommencez."
+        )
     email, password = str(form.get("email") or "")[:254], str(form.get("password") or "")[:1000]
     result = await asyncio.to_thread(auth.check_login, email, password, _client_address(request))
     if result.account_id is None:
         await asyncio.sleep(result.delay)
         with session_scope() as s:
-            audit.record(s, None, "login_failed", detail="compte verrouillé" if result.locked else "mot de passe refusé")
+            audit.record(
+                s, None, "login_failed", detail="compte verrouillé" if result.locked else "mot de passe refusé"
+            )
         if result.locked:
             message = "Trop de tentatives échouées : connexion bloquée pendant 15 minutes."
             return page(request, "login.html", status=429, suite=suite, message=message, email=email)
-        return page(request, "login.html", status=401, suite=suite, email=email,
-                    message="Courriel ou mot de passe incorrect.")
+        return page(
+            request, "login.html", status=401, suite=suite, email=email, message="Courriel ou mot de passe incorrect."
+        )
     request.session.clear()  # a fresh session: no fixation
     request.session.update(uid=result.account_id, ver=result.session_version, csrf=auth.new_csrf_token())
     with session_scope() as s:
@@ -254,11 +256,18 @@ async def _export(request: Request, kind: str):
         leads = queries.all_leads(s, filters, account)
         emails = {a.id: a.email for a in s.execute(sa.select(Account)).scalars()}
         body = export.to_csv(leads, emails) if kind == "csv" else export.to_json(leads, emails)
-        audit.record(s, account, "export", target="pistes", detail=f"{kind.upper()} : {len(leads)} piste(s) ; {filters.describe()}")
+        audit.record(
+            s,
+            account,
+            "export",
+            target="pistes",
+            detail=f"{kind.upper()} : {len(leads)} piste(s) ; {filters.describe()}",
+        )
     stamp = clock.utcnow().strftime("%Y%m%d-%H%M")
     media = "text/csv; charset=utf-8" if kind == "csv" else "application/json"
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="pistes-{stamp}.{kind}"'})
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="pistes-{stamp}.{kind}"'}
+    )
 
 
 @protected()
@@ -339,8 +348,13 @@ async def lead_status(request: Request):
         old = lead.status
         lead.status = new
         lead.history.append(StatusChange(by_id=account.id, at=clock.utcnow(), old=old, new=new, reason=reason))
-        audit.record(s, account, "change", target=f"piste {lead.id}",
-                     detail=f"statut : {STATUS_LABEL.get(old, old)} → {STATUS_LABEL[new]}")
+        audit.record(
+            s,
+            account,
+            "change",
+            target=f"piste {lead.id}",
+            detail=f"statut : {STATUS_LABEL.get(old, old)} → {STATUS_LABEL[new]}",
+        )
         lead_id = lead.id
     return _back(lead_id, f"Statut changé : {STATUS_LABEL[new]}.", request)
 
@@ -362,8 +376,13 @@ async def lead_assign(request: Request):
             if target is None or not target.active:
                 return error(request, 400, "Conseiller inconnu.")
         lead.assigned_to = target.id if target else None
-        audit.record(s, account, "change", target=f"piste {lead.id}",
-                     detail=f"assignée à {target.email}" if target else "assignation retirée")
+        audit.record(
+            s,
+            account,
+            "change",
+            target=f"piste {lead.id}",
+            detail=f"assignée à {target.email}" if target else "assignation retirée",
+        )
         lead_id, who = lead.id, target.email if target else None
     return _back(lead_id, f"Piste assignée à {who}." if who else "Assignation retirée.", request)
 
@@ -409,7 +428,9 @@ async def lead_forget(request: Request):
     with session_scope() as s:
         targets = [s.get(WsLead, lead_id)]
         if sender:
-            targets += s.execute(sa.select(WsLead).where(WsLead.sender_id == sender, WsLead.id != lead_id)).scalars().all()
+            targets += (
+                s.execute(sa.select(WsLead).where(WsLead.sender_id == sender, WsLead.id != lead_id)).scalars().all()
+            )
         if report is not None:
             conv_ids = list(report.conversations)
             if conv_ids:
@@ -434,10 +455,19 @@ async def lead_forget(request: Request):
 def _start_worker(job_id: int, args: List[str]) -> None:
     env = dict(os.environ)
     env.setdefault("PYTHONPATH", str(paths.REPO_ROOT))
-    log = open(paths.VAR_DIR / "log" / "workspace-import.log", "ab") if (paths.VAR_DIR / "log").is_dir() else subprocess.DEVNULL
+    log = (
+        open(paths.VAR_DIR / "log" / "workspace-import.log", "ab")
+        if (paths.VAR_DIR / "log").is_dir()
+        else subprocess.DEVNULL
+    )
     subprocess.Popen(
         [sys.executable, "-m", "workspace", "import", "--job", str(job_id), *args],
-        cwd=str(paths.REPO_ROOT), env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+        cwd=str(paths.REPO_ROOT),
+        env=env,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -504,8 +534,14 @@ async def accounts_page(request: Request):
     with session_scope() as s:
         accounts = list(s.execute(sa.select(Account).order_by(Account.email)).scalars())
         regions = _regions(s)
-    return page(request, "accounts.html", accounts=accounts, regions=regions,
-                created=request.session.pop("created", None), flash=request.session.pop("flash", None))
+    return page(
+        request,
+        "accounts.html",
+        accounts=accounts,
+        regions=regions,
+        created=request.session.pop("created", None),
+        flash=request.session.pop("flash", None),
+    )
 
 
 @protected("admin")
@@ -520,7 +556,9 @@ async def accounts_create(request: Request):
         return RedirectResponse("/admin/comptes", status_code=303)
     with session_scope() as s:
         created = s.get(Account, new_id)
-        audit.record(s, account, "account", target=f"compte {new_id}", detail=f"compte créé ({ROLE_LABEL[created.role]})")
+        audit.record(
+            s, account, "account", target=f"compte {new_id}", detail=f"compte créé ({ROLE_LABEL[created.role]})"
+        )
         request.session["created"] = {"email": created.email, "password": password}
     return RedirectResponse("/admin/comptes", status_code=303)
 
@@ -544,8 +582,13 @@ async def accounts_toggle(request: Request):
             return error(request, 404, "Compte introuvable.")
         target.active = not target.active
         target.session_version += 1
-        audit.record(s, account, "account", target=f"compte {target.id}",
-                     detail="compte réactivé" if target.active else "compte désactivé")
+        audit.record(
+            s,
+            account,
+            "account",
+            target=f"compte {target.id}",
+            detail="compte réactivé" if target.active else "compte désactivé",
+        )
     return RedirectResponse("/admin/comptes", status_code=303)
 
 
@@ -577,8 +620,11 @@ async def audit_export(request: Request):
         entries = list(s.execute(sa.select(Audit).order_by(Audit.id)).scalars())
         body = audit.to_csv(entries)
         audit.record(s, request.state.account, "export", target="journal", detail=f"{len(entries)} entrée(s)")
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="journal.csv"'})
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="journal.csv"'},
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -621,8 +667,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in
-                           {h.lower() for h in SECURITY_HEADERS}]
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.decode().lower() not in {h.lower() for h in SECURITY_HEADERS}
+                ]
                 headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
                 message = {**message, "headers": headers}
             await send(message)
@@ -662,4 +711,6 @@ async def _not_allowed(request: Request, exc) -> Response:
 
 
 async def _server_error(request: Request, exc) -> Response:
-    return Response("Erreur interne : l'incident est consigné.", status_code=500, media_type="text/plain; charset=utf-8")
+    return Response(
+        "Erreur interne : l'incident est consigné.", status_code=500, media_type="text/plain; charset=utf-8"
+    )

@@ -43,7 +43,12 @@ def to_csv(entries: Iterable[Audit]) -> bytes:
     writer.writerow(["date_utc", "compte", "action", "cible", "detail"])
     for e in entries:
         writer.writerow(
-            [e.at.isoformat(timespec="seconds"), e.account_email or "", ACTION_LABEL.get(e.action, e.action),
-             e.target or "", e.detail or ""]
+            [
+                e.at.isoformat(timespec="seconds"),
+                e.account_email or "",
+                ACTION_LABEL.get(e.action, e.action),
+                e.target or "",
+                e.detail or "",
+            ]
         )
     return out.getvalue().encode("utf-8-sig")

@@ -115,7 +115,9 @@ def items_from_events(sender_id: str, events: Iterable[Dict[str, Any]]) -> List[
             ):
                 kind = "low_confidence"
         if kind and text and not text.startswith("/"):
-            out.append(Item(sender_id, redact(text, mask_user_text=False), kind, _topic(parse), current.get("timestamp")))
+            out.append(
+                Item(sender_id, redact(text, mask_user_text=False), kind, _topic(parse), current.get("timestamp"))
+            )
 
     for ev in events:
         etype = ev.get("event")

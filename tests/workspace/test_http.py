@@ -25,7 +25,9 @@ def test_every_route_is_protected_except_the_login_page():
     assert {"/admin/comptes", "/admin/journal", "/admin/journal/export.csv"} <= admin_only
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.path not in PUBLIC], ids=lambda r: f"{sorted(r.methods)[0]} {r.path}")
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.path not in PUBLIC], ids=lambda r: f"{sorted(r.methods)[0]} {r.path}"
+)
 def test_anonymous_requests_are_refused(workspace, route):
     client = Client(workspace.url)
     method = "POST" if "POST" in route.methods else "GET"
@@ -57,7 +59,9 @@ def test_every_post_form_without_its_csrf_token_is_refused(workspace, admin):
 def test_login_form_without_csrf_is_refused(workspace):
     client = Client(workspace.url)
     client.get("/connexion")
-    r = client.post("/connexion", data={"email": "admin@cdrq.example", "password": workspace.passwords["admin@cdrq.example"]})
+    r = client.post(
+        "/connexion", data={"email": "admin@cdrq.example", "password": workspace.passwords["admin@cdrq.example"]}
+    )
     assert r.status_code == 403
 
 
@@ -126,7 +130,9 @@ def test_filtered_csv_export_is_for_a_french_spreadsheet_and_logged(workspace, a
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["numero", "statut", "conseiller", "date"]
     assert len(rows) > 1 and all(row[rows[0].index("region")] == "Saguenay–Lac-Saint-Jean" for row in rows[1:])
-    everything = list(csv.reader(io.StringIO(admin.get("/pistes/export.csv").content.decode("utf-8-sig")), delimiter=";"))
+    everything = list(
+        csv.reader(io.StringIO(admin.get("/pistes/export.csv").content.decode("utf-8-sig")), delimiter=";")
+    )
     assert len(everything) > len(rows)
     journal = admin.get("/admin/journal/export.csv").content.decode("utf-8-sig")
     assert "exportation" in journal and "region=saguenay_lac_saint_jean" in journal

@@ -66,7 +66,11 @@ class WorkspaceStack:
         self.log = open(self.var_dir / "serve.log", "wb")
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "workspace", "serve", "--port", str(self.port)],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
