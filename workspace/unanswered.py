@@ -36,6 +36,17 @@ FALLBACK_ACTIONS = {
 }
 OUT_OF_SCOPE = {"utter_out_of_scope"}
 SILENT_MARKERS = ("nos sources ne", "les sources ne")
+# The domain's own wording (domain/core.yml), for bot messages that carry no template name.
+OUT_OF_SCOPE_MARKERS = ("je ne peux pas vous aider avec ca",)
+FALLBACK_MARKERS = ("je n'ai pas compris", "pouvez-vous reformuler")
+_MARKERS = [
+    (kind, tuple(fold(m) for m in markers))
+    for kind, markers in (
+        ("silent", SILENT_MARKERS),
+        ("out_of_scope", OUT_OF_SCOPE_MARKERS),
+        ("fallback", FALLBACK_MARKERS),
+    )
+]
 NOT_TOPICS = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "greet", "goodbye", "thank", "stop"}
 LOW_CONFIDENCE = 0.5
 KIND_LABEL = {
@@ -139,8 +150,7 @@ def items_from_events(sender_id: str, events: Iterable[Dict[str, Any]]) -> List[
             elif template in OUT_OF_SCOPE:
                 kinds.append("out_of_scope")
             folded = fold(ev.get("text") or "")
-            if any(marker in folded for marker in SILENT_MARKERS):
-                kinds.append("silent")
+            kinds += [kind for kind, markers in _MARKERS if any(m in folded for m in markers)]
     close()
     return out
 

@@ -28,3 +28,18 @@ def admin(workspace):
     r = client.login("admin@cdrq.example", workspace.passwords["admin@cdrq.example"])
     assert r.status_code == 303, r.text
     return client
+
+
+@pytest.fixture(scope="session")
+def bot(workspace):
+    from ws_stack import bot_stack
+
+    stack = bot_stack(workspace)
+    try:
+        stack.start()
+    except Exception as exc:
+        stack.cleanup()
+        pytest.fail(f"Impossible de démarrer le bot : {exc}", pytrace=False)
+    yield stack
+    stack.stop()
+    stack.cleanup()

@@ -126,3 +126,23 @@ class Client:
     def login(self, email: str, password: str) -> requests.Response:
         token = self.csrf("/connexion")
         return self.post("/connexion", data={"email": email, "password": password, "csrf_token": token})
+
+
+def bot_stack(workspace: WorkspaceStack):
+    """The real bot (action server + Rasa, tests/web's Stack) writing its conversations into
+    the workspace's database, as `make run` does with the one database."""
+    from widget_stack import Stack
+
+    class BotStack(Stack):
+        def _env(self):
+            env = super()._env()
+            env.update(DATABASE_URL=workspace.env["DATABASE_URL"], VIRAGE_VAR_DIR=workspace.env["VIRAGE_VAR_DIR"])
+            return env
+
+    return BotStack()
+
+
+def say(bot, sender: str, text: str) -> list:
+    r = requests.post(bot.rasa_url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
+    assert r.status_code == 200, r.text
+    return r.json()
