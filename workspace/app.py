@@ -34,7 +34,7 @@ from starlette.templating import Jinja2Templates
 from common.contact import mask_contacts
 from knowledge import clock, paths
 from leads.store import EVENTS_TABLE, forget
-from workspace import audit, auth, export, importer, queries, unanswered
+from workspace import audit, auth, export, importer, queries, ratings, unanswered
 from workspace.db import get_engine, session_scope
 from workspace.models import ROLE_LABEL, STATUS_LABEL, STATUSES, Account, Audit, ImportJob, Note, StatusChange, WsLead
 
@@ -526,6 +526,13 @@ async def unanswered_page(request: Request):
     return page(request, "unanswered.html", report=report)
 
 
+@protected()
+async def ratings_page(request: Request):
+    with session_scope() as s:
+        report = ratings.report(s)
+    return page(request, "ratings.html", report=report)
+
+
 # --------------------------------------------------------------------------------------
 # administration
 # --------------------------------------------------------------------------------------
@@ -647,6 +654,7 @@ ROUTES = [
     Route("/importer/fichiers", import_files, methods=["POST"]),
     Route("/importer/conversations", import_tracker, methods=["POST"]),
     Route("/questions", unanswered_page, methods=["GET"]),
+    Route("/avis", ratings_page, methods=["GET"]),
     Route("/admin/comptes", accounts_page, methods=["GET"]),
     Route("/admin/comptes", accounts_create, methods=["POST"]),
     Route("/admin/comptes/{account_id}/activation", accounts_toggle, methods=["POST"]),
