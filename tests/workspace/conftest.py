@@ -9,8 +9,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from ws_stack import Client, WorkspaceStack  # noqa: E402
 
-from tests.web.conftest import browser, browser_available, playwright_instance  # noqa: E402,F401
-
 
 @pytest.fixture(scope="session")
 def workspace(tmp_path_factory):
