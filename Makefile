@@ -49,6 +49,7 @@ help:
 	@echo "Widget"
 	@echo "  make demo              page de démonstration et widget seuls, port 8080 (serveur Rasa attendu sur :5005)"
 	@echo "  make screenshots       captures du widget (bureau, téléphone) dans docs/screenshots/"
+	@echo "  make screenshots-workspace  captures de l'espace des conseillers (bureau, tablette)"
 	@echo "  make install-browser   Chromium, police Inter et Playwright pour les tests navigateur"
 	@echo ""
 	@echo "Maintenance"

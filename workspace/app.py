@@ -34,6 +34,7 @@ from starlette.templating import Jinja2Templates
 from common.contact import mask_contacts
 from knowledge import clock, paths
 from leads.store import EVENTS_TABLE, forget
+from prescreen.knowledge_glue import FIELD_LABEL
 from workspace import audit, auth, export, importer, queries, ratings, unanswered
 from workspace.db import get_engine, session_scope
 from workspace.models import ROLE_LABEL, STATUS_LABEL, STATUSES, Account, Audit, ImportJob, Note, StatusChange, WsLead
@@ -58,6 +59,7 @@ SECURITY_HEADERS = {
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(
     CSS=CSS,
+    FIELD_LABEL=FIELD_LABEL,
     STATUS_LABEL=STATUS_LABEL,
     STATUSES=STATUSES,
     ROLE_LABEL=ROLE_LABEL,

@@ -144,5 +144,7 @@ def test_tablet_screenshot(page_for, workspace):
     assert page.locator("#leads").is_visible()
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "workspace-tablet.png"), full_page=False)
-        page.goto(workspace.url + "/pistes/1")
+        page.goto(workspace.url + "/pistes?q=rimouski")  # a lead without consent: contact masked
+        page.locator("#leads tbody tr a").first.click()
+        page.wait_for_url("**/pistes/*")
         page.screenshot(path=str(Path(SHOTS) / "workspace-lead-tablet.png"), full_page=False)

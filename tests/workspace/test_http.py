@@ -45,15 +45,17 @@ def test_unknown_paths_do_not_leak_either(workspace):
 
 
 def test_every_post_form_without_its_csrf_token_is_refused(workspace, admin):
+    lead = _lead_id(admin, "c06_chat_mutuelle_question_ouverte")  # a lead no other test changes
     for route in ROUTES:
         if "POST" not in route.methods or route.path == "/connexion":
             continue
-        r = admin.post(_concrete(route.path), data={"statut": "closed", "raison": "x", "note": "x", "confirmer": "oui"})
+        path = route.path.replace("{lead_id}", str(lead)).replace("{account_id}", "1")
+        r = admin.post(path, data={"statut": "closed", "raison": "x", "note": "x", "confirmer": "oui"})
         assert r.status_code == 403, route.path
         assert "Formulaire expiré ou invalide" in r.text
-    # nothing was changed by those requests
-    page = admin.get("/pistes/1").text
-    assert "Aucune note." in page
+    # nothing was changed (nor forgotten) by those requests
+    page = admin.get(f"/pistes/{lead}").text
+    assert "Aucune note." in page and ">nouveau<" in page
 
 
 def test_login_form_without_csrf_is_refused(workspace):
@@ -120,7 +122,7 @@ def test_a_lead_without_consent_never_shows_contact_details(workspace, admin, so
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", staff.sub("", page))
     assert not re.search(r"\d{3}[ .-]\d{3}[ .-]\d{4}", page)
     # the consented one shows them
-    consented = admin.get(f"/pistes/{_lead_id(admin, 't01_tracker_coop_aide_domicile_consentement')}").text
+    consented = admin.get(f"/pistes/{_lead_id(admin, 'c05_chat_obnl_theatre_consentement')}").text
     assert "Consentement : oui" in consented and "@" in consented.split('id="contact"')[1].split("</section>")[0]
 
 
@@ -151,3 +153,28 @@ def test_status_change_requires_a_reason(workspace, admin):
     assert r.status_code == 400 and "raison" in r.text
     r = admin.post(f"/pistes/{lead}/statut", data={"csrf_token": token, "statut": "inventé", "raison": "x"})
     assert r.status_code == 400
+
+
+def test_an_advisor_with_regions_sees_only_those_leads_and_the_ones_assigned(workspace, admin):
+    printed = workspace.run(
+        "advisor-add", "--email", "estrie@pole.example", "--role", "conseiller", "--regions", "estrie"
+    )
+    password = re.search(r"une seule fois[^:]*: (\S+)", printed).group(1)
+    advisor = Client(workspace.url)
+    assert advisor.login("estrie@pole.example", password).status_code == 303
+    rows = list(
+        csv.DictReader(io.StringIO(advisor.get("/pistes/export.csv").content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows and {r["region"] for r in rows} == {"Estrie"}
+    outside = _lead_id(admin, "n04_notes_municipalite")  # Montérégie
+    assert advisor.get(f"/pistes/{outside}").status_code == 404
+    # once assigned to them, they see it
+    token = admin.csrf(f"/pistes/{outside}")
+    advisor_id = re.search(
+        r'<option value="(\d+)"[^>]*>estrie@pole.example<', admin.get(f"/pistes/{outside}").text
+    ).group(1)
+    assert (
+        admin.post(f"/pistes/{outside}/assigner", data={"csrf_token": token, "conseiller": advisor_id}).status_code
+        == 303
+    )
+    assert advisor.get(f"/pistes/{outside}").status_code == 200
