@@ -19,6 +19,7 @@ from common.contact import normalize_email, normalize_phone, phone_digits
 from knowledge import clock
 from leads import consent as consent_mod
 from leads.db import get_engine, session_scope
+from leads.feedback import forget_conversations as forget_ratings
 from leads.models import Consent, Lead
 
 # Rasa's SQLTrackerStore table (same database, see rasa_server/tracker_store.py).
@@ -262,6 +263,7 @@ def _delete(
             sender_ids.add(lead.sender_id)
         session.delete(lead)
     session.flush()
+    forget_ratings(session, sender_ids)  # the visitors' 👍/👎 of those conversations (leads/feedback.py)
     conn = session.connection()
     if not _events_table_exists(conn):
         report.tracker_store_checked = False

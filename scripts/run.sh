@@ -10,7 +10,7 @@ mkdir -p var/log
 
 # A port already taken (often a Virage left running in another terminal) would otherwise only
 # show up as a service dying during start-up.
-for port in 5055 5005 8080; do
+for port in 5055 5005 8080 ${VIRAGE_WORKSPACE_PORT:-8090}; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Le port $port est déjà utilisé (une autre instance de Virage ?). Arrêtez-la, puis relancez make run." >&2
     exit 1
@@ -37,6 +37,12 @@ if [ -f web/server.py ]; then
   pids+=($!); names+=(web)
 fi
 
+# The advisors' workspace (workspace/), on loopback only.
+if [ -f workspace/app.py ]; then
+  .venv/bin/python -m workspace serve --host 127.0.0.1 --port "${VIRAGE_WORKSPACE_PORT:-8090}" > var/log/workspace.log 2>&1 &
+  pids+=($!); names+=(workspace)
+fi
+
 echo "Démarrage de Virage (le chargement du modèle prend de 20 à 60 secondes)…"
 for _ in $(seq 1 180); do
   if curl -fs http://localhost:5005/ >/dev/null 2>&1; then break; fi
@@ -53,6 +59,7 @@ Virage est prêt.
   • API REST                        : curl -s -XPOST http://localhost:5005/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
   • socket.io                       : ws://localhost:5005/socket.io/
   • Serveur d'actions               : http://localhost:5055/health
+  • Espace des conseillers          : http://127.0.0.1:${VIRAGE_WORKSPACE_PORT:-8090}/  (compte : make advisor-add EMAIL=… ROLE=…)
 Journaux dans var/log/. Ctrl-C pour arrêter.
 MSG
 wait

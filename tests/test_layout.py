@@ -1,9 +1,10 @@
 """The import direction of the packages, as the README's « Où vit le code » writes it down.
 
-    knowledge  ←  common  ←  leads  ←  actions | rasa_server | prescreen | web
+    knowledge  ←  common  ←  leads  ←  actions | rasa_server | prescreen | web | workspace
+                                                               prescreen  ←  workspace
 
-A package imports only those to its left. The four runtimes on the right never import each
-other: `actions/` is loaded by the action server, `rasa_server/` by the Rasa server through the
+A package imports only those to its left. The runtimes on the right never import each
+other (except workspace → prescreen, its engine): `actions/` is loaded by the action server, `rasa_server/` by the Rasa server through the
 class paths of config.yml, endpoints.yml and credentials.yml, and nothing else imports them.
 The two lower layers stay free of Rasa, so a notebook, the advisors' tools and the action server
 can use them. `bench/` may import the layers only (it starts the runtimes as processes); tests
@@ -24,7 +25,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 LAYERS = ("knowledge", "common", "leads")
-RUNTIMES = ("actions", "rasa_server", "prescreen", "web")
+RUNTIMES = ("actions", "rasa_server", "prescreen", "web", "workspace")
 OURS = LAYERS + RUNTIMES + ("bench", "tests")
 
 # What each package may import among ours (itself included).
@@ -33,6 +34,9 @@ ALLOWED = {
     "common": {"knowledge", "common"},
     "leads": {"knowledge", "common", "leads"},
     **{runtime: set(LAYERS) | {runtime} for runtime in RUNTIMES},
+    # The advisors' workspace is the web front of the pre-screening: it builds its lead cards
+    # with prescreen's pipeline rather than a second copy of it. Nothing imports workspace.
+    "workspace": set(LAYERS) | {"workspace", "prescreen"},
     "bench": set(LAYERS) | {"bench"},
 }
 # Third-party packages a layer must not import: the layers run where Rasa is not loaded.

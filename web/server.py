@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
+from web import feedback_api
+
 WEB = Path(__file__).resolve().parent
 MOUNTS: Tuple[Tuple[str, Path], ...] = (
     ("/widget/", WEB / "widget"),
@@ -131,7 +133,13 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+
+    def do_POST(self) -> None:  # noqa: N802 — only the widget's ratings (web/feedback_api.py)
+        if urlsplit(self.path).path == feedback_api.PATH:
+            feedback_api.handle(self)
+        else:
+            self._not_allowed()
 
     def _serve(self, send_body: bool) -> None:
         url_path = urlsplit(self.path).path or "/"

@@ -16,31 +16,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from widget_helpers import INIT_SCRIPT, PageWatch  # noqa: E402
-from widget_stack import CHROMIUM, Stack, chromium_launch_kwargs  # noqa: E402
-
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+from widget_stack import Stack  # noqa: E402
 
 _stack: Optional[Stack] = None
 
-
-def _missing_browser_reason() -> Optional[str]:
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} introuvable (installez-le : make install-browser)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "le paquet Python playwright est absent (make install-browser)"
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser_available():
-    reason = _missing_browser_reason()
-    if reason is not None:
-        if IN_CI:
-            pytest.fail(f"CI : les tests navigateur doivent tourner, mais {reason}.", pytrace=False)
-        pytest.skip(f"Tests navigateur ignorés : {reason}")
-    return True
+# browser_available, playwright_instance and browser are in tests/conftest.py: one Playwright
+# for the whole run, shared with tests/workspace/ (a second sync Playwright in the same thread
+# fails while the first is alive).
 
 
 @pytest.fixture(scope="session")
@@ -65,21 +47,6 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and _stack is not None and "tests/web" in str(item.fspath).replace(os.sep, "/"):
         report.sections.append(("Journaux des serveurs (fin)", _stack.logs()))
-
-
-@pytest.fixture(scope="session")
-def playwright_instance(browser_available):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance):
-    b = playwright_instance.chromium.launch(**chromium_launch_kwargs())
-    yield b
-    b.close()
 
 
 @pytest.fixture

@@ -49,7 +49,9 @@
     replyTimeoutMs: (parseInt(opt('replyTimeout'), 10) || 15) * 1000,
     connectTimeoutMs: (parseInt(opt('connectTimeout'), 10) || 10) * 1000,
     maxMessages: 200,
-    sessionTtlMs: 24 * 3600 * 1000
+    sessionTtlMs: 24 * 3600 * 1000,
+    // Avis 👍/👎 sous les réponses (voir feedbackBar) ; data-feedback="off" pour les retirer.
+    feedback: isOff(opt('feedback')) ? '' : (opt('feedback') || new URL('/api/avis', scriptSrc).href)
   };
 
   var T = {
@@ -525,6 +527,7 @@
       bubble.appendChild(el('p', 'vw-queued-note', T.queued));
     }
     row.appendChild(bubble);
+    if (wantsFeedback(m)) row.appendChild(feedbackBar(m));
     var prev = state.messages[index - 1];
     if (prev && prev.from === m.from) row.classList.add('vw-cont');
 
@@ -540,6 +543,91 @@
       row.appendChild(group);
     }
     return row;
+  }
+
+  /* ------------------------------------------- avis des visiteurs (👍/👎) */
+
+  var FB = {
+    ask: 'Cette réponse vous aide-t-elle ?',
+    up: 'Oui, réponse utile',
+    down: 'Non, réponse pas utile',
+    why: 'Qu’est-ce qui n’allait pas ?',
+    reasons: [['wrong', 'Réponse erronée'], ['incomplete', 'Incomplète'], ['not_understood', 'Question mal comprise'], ['other', 'Autre']],
+    comment: 'Commentaire (facultatif, sans renseignements personnels)',
+    send: 'Envoyer',
+    thanks: 'Merci pour votre avis.',
+    failed: 'Avis non envoyé. Réessayez.'
+  };
+
+  // Une réponse : un message du bot qui cite sa source, ou assez long pour en être une.
+  function wantsFeedback(m) {
+    if (!cfg.feedback || m.from !== 'bot' || !m.text) return false;
+    return m.text.split(/\r?\n/).some(function (l) { return SOURCE_LINE.test(l); }) || m.text.length >= 80;
+  }
+
+  function feedbackBar(m) {
+    var bar = el('div', 'vw-feedback');
+    bar.setAttribute('role', 'group');
+    bar.setAttribute('aria-label', FB.ask);
+    if (m.rated) { bar.appendChild(el('p', 'vw-feedback-done', FB.thanks)); return bar; }
+    bar.appendChild(el('span', 'vw-feedback-ask', FB.ask));
+    var up = button('vw-feedback-btn vw-feedback-up', FB.up, null, '👍');
+    var down = button('vw-feedback-btn vw-feedback-down', FB.down, null, '👎');
+    up.addEventListener('click', function () { sendFeedback(m, bar, 'up', null, null); });
+    down.addEventListener('click', function () { askWhy(m, bar); });
+    bar.appendChild(up);
+    bar.appendChild(down);
+    return bar;
+  }
+
+  function askWhy(m, bar) {
+    while (bar.firstChild) bar.removeChild(bar.firstChild);
+    var form = el('form', 'vw-feedback-form');
+    form.appendChild(el('p', 'vw-feedback-ask', FB.why));
+    var chosen = null;
+    var choices = el('div', 'vw-feedback-reasons');
+    FB.reasons.forEach(function (r) {
+      var b = button('vw-feedback-reason', null, null, r[1]);
+      b.type = 'button';
+      b.setAttribute('aria-pressed', 'false');
+      b.dataset.reason = r[0];
+      b.addEventListener('click', function () {
+        chosen = r[0];
+        Array.prototype.forEach.call(choices.children, function (c) { c.setAttribute('aria-pressed', String(c === b)); });
+      });
+      choices.appendChild(b);
+    });
+    form.appendChild(choices);
+    var comment = el('input', 'vw-feedback-comment');
+    comment.type = 'text';
+    comment.maxLength = 500;
+    comment.placeholder = FB.comment;
+    comment.setAttribute('aria-label', FB.comment);
+    form.appendChild(comment);
+    var send = button('vw-feedback-send', null, null, FB.send);
+    send.type = 'submit';
+    form.appendChild(send);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      sendFeedback(m, bar, 'down', chosen, comment.value);
+    });
+    bar.appendChild(form);
+  }
+
+  function sendFeedback(m, bar, rating, reason, comment) {
+    var body = JSON.stringify({ sender: state.sessionId, answer: m.text, rating: rating, reason: reason, comment: comment || null });
+    fetch(cfg.feedback, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: body, credentials: 'omit', mode: 'cors' })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        m.rated = rating;
+        save();
+        while (bar.firstChild) bar.removeChild(bar.firstChild);
+        bar.appendChild(el('p', 'vw-feedback-done', FB.thanks));
+      })
+      .catch(function () {
+        var old = bar.querySelector('.vw-feedback-error');
+        if (!old) bar.appendChild(el('p', 'vw-feedback-error', FB.failed));
+      });
   }
 
   function renderAll() {

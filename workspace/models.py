@@ -1,0 +1,147 @@
+"""SQLAlchemy models of the workspace (own tables ``ws_*`` in the shared database).
+
+Times are naive UTC, as in leads.models. The lead card itself is the pre-screening's card
+(JSON, contact details already masked without consent); the columns beside it are copies of
+what the list filters and sorts on, indexed, so the list never opens the JSON.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import relationship
+
+from knowledge.db import Base
+
+ROLES = ("advisor", "admin")
+ROLE_LABEL = {"advisor": "conseiller", "admin": "administrateur"}
+STATUSES = ("new", "callback", "follow_up", "referred", "closed")
+STATUS_LABEL = {
+    "new": "nouveau",
+    "callback": "à rappeler",
+    "follow_up": "en suivi",
+    "referred": "orienté",
+    "closed": "fermé",
+}
+
+
+class Account(Base):
+    __tablename__ = "ws_account"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    email = Column(String(254), unique=True, nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="advisor")
+    # Region ids (vocabulary) whose leads an advisor sees, comma-separated; empty: all leads.
+    regions = Column(Text, nullable=False, default="")
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False)
+    # Bumped on deactivation or password reset: every session cookie of the account dies.
+    session_version = Column(Integer, nullable=False, default=1)
+
+
+class Throttle(Base):
+    """Failed logins per key ("compte:<sha256 of the e-mail>" or "ip:<address>"), no e-mail stored."""
+
+    __tablename__ = "ws_throttle"
+
+    key = Column(String(80), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    first_failure_at = Column(DateTime)
+    locked_until = Column(DateTime)
+
+
+class WsLead(Base):
+    __tablename__ = "ws_lead"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(400), unique=True, nullable=False)  # card id ("conversation <sender>", file name…)
+    sender_id = Column(String(255), index=True)
+    input_kind = Column(String(20), nullable=False)
+    source = Column(Text)
+    seen_at = Column(DateTime, nullable=False, index=True)  # conversation start, or import time
+    imported_at = Column(DateTime, nullable=False)
+    priority = Column(Integer, nullable=False, index=True)
+    region = Column(String(80), index=True)  # vocabulary id
+    region_label = Column(String(120))
+    legal_form_label = Column(String(120))
+    sector_label = Column(String(200))
+    volet1 = Column(String(16), index=True)
+    volet2 = Column(String(16), index=True)
+    volet3 = Column(String(16), index=True)
+    consent = Column(Boolean, nullable=False, default=False, index=True)
+    wants_contact = Column(Boolean, nullable=False, default=False)
+    search_text = Column(Text, nullable=False, default="")  # folded, for « rechercher »
+    status = Column(String(16), nullable=False, default="new", index=True)
+    assigned_to = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"), index=True)
+    card = Column(JSON, nullable=False)
+    # Turns of an imported file ([{speaker, text}]); masked unless consent. Conversations of the
+    # tracker store are read from it when shown (so `forget` there removes them here too).
+    turns = Column(JSON)
+    notes = relationship("Note", cascade="all, delete-orphan", order_by="Note.created_at")
+    history = relationship("StatusChange", cascade="all, delete-orphan", order_by="StatusChange.at")
+    assignee = relationship("Account")
+
+
+class Note(Base):
+    __tablename__ = "ws_note"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
+    author_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
+    created_at = Column(DateTime, nullable=False)
+    text = Column(Text, nullable=False)
+    author = relationship("Account")
+
+
+class StatusChange(Base):
+    __tablename__ = "ws_status_change"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
+    by_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
+    at = Column(DateTime, nullable=False)
+    old = Column(String(16))
+    new = Column(String(16), nullable=False)
+    reason = Column(Text, nullable=False)
+    by = relationship("Account")
+
+
+class Audit(Base):
+    """Who viewed, exported, changed or deleted what, and when. Never personal data of a lead:
+    the target is the workspace's lead number; details are counts and status names."""
+
+    __tablename__ = "ws_audit"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, index=True)
+    account_id = Column(Integer)  # kept after the account is deleted
+    account_email = Column(String(254))  # the advisor's own address (staff, not a lead)
+    action = Column(String(32), nullable=False, index=True)  # view, export, change, delete, login…
+    target = Column(String(80))
+    detail = Column(Text)
+
+
+class ImportJob(Base):
+    __tablename__ = "ws_import_job"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    started_at = Column(DateTime, nullable=False)
+    finished_at = Column(DateTime)
+    by_id = Column(Integer)
+    origin = Column(String(40), nullable=False)  # "fichiers" | "conversations"
+    state = Column(String(16), nullable=False, default="running")  # running, done, failed
+    message = Column(Text)
+    created = Column(Integer, default=0)
+    updated = Column(Integer, default=0)
+    rejected = Column(JSON)  # [{id, message}]
+
+
+WS_TABLES = [
+    Account.__table__,
+    Throttle.__table__,
+    WsLead.__table__,
+    Note.__table__,
+    StatusChange.__table__,
+    Audit.__table__,
+    ImportJob.__table__,
+]
