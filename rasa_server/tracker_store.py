@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from typing import Any, Dict, Iterator, List, Optional, Text
 
 import sqlalchemy as sa
@@ -148,6 +150,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=self.url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_busy_timeout)
+        _start_masking_warm_up()
 
     # -- sender ids: a personal one is stored as a pseudonym ------------------------------
     def _event_query(self, session, sender_id: Text, fetch_events_from_all_sessions: bool = False):
@@ -230,6 +233,44 @@ class VirageSQLTrackerStore(SQLTrackerStore):
             requested = _requested_slot_after(data, requested)
             if redacted != data:
                 row.data = json.dumps(redacted)
+
+
+_warm_up_started = False
+
+
+def _nlu_vocab():
+    """The vocabulary (and vectors) of the fr_core_news_md the NLU pipeline loaded."""
+    from rasa_server.nlu import spacy_nlp
+
+    for spacy_model in list(spacy_nlp._LOADED.values()):
+        if spacy_model.model_name == pii.SPACY_MODEL:
+            return spacy_model.model.vocab
+    raise LookupError("fr_core_news_md pas encore chargé par la NLU")
+
+
+def _start_masking_warm_up(wait_for_nlu_s: float = 180.0) -> None:
+    """Build the masking engines in the background, once the NLU has loaded spaCy, so that the
+    first message pays neither Presidio's import nor a second copy of the word vectors."""
+    global _warm_up_started
+    if _warm_up_started:
+        return
+    _warm_up_started = True
+    pii.share_vocab(_nlu_vocab)
+
+    def run() -> None:
+        deadline = time.monotonic() + wait_for_nlu_s
+        while time.monotonic() < deadline:
+            try:
+                _nlu_vocab()
+                break
+            except (LookupError, ImportError):
+                time.sleep(0.5)
+        try:
+            pii.warm_up()
+        except Exception as exc:  # pragma: no cover - masking then loads on first use
+            logger.warning("Préparation du masquage impossible (%s).", type(exc).__name__)
+
+    threading.Thread(target=run, name="virage-pii-warm-up", daemon=True).start()
 
 
 def _last_slot_index(events: List[Any], slot: str) -> Optional[int]:

@@ -67,9 +67,13 @@ def test_the_personal_corpus_is_not_stored_nor_logged_without_consent(db_url, do
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     root = logging.getLogger()
-    root.addHandler(handler)
     old = root.level
     root.setLevel(logging.DEBUG)
+    rasa_logger = logging.getLogger("rasa.core.processor")  # other tests may have quietened it
+    old_rasa = (rasa_logger.level, rasa_logger.disabled)
+    rasa_logger.setLevel(logging.DEBUG)
+    rasa_logger.disabled = False
+    rasa_logger.addHandler(handler)
     ts = _store(domain)
     samples = personal_samples()
     try:
@@ -93,8 +97,10 @@ def test_the_personal_corpus_is_not_stored_nor_logged_without_consent(db_url, do
                 [{"entity": "region", "value": secret}],
             )
     finally:
-        root.removeHandler(handler)
+        rasa_logger.removeHandler(handler)
         root.setLevel(old)
+        rasa_logger.setLevel(old_rasa[0])
+        rasa_logger.disabled = old_rasa[1]
     stored = _by_sender(db_url)
     log_lines = [ln for ln in stream.getvalue().splitlines() if ln.startswith("Received user message")]
     assert len(log_lines) == len(samples)
@@ -175,3 +181,18 @@ def test_with_consent_the_contact_answers_leave_the_conversation_once_the_lead_i
         assert said not in stored and value not in stored, value
     assert "Paul Roy" not in stored
     assert re.search(r"\[réponse masquée\]", stored)
+
+
+def test_forget_finds_a_conversation_stored_under_a_pseudonym(db_url, domain):
+    from rasa.shared.core.events import ActionExecuted
+
+    from leads import store
+
+    ts = _store(domain)
+    for sender in ("paul.roy@coopdufjord.ca", "418-555-0110"):
+        _save(ts, domain, sender, [ActionExecuted("action_listen"), _user("bonjour")])
+    assert len(_by_sender(db_url)) == 2
+    report = store.forget(sender_id="paul.roy@coopdufjord.ca")
+    assert sum(report.conversations.values()) == 2 and len(_by_sender(db_url)) == 1
+    report = store.forget(phone="418 555 0110")
+    assert sum(report.conversations.values()) == 2 and _by_sender(db_url) == {}
