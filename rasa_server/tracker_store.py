@@ -44,12 +44,14 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from common import logging_privacy, pii
 from common.slots import (
+    CONSENT_GIVEN_AT_SLOT,
     CONSENT_SLOT,
     CONTACT_SLOTS,
     DATA_DELETION_SLOT,
     LEAD_REFERENCE_SLOT,
     PRIVACY_SCRUB_SLOT,
     REQUESTED_SLOT,
+    SCREENING_RESULT_SLOT,
     SKIPPED,
 )
 from knowledge.db import database_url
@@ -58,6 +60,16 @@ logger = logging.getLogger(__name__)
 logging_privacy.install()
 
 ANSWER_MASK = "[réponse masquée]"
+# Slots the bot writes itself (times, references, the engine's JSON): never user text, and the
+# dialogue reads them back from the store, so their digits must stay as written.
+MACHINE_SLOTS = {
+    REQUESTED_SLOT,
+    SCREENING_RESULT_SLOT,
+    CONSENT_GIVEN_AT_SLOT,
+    LEAD_REFERENCE_SLOT,
+    PRIVACY_SCRUB_SLOT,
+    DATA_DELETION_SLOT,
+}
 VALUE_MASK = "[masqué]"
 
 
@@ -103,7 +115,7 @@ def redact_event(
             if isinstance(data.get("value"), str) and data["value"] != SKIPPED:
                 known.append(data["value"])
             data["value"] = VALUE_MASK
-        elif isinstance(data.get("value"), str):
+        elif isinstance(data.get("value"), str) and data.get("name") not in MACHINE_SLOTS:
             data["value"] = pii.replace_known(pii.mask_patterns(data["value"]), known)
     elif kind == "bot":
         if data.get("text"):

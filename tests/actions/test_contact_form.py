@@ -598,3 +598,25 @@ def test_end_to_end_an_address_that_says_cancel_is_an_address(agent, e2e_db, sen
         kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id=?", (sender,)))
     for secret in (address, "Paul Roy", "418 555 0110", "418-555-0110"):
         assert secret not in kept, secret
+
+
+def test_end_to_end_masking_changes_no_answer(agent, trained_model, action_server):
+    """Masking is for storage: the same questions get the same answers whether the conversation
+    is kept by our masking tracker store or by Rasa's in-memory one (issue 20)."""
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bench.pii import ordinary_samples
+
+    plain = Agent.load(
+        trained_model,
+        tracker_store=InMemoryTrackerStore(agent.domain),
+        action_endpoint=EndpointConfig(url=action_server["url"]),
+    )
+    questions = ordinary_samples()[::20]  # 6 of the 111, spread over the file
+    for i, question in enumerate(questions):
+        turns = [question, "et pour une coop au Saguenay ?"]  # the follow-up reads the stored turn
+        ours = [_say(agent, f"same-{i}", t) for t in turns]
+        theirs = [_say(plain, f"same-{i}", t) for t in turns]
+        assert ours == theirs, question

@@ -196,3 +196,12 @@ def test_forget_finds_a_conversation_stored_under_a_pseudonym(db_url, domain):
     assert sum(report.conversations.values()) == 2 and len(_by_sender(db_url)) == 1
     report = store.forget(phone="418 555 0110")
     assert sum(report.conversations.values()) == 2 and _by_sender(db_url) == {}
+
+
+def test_slots_the_bot_writes_keep_their_digits_slots_from_user_text_are_masked():
+    from rasa_server.tracker_store import redact_event
+
+    machine = {"event": "slot", "name": "screening_result", "value": '{"ref": "514 555 0199", "n": 123456789}'}
+    assert redact_event(machine) == machine
+    typed = {"event": "slot", "name": "screening_unread", "value": "appelez au 514 555 01 99"}
+    assert redact_event(typed)["value"] == "appelez au [téléphone masqué]"
