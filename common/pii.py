@@ -100,20 +100,20 @@ PHONE_PATTERNS = [
     r"(?<![\w+$])(?:\+?1" + _SEP + r"?)?(?:\(\s*[2-9]\d{2}\s*\)|[2-9]\d{2})" + _SEP + r"?"
     r"[2-9]\d{2}" + _SEP + r"?(?:\d{4}|\d{2}" + _SEP + r"?\d{2})" + _EXT + r"(?![\w])" + _NOT_A_PERSON_NUMBER,
     # 7-digit local numbers: 555-0199, 555 0199, 555 01 99, 5550199
-    r"(?<![\w+$,.])[2-9]\d{2}"
+    r"(?<![\w+$])(?<!\d[,.])[2-9]\d{2}"
     + _SEP
     + r"?(?:\d{4}|\d{2}"
     + _SEP
     + r"\d{2})"
     + _EXT
-    + r"(?![\w,.])"
+    + r"(?!\w|[,.]\d)"
     + _NOT_A_PERSON_NUMBER,
     # other international numbers: +33 6 12 34 56 78
     r"(?<![\w])\+\d{1,3}(?:" + _SEP + r"?\d{1,4}){3,6}(?![\w])",
 ]
 # Canada Post: no D F I O Q U, no W or Z first.
 POSTAL_CODE_PATTERN = r"(?<![\w])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]" + r"[\s-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w])"
-SIN_PATTERN = r"(?<![\w$,.])\d{3}[\s\-]?\d{3}[\s\-]?\d{3}(?![\w,.])" + _NOT_A_PERSON_NUMBER
+SIN_PATTERN = r"(?<![\w$])(?<!\d[,.])\d{3}[\s\-]?\d{3}[\s\-]?\d{3}(?!\w|[,.]\d)" + _NOT_A_PERSON_NUMBER
 _STREET_TYPES = (
     r"rue|av\.?|avenue|boul\.?|boulevard|bd|chemin|ch\.|rang|route|rte|place|pl\.|c[oô]te|mont[ée]e|impasse|"
     r"croissant|all[ée]e|promenade|terrasse|sentier|carr[ée]|square|ruelle|autoroute|quai|street|st\.|road|rd\.?"
@@ -239,9 +239,11 @@ def _load_public_names() -> Set[str]:
             if len(node) <= 80:
                 names.add(_fold(node))
 
-    for path in sorted(SOURCES_DIR.glob("*.yml")):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for stem in ("partners", "cases", "programme", "vocabulary", "glossary", "unknowns"):
+        path = SOURCES_DIR / f"{stem}.yml"
         try:
-            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+            walk(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
         except (OSError, yaml.YAMLError):  # masking must work even without the sources
             logger.warning("Sources illisibles pour la liste des noms publics : %s", path.name)
     people = set(names)
@@ -350,6 +352,8 @@ def NameCueRecognizer():  # noqa: N802 - built lazily so that importing this mod
 
 
 def _build(with_ner: bool):
+    if not with_ner:
+        return _PatternsOnly()
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
@@ -363,25 +367,34 @@ def _build(with_ner: bool):
 
     class _LeanSpacyEngine(SpacyNlpEngine):
         def load(self) -> None:
-            self.nlp = {LANGUAGE: _load_spacy() if with_ner else _blank()}
+            self.nlp = {LANGUAGE: _load_spacy()}
 
     nlp_engine = _LeanSpacyEngine(
         models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}], ner_model_configuration=ner_config
     )
     nlp_engine.load()
-    if with_ner:
-        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-        registry.add_recognizer(
-            SpacyRecognizer(supported_language=LANGUAGE, supported_entities=["PERSON"], ner_strength=0.85)
-        )
+    registry.add_recognizer(
+        SpacyRecognizer(supported_language=LANGUAGE, supported_entities=["PERSON"], ner_strength=0.85)
+    )
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
 
 
-def _blank():
-    import spacy
+class _PatternsOnly:
+    """The pattern recognizers run directly, without an NLP engine (no spaCy: building a French
+    tokenizer alone took 4 s, and logs need none). Same ``analyze`` call as ``AnalyzerEngine``."""
 
-    return spacy.blank(LANGUAGE)
+    def __init__(self) -> None:
+        self.recognizers = _pattern_recognizers()
+
+    def analyze(self, text: str, language: str, entities: List[str]):
+        results = []
+        for recognizer in self.recognizers:
+            wanted = [e for e in recognizer.supported_entities if e in entities]
+            if wanted:
+                results.extend(recognizer.analyze(text, wanted, None) or [])
+        return results
 
 
 def _engines(with_ner: bool):
@@ -406,10 +419,22 @@ def warm_up(with_ner: bool = True) -> None:
 
 
 # --- finding and masking ------------------------------------------------------------------------
+# A text none of whose characters could start a pattern match skips Presidio altogether (most log
+# lines, bot answers and slot values): 7 digits or more in a run (separators allowed), 3 digits
+# before a street word, an @ or its spellings, a postal-code shape, a name cue.
 _MAYBE_PII_PATTERN = re.compile(
-    r"\d|@|\b(?:at|arobas|arobase|chez|appelle|jm|nom|moi|ici|sign[ée]|name|suis)\b", re.IGNORECASE
+    r"\d(?:[\s().\-\u2010-\u2015]*\d){6}|\d{1,6}[A-Za-z]?,?\s+(?:" + _STREET_TYPES + r")\b|@|"
+    r"\b(?:at|arobas|arobase|chez|dot|point)\b|[A-Za-z]\d[A-Za-z][\s-]?\d[A-Za-z]\d|\+\d|"
+    r"\b(?:appelle|jm|nom|moi|ici|sign[ée]|name|suis)\b",
+    re.IGNORECASE,
 )
-_HAS_CAPITAL_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’\-]+")
+_INNER_CAPITAL_WORD = re.compile(r"(?<![.!?:;«\"\n])\s+[«\"(]?[A-ZÀ-Ý][a-zà-ÿ'’\-]+")
+
+
+def _needs_ner(text: str) -> bool:
+    """A capitalised word after the first word of a sentence: maybe a name (« Est-ce que… »,
+    « Combien… » alone are not). Names typed in lower case are left to the cues."""
+    return bool(_INNER_CAPITAL_WORD.search(text))
 
 
 def _is_public(finding_text: str) -> bool:
@@ -451,7 +476,7 @@ def _find_plain(text: str) -> List[Finding]:
 
 
 def _find(text: str, with_ner: bool) -> List[Finding]:
-    ner = with_ner and bool(_HAS_CAPITAL_WORD.search(text))
+    ner = with_ner and _needs_ner(text)
     if not ner and not _MAYBE_PII_PATTERN.search(text):
         return []
     analyzer, _ = _engines(ner)

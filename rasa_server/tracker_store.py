@@ -89,8 +89,8 @@ def redact_event(
     if kind == "user":
         whole = requested_slot in CONTACT_SLOTS
         text = data.get("text")
-        if text and whole:
-            known.append(text.strip())
+        # a whole contact answer is masked here; its value joins `known` through the contact
+        # slot the form sets from it (not the raw answer: "passer" or "non" are not personal)
         masked, findings = (ANSWER_MASK, []) if whole else pii.mask_and_find(text)
         known.extend(f.text for f in findings if len(f.text) >= 3)
         if text:

@@ -77,3 +77,10 @@ def test_a_personal_sender_id_gets_a_stable_pseudonym(monkeypatch):
     assert pii.stored_sender_id("marie@coop.ca") == one != pii.stored_sender_id("paul@coop.ca")
     assert pii.stored_sender_id("3f9c2a7e-widget-session") == "3f9c2a7e-widget-session"
     assert pii.stored_sender_id(one) == one
+
+
+@pytest.mark.parametrize("with_ner", [True, False])
+def test_a_number_before_a_comma_is_still_a_number(with_ner):
+    said = "appelez au 555-0199, ou NAS 123 456 789. Merci"
+    assert pii.mask(said, with_ner=with_ner) == "appelez au [téléphone masqué], ou NAS [NAS masqué]. Merci"
+    assert pii.mask("1,5 million ou 2.500.000 $", with_ner=with_ner) == "1,5 million ou 2.500.000 $"
