@@ -37,13 +37,12 @@ _EXT_RE = re.compile(r"(?:poste|p\.|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.IGN
 
 
 def mask_contacts(text: str) -> str:
-    """Replace every e-mail address and phone number in ``text`` by a mask."""
-    if not text:
-        return text
-    text = EMAIL_RE.sub(EMAIL_MASK, text)
-    text = PHONE_RE.sub(PHONE_MASK, text)
-    text = INTL_PHONE_RE.sub(PHONE_MASK, text)
-    return text
+    """Replace the personal data of ``text`` by masks: e-mails (obfuscated too), phones in every
+    layout, postal codes, SIN, street addresses, names after « je m'appelle »… (``common.pii``,
+    patterns only: the one masking module of the project)."""
+    from common import pii
+
+    return pii.mask_patterns(text)
 
 
 def find_emails(text: str) -> List[str]:

@@ -1,7 +1,8 @@
 """Keep personal data out of every log line (Rasa server, action server, CLI).
 
 What is masked, in every log record and every structlog event:
-* e-mail addresses and phone numbers (``[courriel masqué]``, ``[téléphone masqué]``);
+* personal data in any shape, by ``common.pii`` (patterns, no model): e-mails, obfuscated
+  e-mails, phones, postal codes, SIN, addresses, names after « je m'appelle »…;
 * the values of the contact slots (contact_name, contact_org, contact_email,
   contact_phone) wherever they appear ("contact_name: X", "'contact_name': 'X'",
   "SlotSet(key: contact_name, value: X)", {"name": "contact_name", "value": "X"}…), and,
@@ -41,7 +42,7 @@ import re
 import threading
 from typing import Any, Callable, Iterable, Optional
 
-from common.contact import mask_contacts
+from common.pii import mask_patterns
 from common.slots import CONTACT_SLOTS, SKIPPED
 
 USER_TEXT_MASK = "[texte masqué]"
@@ -59,6 +60,7 @@ USER_TEXT_KEYS = {
     "tracker_latest_message",
     "response_text",
     "token_text",
+    "value",
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -72,6 +74,9 @@ _USER_TEXT_PATTERNS = [
     re.compile(r"(?P<pre>UserUttered\(text: )(?P<val>.*?)(?P<post>, intent: )", re.S),
     re.compile(r"(?P<pre>Received user message ')(?P<val>.*?)(?P<post>' with intent)", re.S),
     re.compile(r"(?P<pre>['\"]text['\"]\s*:\s*')(?P<val>(?:[^'\\]|\\.)*)(?P<post>')"),
+    # entity and slot values are pieces of what the user typed (a name read as an entity)
+    re.compile(r"(?P<pre>['\"]value['\"]\s*:\s*')(?P<val>(?:[^'\\]|\\.)+)(?P<post>')"),
+    re.compile(r"(?P<pre>['\"]value['\"]\s*:\s*\")(?P<val>(?:[^\"\\]|\\.)+)(?P<post>\")"),
     re.compile(r"(?P<pre>['\"]text['\"]\s*:\s*\")(?P<val>(?:[^\"\\]|\\.)*)(?P<post>\")"),
 ]
 
@@ -119,7 +124,7 @@ def redact(text: str, mask_user_text: Optional[bool] = None) -> str:
     for value in seen:
         if value in text:
             text = text.replace(value, VALUE_MASK)
-    return mask_contacts(text)
+    return mask_patterns(text)
 
 
 def redact_value(value: Any, key: Optional[str] = None, mask_user_text: Optional[bool] = None) -> Any:

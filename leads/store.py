@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from common import pii
 from common.contact import normalize_email, normalize_phone, phone_digits
 from knowledge import clock
 from leads import consent as consent_mod
@@ -268,7 +269,8 @@ def _delete(
     if not _events_table_exists(conn):
         report.tracker_store_checked = False
         return
-    for sender in sorted(sender_ids):
+    # a conversation whose sender id was an e-mail or a phone is stored under its pseudonym
+    for sender in sorted(pii.sender_ids_for(sender_ids)):
         result = session.execute(sa.delete(EVENTS_TABLE).where(EVENTS_TABLE.c.sender_id == sender))
         if result.rowcount:
             report.conversations[sender] = result.rowcount
@@ -317,6 +319,7 @@ def forget(
     with session_scope(engine or get_engine()) as session:
         leads = session.execute(sa.select(Lead).where(sa.or_(*conditions))).scalars().all()
         sender_ids: Set[str] = {sender_id} if sender_id else set()
+        sender_ids.update(n for n in needles[:2] if n)  # the e-mail or phone itself used as sender id
         conn = session.connection()
         if needles and _events_table_exists(conn):
             for needle in needles:

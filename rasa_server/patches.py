@@ -9,6 +9,13 @@ or trains the model, never in the action server):
    `check_schema`), more than NLU and the action together. `apply()` below compiles the
    validator once and validates each reply against it, with Rasa's own error message.
 
+9. `MessageProcessor.parse_message` — at the contact form's e-mail and phone questions the
+   answer is read as data first, intents second: an address containing « annule »
+   (« annule.roy@coop.ca ») was classified `stop` and the rule "stop during the contact
+   form" cancelled the form. When the form asks for the e-mail (or the phone) and the message
+   holds one valid address (or number), the intent becomes `inform` (the model's reading
+   stays in `intent_ranking`); anything else keeps the model's intent.
+
 Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
 
 2. `rasa_server/channels.py` — Rasa's socket.io channel passes `cors_allowed_origins=[]`,
@@ -65,12 +72,43 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     raise error
 
 
+CONTACT_FORM = "contact_form"
+DATA_INTENT = "inform"
+
+
+def read_contact_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> Dict[Text, Any]:
+    """The fix 9 above: `parse_data` with intent `inform` when the contact form asks for the
+    e-mail or phone and the message holds one."""
+    from common.contact import extract_email, extract_phone
+    from common.slots import CONTACT_EMAIL_SLOT, CONTACT_PHONE_SLOT, REQUESTED_SLOT
+
+    if tracker is None or tracker.active_loop_name != CONTACT_FORM:
+        return parse_data
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    text = parse_data.get("text") or ""
+    reader = {CONTACT_EMAIL_SLOT: extract_email, CONTACT_PHONE_SLOT: extract_phone}.get(requested)
+    if reader is None or not reader(text).value:
+        return parse_data
+    intent = parse_data.get("intent") or {}
+    if intent.get("name") == DATA_INTENT:
+        return parse_data
+    return {**parse_data, "intent": {"name": DATA_INTENT, "confidence": 1.0}}
+
+
 def apply() -> None:
-    """Installs the fix once per process."""
+    """Installs the fixes once per process."""
     global _APPLIED
     if _APPLIED:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
 
     RemoteAction._validate_action_result = _validate_action_result
+    original_parse = MessageProcessor.parse_message
+
+    async def parse_message(self, message, tracker=None, only_output_properties=True):
+        parse_data = await original_parse(self, message, tracker, only_output_properties)
+        return read_contact_answer_as_data(parse_data, tracker)
+
+    MessageProcessor.parse_message = parse_message
     _APPLIED = True

@@ -563,7 +563,10 @@ def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2
         kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id='e2e-oui'"))
     leaked = [l for l in stored.split("\n") if "paul.roy@exemple.org" in l]
     assert not leaked and "[courriel masqu\\u00e9]" in stored, leaked
-    assert "g.simard@servicesdufjord.example" in kept  # with consent, the conversation keeps it
+    # the lead table keeps the details; once it is saved, the conversation keeps none of them
+    for secret in ("g.simard@servicesdufjord.example", "Geneviève Simard", "Coop des Services du Fjord"):
+        assert secret not in kept, secret
+    assert "[r\\u00e9ponse masqu\\u00e9e]" in kept
 
     # no personal data in the logs of the Rasa side nor of the action server
     rasa_logs = debug_logs.getvalue()
@@ -573,3 +576,47 @@ def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2
     for secret in SECRETS:
         assert secret not in rasa_logs, secret
         assert secret not in actions_logs, secret
+
+
+@pytest.mark.parametrize(
+    "sender,address",
+    [("e2e-annule", "annule.roy@coopdufjord.example"), ("e2e-arrete", "arreter-annuler@coop.example")],
+)
+def test_end_to_end_an_address_that_says_cancel_is_an_address(agent, e2e_db, sender, address):
+    """Issue 20, defect 9: at the e-mail question the answer is read as data first."""
+    assert CONSENT_TEXT in _say(agent, sender, "/request_contact")
+    _say(agent, sender, "/affirm")
+    _say(agent, sender, "Paul Roy")
+    assert _say(agent, sender, "Coop du Fjord")[-1].startswith("À quelle adresse courriel")
+    replies = _say(agent, sender, address)
+    assert replies[-1].startswith("Et un numéro de téléphone ?"), replies
+    done = _say(agent, sender, "418 555 0110")
+    [lead] = store.find_by_sender(sender, engine=store.get_engine(f"sqlite:///{e2e_db}"))
+    assert lead["email"] == address and done[-1].startswith("Merci ! Vos coordonnées sont enregistrées")
+    # with consent, once the lead is saved the conversation keeps no contact detail (defect 3)
+    with sqlite3.connect(e2e_db) as conn:
+        kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id=?", (sender,)))
+    for secret in (address, "Paul Roy", "418 555 0110", "418-555-0110"):
+        assert secret not in kept, secret
+
+
+def test_end_to_end_masking_changes_no_answer(agent, trained_model, action_server):
+    """Masking is for storage: the same questions get the same answers whether the conversation
+    is kept by our masking tracker store or by Rasa's in-memory one (issue 20)."""
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bench.pii import ordinary_samples
+
+    plain = Agent.load(
+        trained_model,
+        tracker_store=InMemoryTrackerStore(agent.domain),
+        action_endpoint=EndpointConfig(url=action_server["url"]),
+    )
+    questions = ordinary_samples()[::20]  # 6 of the 111, spread over the file
+    for i, question in enumerate(questions):
+        turns = [question, "et pour une coop au Saguenay ?"]  # the follow-up reads the stored turn
+        ours = [_say(agent, f"same-{i}", t) for t in turns]
+        theirs = [_say(plain, f"same-{i}", t) for t in turns]
+        assert ours == theirs, question

@@ -521,6 +521,20 @@ def test_tracker_store_conversations(env, parser, tmp_path):
     t01 = json.loads((DATA / "t01_tracker_coop_aide_domicile_consentement.json").read_text(encoding="utf-8"))
     events = [Event.from_parameters(e) for e in t01["events"]]
     asyncio.run(ts.save(DialogueStateTracker.from_events("store-oui", events, domain.slots)))
+    # Once the lead is saved the conversation keeps no contact detail (issue 20): the card
+    # takes them from the lead the bot saved with consent.
+    assert "g.simard@servicesdufjord.example" not in json.dumps(
+        [e.as_dict() for e in asyncio.run(ts.retrieve("store-oui")).events]
+    )
+    store.save_lead(
+        consent=store.ConsentRecord(True, clock.utcnow()),
+        sender_id="store-oui",
+        name="Geneviève Simard",
+        organisation="Coop de solidarité Les Services du Fjord",
+        email="g.simard@servicesdufjord.example",
+        phone="418-555-0110 poste 3",
+        source="conversation",
+    )
     without = [
         Event.from_parameters(e)
         for e in [
