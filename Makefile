@@ -37,6 +37,7 @@ help:
 	@echo "  make bench-nlu-cv      validation croisée sur data/nlu [BENCH_ARGS=\"--against autre.yml\"] (≈ 12 min)"
 	@echo "  make bench-snips-cv    validation croisée sur SNIPS-FR, les deux pipelines comparés (≈ 25 min)"
 	@echo "  make bench-answers     réponses jugées contre les sources, banques écrites à l'aveugle (≈ 5 min)"
+	@echo "  make bench-pii         masquage des données personnelles : corpus tests/data/pii/, taux et temps"
 	@echo ""
 	@echo "Conseillers"
 	@echo "  make prescreen         fiches de pistes : IN=<fichier ou dossier> OUT=<dossier> (sans IN : tracker store)"
