@@ -26,7 +26,7 @@ from common.formatting import adviser_of, figure_line, join_fr, number, percent,
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
-from knowledge.text import contains_phrase, fold
+from knowledge.text import contains_phrase, fold, phrase_pattern
 
 # A hit answers on its own when it covers this share of the question's weight (retrieval.confident),
 # or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
@@ -290,6 +290,36 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
         return True
     rival = hits[0] if hits else None  # the best record of the other kinds
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
+
+
+_COMPARE = re.compile(r"\b(?:difference|differences|differencie|distingue|compar\w*|versus|vs|ou bien|plutot)\b")
+
+
+def compared(text: str) -> Optional[List[Reply]]:
+    """ "la différence entre un intranet et un extranet ?": each of the two records the question
+    names (same kind), one answer each, in the order named. None unless two are named."""
+    folded = fold(text)
+    if not _askable(text) or not _COMPARE.search(folded):
+        return None
+    hits = retrieval.search(text, k=12)
+    named: Dict[tuple, retrieval.Hit] = {}
+    for h in hits:
+        if h.kind in RECORD_KINDS and _names_in(h, folded):
+            named.setdefault((h.kind, h.record_id), h)
+    kinds = [k for k, _ in named]
+    kind = next((k for k in kinds if kinds.count(k) >= 2), None)  # the best-ranked kind named twice
+    if kind is None:
+        return None
+    pairs = [h for (k, _), h in named.items() if k == kind]
+
+    def position(h: retrieval.Hit) -> int:
+        found = [m.start() for n in h.names if len(fold(n)) >= 3 for m in [phrase_pattern(fold(n)).search(folded)] if m]
+        return min(found) if found else len(folded)
+
+    return [
+        _record_reply(h, hits) if h.facet not in WHOLE_RECORD_FACETS else render(h)
+        for h in sorted(pairs, key=position)[:3]
+    ]
 
 
 def named_facet(text: str) -> Optional[Reply]:

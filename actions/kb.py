@@ -157,6 +157,9 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
             reply = answers.silence_or_person(f"{before} {text}", strict=True, asked=text) if before else None
             if reply is not None:
                 return [reply]
+    both = answers.compared(text)
+    if both:
+        return both
     parts = answers.split_questions(text)
     if len(parts) > 1:
         replies = answers.answers_for_parts(parts, context)

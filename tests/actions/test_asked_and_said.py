@@ -264,3 +264,10 @@ def test_a_short_question_after_the_dates_reads_with_them(kb):
     )
     msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
     assert "sans préciser l'année" in texts(msgs)
+
+
+def test_two_things_compared_get_one_answer_each_in_the_order_named(kb):
+    both = answers.compared("Quelle est la différence entre un intranet et un extranet ?")
+    assert [r.text.split(" :")[0] for r in both] == ["Intranet", "Extranet"]
+    assert "externe" in both[1].text
+    assert answers.compared("c'est quoi un ERP ?") is None  # one thing named, no comparison
