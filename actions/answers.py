@@ -304,7 +304,7 @@ def compared(text: str) -> Optional[List[Reply]]:
     hits = retrieval.search(text, k=12)
     named: Dict[tuple, retrieval.Hit] = {}
     for h in hits:
-        if h.kind in RECORD_KINDS and _names_in(h, folded):
+        if h.kind in RECORD_KINDS and h.kind != "volet" and _names_in(h, folded):  # volets: their cards
             named.setdefault((h.kind, h.record_id), h)
     kinds = [k for k, _ in named]
     kind = next((k for k in kinds if kinds.count(k) >= 2), None)  # the best-ranked kind named twice
@@ -334,6 +334,11 @@ def named_facet(text: str) -> Optional[Reply]:
     return None
 
 
+# The sector as a whole: "en économie sociale", "au Québec", "entreprises collectives", "le PIB"…
+_SECTOR = re.compile(
+    r"\b(?:economie sociale|eco sociale|entreprises? collectives?|quebec|qc|secteur|au total|pib|milliards|"
+    r"mouvement cooperatif)\b|\bd?eco sociale\b"
+)
 # Words of the CEFRIO survey's questions (usage, plans, perceptions…), not of the sector's size.
 SURVEY_WORDS = (
     "utilis",
@@ -391,8 +396,8 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     """The sector figures the question asks for, each indicator at every date we have (7 000
     enterprises in 2017, 11 200 at the launch: both, each dated), or [] when it names no indicator."""
     folded = fold(text)
-    if not _askable(text) or any(w in folded for w in SURVEY_WORDS):
-        return []  # "combien d'employés ont des compétences numériques ?" is a survey figure
+    if not _askable(text) or any(w in folded for w in SURVEY_WORDS) or not _SECTOR.search(folded):
+        return []  # a survey figure, or not about the sector as a whole ("combien d'employés chez TAQ")
     tokens = folded.split()
     wanted = [facet for facet, words in _indicator_words().items() if any(_says(w, tokens) for w in words)]
     if len(wanted) > 1 and "enterprises" in wanted and not _ENTERPRISES_ASKED.search(folded):
@@ -441,6 +446,8 @@ def _names_another(text: str, kind: str, record_id: str) -> bool:
     return any((h.kind, h.record_id) != (kind, record_id) and _names_in(h, folded) for h in retrieval.search(text, k=8))
 
 
+# A follow-up's facet beats the record's whole card when it scores at least this share of the card's.
+FOLLOW_UP_FACET = 0.6
 # Words of a question short enough to be about the record just discussed when it names nothing.
 SHORT_QUESTION = 5
 # "quels sont les grands défis des entreprises ?" asks about all of them, not the case in context.
@@ -489,9 +496,15 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     name = names[0] if names else None
     if not name:
         return None
-    hits = retrieval.search(f"{text} {name}", kinds=(kind,), k=3)
-    if hits and hits[0].record_id == record_id and hits[0].facet not in WHOLE_RECORD_FACETS:
-        return render(hits[0])
+    # the record's own facets, best first: the same facet of another record ("le plus dur" matches
+    # every case's lessons) does not hide it
+    own = [h for h in retrieval.search(text, kinds=(kind,), k=80) if h.record_id == record_id]
+    if not own:
+        own = [h for h in retrieval.search(f"{text} {name}", kinds=(kind,), k=40) if h.record_id == record_id]
+    # a whole-record facet (the case's profile) is not what a follow-up asks, unless nothing else fits
+    best = next((h for h in own if h.facet not in WHOLE_RECORD_FACETS), None)
+    if best is not None and best.score >= own[0].score * FOLLOW_UP_FACET:
+        return render(best)
     return None
 
 
@@ -532,6 +545,13 @@ def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> 
         reply = context_follow_up(text, context)
         if reply is not None:
             return reply
+    figures = sector_figures_asked(text)
+    if figures:  # "combien d'emplois en économie sociale ?": every date of the indicator asked
+        return Reply(
+            "\n".join(f"• {figure_line(f)}" for f in figures),
+            cite_many(figures),
+            [f"sector_figure:{f['id']}" for f in figures],
+        )
     hits = retrieval.search(text, k=6)
     top = _best(hits, fold(text)) or (retrieval.confident(hits, FALLBACK_CONFIDENT) if loose else None)
     if top is None:

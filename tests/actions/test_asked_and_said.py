@@ -271,3 +271,16 @@ def test_two_things_compared_get_one_answer_each_in_the_order_named(kb):
     assert [r.text.split(" :")[0] for r in both] == ["Intranet", "Extranet"]
     assert "externe" in both[1].text
     assert answers.compared("c'est quoi un ERP ?") is None  # one thing named, no comparison
+
+
+def test_a_follow_up_finds_the_facet_of_the_case_in_context_not_its_card(kb):
+    reply = answers.follow_up("pis c'était quoi le plus dur ?", "case:case_12_euguelienne", None)
+    assert reply is not None and "leçons tirées" in reply.text
+    reply = answers.follow_up("combien ils ont ramassé ?", "case:case_12_euguelienne", None)
+    assert reply is not None and "30 000 $" in reply.text
+
+
+def test_sector_figures_only_for_the_sector_as_a_whole():
+    assert answers.sector_figures_asked("combien d'employés chez Groupe TAQ") == []
+    reply = answers.any_answer("combien d'entreprises d'économie sociale au Québec ? et en 2017 ?", loose=False)
+    assert reply is not None and "7 000" in reply.text and "11 200" in reply.text
