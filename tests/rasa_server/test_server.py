@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -40,12 +41,13 @@ class Bot:
         self.tmp, self.kb_url = tmp, kb_url
         self.action_port, self.rasa_port = _free_port(), _free_port()
         self.procs = {}
+        self.secret = secrets.token_hex(16)
 
     def start_actions(self):
-        env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": self.kb_url}
+        env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": self.kb_url, "VIRAGE_ACTION_SECRET": self.secret}
         log = open(self.tmp / "actions.log", "w")
         self.procs["actions"] = subprocess.Popen(
-            [PY, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [PY, "-m", "actions.server", "--port", str(self.action_port)],
             cwd=REPO,
             env=env,
             stdout=log,
@@ -56,7 +58,10 @@ class Bot:
 
     def start_rasa(self):
         endpoints = yaml.safe_load((REPO / "endpoints.yml").read_text()) or {}
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{self.action_port}/webhook"}
+        endpoints["action_endpoint"] = {
+            "url": f"http://127.0.0.1:{self.action_port}/webhook",
+            "headers": {"Authorization": f"Bearer {self.secret}"},
+        }
         (self.tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
         (self.tmp / "credentials.yml").write_text("rasa_server.rest_channel.VirageRestInput:\n")
         env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": self.kb_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
