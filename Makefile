@@ -20,7 +20,7 @@ help:
 	@echo "Utiliser"
 	@echo "  make run               installe si besoin, construit la base, entraîne si besoin, démarre le bot"
 	@echo "  make shell             conversation avec le bot dans le terminal"
-	@echo "  make actions           serveur d'actions seul (port 5055)"
+	@echo "  make actions           serveur d'actions seul (127.0.0.1:5055, secret de var/secrets.env)"
 	@echo ""
 	@echo "Tester"
 	@echo "  make test              toute la suite : ruff, puis pytest tests (≈ 15 à 25 min)"
@@ -72,7 +72,7 @@ train: install
 	@bash scripts/train_if_stale.sh
 
 actions: install kb
-	@$(PY) -m rasa_sdk --actions actions --port 5055
+	@source scripts/secrets.sh && exec $(PY) -m actions.server --port 5055
 
 run: install kb train
 	@bash scripts/run.sh

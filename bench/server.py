@@ -17,6 +17,7 @@ server, the starter (`rasa init --no-prompt` in a temp dir) without one. Everyth
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,8 @@ from bench.common import (
 READY_TIMEOUT = 300.0
 REQUEST_TIMEOUT = 60.0
 MAX_ERRORS_PER_ROUND = 20
+# The project's action server refuses calls without it (actions/server.py); one per bench run.
+ACTION_SECRET = secrets.token_hex(16)
 LOAD_BUDGET = 360.0  # seconds for the repeated starts of the load-time measurement
 
 
@@ -138,7 +141,10 @@ def bench_endpoints(
         if config.pop(key, None) is not None:
             notes.append(f"{key} from endpoints.yml dropped for the bench")
     if action_port is not None:
-        config["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+        config["action_endpoint"] = {
+            "url": f"http://127.0.0.1:{action_port}/webhook",
+            "headers": {"Authorization": f"Bearer {ACTION_SECRET}"},
+        }
     else:
         config.pop("action_endpoint", None)
     target.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -178,7 +184,10 @@ def start_bot(children: Children, bot: Bot) -> None:
     if bot.endpoints:
         args += ["--endpoints", str(bot.endpoints)]
     started = time.monotonic()
-    bot.proc = children.start(args, cwd=bot.cwd, log_path=log_path)
+    # 10 clients on one address would trip the per-client limits (rasa_server/ratelimit.py): raised
+    # far out of reach, not turned off, so their cost stays in the measured latency.
+    env = child_env({"VIRAGE_RATE_MESSAGES": "1000000/60000000", "VIRAGE_RATE_CONNECTIONS": "1000000/60000000"})
+    bot.proc = children.start(args, cwd=bot.cwd, log_path=log_path, env=env)
     deadline = started + READY_TIMEOUT
     while time.monotonic() < deadline:
         if bot.proc.poll() is not None:
@@ -212,10 +221,10 @@ def start_bot(children: Children, bot: Bot) -> None:
 def start_action_server(children: Children, log_dir: Path, port: int) -> subprocess.Popen:
     log_path = log_dir / "project-actions.log"
     proc = children.start(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions.server", "--port", str(port)],
         cwd=REPO,
         log_path=log_path,
-        env=child_env({"SANIC_HOST": "127.0.0.1"}),
+        env=child_env({"VIRAGE_ACTION_SECRET": ACTION_SECRET}),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

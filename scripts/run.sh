@@ -7,6 +7,8 @@ export PYTHONPATH="$PWD" SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=
 ORIGINS="${VIRAGE_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
 export VIRAGE_ALLOWED_ORIGINS="$ORIGINS"
 mkdir -p var/log
+# The action server answers only the Rasa server: both get the same secret (scripts/secrets.sh).
+source scripts/secrets.sh
 
 # A port already taken (often a Virage left running in another terminal) would otherwise only
 # show up as a service dying during start-up.
@@ -27,7 +29,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-.venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/log/actions.log 2>&1 &
+.venv/bin/python -m actions.server --port 5055 > var/log/actions.log 2>&1 &
 pids+=($!); names+=(actions)
 .venv/bin/rasa run --model models --credentials credentials.yml --endpoints endpoints.yml \
   --port 5005 --cors ${ORIGINS//,/ } > var/log/rasa.log 2>&1 &
@@ -56,9 +58,9 @@ done
 cat <<MSG
 Virage est prêt.
   • Page de démonstration (widget)  : http://localhost:8080/
-  • API REST                        : curl -s -XPOST http://localhost:5005/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
+  • API REST                        : curl -s -XPOST http://localhost:5005/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{"sender":"moi","message":"bonjour"}'
   • socket.io                       : ws://localhost:5005/socket.io/
-  • Serveur d'actions               : http://localhost:5055/health
+  • Serveur d'actions               : http://127.0.0.1:5055/health (appels réservés au serveur Rasa)
   • Espace des conseillers          : http://127.0.0.1:${VIRAGE_WORKSPACE_PORT:-8090}/  (compte : make advisor-add EMAIL=… ROLE=…)
 Journaux dans var/log/. Ctrl-C pour arrêter.
 MSG

@@ -4,7 +4,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD"
 mkdir -p var/log
-.venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/log/actions.log 2>&1 &
+source scripts/secrets.sh
+.venv/bin/python -m actions.server --port 5055 > var/log/actions.log 2>&1 &
 ACTIONS=$!
 trap 'kill $ACTIONS 2>/dev/null' EXIT INT TERM
 .venv/bin/rasa shell --model models --endpoints endpoints.yml

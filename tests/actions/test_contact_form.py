@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sqlite3
 
 import pytest
@@ -458,10 +459,11 @@ def action_server(e2e_db, tmp_path_factory):
         "PYTHONPATH": str(REPO),
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "VIRAGE_ACTION_SECRET": secrets.token_hex(16),
     }
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "-vv"],
+        [sys.executable, "-m", "actions.server", "--port", str(port), "-vv"],
         cwd=REPO,
         env=env,
         stdout=log,
@@ -481,7 +483,7 @@ def action_server(e2e_db, tmp_path_factory):
     else:
         proc.terminate()
         pytest.fail("Le serveur d'actions n'a pas démarré en 180 s.")
-    yield {"url": url + "/webhook", "log": log_path}
+    yield {"url": url + "/webhook", "log": log_path, "secret": env["VIRAGE_ACTION_SECRET"]}
     proc.terminate()
     try:
         proc.wait(timeout=20)
@@ -498,7 +500,13 @@ def agent(trained_model, action_server, e2e_db):
     from rasa_server.tracker_store import VirageSQLTrackerStore
 
     store_ = VirageSQLTrackerStore(url=f"sqlite:///{e2e_db}")
-    return Agent.load(trained_model, tracker_store=store_, action_endpoint=EndpointConfig(url=action_server["url"]))
+    return Agent.load(
+        trained_model,
+        tracker_store=store_,
+        action_endpoint=EndpointConfig(
+            url=action_server["url"], headers={"Authorization": f"Bearer {action_server['secret']}"}
+        ),
+    )
 
 
 @pytest.fixture()

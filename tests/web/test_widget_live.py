@@ -175,6 +175,58 @@ def test_rest_fallback_when_websockets_are_blocked(stack, new_page):
     assert page.locator(f"{W} .vw-banner").is_hidden()
 
 
+def stored_widget_state(page) -> str:
+    return page.evaluate(
+        """() => Object.keys(sessionStorage).filter(k => k.startsWith('virage-widget:'))
+                   .map(k => sessionStorage.getItem(k)).join('\\n')"""
+    )
+
+
+def test_the_session_is_issued_by_the_server_and_kept_across_reloads(stack, new_page):
+    """Issue 20, defect 2: the widget keeps the signed token the server gave it, not an id of its own."""
+    page, _ = new_page()
+    page.goto(stack.demo_url("/"))
+    open_widget(page)
+    wait_bot_count(page, 1)
+    token = session_id(page)
+    assert re.fullmatch(r"[0-9a-f]{32}\.[A-Za-z0-9_-]+", token or ""), token
+    page.reload()
+    wait_online(page)
+    assert session_id(page) == token
+
+
+def test_deleting_my_data_also_clears_what_the_widget_stored(stack, new_page):
+    """Issue 20, defect 7: after « supprimer mes données » the typed e-mail and phone were still in
+    sessionStorage and came back after a reload."""
+    page, _ = new_page()
+    page.goto(stack.demo_url("/"))
+    open_widget(page)
+    wait_bot_count(page, 1)
+    before = bot_messages(page).count()
+    send_text(page, "mon courriel est marie.tremblay@coop.example et mon numéro 514 555 0199")
+    wait_bot_count(page, before + 1)
+    old_token = session_id(page)
+    assert "marie.tremblay@coop.example" in stored_widget_state(page)
+    send_text(page, "supprimer mes données")
+    page.wait_for_function(
+        """() => Object.keys(sessionStorage).some(k => k.startsWith('virage-widget:')
+                 && sessionStorage.getItem(k).includes('Nous ne conservons plus rien'))""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)
+    stored = stored_widget_state(page)
+    assert "marie.tremblay" not in stored and "514 555" not in stored and "supprimer mes" not in stored
+    assert session_id(page) != old_token  # a new conversation, the erased one is unreachable
+    page.reload()
+    page.locator(f"{W} .vw-panel").wait_for(state="visible")
+    shown = "\n".join(transcript(page))
+    assert "marie.tremblay" not in shown and "Nous ne conservons plus rien" in shown
+    wait_online(page)
+    before = bot_messages(page).count()
+    send_text(page, QUESTION)  # the widget goes on working in its new session
+    wait_bot_count(page, before + 1)
+
+
 def test_zz_bot_stopped_says_unreachable_in_french_and_retries(stack, new_page):
     """Last: stops the Rasa server for good."""
     page, watch = new_page()

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from widget_stack import free_port
 
-from rasa_server import channels
+from rasa_server import channels, sessions
 from web.server import content_security_policy, make_server
 
 
@@ -27,10 +27,14 @@ def test_wildcards_and_non_origins_are_refused(bad):
         channels.parse_origins(bad)
 
 
-def test_session_ids_are_validated():
-    assert channels.SESSION_ID.fullmatch("0123456789abcdef0123456789abcdef")
-    assert not channels.SESSION_ID.fullmatch("../../etc")
-    assert not channels.SESSION_ID.fullmatch("x" * 200)
+def test_only_tokens_the_server_signed_name_a_session():
+    """The client no longer chooses its id (issue 20, defect 2): a bare id, a path or a forged
+    token is not a session; the token the server issued is, and stands for its id."""
+    session_id, token = sessions.issue()
+    assert sessions.verify(token) == session_id and sessions.ISSUED_ID.fullmatch(session_id)
+    assert sessions.verify(session_id) is None
+    assert sessions.verify(session_id + ".forgedsignature") is None
+    assert sessions.verify("../../etc") is None and sessions.verify("x" * 200) is None
 
 
 @pytest.fixture(scope="module")

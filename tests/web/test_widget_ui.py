@@ -18,6 +18,7 @@ from widget_helpers import (
     hosts,
     open_widget,
     send_text,
+    transcript,
     user_messages,
     wait_bot_count,
 )
@@ -168,6 +169,28 @@ def test_advisor_restart_and_page_buttons(new_page, demo_site):
     wait_bot_count(page, 1)
     assert user_messages(page).count() == 0
     assert fake.received[-2:] == ["/restart", "/greet"]
+
+
+def test_clear_the_conversation_forgets_transcript_and_session(new_page, demo_site):
+    """Issue 20, defect 7: an explicit « Effacer la conversation » removes the stored transcript
+    and session token, and asks the server for a new session."""
+    page, _, fake = start(new_page, demo_site)
+    open_widget(page)
+    wait_bot_count(page, 1)
+    send_text(page, "mon courriel est marie@coop.example")
+    page.wait_for_timeout(300)
+    stored = page.evaluate("() => JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "marie@coop.example" in stored
+    requests_before = len(fake.session_ids)
+    page.get_by_role("button", name="Effacer la conversation").click()
+    page.wait_for_timeout(300)
+    stored = page.evaluate("() => JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "marie@coop.example" not in stored
+    assert user_messages(page).count() == 0 and "effacée" in bot_messages(page).last.inner_text()
+    assert len(fake.session_ids) == requests_before + 1  # a new session was requested
+    page.reload()
+    page.locator(f"{W} .vw-panel").wait_for(state="visible")
+    assert "marie@coop.example" not in "\n".join(transcript(page))
 
 
 def test_keyboard_only(new_page, demo_site):

@@ -15,6 +15,7 @@ by screenshots.py.  Environment knobs (all optional):
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -156,6 +157,7 @@ class Stack:
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.with_actions = os.environ.get("VIRAGE_TEST_NO_ACTIONS") != "1" if with_actions is None else with_actions
         self.processes: Dict[str, ManagedProcess] = {}
+        self.action_secret = secrets.token_hex(16)
         self.web_server = None
         self._web_thread: Optional[threading.Thread] = None
 
@@ -169,6 +171,10 @@ class Stack:
             TF_CPP_MIN_LOG_LEVEL="3",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             VIRAGE_ALLOWED_ORIGINS=self.web_origin,
+            VIRAGE_ACTION_SECRET=self.action_secret,
+            # browser tests reconnect and send quickly from one address; the limits have their own tests
+            VIRAGE_RATE_MESSAGES="off",
+            VIRAGE_RATE_CONNECTIONS="off",
         )
         return env
 
@@ -197,10 +203,13 @@ class Stack:
         endpoints = yaml.safe_load(endpoints_src.read_text(encoding="utf-8")) if endpoints_src.exists() else {}
         endpoints = endpoints or {}
         if self.with_actions:
-            endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
+            endpoints["action_endpoint"] = {
+                "url": f"http://127.0.0.1:{self.actions_port}/webhook",
+                "headers": {"Authorization": f"Bearer {self.action_secret}"},
+            }
             self.processes["actions"] = ManagedProcess(
                 "actions",
-                [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+                [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)],
                 self.tmp / "actions.log",
                 env,
                 ROOT,

@@ -60,6 +60,9 @@
     close: 'Réduire la fenêtre de clavardage',
     restart: 'Recommencer',
     restartLabel: 'Recommencer la conversation',
+    clearLabel: 'Effacer la conversation',
+    clearTitle: 'Effacer la conversation de cet appareil (texte et session)',
+    cleared: 'Conversation effacée de cet appareil. Posez une nouvelle question quand vous voulez.',
     human: 'Parler à un conseiller',
     input: 'Votre message',
     placeholder: 'Écrivez votre question…',
@@ -101,23 +104,30 @@
       set: function (v) {
         var txt = JSON.stringify(v);
         try { if (s) s.setItem(STORE_KEY, txt); else memoryStore[STORE_KEY] = txt; } catch (e) { /* quota */ }
+      },
+      remove: function () {
+        try { if (s) s.removeItem(STORE_KEY); delete memoryStore[STORE_KEY]; } catch (e) { /* bloqué */ }
       }
     };
   })();
 
-  function newSessionId() {
-    var a = new Uint8Array(16);
-    (window.crypto || window.msCrypto).getRandomValues(a);
-    return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  // La session est donnée par le serveur (session_confirm, ou POST /webhooks/rest/session) :
+  // un jeton signé qu'on garde pour reprendre la conversation après un rechargement.
+  var SESSION_TOKEN = /^[A-Za-z0-9._-]{1,200}$/;
+
+  function adoptSession(token) {
+    if (typeof token !== 'string' || !SESSION_TOKEN.test(token) || token === state.sessionId) return;
+    state.sessionId = token;
+    save();
   }
 
   function freshState() {
-    return { v: 1, sessionId: newSessionId(), messages: [], open: false, updated: Date.now() };
+    return { v: 1, sessionId: null, messages: [], open: false, updated: Date.now() };
   }
 
   function loadState() {
     var st = store.get();
-    if (!st || st.v !== 1 || typeof st.sessionId !== 'string' || !/^[0-9a-f]{32}$/.test(st.sessionId) ||
+    if (!st || st.v !== 1 || (st.sessionId !== null && (typeof st.sessionId !== 'string' || !SESSION_TOKEN.test(st.sessionId))) ||
         !Array.isArray(st.messages) || Date.now() - (st.updated || 0) > cfg.sessionTtlMs) {
       st = freshState();
     }
@@ -161,6 +171,7 @@
     close: ['M6 6l12 12M18 6L6 18'],
     down: ['M6 9l6 6 6-6'],
     restart: ['M4 12a8 8 0 1 0 2.34-5.66', 'M4 4v4h4'],
+    trash: ['M4 7h16', 'M9 7V4h6v3', 'M6 7l1 13h10l1-13', 'M10 11v6M14 11v6'],
     send: ['M4 12l16-8-6 16-2.5-6.5z'],
     person: ['M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8z', 'M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5'],
     source: ['M6 3h9l4 4v14H6z', 'M14 3v5h5', 'M9 13h7M9 17h5'],
@@ -351,6 +362,7 @@
     ui.close = button('vw-icon-btn vw-close', T.close, ICONS.close);
     ui.close.title = T.close;
     actions.appendChild(ui.restart);
+    actions.appendChild(buildClearButton());
     actions.appendChild(ui.close);
     header.appendChild(avatar);
     header.appendChild(heading);
@@ -768,7 +780,48 @@
     if (!text && !buttons.length && !image) return;
     setTyping(false);
     hideNotice();
-    appendMessage({ from: 'bot', text: text, buttons: buttons, image: typeof image === 'string' ? image : null });
+    var shown = { from: 'bot', text: text, buttons: buttons, image: typeof image === 'string' ? image : null };
+    if (isDeletionConfirmation(text)) { forgetLocalConversation(shown); return; }
+    appendMessage(shown);
+  }
+
+  /* ------------------------------------- effacer la conversation (Loi 25) */
+
+  // « supprimer mes données » : le bot confirme par cette phrase (actions/leads.py, ActionForgetMe)
+  // une fois la conversation et les fiches effacées côté serveur ; le widget efface alors aussi
+  // ce qu'il garde (fil et jeton de session dans le stockage du navigateur).
+  var DELETION_CONFIRMED = 'Nous ne conservons plus rien de cet échange.';
+
+  function isDeletionConfirmation(text) {
+    return typeof text === 'string' && text.indexOf(DELETION_CONFIRMED) !== -1;
+  }
+
+  function buildClearButton() {
+    ui.clear = button('vw-icon-btn vw-clear', T.clearLabel, ICONS.trash);
+    ui.clear.title = T.clearTitle;
+    ui.clear.addEventListener('click', function () {
+      forgetLocalConversation({ from: 'bot', text: T.cleared, buttons: [], image: null });
+      ui.input.focus();
+    });
+    return ui.clear;
+  }
+
+  // Oublie le fil et la session de cet appareil, puis demande une nouvelle session au serveur :
+  // la conversation effacée n'est plus joignable depuis ce navigateur. `notice` (facultatif) est
+  // le seul message affiché ensuite ; il ne contient rien de personnel.
+  function forgetLocalConversation(notice) {
+    outbox = [];
+    setTyping(false);
+    hideNotice();
+    store.remove();
+    var wasOpen = state.open;
+    state = freshState();
+    state.open = wasOpen;
+    if (notice) state.messages.push(notice);
+    save();
+    renderAll();
+    initSent = true; // pas de nouvel accueil automatique : le visiteur vient de tout effacer
+    conn.renewSession();
   }
 
   /* ---------------------------------------------------------- connexion */
@@ -828,6 +881,7 @@
           try { ev = JSON.parse(json); } catch (e) { return; }
           if (!Array.isArray(ev)) return;
           if (ev[0] === 'session_confirm') {
+            adoptSession(ev[1]);
             clearTimeout(connectTimer);
             ready = true; attempt = 0;
             handlers.onUp();
@@ -857,6 +911,7 @@
       retryNow: function () { if (!ready) { stopped = false; attempt = Math.max(0, attempt - 1); open(); } },
       reconnect: function () { if (!stopped) open(); },
       ready: function () { return ready; },
+      renewSession: function () { if (ready) emit('session_request', { session_id: null }); },
       send: function (text) { emit('user_uttered', { message: text, session_id: state.sessionId }); }
     };
   }
@@ -883,12 +938,22 @@
       clearTimeout(retryTimer);
       retryTimer = setTimeout(probe, delay);
     }
+    // Ouvre (ou reprend, avec le jeton gardé) la session auprès du serveur.
     function probe() {
       if (stopped) return;
       handlers.onConnecting(attempt);
-      timeoutFetch(cfg.server + '/', { method: 'GET', mode: 'cors', credentials: 'omit' }, cfg.connectTimeoutMs)
+      timeoutFetch(cfg.server + '/webhooks/rest/session', {
+        method: 'POST', mode: 'cors', credentials: 'omit',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ session_id: state.sessionId })
+      }, cfg.connectTimeoutMs)
         .then(function (r) {
           if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.json();
+        })
+        .then(function (body) {
+          adoptSession(body && body.session_id);
+          if (!state.sessionId) throw new Error('session');
           ready = true; attempt = 0; handlers.onUp();
         })
         .catch(function () { down('probe'); });
@@ -900,6 +965,7 @@
       retryNow: function () { if (!ready) { stopped = false; clearTimeout(retryTimer); probe(); } },
       reconnect: function () { },
       ready: function () { return ready; },
+      renewSession: function () { if (ready) { ready = false; probe(); } },
       send: function (text) {
         inflight += 1;
         timeoutFetch(endpoint, {
@@ -907,6 +973,12 @@
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ sender: state.sessionId, message: text })
         }, cfg.replyTimeoutMs * 3).then(function (r) {
+          // Refus expliqué par le serveur (trop de messages, message illisible…) : on le montre.
+          if (r.status >= 400 && r.status < 500 && r.status !== 404) {
+            return r.json().then(function (body) {
+              return [{ text: body && typeof body.message === 'string' ? body.message : '' }];
+            });
+          }
           if (!r.ok) throw new Error('HTTP ' + r.status);
           return r.json();
         }).then(function (list) {
@@ -966,6 +1038,7 @@
       send: function (t) { pick().send(t); },
       retryNow: function () { pick().retryNow(); },
       reconnect: function () { if (current) current.reconnect(); },
+      renewSession: function () { if (current) current.renewSession(); },
       transport: function () { return current ? current.name : null; }
     };
   })();
@@ -982,6 +1055,7 @@
       close: function () { setOpen(false); },
       send: function (text) { if (text) sendUser(String(text), String(text)); },
       restart: restartConversation,
+      clear: function () { forgetLocalConversation({ from: 'bot', text: T.cleared, buttons: [], image: null }); },
       transport: function () { return conn.transport(); },
       version: '1.0.0'
     };
