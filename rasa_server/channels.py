@@ -44,7 +44,8 @@ from sanic import Blueprint
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
-from rasa_server import inbound, ratelimit, sessions
+from common import sessions
+from rasa_server import inbound, ratelimit
 
 logger = logging.getLogger(__name__)
 

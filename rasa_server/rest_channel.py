@@ -44,7 +44,8 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_server import inbound, ratelimit, sessions
+from common import sessions
+from rasa_server import inbound, ratelimit
 from rasa_server.guard import guarded
 from rasa_server.memory import release_after_model_load
 

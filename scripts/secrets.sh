@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by run.sh, shell.sh and `make actions`: the secrets the processes share.
 #   VIRAGE_ACTION_SECRET   the Rasa server -> action server credential (endpoints.yml, actions/server.py)
-#   VIRAGE_SESSION_SECRET  signs the conversation ids the Rasa server issues (rasa_server/sessions.py)
+#   VIRAGE_SESSION_SECRET  signs the conversation ids the Rasa server issues (common/sessions.py); the widget's
+#                          server checks the same tokens for the visitors' ratings
 # A value already in the environment wins (separate hosts: set the same one on both);
 # otherwise they are generated once into var/secrets.env (mode 600, ignored by git).
 mkdir -p var

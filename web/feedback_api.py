@@ -1,11 +1,12 @@
 """POST /api/avis — the widget's 👍/👎 on an answer (issue 21), stored by leads.feedback.
 
 Body (JSON, at most 8 KB, sent as text/plain so that a partner page needs no CORS
-preflight): {"sender": <conversation id>, "answer": <the bot's text>, "rating": "up"|"down",
+preflight): {"sender": <the visitor's session token, common/sessions.py>, "answer": <the bot's text>, "rating": "up"|"down",
 "reason": "wrong"|"incomplete"|"not_understood"|"other"|null, "comment": <optional>}.
 Accepted only from this server's own pages or an origin in VIRAGE_ALLOWED_ORIGINS (the
-partners allowed to open the widget), and only for an answer the bot really gave in that
-conversation. Answers: 201 {"ok": true}; 400/403/404/413 with a French message.
+partners allowed to open the widget), only for the conversation the signed token proves (a
+conversation id alone, read in a log or an export, is refused), and only for an answer the bot
+really gave in it. Answers: 201 {"ok": true}; 400/403/404/413 with a French message.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from http import HTTPStatus
 from typing import Optional, Set
 
+from common import sessions
 from leads import feedback
 
 PATH = "/api/avis"
@@ -65,9 +67,14 @@ def handle(handler) -> None:
     except (ValueError, UnicodeDecodeError):
         _reply(handler, HTTPStatus.BAD_REQUEST, {"ok": False, "message": "Avis illisible."}, origin)
         return
+    conversation = sessions.verify(data.get("sender"))
+    if conversation is None:
+        # only the visitor's own conversation, proved by the token the Rasa server signed for them
+        _reply(handler, HTTPStatus.FORBIDDEN, {"ok": False, "message": "Conversation inconnue."}, origin)
+        return
     try:
         stored = feedback.record(
-            data.get("sender"), data.get("answer"), data.get("rating"), data.get("reason") or None, data.get("comment")
+            conversation, data.get("answer"), data.get("rating"), data.get("reason") or None, data.get("comment")
         )
     except feedback.FeedbackRefused as exc:
         status = HTTPStatus.NOT_FOUND if "introuvable" in str(exc) else HTTPStatus.BAD_REQUEST

@@ -620,7 +620,9 @@ def test_end_to_end_masking_changes_no_answer(agent, trained_model, action_serve
     plain = Agent.load(
         trained_model,
         tracker_store=InMemoryTrackerStore(agent.domain),
-        action_endpoint=EndpointConfig(url=action_server["url"]),
+        action_endpoint=EndpointConfig(
+            url=action_server["url"], headers={"Authorization": f"Bearer {action_server['secret']}"}
+        ),
     )
     questions = ordinary_samples()[::20]  # 6 of the 111, spread over the file
     for i, question in enumerate(questions):

@@ -9,7 +9,8 @@ import urllib.request
 import pytest
 from widget_stack import free_port
 
-from rasa_server import channels, sessions
+from common import sessions
+from rasa_server import channels
 from web.server import content_security_policy, make_server
 
 

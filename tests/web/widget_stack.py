@@ -158,6 +158,9 @@ class Stack:
         self.with_actions = os.environ.get("VIRAGE_TEST_NO_ACTIONS") != "1" if with_actions is None else with_actions
         self.processes: Dict[str, ManagedProcess] = {}
         self.action_secret = secrets.token_hex(16)
+        # the Rasa server signs the visitors' session tokens and the demo server (in this process)
+        # checks them for the ratings: one key for both
+        self.session_secret = secrets.token_hex(16)
         self.web_server = None
         self._web_thread: Optional[threading.Thread] = None
 
@@ -172,6 +175,7 @@ class Stack:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             VIRAGE_ALLOWED_ORIGINS=self.web_origin,
             VIRAGE_ACTION_SECRET=self.action_secret,
+            VIRAGE_SESSION_SECRET=self.session_secret,
             # browser tests reconnect and send quickly from one address; the limits have their own tests
             VIRAGE_RATE_MESSAGES="off",
             VIRAGE_RATE_CONNECTIONS="off",
@@ -250,7 +254,11 @@ class Stack:
         )
 
     def _start_web(self) -> None:
+        from common import sessions
         from web.server import make_server
+
+        os.environ["VIRAGE_SESSION_SECRET"] = self.session_secret
+        sessions.reset()
 
         self.web_server = make_server("127.0.0.1", self.web_port, self.rasa_url, quiet=True)
         self._web_thread = threading.Thread(target=self.web_server.serve_forever, daemon=True)

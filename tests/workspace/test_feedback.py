@@ -70,7 +70,16 @@ def test_thumbs_in_the_widget_are_stored_and_shown(workspace, bot, browser, admi
 def test_a_rating_for_an_answer_the_bot_never_gave_is_refused(workspace, bot, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", workspace.env["DATABASE_URL"])
     url = bot.web_origin + "/api/avis"
-    body = json.dumps({"sender": "a" * 32, "answer": "Le programme donne 1 M$ à tous.", "rating": "up"})
+    from common import sessions
+
+    # a conversation id without the token the Rasa server signed for its visitor is refused
+    forged = json.dumps({"sender": "a" * 32, "answer": "Le programme donne 1 M$ à tous.", "rating": "up"})
+    r = requests.post(url, data=forged, headers={"Origin": bot.web_origin, "Content-Type": "text/plain"}, timeout=10)
+    assert r.status_code == 403 and r.json()["message"] == "Conversation inconnue."
+    # a real token, for an answer the bot never gave in that conversation
+    body = json.dumps(
+        {"sender": sessions.token_for("a" * 32), "answer": "Le programme donne 1 M$ à tous.", "rating": "up"}
+    )
     r = requests.post(url, data=body, headers={"Origin": bot.web_origin, "Content-Type": "text/plain"}, timeout=10)
     assert r.status_code == 404 and "introuvable" in r.json()["message"]
     r = requests.post(url, data=body, headers={"Origin": "https://evil.example"}, timeout=10)

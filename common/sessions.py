@@ -1,5 +1,9 @@
 """Conversation ids the Rasa server issues, and the signed tokens that let a visitor resume one.
 
+Rasa-free (itsdangerous only), in `common/` because two processes check the same tokens: the Rasa
+server's channels (rasa_server/channels.py, rest_channel.py) and the widget's server, which takes a
+visitor's 👍/👎 only for the conversation their token proves (web/feedback_api.py).
+
 A conversation id (Rasa's ``sender_id``, the tracker's key) is 32 random hex digits chosen here,
 never by the client. The client receives a *token*, ``<id>.<signature>`` (itsdangerous ``Signer``,
 HMAC-SHA1 keyed on ``VIRAGE_SESSION_SECRET``): it keeps it across page reloads and presents it to
