@@ -72,6 +72,20 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+_CREATED: set = set()
+
+
+def with_tables(engine: Engine, tables) -> Engine:
+    """`engine`, with `tables` (a layer's own, e.g. leads.models.LEAD_TABLES) created once per
+    database. Each layer names its tables, so this module knows nothing of them, and the knowledge
+    base's tables are never created (nor dropped) by another layer."""
+    key = (str(engine.url), tuple(t.name for t in tables))
+    if key not in _CREATED:
+        Base.metadata.create_all(engine, tables=list(tables))
+        _CREATED.add(key)
+    return engine
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     factory = sessionmaker(bind=engine or get_engine(), future=True, expire_on_commit=False)

@@ -18,17 +18,10 @@ from sqlalchemy.orm import Session
 from knowledge import db as kdb
 from leads.models import LEAD_TABLES
 
-_READY: set = set()
-
 
 def get_engine(url: Optional[str] = None) -> Engine:
     """Engine for ``url`` (default: DATABASE_URL / var/virage.sqlite3), lead tables created once."""
-    engine = kdb.get_engine(url)
-    key = str(engine.url)
-    if key not in _READY:
-        kdb.Base.metadata.create_all(engine, tables=LEAD_TABLES)
-        _READY.add(key)
-    return engine
+    return kdb.with_tables(kdb.get_engine(url), LEAD_TABLES)
 
 
 @contextmanager

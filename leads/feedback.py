@@ -55,14 +55,8 @@ class Feedback(Base):
     intent = Column(String(80))
 
 
-_READY: set = set()
-
-
 def ensure_table(engine: Engine) -> Engine:
-    if id(engine) not in _READY:
-        Base.metadata.create_all(engine, tables=[Feedback.__table__])
-        _READY.add(id(engine))
-    return engine
+    return kdb.with_tables(engine, [Feedback.__table__])
 
 
 def get_engine(url: Optional[str] = None) -> Engine:

@@ -13,16 +13,9 @@ from knowledge import db as kdb
 from leads import db as leads_db
 from workspace.models import WS_TABLES
 
-_READY: set = set()
-
 
 def get_engine(url: Optional[str] = None) -> Engine:
-    engine = leads_db.get_engine(url)
-    key = str(engine.url)
-    if key not in _READY:
-        kdb.Base.metadata.create_all(engine, tables=WS_TABLES)
-        _READY.add(key)
-    return engine
+    return kdb.with_tables(leads_db.get_engine(url), WS_TABLES)
 
 
 @contextmanager
