@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 SOURCE_PREFIX = "Source : "
 
 # Actions whose reply answers a question of fact: what they say is checked against what was asked
-# (answers.admission: a number, a year or an address asked and not given is said to be missing).
+# (answers.admission: a number, a share, a year or an address asked and not given is said to be
+# missing). Each also answers, first, a question whether the programme is for the visitor's own
+# organisation (KnowledgeAction._about_us), whatever intent the NLU read.
 ANSWERING_ACTIONS = answers.QUESTION_ACTIONS | {"action_answer_or_clarify", "action_answer_or_out_of_scope"}
 
 # Said when the knowledge base cannot be read, so it cannot name who to contact from the partner
@@ -137,9 +139,11 @@ def say(
 
 def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures: bool = False) -> List[answers.Reply]:
     """What retrieval answers before the topic action (actions/answers.py), in this order: a
-    follow-up on the record in context, one answer per question of a message that asks several, the
-    facet of a record the question names, what the sources do not say or a person ("yes"; "strict":
-    only an unknowns.yml phrase named; "no"), the survey figures asked (`figures`).
+    follow-up on the record in context (it refers back, or names nothing and fits that record), what
+    the sources do not say of the thing just discussed for a short question ("c'est gratuit ?"), two
+    records compared, one answer per question of a message that asks several, the facet of a record
+    the question names, what the sources do not say or a person ("yes"; "strict": only an
+    unknowns.yml phrase named; "no"), the survey figures asked (`figures`).
     [] when the topic action's own answer fits better."""
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
