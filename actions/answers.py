@@ -364,6 +364,13 @@ SURVEY_WORDS = (
 # Québec"): what tells them apart is the indicator asked. Each indicator is asked by the words of its
 # facet in the retrieval index (knowledge.retrieval.FACETS["sector_figure"]), "combien"/"nombre" aside.
 _GENERIC = {"combien", "nombre", "economie"}
+# Indicators that are counts of things the question may merely name ("une entreprise d'économie
+# sociale", "les membres"): asked only with a word of quantity.
+_COUNTED = {"enterprises", "cooperatives", "nonprofits", "mutuals", "members", "jobs"}
+_QUANTITY = re.compile(
+    r"\b(?:combien|cmb|nombre|nb|chiffres?|taille|poids|importance|represente\w*|comptes?|compte-t-on|"
+    r"how many|how big|portrait chiffre)\b|\d"
+)
 # "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
 _ENTERPRISES_ASKED = re.compile(r"\b(?:combien|nombre) (?:d |de |des )?d?entreprises")
 
@@ -400,6 +407,8 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
         return []  # a survey figure, or not about the sector as a whole ("combien d'employés chez TAQ")
     tokens = folded.split()
     wanted = [facet for facet, words in _indicator_words().items() if any(_says(w, tokens) for w in words)]
+    if not _QUANTITY.search(folded):  # "qu'est-ce qu'une entreprise d'économie sociale ?" asks no count
+        wanted = [w for w in wanted if w not in _COUNTED]
     if len(wanted) > 1 and "enterprises" in wanted and not _ENTERPRISES_ASKED.search(folded):
         wanted.remove("enterprises")
     if not wanted or len(wanted) > 3:  # nothing named, or the whole picture: the headline list says it

@@ -19,9 +19,10 @@ from rasa_sdk.events import FollowupAction
 from actions import answers
 from actions.eligibility import ActionEligibilityAnswer
 from actions.kb import KnowledgeAction, emit, latest_text, previous_text, retrieval_first
-from actions.screening import ActionNoteProfile, asks_about_us
+from actions.screening import ActionNoteProfile, ActionThank, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
+from knowledge.text import fold
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
 INTENT_LABELS = {
@@ -91,9 +92,101 @@ def _retrieval_replies(text: str, tracker, loose: bool = True):
     return replies
 
 
-def _answer_anything(dispatcher, tracker):
-    """Events of a retrieval answer to the latest message, or None when nothing is confident."""
-    replies = _retrieval_replies(latest_text(tracker), tracker)
+# Words of a message that only closes the conversation ("merci beaucoup, bonne journée !", "ok
+# parfait merci quand même", "bye"): misread by the NLU, they must not be answered by retrieval.
+_THANKS = {"merci", "mercii", "merciii", "thanks", "thank", "thx", "remercie", "gentil", "apprecie"}
+_BYE = {"bye", "byebye", "revoir", "prochaine", "ciao", "tantot", "soiree", "journee", "fin", "semaine"}
+_CLOSING_FILLERS = {
+    "beaucoup",
+    "bien",
+    "bon",
+    "bonne",
+    "bonnes",
+    "ok",
+    "okay",
+    "oki",
+    "parfait",
+    "super",
+    "cool",
+    "top",
+    "genial",
+    "excellent",
+    "d",
+    "accord",
+    "daccord",
+    "quand",
+    "meme",
+    "pour",
+    "tout",
+    "toute",
+    "votre",
+    "ton",
+    "ta",
+    "aide",
+    "infos",
+    "info",
+    "l",
+    "la",
+    "a",
+    "au",
+    "et",
+    "pis",
+    "c",
+    "est",
+    "vraiment",
+    "encore",
+    "you",
+    "so",
+    "much",
+    "very",
+    "de",
+    "vos",
+    "tes",
+    "reponses",
+    "ca",
+    "m",
+    "good",
+    "day",
+    "have",
+    "nice",
+    "mille",
+    "fois",
+    "vous",
+    "toi",
+    "oui",
+    "non",
+    "alors",
+    "donc",
+}
+
+
+def closing(text: str) -> str:
+    """ "thank", "goodbye", "both" for a message that only thanks and/or takes leave, else ""."""
+    words = [w for w in re.split(r"[^a-z]+", fold(text)) if w]
+    if not words or len(words) > 12 or any(w not in _THANKS | _BYE | _CLOSING_FILLERS for w in words):
+        return ""
+    thanks, bye = any(w in _THANKS for w in words), any(w in _BYE for w in words)
+    return "both" if thanks and bye else "thank" if thanks else "goodbye" if bye else ""
+
+
+def _close(dispatcher, tracker, domain, kind: str):
+    events = ActionThank().answer(dispatcher, tracker, domain) if kind in ("thank", "both") else []
+    if kind in ("goodbye", "both"):
+        dispatcher.utter_message(response="utter_goodbye")
+    return events or []
+
+
+def _answer_anything(dispatcher, tracker, domain=None):
+    """Events of the answer to the latest message, or None when nothing is confident: a closing
+    is closed; a question whether the programme is for the visitor, with what they said about
+    their organisation, gets its verdict; else retrieval."""
+    text = latest_text(tracker)
+    kind = closing(text)
+    if kind:
+        return _close(dispatcher, tracker, domain, kind)
+    if extract_profile(tracker.latest_message) and asks_about_us(text):
+        return ActionNoteProfile().answer(dispatcher, tracker, domain)
+    replies = _retrieval_replies(text, tracker)
     return emit(dispatcher, replies) if replies else None
 
 
@@ -105,7 +198,7 @@ class ActionAnswerOrClarify(KnowledgeAction):
         return "action_answer_or_clarify"
 
     def answer(self, dispatcher, tracker, domain):
-        events = _answer_anything(dispatcher, tracker)
+        events = _answer_anything(dispatcher, tracker, domain)
         if events is None and extract_profile(tracker.latest_message):
             # "On est une coop de solidarité à Alma. Il paraît que la CDRQ a un programme ?": the facts
             # are noted (and the question answered when it can be), rather than "Vouliez-vous dire…"
@@ -118,7 +211,10 @@ class ActionAnswerOrOutOfScope(KnowledgeAction):
         return "action_answer_or_out_of_scope"
 
     def answer(self, dispatcher, tracker, domain):
-        events = _answer_anything(dispatcher, tracker)
+        events = _answer_anything(dispatcher, tracker, domain)
+        if events is None and extract_profile(tracker.latest_message):
+            # "on est un OBNL de diffusion de spectacles, ça serait tu possible d'avoir le programme"
+            return ActionNoteProfile().answer(dispatcher, tracker, domain)
         if events is None:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []

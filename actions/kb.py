@@ -50,13 +50,21 @@ class KnowledgeAction(Action, abc.ABC):
         """ "je suis dans un syndicat, on pourrait avoir du financement ?" read as another topic: a
         question whether the programme is for the visitor's organisation, with facts about it, gets
         the verdict per volet (actions/screening.py), whatever the intent. None otherwise."""
-        from actions.screening import Facts, asks_about_us, named_identity, preliminary_answer  # (import cycle)
+        from actions.screening import (  # (import cycle)
+            Facts,
+            _current_profile,
+            asks_about_us,
+            named_identity,
+            preliminary_answer,
+        )
 
         if not asks_about_us(text):
             return None
         facts = Facts(tracker, None)
         extra = {} if (facts.changes or facts.same) else named_identity(text)
-        if not (facts.changes or facts.same or extra):
+        # "pis le volet 3, on peut tu l'avoir nous autres ?" after "on est une coop": what was said
+        # before is the profile the question is about.
+        if not (facts.changes or facts.same or extra or _current_profile(tracker)):
             return None
         return preliminary_answer(dispatcher, tracker, facts, extra)
 

@@ -77,6 +77,8 @@ CRITERIA_BASIS = (
     "D'après la définition d'une entreprise d'économie sociale (rapport du CEFRIO, 2017) "
     "et ce que le programme annonce pour chaque volet"
 )
+# In every answer that weighs the criteria (a verdict, or who is eligible): how to tell one was given.
+VERDICT_INTRO = "et ce que le programme annonce pour chaque volet"
 ADVISER_CONFIRMS = "Un conseiller confirmera."
 START_BUTTON = button("Vérifier mon admissibilité", "/start_screening")
 RESUME_BUTTON = button("Reprendre le questionnaire", "/start_screening")
@@ -418,8 +420,9 @@ class ActionScreeningResult(KnowledgeAction):
 _ASKS_FOR_US = re.compile(
     r"admissib|eligib|\bavoir (?:de l |d l |droit|acces)|\ba(?:vons| t on| tu)? droit\b|\bdroit a\b|\bparticiper\b|"
     r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi) (?:aussi )?\b|\bnous aider\b|\bm aider\b|"
-    r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:en )?"
-    r"(?:profiter|beneficier|appliquer|demander|avoir)\b"
+    r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
+    r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
+    r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")
@@ -493,7 +496,12 @@ class ActionNoteProfile(KnowledgeAction):
         parts = []
         if facts.corrected:
             parts.append(_correction_line(facts.corrected))
-        if asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker)):
+        if (asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker))) or (
+            facts.changes and _verdict_given(tracker)
+        ):
+            # "mais on est un OBNL pourtant ?" after a verdict: the verdict again, with what changed
+            if facts.corrected:
+                dispatcher.utter_message(text=_correction_line(facts.corrected))
             return preliminary_answer(dispatcher, tracker, facts)
         noted = describe_profile({**facts.same, **facts.new})
         if noted:
@@ -519,6 +527,14 @@ class ActionNoteProfile(KnowledgeAction):
             )
         dispatcher.utter_message(text=" ".join(parts), buttons=[offer, button("Non merci", "/deny")])
         return [SlotSet(k, v) for k, v in changes.items()]
+
+
+def _verdict_given(tracker: Tracker) -> bool:
+    """A verdict per volet was said in this conversation (on what the visitor said, or at the end
+    of the screening)."""
+    return bool(tracker.get_slot(SCREENING_RESULT_SLOT)) or any(
+        e.get("event") == "bot" and VERDICT_INTRO in str(e.get("text") or "") for e in tracker.events or []
+    )
 
 
 # Said once, on the visitor's thanks, when they asked whether the programme is for them and the

@@ -367,6 +367,13 @@ _CUES: Dict[str, List[_Cue]] = {
             True,
         ),
         (r"\b(?:mission sociale|jeunes|aines|familles|region|village)\b", True, True),
+        # who is served, named: "des coopératives d'alimentation" (a federation's members), "les gens du coin"
+        (
+            r"\b(?:coop\w*|organismes?|entreprises membres|gens|personnes|enfants|etudiants|clients|"
+            r"patients|proches aidants|immigrants?|itinerants?|public|milieu)\b",
+            True,
+            True,
+        ),
         (r"\b(?:faire du profit|faire de l argent|enrichir|actionnaires?|rendement|investisseurs?)\b", False, True),
     ),
     "public_control": _cues(

@@ -119,7 +119,8 @@ def test_an_eligibility_question_about_us_gets_a_verdict_per_volet(kb):
     )
     said = texts(msgs)
     assert said.startswith("D'après ce que vous m'avez dit (coopérative")
-    assert "• Volet 1 (Information et formation) : admissible" in said
+    # the definition's criteria are still to be answered, for every volet (volet 1 included)
+    assert "• Volet 1 (Information et formation) : à confirmer" in said
     assert "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer" in said
     assert "/start_screening" in payloads(msgs) and _slot(events, "legal_form") == "cooperative"
 

@@ -144,7 +144,7 @@ def test_a_greeting_with_facts_notes_them_and_offers_the_screening(kb):
     # the facts are noted and the question is answered for them: a verdict per volet for what is known
     said = texts(msgs)
     assert said.startswith("Bonjour !\nD'après ce que vous m'avez dit (coopérative, Bas-Saint-Laurent)")
-    assert "• Volet 1 (Information et formation) : admissible" in said
+    assert "• Volet 1 (Information et formation) : à confirmer" in said
     assert "• Volet 2 (Accompagnement à la planification stratégique en transformation numérique) : à confirmer" in said
     assert "Je peux vérifier ce qui manque en quelques questions." in said and "/start_screening" in str(msgs)
 

@@ -337,7 +337,7 @@ def test_a_hypothesis_is_answered_without_touching_the_answers(kb):
     assert "legal_form" not in found and found["screening_hypothesis"] == {"legal_form": "cooperative"}
     t = msgs[0]["text"]
     assert t.startswith("Hypothèse : une coopérative. Je n'ai rien changé à vos réponses.")
-    assert "Volet 1 (Information et formation) : admissible" in t and "Un conseiller confirmera." in t
+    assert "Volet 1 (Information et formation) : à confirmer" in t and "Un conseiller confirmera." in t
     # the pending question is asked again: the real answers did not change
     assert found["requested_slot"] == "based_in_quebec"
     assert msgs[-1]["text"] == "Votre organisation est-elle établie au Québec ?"

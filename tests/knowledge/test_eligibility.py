@@ -92,7 +92,20 @@ def test_non_collective_forms_are_excluded(kb, form):
 @pytest.mark.parametrize("form", ["cooperative", "mutual", "nonprofit"])
 def test_collective_forms_pass_the_form_criterion(kb, form):
     v1 = _status(eligibility.evaluate({"legal_form": form, "org_category": "none"}), 1)
-    assert v1.status == Verdict.ELIGIBLE
+    crit = next(c for c in v1.criteria if c.id == "collective_legal_form")
+    assert crit.status == CriterionStatus.PASS
+    # the rest of the definition of a social-economy enterprise is still to be answered
+    assert v1.status == Verdict.UNKNOWN and "democratic_governance" in [c.id for c in v1.missing]
+
+
+@pytest.mark.parametrize(
+    "failing", [{"public_control": True}, {"democratic_governance": False}, {"based_in_quebec": False}]
+)
+def test_volet_1_is_for_social_economy_enterprises_only(kb, failing):
+    # a recreation corporation whose board the city appoints is not told it qualifies for volet 1
+    result = eligibility.evaluate({"legal_form": "nonprofit", "org_category": "none", **failing})
+    assert _status(result, 1).status == Verdict.NOT_ELIGIBLE
+    assert _status(result, 2).status == Verdict.NOT_ELIGIBLE
 
 
 def test_market_activities_do_not_apply_to_cooperatives(kb):
@@ -125,7 +138,7 @@ def test_cooperative_or_mutual_is_no_excluded_category(kb):
     for form in ("cooperative", "mutual"):
         result = eligibility.evaluate({"legal_form": form})
         assert result.profile["org_category"] == "none" and "org_category" not in result.missing_fields
-        assert result.volet(1).status == "eligible"
+        assert next(c for c in result.volet(1).criteria if c.id == "not_excluded_category").status == "pass"
     assert "org_category" in eligibility.evaluate({"legal_form": "nonprofit"}).missing_fields
     # what the user said wins over the derivation
     assert (
@@ -141,7 +154,7 @@ def test_exclusions_are_asked_first_then_shared_criteria(kb):
     assert eligibility.evaluate({}).next_question.field == "legal_form"
     assert eligibility.evaluate({"legal_form": "nonprofit"}).next_question.field == "org_category"
     nxt = eligibility.evaluate({"legal_form": "cooperative", "org_category": "none"}).next_question
-    assert nxt.volets_affected == 2
+    assert nxt.volets_affected == 3  # a criterion of the definition, shared by the three volets
 
 
 def test_applicability_is_settled_before_dependent_question(kb):

@@ -122,7 +122,7 @@ MUST = {
         "kind": "chat",
         "legal_form": "cooperative",
         "org_category": "none",
-        "volets": {1: "eligible"},
+        "volets": {1: "unknown"},  # the definition's criteria are not all answered (volet 1 needs them too)
         "wants_contact": True,
     },
     "c02_chat_federation_cybersecurite.txt": {"kind": "chat", "legal_form": "cooperative", "is_network": True},
@@ -183,7 +183,7 @@ MUST = {
         "sector": "leisure_tourism_culture",
         "region": "montreal",
         "market_activities": True,
-        "volets": {1: "eligible"},
+        "volets": {1: "unknown"},
         "wants_contact": True,
     },
     "t03_trackers_federation_et_pme.json#fed-6a8b": {
@@ -374,16 +374,20 @@ def test_eligibility_reasons_and_sources_come_from_the_knowledge_base(run):
 
 def test_unknowns_and_next_step_for_an_incomplete_profile(run):
     c02 = run["cards"]["c02_chat_federation_cybersecurite.txt"]
-    # a federation of co-operatives: a co-op is none of the excluded categories, so volet 1 is open
-    # (knowledge.eligibility.clean_profile) and the first unknown is the next shared criterion
-    assert statuses(c02) == {1: "eligible", 2: "unknown", 3: "unknown"}
+    # a federation of co-operatives: a co-op is none of the excluded categories
+    # (knowledge.eligibility.clean_profile), so the first unknown is the next shared criterion of the
+    # definition, which every volet needs
+    assert statuses(c02) == {1: "unknown", 2: "unknown", 3: "unknown"}
     fields = [u["field"] for u in c02["unknown"]]
     assert fields[0] == "based_in_quebec" and "org_category" not in fields
     # "oui, toutes nos membres utiliseraient la même solution" answers the structuring question
     assert "structuring_project" not in fields and value(c02, "structuring_project") is True
     assert "toutes nos membres" in c02["profile"]["structuring_project"]["quote"]
     assert c02["unknown"][0]["question"].startswith("Votre organisation est-elle établie au Québec")
-    assert c02["next_step"].startswith("Volet 1 (Information et formation) : Regarder le webinaire")
+    # no volet decided yet: the advisor's next step is to finish the check, with the question to ask
+    assert c02["next_step"] == (
+        "Compléter la pré-vérification avec l'organisation : « Votre organisation est-elle établie au Québec ? »"
+    )
 
 
 def test_next_step_and_deadline_for_an_eligible_organisation(run):
@@ -406,7 +410,7 @@ def test_priority_formula(run):
     assert t01["priority"]["score"] == round(100 * (0.30 + 0.25 + 0.15 + 0.0 + 0.15)) == 85
     fed = run["cards"]["t03_trackers_federation_et_pme.json#fed-6a8b"]
     c = fed["priority"]["components"]
-    assert c["E"] == 1.0 and c["U"] == 0.25 and c["J"] == 0.0
+    assert c["E"] == 0.6 and c["U"] == 0.25 and c["J"] == 0.0  # no volet decided yet: E "to confirm"
     assert fed["priority"]["score"] == round(100 * c["E"] * (0.30 + 0.25 * c["C"] + 0.15 * c["B"] + 0.15 * 0.25))
     assert priority.FORMULA in (run["out"] / "leads.html").read_text(encoding="utf-8")
     scores = [c["priority"]["score"] for c in run["report"].cards]
