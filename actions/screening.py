@@ -41,6 +41,7 @@ from common.profile import (
     negated_options,
     option_typed,
     profile_from_slots,
+    says_dont_know,
 )
 from common.slots import (
     CONTEXT_SLOTS,
@@ -234,6 +235,13 @@ class ValidateScreeningForm(FormValidationAction):
         extra = describe_profile({k: v for k, v in facts.new.items() if k != requested}) if requested else []
         if extra:
             dispatcher.utter_message(text=f"Noté : {join_facts(extra)}.")
+        if not facts.changes and requested and intent in ANSWER_INTENTS and says_dont_know(text):
+            # "on a un CA mais je sais pas s'il est élu": the question is passed, as with "je ne sais
+            # pas" alone, rather than asked again as if the answer were unreadable
+            skipped = _skipped(tracker)
+            if requested not in skipped:
+                events.append(SlotSet(SCREENING_SKIPPED_SLOT, skipped + [requested]))
+            return events, True
         if not facts.changes and requested and intent in FAILED_ANSWER_INTENTS:
             more, ask = self.failed(dispatcher, tracker, requested)
             return events + more, ask

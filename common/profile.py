@@ -241,6 +241,11 @@ _DONT_KNOW = re.compile(
 )
 
 
+def says_dont_know(text: str) -> bool:
+    """ "je sais pas s'il est élu", "aucune idée", "pas sûr": the visitor does not know the answer."""
+    return bool(_DONT_KNOW.search(fold(text or "")))
+
+
 def yes_no(text: str) -> Optional[bool]:
     """A leading, trailing or lone oui/non: "oui comme je disais, des repas" → True, "non on est
     autonomes" → False, "comme je disais, oui" → True, "ben non" → False. None when there is none,
@@ -413,6 +418,13 @@ _CUES: Dict[str, List[_Cue]] = {
             False,
         ),
         (rf"\b(?:pas|aucun|aucune|jamais) (?:de |d )?{_PROFIT} {_DISTRIBUTE}", True, False),
+        # "non on fait pas de profits", "aucun surplus": nothing to distribute, which the question's
+        # "non" would otherwise read as "the rules allow distributing them"
+        (
+            rf"\b(?:pas|aucun|aucune|jamais|peu) (?:de |d )?{_PROFIT}\b|\bnon lucratif\b|\bsans but lucratif\b",
+            True,
+            False,
+        ),
         (rf"\b{_PROFIT} (?:ne )?(?:sont |est |seront )?(?:pas|jamais|aucunement) {_DISTRIBUTE}", True, False),
         (rf"\b{_DISTRIBUTE} (?:pas|jamais|aucun|aucune|rien)\b", True, False),
         (r"\b(?:interdi\w*|limit\w*|plafonn\w*|encadr\w*)\b", True, True),
@@ -485,6 +497,14 @@ INCIDENTAL_FIELDS = (
     "surplus_limited",
     "dissolution_rule",
 )
+
+
+# Read in passing only when the message speaks of the field's subject: "on vend des services de
+# billetterie partagée à nos membres" says nothing of what happens to the assets on dissolution.
+_INCIDENTAL_SUBJECT: Dict[str, "re.Pattern[str]"] = {
+    "dissolution_rule": re.compile(r"\b(?:dissol\w*|reliquat|devol\w*|liquidat\w*|ferme\w*|fermeture|biens|actifs)\b"),
+    "surplus_limited": re.compile(rf"\b(?:{_PROFIT}|ristournes?|dividendes?|reinvest\w*|lucratif)\b"),
+}
 
 
 def _cue_value(field: str, said: Said) -> Optional[bool]:
@@ -621,6 +641,10 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
         found = _choice_in_text(field, said, **kw)
         if found is None and field == "org_category" and yes_no(text) is False:
             return "none"  # "non", "non pantoute" to "are you a union, an order…?"
+        if found is None and field == "org_category" and _COLLECTIVE_SELF.search(said.folded):
+            # "association sectorielle d'entreprises collectives", "un OBNL de réinsertion": what the
+            # organisation is, and none of the excluded categories (those would have been found)
+            return "none"
         return found
     cue = _cue_value(field, said)
     if cue is not None:
@@ -633,6 +657,13 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
         # goes with what follows, which answers another question. Asked again rather than guessed.
         return None
     return answer
+
+
+_COLLECTIVE_SELF = re.compile(
+    r"\b(?:cooperative\w*|coop|coops|mutuelle\w*|obnl|osbl|but non lucratif|sans but lucratif|"
+    r"entreprises? collectives?|entreprises? d economie sociale|economie sociale|federation\w*|reseau|"
+    r"association sectorielle|organisme communautaire|entreprise adaptee|entreprise d insertion)\b"
+)
 
 
 def _quebec_region(said: Said, **kw) -> bool:
@@ -811,6 +842,9 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         # Rimouski, on vend du pain, les membres élisent le CA") are not asked again.
         for field in INCIDENTAL_FIELDS:
             if field not in found and field != requested:
+                subject = _INCIDENTAL_SUBJECT.get(field)
+                if subject is not None and not subject.search(folded):
+                    continue
                 cue = _cue_value(field, said)
                 if cue is not None:
                     found[field] = cue

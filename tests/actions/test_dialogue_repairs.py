@@ -5,10 +5,14 @@ description of the members not taken as a yes, a definition question answered wi
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers, fallback, money_and_dates, screening
-from common.profile import read_answer
+from common.profile import extract_profile, read_answer
 from tests.actions.helpers import ent, run, texts, tracker_for
 
 SYNDICATE_VERDICT = (
@@ -107,3 +111,44 @@ def test_a_definition_question_is_not_a_head_count(kb):
     assert answers.sector_figures_asked("qu'est-ce qu'une entreprise d'économie sociale selon la loi") == []
     assert answers.sector_figures_asked("combien d'entreprises d'économie sociale au Québec ?")
     assert answers.sector_figures_asked("l'économie sociale emploie 220 000 personnes ?")
+
+
+def test_selling_services_to_members_says_nothing_of_dissolution(kb):
+    message = {
+        "text": "oui, on vend de la formation et des services de billetterie partagée à nos membres",
+        "intent": {"name": "affirm"},
+        "entities": [],
+    }
+    assert extract_profile(message, requested="market_activities") == {"market_activities": True}
+    # said of the assets on dissolution, the same words still count
+    closing_rule = {"text": "en cas de fermeture les biens sont partagés entre les membres", "entities": []}
+    assert extract_profile(closing_rule) == {"dissolution_rule": False}
+
+
+def test_no_profits_means_nothing_is_distributed():
+    assert read_answer("non on fait pas de profits", "surplus_limited") is True
+    assert read_answer("aucun surplus, on est sans but lucratif", "surplus_limited") is True
+    assert read_answer("non, on verse des dividendes aux actionnaires", "surplus_limited") is False
+
+
+def test_describing_the_organisation_answers_the_excluded_categories_question():
+    assert read_answer("association sectorielle d'entreprises collectives", "org_category") == "none"
+    assert read_answer("organisme à but non lucratif de réinsertion", "org_category") == "none"
+    assert read_answer("on est un syndicat d'entreprises collectives", "org_category") == "union"
+
+
+def test_not_knowing_inside_an_answer_passes_the_question(kb):
+    slots = {
+        "legal_form": "nonprofit",
+        "org_category": "none",
+        "public_control": False,
+        "requested_slot": "democratic_governance",
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(
+        "on a un CA mais je sais pas s'il est élu par des membres", "inform", slots=slots, active_loop="screening_form"
+    )
+    events = asyncio.run(screening.ValidateScreeningForm().run(dispatcher, tracker, {}))
+    assert SlotSet("screening_skipped", ["democratic_governance"]) in events
+    assert "Je n'ai pas saisi" not in texts(dispatcher.messages)
+    assert events[-1].get("name") == "requested_slot" and events[-1].get("value") != "democratic_governance"
