@@ -669,7 +669,7 @@ _ASKS = (
     ),
     (
         "address",
-        re.compile(r"\badresse\b"),
+        re.compile(r"(?<!\bs )\badresses?\b"),  # not "le programme s'adresse-t-il aux mutuelles ?"
         re.compile(r"\d+,? (?:rue|boul|boulevard|avenue|av\.|chemin|rang|route|place)\b|[a-z]\d[a-z] ?\d[a-z]\d"),
         "d'adresse",
     ),

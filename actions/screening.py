@@ -430,7 +430,9 @@ _ASKS_FOR_US = re.compile(
     r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi) (?:aussi )?\b|\bnous aider\b|\bm aider\b|"
     r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
     r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
-    r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b"
+    r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
+    r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
+    r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")

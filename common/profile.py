@@ -799,6 +799,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         elif name == "network":
             if span and _membership(folded, span[0]):
                 continue
+            if requested == "dissolution_rule":
+                continue  # "ça irait à une autre coop ou à la fédération": where the assets go
             found["is_network"] = not is_negated
         elif name == "employees":
             n = parse_employees(value)

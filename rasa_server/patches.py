@@ -14,7 +14,12 @@ or trains the model, never in the action server):
    (« annule.roy@coop.ca ») was classified `stop` and the rule "stop during the contact
    form" cancelled the form. When the form asks for the e-mail (or the phone) and the message
    holds one valid address (or number), the intent becomes `inform` (the model's reading
-   stays in `intent_ranking`); anything else keeps the model's intent.
+   stays in `intent_ranking`); anything else keeps the model's intent. The same holds for the
+   screening form: when it asks a question and the message answers it without asking one back
+   (« oui, ça irait à une autre coop ou à la fédération » to the dissolution question, read
+   `ask_eligibility`; « on voudrait un site pour prendre les commandes » to the project question,
+   read `ask_advice`), the intent becomes `inform`, and the interruption rule of the other
+   intent does not pause the form over an answer.
 
 Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
 
@@ -95,6 +100,48 @@ def read_contact_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> Di
     return {**parse_data, "intent": {"name": DATA_INTENT, "confidence": 1.0}}
 
 
+SCREENING_FORM = "screening_form"
+# A message that asks something back is a side question, even when it also holds an answer.
+_ASKS_BACK = None
+
+
+def _asks_back(text: str) -> bool:
+    import re
+
+    from knowledge.text import fold
+
+    global _ASKS_BACK
+    if _ASKS_BACK is None:
+        _ASKS_BACK = re.compile(
+            r"^(?:c est quoi|qu est ce|quel|quelle|quels|quelles|comment|pourquoi|combien|quand|qui|est ce)\b"
+        )
+    return "?" in text or bool(_ASKS_BACK.search(fold(text)))
+
+
+def read_screening_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> Dict[Text, Any]:
+    """The fix 9 above, for the screening form: `inform` when the message answers the question
+    asked and asks none back."""
+    from common.profile import read_answer
+    from common.slots import REQUESTED_SLOT
+
+    if tracker is None or tracker.active_loop_name != SCREENING_FORM:
+        return parse_data
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    text = parse_data.get("text") or ""
+    intent = (parse_data.get("intent") or {}).get("name")
+    if not requested or not text or text.startswith("/") or intent in (DATA_INTENT, "affirm", "deny"):
+        return parse_data
+    if intent in ("stop", "skip_question", "restart_conversation", "request_data_deletion") or _asks_back(text):
+        return parse_data
+    try:
+        value = read_answer(text, requested)
+    except Exception:  # the knowledge base names the options; without it the model's reading stands
+        return parse_data
+    if value is None:
+        return parse_data
+    return {**parse_data, "intent": {"name": DATA_INTENT, "confidence": 1.0}}
+
+
 def apply() -> None:
     """Installs the fixes once per process."""
     global _APPLIED
@@ -108,7 +155,7 @@ def apply() -> None:
 
     async def parse_message(self, message, tracker=None, only_output_properties=True):
         parse_data = await original_parse(self, message, tracker, only_output_properties)
-        return read_contact_answer_as_data(parse_data, tracker)
+        return read_screening_answer_as_data(read_contact_answer_as_data(parse_data, tracker), tracker)
 
     MessageProcessor.parse_message = parse_message
     _APPLIED = True

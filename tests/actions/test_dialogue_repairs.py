@@ -152,3 +152,28 @@ def test_not_knowing_inside_an_answer_passes_the_question(kb):
     assert SlotSet("screening_skipped", ["democratic_governance"]) in events
     assert "Je n'ai pas saisi" not in texts(dispatcher.messages)
     assert events[-1].get("name") == "requested_slot" and events[-1].get("value") != "democratic_governance"
+
+
+def test_more_ways_of_asking_whether_it_is_for_us():
+    assert screening.asks_about_us(
+        "salut! on est une coop d'habitation de 24 logements, ca compte tu comme entreprise d'economie sociale?"
+    )
+    assert screening.asks_about_us(
+        "Bonjour, nous sommes une mutuelle d'assurance régionale. Le programme s'adresse-t-il aussi aux mutuelles ?"
+    )
+    assert not screening.asks_about_us("le programme s'adresse à qui ?")  # nothing said about "us"
+
+
+def test_s_adresser_is_no_question_of_address():
+    assert answers.asked_value("Le programme s'adresse-t-il aussi aux mutuelles ?") is None
+    assert answers.asked_value("c'est quoi l'adresse de la CDRQ ?") == "address"
+
+
+def test_the_federation_that_would_receive_the_assets_is_not_the_visitor_s_network():
+    message = {
+        "text": "oui, ça irait à une autre coop ou à la fédération",
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "network", "value": "fédération", "start": 41, "end": 51}],
+    }
+    assert extract_profile(message, requested="dissolution_rule") == {"dissolution_rule": True}
+    assert extract_profile({**message, "text": "oui on est une fédération"}, requested="legal_form").get("is_network")

@@ -1,0 +1,61 @@
+"""Fix 9 of rasa_server/patches.py: during a form, an answer to the question asked is read as an
+answer (`inform`), whatever intent the model gave it, unless it asks something back."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pytest
+
+from rasa_server.patches import read_contact_answer_as_data, read_screening_answer_as_data
+
+
+class FakeTracker:
+    def __init__(self, loop: Optional[str], requested: Optional[str]):
+        self.active_loop_name = loop
+        self._slots = {"requested_slot": requested}
+
+    def get_slot(self, name: str) -> Any:
+        return self._slots.get(name)
+
+
+def _parse(text: str, intent: str) -> Dict[str, Any]:
+    return {"text": text, "intent": {"name": intent, "confidence": 0.8}, "intent_ranking": [{"name": intent}]}
+
+
+@pytest.mark.parametrize(
+    "requested, text, intent",
+    [
+        ("dissolution_rule", "oui, ça irait à une autre coop ou à la fédération", "ask_eligibility"),
+        ("structuring_project", "un projet de cybersécurité pour tout le réseau", "ask_advice"),
+        ("surplus_limited", "non on fait pas de profits", "ask_amounts"),
+        ("legal_form", "Coopérative", "ask_programme"),
+    ],
+)
+def test_an_answer_to_the_screening_question_is_an_answer(kb, requested, text, intent):
+    out = read_screening_answer_as_data(_parse(text, intent), FakeTracker("screening_form", requested))
+    assert out["intent"]["name"] == "inform"
+    assert out["intent_ranking"] == [{"name": intent}]  # the model's reading is kept
+
+
+@pytest.mark.parametrize(
+    "loop, requested, text, intent",
+    [
+        ("screening_form", "dissolution_rule", "c'est quoi la dissolution, une autre coop ?", "ask_definition"),
+        ("screening_form", "structuring_project", "combien pour un projet structurant", "ask_amounts"),
+        ("screening_form", "dissolution_rule", "arrête", "stop"),
+        ("screening_form", "public_control", "c'est quoi le volet 3", "ask_volets"),
+        (None, "dissolution_rule", "oui, ça irait à une autre coop", "ask_eligibility"),
+        ("screening_form", None, "oui, ça irait à une autre coop", "ask_eligibility"),
+    ],
+)
+def test_a_side_question_or_no_pending_question_keeps_the_model_intent(kb, loop, requested, text, intent):
+    out = read_screening_answer_as_data(_parse(text, intent), FakeTracker(loop, requested))
+    assert out["intent"]["name"] == intent
+
+
+def test_the_contact_form_fix_still_applies(kb):
+    out = read_contact_answer_as_data(
+        _parse("annule.roy@coop.ca", "stop"), FakeTracker("contact_form", "contact_email")
+    )
+    assert out["intent"]["name"] == "inform"
