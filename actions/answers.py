@@ -198,10 +198,27 @@ def render(hit: retrieval.Hit) -> Reply:
     return Reply(body, cite(hit.record), [record_key(hit)])
 
 
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+_NAME_STOP = frozenset("de des du la le les l d a au aux et en sur pour".split())
+
+
+def _name_words(text: str) -> List[str]:
+    return [w for w in _NAME_WORD.findall(fold(text)) if w not in _NAME_STOP]
+
+
 def _names_in(hit: retrieval.Hit, folded_query: str) -> bool:
-    """The question names the hit's record (its name, acronym or an alias of 3 letters or more, as
-    a whole phrase)."""
-    return any(len(fold(name)) >= 3 and contains_phrase(folded_query, name) for name in hit.names)
+    """The question names the hit's record: its name, acronym or an alias of 3 letters or more, as a
+    whole phrase; or every word of a long name or alias, in any order and with words between ("la
+    coop d'aide à domicile de la Haute-Côte-Nord" names "coop aide à domicile Haute-Côte-Nord")."""
+    if any(len(fold(name)) >= 3 and contains_phrase(folded_query, name) for name in hit.names):
+        return True
+    asked = set(_name_words(folded_query))
+    asked |= {w[:-1] for w in asked if w.endswith("s")}
+    for name in hit.names:
+        words = _name_words(name)
+        if len(words) >= 4 and all(w in asked for w in words):
+            return True
+    return False
 
 
 def _askable(text: Optional[str]) -> bool:
@@ -272,13 +289,43 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
     if strict:
         matched = lookup.match_unknown(text, asked=asked)
         return unknown_reply(matched["id"], matched) if matched else None
+    by_role = person_by_role(text)
+    if by_role is not None:
+        return by_role
     special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
     if not special or special[0].confidence < CONFIDENT:
         return None
     top = special[0]
     if top.kind == "person":
         return render(top) if _names_in(top, fold(text)) else None
+    return _unknown_or_none(text, top)
+
+
+# "c'qui la DG du CQCM", "le dg de la cdrq c'est qui": a person asked by role and organisation.
+_WHO_BY_ROLE = re.compile(r"\bqui\b")
+_ROLE_WORDS = re.compile(
+    r"\b(?:dg|pdg|directeur|directrice|president|presidente|prez|porte parole|responsable|dirige\w*)\b"
+)
+
+
+def person_by_role(text: str) -> Optional[Reply]:
+    """The person a "who is the <role> of <organisation>" question asks, when one clearly fits."""
+    folded = fold(text)
+    if not (_WHO_BY_ROLE.search(folded) and _ROLE_WORDS.search(folded)):
+        return None
+    hits = retrieval.search(text, kinds=("person",), k=2)
+    if not hits or hits[0].confidence < PERSON_BY_ROLE:
+        return None
+    if len(hits) > 1 and hits[0].score < hits[1].score * 1.5:
+        return None  # two people fit as well: not a guess
+    return render(hits[0])
+
+
+def _unknown_or_none(text: str, top: retrieval.Hit) -> Optional[Reply]:
     return render(top) if _asks_the_unknown(text, top, retrieval.search(text, k=1)) else None
+
+
+PERSON_BY_ROLE = 0.35
 
 
 def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> bool:
@@ -330,8 +377,33 @@ def named_facet(text: str) -> Optional[Reply]:
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
     if top is not None and top.kind in RECORD_KINDS and top.facet not in WHOLE_RECORD_FACETS and _names_in(top, folded):
-        return _record_reply(top, hits)
+        reply = _record_reply(top, hits, text)
+        for clause in _CLAUSES.split(text):
+            # "défi polyteck ils ont mis quoi en place pis ça a coûté combien": each clause's facet
+            other = _clause_facet(top, clause)
+            if other is not None and other.text not in reply.text:
+                reply.text += "\n" + _facet_line(other)
+        return reply
     return None
+
+
+_CLAUSES = re.compile(r"\s(?:pis|puis|et|ainsi que|pis aussi|et aussi)\s", re.IGNORECASE)
+
+
+def _clause_facet(top: retrieval.Hit, clause: str) -> Optional[retrieval.Hit]:
+    """The facet of `top`'s record that one clause of the question asks, if it is another one."""
+    if len(clause.split()) < 2:
+        return None
+    hits = retrieval.search(f"{top.names[0] if top.names else ''} {clause}", kinds=(top.kind,), k=6)
+    best = next((h for h in hits if h.record_id == top.record_id), None)
+    if best is None or best.facet in WHOLE_RECORD_FACETS or best.facet == top.facet or not best.text:
+        return None
+    return best if best.score >= hits[0].score * 0.9 else None
+
+
+def _facet_line(hit: retrieval.Hit) -> str:
+    label = FACET_LABELS.get((hit.kind, hit.facet))
+    return f"{upper_first(label)} : {hit.text}" if label else hit.text
 
 
 # The sector as a whole: "en économie sociale", "au Québec", "entreprises collectives", "le PIB"…
@@ -433,10 +505,22 @@ def figures_answer(text: str) -> Optional[Reply]:
     return _stat_reply(hits, text) if top is not None and top.kind == "statistic" else None
 
 
-def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Reply:
+# "Sercovie c'est quoi pis ils ont combien d'employés", "La Mauve c'est où pis ils font quoi": what
+# the record is, asked beside another facet.
+_WHAT_IS = re.compile(
+    r"\bc ?est (?:tu )?quoi\b|\b(?:ils|elles|il|elle|ca|on) (?:font|fait|fais) quoi\b|\bqu est ce qu (?:ils|elles|il|elle) (?:font|fait)\b|"
+    r"\bc est qui\b|\bkoss?e qu (?:ils|elles) font\b|\bqu est ce que c est\b|\bils sont qui\b"
+)
+
+
+def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit], text: str = "") -> Reply:
     """The facet asked, and a second facet of the same record when the question asks it as much
-    ("combien de préposés pis de clients")."""
+    ("combien de préposés pis de clients"); with "c'est quoi" / "ils font quoi" beside it, what the
+    record is (its summary) first."""
     reply = render(top)
+    summary = str(top.record.get("summary") or "").strip()
+    if summary and top.facet not in WHOLE_RECORD_FACETS and _WHAT_IS.search(fold(text)):
+        reply.text = f"{reply.text}\n{summary}"
     second = next((h for h in hits[1:] if h.record_id == top.record_id and h.kind == top.kind), None)
     if (
         second is not None
@@ -647,6 +731,12 @@ def context_of(slots: Dict[str, Any]) -> Optional[str]:
 # give it: the nearby facts alone would let the visitor believe they are the answer.
 _ASKS = (
     (
+        "phone",
+        re.compile(r"\b(?:numeros?|no|num) (?:de )?(?:tel\w*|phone)\b|\btelephone\b|\bphone\b|\bappeler\b|\bcall\b"),
+        re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b|\b1 ?800\b"),
+        "de numéro de téléphone",
+    ),
+    (
         "share",
         re.compile(r"\btaux\b|\bpourcentage\b|\bproportion\b|\bquel % |\bquelle part\b"),
         re.compile(r"%|\bpour ?cent\b|\b(?:moitie|tiers|quart)\b"),
@@ -688,7 +778,7 @@ _NOT_VALUES = re.compile(
 
 
 def asked_value(question: str) -> Optional[str]:
-    """ "share" | "number" | "year" | "address" when the question asks for one, else None."""
+    """ "phone" | "share" | "number" | "year" | "address" when the question asks for one, else None."""
     folded = fold(question or "")
     return next((kind for kind, asks, _, _ in _ASKS if asks.search(folded)), None)
 
@@ -709,6 +799,6 @@ def admission(question: str, said: str) -> Optional[str]:
     _, _, shows, what = next(a for a in _ASKS if a[0] == kind)
     if shows.search(folded):
         return None
-    if kind == "address":
+    if kind in ("address", "phone"):
         return f"Nos sources ne donnent pas {what}.{_referral()}"
     return f"Nos sources ne donnent pas {what} : ce qui précède est ce qu'elles disent de plus proche.{_referral()}"

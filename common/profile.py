@@ -375,7 +375,8 @@ _CUES: Dict[str, List[_Cue]] = {
         # who is served, named: "des coopératives d'alimentation" (a federation's members), "les gens du coin"
         (
             r"\b(?:coop\w*|organismes?|entreprises membres|gens|personnes|enfants|etudiants|clients|"
-            r"patients|proches aidants|immigrants?|itinerants?|public|milieu)\b",
+            r"patients|proches aidants|immigrants?|itinerants?|public|milieu|societaires?|adherents?|assures|"
+            r"agriculteurs|menages|locataires)\b",
             True,
             True,
         ),

@@ -81,9 +81,9 @@ FACETS: Dict[str, Dict[str, str]] = {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
         "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles gros",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
-        "project": "projet fait réalisé numérique implanté solution démarche",
-        "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé",
-        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis problème problèmes mal tourné échec échoué raté",
+        "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
+        "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé apporté apporte apporter amélioré",
+        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis problème problèmes mal tourné viré échec échoué raté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
@@ -184,6 +184,9 @@ UNIT_WORDS: Dict[str, str] = {
 # How people type in chat: forms mapped to the words of the knowledge base (one word may
 # become several). Applied to queries and documents alike, after folding.
 CHAT_FORMS: Dict[str, str] = {
+    "dg": "directeur directrice général générale",
+    "pdg": "président présidente directeur directrice général générale",
+    "prez": "président présidente",
     "cmb": "combien",
     "cb": "combien",
     "cbm": "combien",
@@ -872,7 +875,9 @@ class _Builder:
                     "holder": {"kind": kind, "id": rec["id"], "name": rec["name"]},
                 }
                 where = person.get("organisation") or rec["name"]
-                self.add("person", record, "person", [person["name"], surname], [f"{person['role']} ({where})"])
+                # the holder's short names too: "c'qui la DG du CQCM" names the council by its acronym
+                short = [a for a in rec.get("aliases") or [] if a] if not person.get("organisation") else []
+                self.add("person", record, "person", [person["name"], surname], [f"{person['role']} ({where})"], short)
 
     def unknowns(self) -> None:
         """What the sources do not say (unknowns.yml): found by its question, variants and keywords."""

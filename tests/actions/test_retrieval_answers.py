@@ -206,3 +206,38 @@ def test_volets_name_their_coordinator_and_two_volets_are_compared(kb):
     )
     text = texts(msgs)
     assert "Volet 2 — " in text and "Volet 3 — " in text and text.index("Volet 2 — ") < text.index("Volet 3 — ")
+
+
+def test_a_long_case_name_with_words_between_still_names_the_case(kb):
+    reply = answers.named_facet("Qu'a fait la Coopérative de solidarité d'aide à domicile de la Haute-Côte-Nord ?")
+    assert reply is not None and "tablettes" in reply.text
+    reply = answers.named_facet("la coop d'aide a domicile de la haute cote nord a sauve combien de temps")
+    assert reply is not None and "moins d'une heure" in reply.text
+
+
+def test_each_clause_of_a_question_about_one_case_gets_its_facet(kb):
+    reply = answers.named_facet("defi polyteck ils ont mis quoi en place pis ca a coute combien")
+    assert reply is not None and "Prextra" in reply.text and "80 000 $" in reply.text
+    reply = answers.named_facet("la mauve cest ou pis ils font quoi")
+    assert reply is not None and "Saint-Vallier" in reply.text and "produits locaux et biologiques" in reply.text
+    reply = answers.named_facet("sercovie cest quoi pis ils ont combien d'employes")
+    assert reply is not None and "40 employés" in reply.text and "popote roulante" in reply.text
+
+
+def test_a_phone_number_asked_and_not_given_is_said_missing(kb):
+    extra = answers.admission("Quel est le numéro de téléphone du CQCM ?", "CQCM — pour le joindre : www.cqcm.coop")
+    assert extra is not None and extra.startswith("Nos sources ne donnent pas de numéro de téléphone.")
+    assert answers.admission("quel est le numero de tel du cefrio", "Téléphone : 418 523-3746") is None
+
+
+def test_a_person_asked_by_role_and_organisation(kb):
+    for question, name in (
+        ("c qui la dg du CQCM", "Marie-Josée Paquette"),
+        ("le dg de la cdrq cest qui", "Mathieu Vigneault"),
+        ("c qui la pdg du cefrio quand le rapport est sorti", "Jacqueline Dubé"),
+    ):
+        reply = answers.named_facet(question) or answers.silence_or_person(question)
+        assert reply is not None and name in reply.text, question
+    by_role = answers.person_by_role("c qui la dg du CQCM")
+    assert by_role is not None and by_role.text.startswith("Marie-Josée Paquette")
+    assert answers.person_by_role("le programme s'adresse a qui") is None
