@@ -327,6 +327,28 @@ def person_by_role(text: str) -> Optional[Reply]:
     return render(hits[0])
 
 
+CRITERION_CONFIDENT = 0.5
+
+
+def criterion_answer(text: str) -> Optional[Reply]:
+    """ "Que deviennent les biens en cas de dissolution ?", "on peut tu distribuer nos profits aux
+    membres ?": the one criterion of the definition a general question asks about, as the rule
+    (its "fail" explanation says what an entreprise d'économie sociale must do), with its source.
+    None when no criterion clearly fits."""
+    if not _askable(text):
+        return None
+    hits = retrieval.search(text, kinds=("criterion",), k=2)
+    if not hits or hits[0].confidence < CRITERION_CONFIDENT:
+        return None
+    if len(hits) > 1 and hits[0].score < hits[1].score * 1.5:
+        return None
+    crit = hits[0].record
+    rule = ((crit.get("explanations") or {}).get("fail") or "").strip()
+    if not rule:
+        return None
+    return Reply(f"{crit['label']} : {rule}", cite(crit), [record_key(hits[0])])
+
+
 def _unknown_or_none(text: str, top: retrieval.Hit) -> Optional[Reply]:
     return render(top) if _asks_the_unknown(text, top, retrieval.search(text, k=1)) else None
 

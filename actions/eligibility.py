@@ -15,7 +15,8 @@ from typing import Dict, List, Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.kb import KnowledgeAction, entity_values, latest_text, say
+from actions import answers
+from actions.kb import KnowledgeAction, emit, entity_values, latest_text, say
 from actions.screening import (
     ADVISER_CONFIRMS,
     CRITERIA_BASIS,
@@ -80,6 +81,11 @@ class ActionEligibilityAnswer(KnowledgeAction):
             # "on est une coop d'habitation, on peut tu être admissible ?": about their own organisation,
             # with what they said so far — not about one criterion
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None))
+        if not profile:
+            # "que deviennent les biens en cas de dissolution ?": the criterion asked, as the rule
+            rule = answers.criterion_answer(latest_text(tracker))
+            if rule is not None:
+                return emit(dispatcher, [rule])
         if "is_network" not in profile:
             # "une coop seule peut-elle demander le volet 3 ?": the point asked is being a network
             network = read_answer(latest_text(tracker), "is_network")

@@ -102,14 +102,14 @@ FACETS: Dict[str, Dict[str, str]] = {
     },
     "volet": {
         "description": "description quoi sert présentation volet",
-        "offers": "offre offert propose types projets admissibles financés",
+        "offers": "offre offert propose types projets admissibles financés genre sorte exemples lesquels",
         "coordinator": "coordonne coordonnateur responsable gère s'occupe contact joindre partenaire",
         "tools": "outils ressources offerts webinaires",
         "amount": "montant combien argent subvention aide financière maximum minimum max min $ somme",
         "audience": "s'adresse destinataires admissible clientèle cible public visé",
         "how_to_start": "comment commencer démarche étapes inscrire participer",
         "eligibility": "critères conditions admissibilité admissible éligible exigences",
-        "status": "enveloppe fonds engagés épuisés reste disponible état",
+        "status": "enveloppe fonds engagés épuisés reste disponible état encore parti partie vide renfloué bonification",
     },
     "partner": {
         "people": "qui personne personnes directeur directrice responsable équipe porte-parole dirige",
@@ -367,7 +367,12 @@ def _stopwords() -> FrozenSet[str]:
     from bm25s.stopwords import STOPWORDS_FRENCH
 
     words = {fold(w) for w in STOPWORDS_FRENCH} | set(fold(EXTRA_STOPWORDS).split())
-    return frozenset(w for w in words if w)
+    return frozenset(w for w in words if w and w not in _KEPT_WORDS)
+
+
+# bm25s's French list drops words that ask for something here: "quel genre de projet ?" (the kinds
+# of projects a volet funds).
+_KEPT_WORDS = frozenset({"genre"})
 
 
 @lru_cache(maxsize=1)

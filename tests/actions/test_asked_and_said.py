@@ -285,3 +285,16 @@ def test_sector_figures_only_for_the_sector_as_a_whole():
     assert answers.sector_figures_asked("combien d'employés chez Groupe TAQ") == []
     reply = answers.any_answer("combien d'entreprises d'économie sociale au Québec ? et en 2017 ?", loose=False)
     assert reply is not None and "7 000" in reply.text and "11 200" in reply.text
+
+
+def test_a_general_question_on_one_criterion_gets_the_rule(kb):
+    msgs, _ = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for(
+            "Que doit-il arriver aux biens d'une entreprise d'économie sociale en cas de dissolution ?",
+            "ask_eligibility",
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("Dévolution des biens en cas de dissolution : ")
+    assert "objectifs semblables" in said and "Source : " in said
