@@ -68,6 +68,14 @@ class KnowledgeAction(Action, abc.ABC):
             return None
         return preliminary_answer(dispatcher, tracker, facts, extra)
 
+    @staticmethod
+    def _why_verdict(dispatcher, tracker, text):
+        """ "qu'est-ce qui nous bloque ?" after a verdict, whatever the intent: what fails and what
+        is left to check (actions/screening.py). None otherwise."""
+        from actions.screening import asks_why_verdict, explain_verdict  # (import cycle)
+
+        return explain_verdict(dispatcher, tracker) if asks_why_verdict(text) else None
+
     async def run(self, dispatcher, tracker, domain):
         try:
             text = latest_text(tracker)
@@ -76,7 +84,9 @@ class KnowledgeAction(Action, abc.ABC):
             name = self.name()
             said_before = len(dispatcher.messages)
             events = None
-            if name in ANSWERING_ACTIONS and name != "action_eligibility_answer":
+            if name in ANSWERING_ACTIONS:
+                events = self._why_verdict(dispatcher, tracker, text)
+            if events is None and name in ANSWERING_ACTIONS and name != "action_eligibility_answer":
                 events = self._about_us(dispatcher, tracker, text)
             if events is None and name in answers.QUESTION_ACTIONS:
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"

@@ -539,6 +539,57 @@ class ActionNoteProfile(KnowledgeAction):
         return [SlotSet(k, v) for k, v in changes.items()]
 
 
+# "qu'est-ce qui nous bloque ?", "pourquoi pas ?", "il manque quoi ?" after a verdict.
+_WHY_VERDICT = re.compile(
+    r"\bbloqu\w*|\bqu est ce qui (?:manque|cloche|coince|accroche)\b|\bil (?:nous )?manque quoi\b|"
+    r"\bpourquoi (?:pas|non|on (?:est|serait) pas|ne sommes nous pas|on ne)\b|\bc est quoi le (?:probleme|bobo)\b|"
+    r"\bqu est ce qu il (?:nous )?manque\b|\bqu est ce qui (?:nous )?empeche\b|\bempech\w*"
+)
+
+
+def asks_why_verdict(text: str) -> bool:
+    return bool(_WHY_VERDICT.search(fold(text or "")))
+
+
+def explain_verdict(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """After a verdict, "qu'est-ce qui nous bloque ?": each criterion that fails, with the rule, then
+    what is still to be checked, with the offer to check it. None when no verdict was given."""
+    if not _verdict_given(tracker):
+        return None
+    profile = _current_profile(tracker)
+    result = eligibility.evaluate(profile, skipped=_skipped(tracker))
+    failing: Dict[str, Any] = {}
+    missing: Dict[str, Any] = {}
+    for v in result.volets:
+        for c in v.decisive:
+            failing.setdefault(c.id, c)
+        for c in v.missing:
+            missing.setdefault(c.id, c)
+    lines, sources = [], []
+    if failing:
+        lines.append(f"Ce qui bloque, {lower_first(CRITERIA_BASIS)} :")
+        for c in failing.values():
+            lines.append(f"• {c.label} : {c.explanation}{_your_answer(c.field, profile)}")
+            sources.append(c.source)
+    if missing:
+        todo = ", ".join(lower_first(c.label) for c in missing.values())
+        lines.append(f"Ce qui reste à vérifier : {todo}.")
+    if not lines:
+        lines.append("Rien ne bloque : d'après vos réponses, les critères connus sont remplis.")
+    lines.append(ADVISER_CONFIRMS)
+    buttons = (
+        [RESUME_BUTTON if _started(tracker) else START_BUTTON]
+        if missing
+        else [button("Qui contacter ?", "/ask_contact")]
+    )
+    text = "\n".join(lines)
+    source = " ; ".join(dict.fromkeys(part for s in sources if s for part in s.split(" ; ")))
+    if source:
+        text += f"\nSource : {source}"
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return []
+
+
 def _verdict_given(tracker: Tracker) -> bool:
     """A verdict per volet was said in this conversation (on what the visitor said, or at the end
     of the screening)."""

@@ -177,3 +177,23 @@ def test_the_federation_that_would_receive_the_assets_is_not_the_visitor_s_netwo
     }
     assert extract_profile(message, requested="dissolution_rule") == {"dissolution_rule": True}
     assert extract_profile({**message, "text": "oui on est une fédération"}, requested="legal_form").get("is_network")
+
+
+def test_what_blocks_us_after_a_verdict_lists_what_fails_and_what_is_left(kb):
+    from actions import advice
+
+    tracker = _with_history(
+        tracker_for(
+            "Qu'est-ce qui nous bloque exactement ?",
+            "ask_advice",
+            slots={"legal_form": "nonprofit", "org_category": "none", "public_control": True},
+        ),
+        SYNDICATE_VERDICT,
+    )
+    msgs, _ = run(advice.ActionAdvice(), tracker)
+    said = texts(msgs)
+    assert said.startswith("Ce qui bloque, d'après la définition")
+    assert "Autonomie face aux organismes publics : " in said and "Ce qui reste à vérifier : " in said
+    # without a verdict before, the same words are an ordinary question
+    msgs, _ = run(advice.ActionAdvice(), tracker_for("Qu'est-ce qui nous bloque exactement ?", "ask_advice"))
+    assert "Ce qui bloque" not in texts(msgs)
