@@ -271,6 +271,14 @@ CHAT_FORMS: Dict[str, str] = {
     "project": "projet",
     "projects": "projets",
     "kinds": "types",
+    "nonprofits": "obnl",
+    "non-profits": "obnl",
+    "non profit": "obnl",
+    "non profits": "obnl",
+    "mutuals": "mutuelles",
+    "step": "étape",
+    "steps": "étapes",
+    "start": "commencer",
     "sell": "vendent",
     "selling": "vente",
     "online": "en ligne",
@@ -287,7 +295,8 @@ CHAT_FORMS: Dict[str, str] = {
     "when": "quand",
     "where": "où",
     "phone": "téléphone",
-    "help": "aide",
+    # not "help" → "aide": "does this program help non-profits" is not about the financial aid
+    "networks": "réseaux",
     "training": "formation",
     "self-assessment": "autoexamen",
     "self assessment": "autoexamen",
@@ -341,7 +350,7 @@ EXTRA_STOPWORDS = (
     "aimerais dire dites svp tout tous toute toutes comme entre ceux celles celui celle "
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
     "their can get after under does take there any which with from have has our my me us about this that "
-    "these those would should could or"
+    "these those would should could or only just hi hello hey please also still really what's whats gives give"
 )
 
 # --------------------------------------------------------------------------------------------
