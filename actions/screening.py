@@ -522,6 +522,12 @@ class ActionNoteProfile(KnowledgeAction):
             reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
             if reply is not None:
                 return emit(dispatcher, [reply]) + [SlotSet(k, v) for k, v in changes.items()]
+            # "Nous sommes une coop à Chicoutimi. Par où commencer ?": the question the model read
+            # second (after the facts) is answered by its own action, then the facts are noted
+            asked = _question_action(tracker)
+            if asked is not None:
+                events = asked.answer(dispatcher, tracker, domain) or []
+                return events + [SlotSet(k, v) for k, v in changes.items()]
         if not parts:
             dispatcher.utter_message(
                 text="Je n'ai rien relevé de précis sur votre organisation dans ce message. "
@@ -537,6 +543,47 @@ class ActionNoteProfile(KnowledgeAction):
             )
         dispatcher.utter_message(text=" ".join(parts), buttons=[offer, button("Non merci", "/deny")])
         return [SlotSet(k, v) for k, v in changes.items()]
+
+
+# The question intents whose action answers a question asked beside facts (data/rules/answers.yml;
+# tests/actions/test_dialogue_repairs.py checks the pairs against the rules).
+QUESTION_INTENT_ACTIONS = {
+    "ask_programme": "action_programme",
+    "ask_funder": "action_funder",
+    "ask_partners": "action_partners",
+    "ask_volets": "action_volets",
+    "ask_not_covered": "action_not_covered",
+    "ask_how_to_start": "action_how_to_start",
+    "ask_uptake": "action_uptake",
+    "ask_envelope": "action_envelope",
+    "ask_advice": "action_advice",
+    "ask_cases": "action_cases",
+    "ask_statistic": "action_statistic",
+    "ask_amounts": "action_amounts",
+    "ask_deadlines": "action_deadlines",
+    "ask_contact": "action_contact",
+}
+# Below this, the model's second reading is a guess, not a question it saw.
+SECOND_INTENT_CONFIDENT = 0.1
+
+
+def _question_action(tracker: Tracker) -> Optional["KnowledgeAction"]:
+    """The action of the best question intent in the model's ranking, or None."""
+    for row in (tracker.latest_message or {}).get("intent_ranking") or []:
+        name = QUESTION_INTENT_ACTIONS.get(row.get("name"))
+        if name and float(row.get("confidence") or 0) >= SECOND_INTENT_CONFIDENT:
+            return _action_named(name)
+    return None
+
+
+def _action_named(name: str) -> Optional["KnowledgeAction"]:
+    pending = list(KnowledgeAction.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not getattr(cls, "__abstractmethods__", None) and cls().name() == name:
+            return cls()
+    return None
 
 
 # "qu'est-ce qui nous bloque ?", "pourquoi pas ?", "il manque quoi ?" after a verdict.

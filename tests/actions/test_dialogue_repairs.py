@@ -197,3 +197,33 @@ def test_what_blocks_us_after_a_verdict_lists_what_fails_and_what_is_left(kb):
     # without a verdict before, the same words are an ordinary question
     msgs, _ = run(advice.ActionAdvice(), tracker_for("Qu'est-ce qui nous bloque exactement ?", "ask_advice"))
     assert "Ce qui bloque" not in texts(msgs)
+
+
+def test_a_question_beside_facts_is_answered_by_its_own_action(kb):
+    from actions import programme  # noqa: F401  (registers the question actions, as the server does)
+
+    tracker = tracker_for(
+        "Nous sommes une coop à Chicoutimi. Par où commencer pour profiter du programme ?",
+        "inform",
+        [ent("legal_form", "coop"), ent("region", "Chicoutimi")],
+        ranking=[{"name": "inform", "confidence": 0.55}, {"name": "ask_how_to_start", "confidence": 0.3}],
+    )
+    msgs, events = run(screening.ActionNoteProfile(), tracker)
+    said = texts(msgs)
+    assert "CDRQ" in said and "Source : " in said
+    assert any(e.get("name") == "legal_form" and e.get("value") == "cooperative" for e in events)
+
+
+def test_the_question_intents_answer_as_the_rules_say():
+    import yaml
+
+    from tests.conftest import REPO
+
+    rules = yaml.safe_load((REPO / "data" / "rules" / "answers.yml").read_text(encoding="utf-8"))["rules"]
+    pairs = {}
+    for rule in rules:
+        steps = rule.get("steps") or []
+        if len(steps) >= 2 and "intent" in steps[0] and "action" in steps[1]:
+            pairs[steps[0]["intent"]] = steps[1]["action"]
+    for intent, action in screening.QUESTION_INTENT_ACTIONS.items():
+        assert pairs.get(intent) == action, intent
