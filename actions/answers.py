@@ -266,9 +266,45 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
     return out
 
 
+# "les principales préoccupations", "sur quels réseaux sont-elles le plus présentes": the leading
+# figures of the facet asked, by share, not the one whose label shares most words with the question.
+_RANKING = re.compile(
+    r"\bprincipa(?:l|le|les|ux)\b|\ble plus\b|\bles plus\b|\bplus (?:cite|frequent|souvent)\w*|\btop\b"
+)
+
+
+def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
+    """The figures of `top`'s facet and group, for a question asking which lead."""
+    if _GROUP_WORDS.search(fold(text)):
+        return []  # "quel secteur utilise le plus le web" compares groups, not indicators
+    group = (top.record.get("group") or {}).get("dimension")
+    same = [
+        h
+        for h in retrieval.search(text, kinds=("statistic",), facets=(top.facet,), k=40)
+        if (h.record.get("group") or {}).get("dimension") == group
+        and h.record.get("unit") == top.record.get("unit") == "percent"
+        and h.score >= top.score * LEADING_CLOSE
+    ]
+    return same if len(same) > 1 else []
+
+
+LEADING_CLOSE = 0.3
+
+
 def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
     hits = _overall(hits, text) if text else hits
     top = hits[0]
+    if top.kind == "statistic" and text and _RANKING.search(fold(text)):
+        leading = _leading(top, text)
+        if leading:
+            leading.sort(key=lambda h: -(h.record.get("value") or 0))
+            hits = leading[:MAX_STATS]
+            top = hits[0]
+            return Reply(
+                "\n".join(f"• {_stat_line(h)}" for h in hits),
+                cite_many(h.record for h in hits),
+                [record_key(h) for h in hits],
+            )
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     if top.kind != "statistic" or len(close) <= 1:
         return render(top)

@@ -246,3 +246,13 @@ def test_a_person_asked_by_role_and_organisation(kb):
 def test_a_role_without_its_organisation_names_nobody(kb):
     # the 2017 report quotes a minister; today's minister is not in the sources
     assert answers.person_by_role("Qui est le ministre responsable du programme aujourd'hui ?") is None
+
+
+def test_which_lead_lists_the_leading_figures_by_share(kb):
+    reply = answers.figures_answer("c quoi les preoccupations d'affaires principales des entreprises")
+    assert reply is not None and reply.text.index("83 %") < reply.text.index("74 %") < reply.text.index("73 %")
+    reply = answers.figures_answer(
+        "Sur quels réseaux sociaux les entreprises d'économie sociale sont-elles le plus présentes ?"
+    )
+    assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
+    assert "vendent en ligne" not in reply.text  # figures of the same facet that are not asked
