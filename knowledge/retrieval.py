@@ -151,6 +151,9 @@ FACETS: Dict[str, Dict[str, str]] = {
         "funder": "financé finance financement bailleur",
         "programme": "programme pourquoi",
         "next_step": "après ensuite suite",
+        "report_date": "publié publication sorti sortie paru parution quand date année",
+        "report_where": "où consulter trouver lire télécharger lien adresse site",
+        "survey_fieldwork": "enquête sondage réalisé réalisée mené menée quand comment méthode téléphone répondants taux",
     },
     "programme": {
         "profile": "programme quoi but objectif sert",

@@ -256,3 +256,13 @@ def test_which_lead_lists_the_leading_figures_by_share(kb):
     )
     assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
     assert "vendent en ligne" not in reply.text  # figures of the same facet that are not asked
+
+
+def test_when_and_where_of_the_cefrio_report_and_its_survey(kb):
+    for question, expected in (
+        ("le rapport du cefrio est sorti quand", "13 juillet 2017"),
+        ("Quand l'enquête du CEFRIO a-t-elle été réalisée ?", "du 26 mai au 28 juin 2016"),
+        ("ou je peux trouver le rapport du cefrio", "cefr.io/es20"),
+    ):
+        reply = answers.any_answer(question)
+        assert reply is not None and expected in reply.text and reply.source, question
