@@ -330,6 +330,11 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
         return by_role
     special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
     if not special or special[0].confidence < CONFIDENT:
+        # "L'auto-examen coûte-t-il quelque chose ?": a phrase of a silence in the question, and no
+        # record of any kind that answers it confidently
+        matched = lookup.match_unknown(text)
+        if matched is not None and retrieval.confident(retrieval.search(text, k=1), CONFIDENT) is None:
+            return unknown_reply(matched["id"], matched)
         return None
     top = special[0]
     if top.kind == "person":
@@ -399,6 +404,10 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
     matched = lookup.match_unknown(text)
     if matched and matched["id"] == top.record_id:
         return True
+    folded = fold(text)
+    forms = list(top.record.get("keywords") or []) + list(top.record.get("variants") or [])
+    if any(f and len(fold(f)) >= 8 and contains_phrase(folded, f) for f in forms):
+        return True  # one of its own phrases is in the question, though another record's are longer
     rival = hits[0] if hits else None  # the best record of the other kinds
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
 

@@ -46,7 +46,9 @@ def test_no_admission_when_the_value_is_there_or_already_admitted(kb):
 
 
 def test_the_topic_action_adds_the_admission_after_its_answer(kb):
-    msgs, _ = run(programme.ActionUptake(), tracker_for("Quel est le taux d'acceptation des demandes ?", "ask_uptake"))
+    msgs, _ = run(
+        programme.ActionUptake(), tracker_for("Quel est le taux de réussite des projets soutenus ?", "ask_uptake")
+    )
     said = texts(msgs)
     assert "Nos sources ne donnent pas ce pourcentage" in said  # counts (143) are not the rate asked
 

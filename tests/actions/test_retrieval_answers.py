@@ -266,3 +266,20 @@ def test_when_and_where_of_the_cefrio_report_and_its_survey(kb):
     ):
         reply = answers.any_answer(question)
         assert reply is not None and expected in reply.text and reply.source, question
+
+
+def test_more_silences_are_said_with_who_knows(kb):
+    for question, admitted in (
+        ("L'auto-examen coûte-t-il quelque chose ?", "ne disent pas ce que l'autoexamen"),
+        ("Y a-t-il un nombre maximal d'employés pour être admissible au programme ?", "ni maximale"),
+        ("Combien de projets ont été refusés au volet 3 ?", "sans en donner le nombre"),
+        (
+            "La bonification du programme a-t-elle finalement été accordée par le gouvernement ?",
+            "ne disent pas ce qui a été décidé",
+        ),
+        ("combien dentreprises ont eu la subvention de planification strategique", "ne disent pas combien"),
+        ("Qui est le ministre responsable du programme aujourd'hui ?", "sans donner le nom d'un ministre"),
+    ):
+        reply = answers.silence_or_person(question)
+        assert reply is not None and admitted in reply.text, question
+    assert answers.silence_or_person("combien coute le volet 3") is None  # the sources say it

@@ -385,7 +385,7 @@ def test_index_covers_every_kind(kb):
     with_place = sum(1 for c in snap["cases"] if c.get("place") or c.get("region"))
     assert sizes["case"] == 7 * len(snap["cases"]) + with_people + with_place
     assert set(sizes) == set(retrieval.KINDS)
-    assert sizes["unknown"] == 16 and sizes["person"] >= 40
+    assert sizes["unknown"] == 20 and sizes["person"] >= 40
 
 
 def test_index_is_built_once_per_build(kb, monkeypatch):
