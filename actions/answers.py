@@ -333,7 +333,11 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
         # "L'auto-examen coûte-t-il quelque chose ?": a phrase of a silence in the question, and no
         # record of any kind that answers it confidently
         matched = lookup.match_unknown(text)
-        if matched is not None and retrieval.confident(retrieval.search(text, k=1), CONFIDENT) is None:
+        if (
+            matched is not None
+            and _longest_phrase(text, matched) >= SILENCE_PHRASE
+            and retrieval.confident(retrieval.search(text, k=1), CONFIDENT) is None
+        ):
             return unknown_reply(matched["id"], matched)
         return None
     top = special[0]
@@ -395,6 +399,15 @@ def _unknown_or_none(text: str, top: retrieval.Hit) -> Optional[Reply]:
 
 
 PERSON_BY_ROLE = 0.35
+# A silence is answered on its phrase alone only when that phrase says enough: "coûte-t-il", not
+# "payer" ("le programme peut-il payer notre logiciel ?" has its own answer).
+SILENCE_PHRASE = 10
+
+
+def _longest_phrase(text: str, record: Dict[str, Any]) -> int:
+    folded = fold(text)
+    forms = list(record.get("keywords") or []) + list(record.get("variants") or [])
+    return max((len(fold(f)) for f in forms if f and contains_phrase(folded, f)), default=0)
 
 
 def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> bool:

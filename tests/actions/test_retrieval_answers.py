@@ -283,3 +283,11 @@ def test_more_silences_are_said_with_who_knows(kb):
         reply = answers.silence_or_person(question)
         assert reply is not None and admitted in reply.text, question
     assert answers.silence_or_person("combien coute le volet 3") is None  # the sources say it
+
+
+def test_a_short_common_word_of_a_silence_does_not_answer_for_it(kb):
+    # "payer" is a phrase of organisation_cost; the question has its own answer (volet 2 pays advice)
+    assert (
+        answers.silence_or_person("Le programme peut-il payer notre nouveau logiciel de gestion des sinistres ?")
+        is None
+    )
