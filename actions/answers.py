@@ -308,7 +308,7 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     if top.kind != "statistic" or len(close) <= 1:
         return render(top)
-    close.sort(key=lambda h: -(h.record.get("value") or 0))
+    # the figure that answers best first (retrieval's order); "which lead" questions are _leading's
     return Reply(
         "\n".join(f"• {_stat_line(h)}" for h in close),
         cite_many(h.record for h in close),
@@ -636,12 +636,71 @@ _GENERAL_QUESTION = re.compile(
 )
 
 
+# "pis selon la taille ça change tu ?" after a survey figure: the same figure for each group.
+_DIMENSIONS = (
+    (
+        "size",
+        re.compile(r"\btaille\b|\bemploy\w*|\bgrosseur\b|\b(?:grandes?|petites?) (?:entreprises|organisations)\b"),
+        "la taille",
+    ),
+    ("sector", re.compile(r"\bsecteurs?\b|\bdomaines?\b"), "le secteur"),
+    (
+        "it_resource",
+        re.compile(r"\bressources? ti\b|\bpersonne ressource\b|\binformaticien\w*"),
+        "la présence d'une ressource TI",
+    ),
+    ("revenue", re.compile(r"\bchiffre d affaires\b|\brevenus?\b"), "le chiffre d'affaires"),
+)
+
+
+def group_breakdown(text: str, context: str) -> Optional[Reply]:
+    """The survey figure in context for each group of the dimension the question names, or, when
+    the survey gives none, that it does not (with the figure for all respondents)."""
+    kind, _, record_id = context.partition(":")
+    if kind != "statistic" or not _askable(text):
+        return None
+    folded = fold(text)
+    asked = next(((dim, label) for dim, pattern, label in _DIMENSIONS if pattern.search(folded)), None)
+    if asked is None or len(folded.split()) > 10:
+        return None
+    names = retrieval.names_of(kind, record_id)
+    here = (
+        next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
+        if names
+        else None
+    )
+    if here is None:
+        return None
+    indicator = _indicator(here.record)
+    dim, label = asked
+    rows = [
+        h
+        for h in retrieval.search(here.record.get("label", ""), kinds=("statistic",), k=120)
+        if _indicator(h.record) == indicator and (h.record.get("group") or {}).get("dimension") == dim
+    ]
+    if rows:
+        return Reply(
+            "\n".join(f"• {_stat_line(h)}" for h in rows),
+            cite_many(h.record for h in rows),
+            [record_key(h) for h in rows],
+        )
+    return Reply(
+        f"Nos sources ne donnent pas ce chiffre selon {label}. Pour l'ensemble des répondants : {_stat_line(here)}",
+        cite(here.record),
+        [record_key(here)],
+    )
+
+
 def context_follow_up(text: str, context: str) -> Optional[Reply]:
     """A question that names nothing and whose best hit is a facet of another record of the kind in
     context ("qu'est-ce qui a mal tourné ?" after La Mauve): about the record in context."""
     if not _askable(text) or _GENERAL_QUESTION.search(fold(text)):
         return None
     kind, _, record_id = context.partition(":")
+    if kind == "statistic":
+        reply = group_breakdown(text, context)
+        if reply is not None:
+            return reply
     if len(fold(text).split()) <= SHORT_QUESTION and looks_like_question(text):
         # "combien d'employés ?", "c'est où déjà ?" right after a case: about that case
         reply = follow_up(text, context, None)

@@ -291,3 +291,11 @@ def test_a_short_common_word_of_a_silence_does_not_answer_for_it(kb):
         answers.silence_or_person("Le programme peut-il payer notre nouveau logiciel de gestion des sinistres ?")
         is None
     )
+
+
+def test_a_survey_figure_by_group_or_that_the_survey_does_not_give_it(kb):
+    reply = answers.context_follow_up("pis selon la taille ca change tu?", "statistic:web_online_sales_total")
+    assert reply is not None and reply.text.startswith("Nos sources ne donnent pas ce chiffre selon la taille.")
+    assert "29 %" in reply.text
+    reply = answers.context_follow_up("pis selon le secteur?", "statistic:web_online_sales_total")
+    assert reply is not None and "secteur loisirs" in reply.text and "47 %" in reply.text
