@@ -56,6 +56,8 @@ MODEL="${VIRAGE_MODEL:-$(ls -t models/*.tar.gz 2>/dev/null | head -1)}"
 MODEL="$(cd "$(dirname "$MODEL")" && pwd)/$(basename "$MODEL")"
 HAPROXY="$(command -v haproxy || echo /usr/sbin/haproxy)"
 
+# The Debian packages (postgresql, redis-server, haproxy): installed once, never as system services.
+bash scripts/install_services.sh || die "installation des paquets Debian impossible (scripts/install_services.sh)."
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rasa_ports=(); for i in $(seq 1 "$N"); do rasa_ports+=($((RASA_BASE + i - 1))); done
 act_ports=(); for i in $(seq 1 "$M"); do act_ports+=($((ACT_BASE + i - 1))); done
