@@ -91,6 +91,7 @@ class Cluster:
             VIRAGE_REDIS_PORT=str(self.redis_port),
             VIRAGE_REDIS_DIR=str(self.folder / "redis"),
             VIRAGE_CLUSTER_DIR=str(self.folder / "cluster"),
+            VIRAGE_CLUSTER_DEMO_PORT="",
             VIRAGE_RATE_MESSAGES="off",
             VIRAGE_RATE_CONNECTIONS="off",
             PYTHONPATH=str(REPO),

@@ -19,6 +19,8 @@
 #   VIRAGE_CLUSTER_BALANCE=roundrobin     REST spreading: roundrobin, or sender (hash of the sender)
 #   VIRAGE_CLUSTER_ENDPOINTS=endpoints.cluster.yml
 #   VIRAGE_CLUSTER_DIR=var/cluster        generated haproxy.cfg, logs (log/), pids file
+#   VIRAGE_CLUSTER_DEMO_PORT=8080         the demo partner page with the widget, on the load balancer
+#                                         (empty: not started; the tests and bench-scale leave it out)
 #   VIRAGE_CLUSTER_KB=1                   0: do not rebuild the knowledge base in PostgreSQL
 #   VIRAGE_MODEL=<newest models/*.tar.gz> the model every Rasa server loads
 #   VIRAGE_PG_PORT=5433, VIRAGE_PG_DIR=var/pg              (scripts/postgres.sh)
@@ -45,7 +47,8 @@ DIR="${VIRAGE_CLUSTER_DIR:-var/cluster}"
 case "$DIR" in /*) ;; *) DIR="$ROOT/$DIR" ;; esac
 export VIRAGE_PG_PORT="${VIRAGE_PG_PORT:-5433}"
 export VIRAGE_REDIS_PORT="${VIRAGE_REDIS_PORT:-6380}"
-ORIGINS="${VIRAGE_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
+DEMO_PORT="${VIRAGE_CLUSTER_DEMO_PORT-8080}"
+ORIGINS="${VIRAGE_ALLOWED_ORIGINS:-http://localhost:${DEMO_PORT:-8080},http://127.0.0.1:${DEMO_PORT:-8080}}"
 export VIRAGE_ALLOWED_ORIGINS="$ORIGINS"
 
 die() { echo "ERREUR : $*" >&2; exit 1; }
@@ -61,7 +64,7 @@ bash scripts/install_services.sh || die "installation des paquets Debian impossi
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rasa_ports=(); for i in $(seq 1 "$N"); do rasa_ports+=($((RASA_BASE + i - 1))); done
 act_ports=(); for i in $(seq 1 "$M"); do act_ports+=($((ACT_BASE + i - 1))); done
-for port in "$LB_PORT" "$VIRAGE_CLUSTER_ACTIONS_PORT" "${rasa_ports[@]}" "${act_ports[@]}"; do
+for port in "$LB_PORT" "$VIRAGE_CLUSTER_ACTIONS_PORT" "${rasa_ports[@]}" "${act_ports[@]}" $DEMO_PORT; do
   in_use "$port" && die "le port $port est déjà utilisé (un Virage resté ouvert ?). Arrêtez-le ou changez les ports (README, « Déploiement à plusieurs serveurs »)."
 done
 
@@ -178,8 +181,13 @@ until ready_url "http://127.0.0.1:$LB_PORT/webhooks/rest/" && ready_url "http://
   check_alive; [ $SECONDS -lt $deadline ] || die "HAProxy pas prêt."; sleep 0.2
 done
 
+if [ -n "$DEMO_PORT" ]; then
+  launch web "$DEMO_PORT" "$DIR/log/web.log" .venv/bin/python -m web.server --port "$DEMO_PORT" --rasa-url "http://127.0.0.1:$LB_PORT"
+  until ready_url "http://127.0.0.1:$DEMO_PORT/"; do check_alive; [ $SECONDS -lt $deadline ] || die "page de démonstration pas prête."; sleep 0.2; done
+fi
 {
   echo "Déploiement à plusieurs serveurs prêt."
+  [ -n "$DEMO_PORT" ] && echo "  • Page de démonstration (widget)   : http://localhost:$DEMO_PORT/ (le widget parle à HAProxy, http://127.0.0.1:$LB_PORT)"
   echo "  • Entrée des visiteurs (HAProxy)  : http://127.0.0.1:$LB_PORT/webhooks/rest/webhook (REST), ws://127.0.0.1:$LB_PORT/socket.io/ (socket.io)"
   echo "  • Serveurs Rasa                   : $(for p in "${rasa_ports[@]}"; do printf '127.0.0.1:%s ' "$p"; done)(un processus Sanic chacun, modèle $(basename "$MODEL"))"
   echo "  • Appels d'actions (HAProxy)      : http://127.0.0.1:$VIRAGE_CLUSTER_ACTIONS_PORT/webhook → $(for p in "${act_ports[@]}"; do printf '127.0.0.1:%s ' "$p"; done)"

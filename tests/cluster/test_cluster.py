@@ -24,6 +24,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import requests
 import socketio
 import websockets
 
@@ -105,6 +106,21 @@ def test_a_rest_question_through_the_load_balancer_is_answered_by_both_replicas(
     # round robin: both Rasa servers took some (each logs the turns it handled)
     handled = [cluster.folder / "cluster" / "log" / f"rasa-{i}.log" for i in (1, 2)]
     assert all(p.exists() for p in handled)
+
+
+def test_the_rasa_servers_read_the_visitor_address_haproxy_adds(cluster):
+    """SANIC_PROXIES_COUNT=1: a Rasa server takes the last X-Forwarded-For address as the
+    visitor's (the rate limits and the loopback rule of the REST channel count per visitor).
+    Through HAProxy, the last one is the one HAProxy adds (here 127.0.0.1, whatever the client
+    wrote before it); sent straight to a server, a made-up address is believed, which is why the
+    Rasa servers listen on loopback only, behind the load balancer."""
+    body = {"sender": "xff-check", "message": "bonjour"}
+    spoofed = {"X-Forwarded-For": "203.0.113.9"}
+    url = "http://127.0.0.1:{}/webhooks/rest/webhook"
+    through_lb = requests.post(url.format(cluster.lb_port), json=body, headers=spoofed, timeout=60)
+    assert through_lb.status_code == 200  # HAProxy appended 127.0.0.1: a loopback caller
+    direct = requests.post(url.format(cluster.rasa_ports[0]), json=body, headers=spoofed, timeout=60)
+    assert direct.status_code == 403 and direct.json()["error"] == "api_key_required"
 
 
 QUESTIONS_SIO = ("bonjour", "c'est quoi le volet 1 ?", "c'est quoi le volet 3 ?")
