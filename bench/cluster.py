@@ -134,6 +134,8 @@ class Cluster:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # a shell's background job inherits SIGINT ignored; Ctrl-C must reach the cluster
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         while time.monotonic() - started < timeout:
             if ready.exists():
@@ -145,8 +147,9 @@ class Cluster:
         raise TimeoutError("cluster not ready in time")
 
     def stop(self, timeout: float = 60) -> None:
+        """What Ctrl-C in the terminal does: SIGINT to cluster.sh and every process of its group."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            os.killpg(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
