@@ -113,6 +113,8 @@ def lab_print(text: str) -> None:
 
 def run_bursts(c: lab.Cluster, total: int, tag: str):
     visitors = max(1, total // 5)
+    # new visitors on every run: the bench's PostgreSQL keeps the conversations of earlier runs
+    tag = f"{tag}-{time.strftime('%H%M%S')}"
     started = time.monotonic()
     replies = lab.bursts(tuple(c.rasa_ports[:2]), [f"{tag}-{i}" for i in range(visitors)], 5, parallel=4)
     return replies, time.monotonic() - started

@@ -106,7 +106,7 @@ def test_a_dead_holder_blocks_its_conversation_for_one_lifetime_at_most(redis_se
             return time.monotonic() - started
 
     waited = asyncio.run(next_message())
-    assert 0.8 <= waited < 2.5
+    assert 0.8 <= waited < 4  # one lifetime (1 s), plus a loaded machine's slack
 
 
 def test_redis_down_is_a_lock_error(redis_server):
