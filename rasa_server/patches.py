@@ -21,6 +21,15 @@ or trains the model, never in the action server):
    read `ask_advice`), the intent becomes `inform`, and the interruption rule of the other
    intent does not pause the form over an answer.
 
+10. `FailSafeTrackerStore` (the wrapper Rasa puts around every tracker store) answers a failing
+   `retrieve` with "no conversation" and a failing `save` by saving in process memory: while
+   the database is down (a PostgreSQL restart in the cluster, tests/cluster/), the visitor got
+   answers from a conversation started from nothing (the screening answers forgotten), and those
+   turns, acknowledged, never reached the database; behind a load balancer the next message,
+   on another server, saw none of them. `apply()` makes it log and raise instead: the channel's
+   guard answers with the French apology, and the conversation resumes from the database once
+   it is back.
+
 Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
 
 2. `rasa_server/channels.py` — Rasa's socket.io channel passes `cors_allowed_origins=[]`,
@@ -158,4 +167,35 @@ def apply() -> None:
         return read_screening_answer_as_data(read_contact_answer_as_data(parse_data, tracker), tracker)
 
     MessageProcessor.parse_message = parse_message
+    _tracker_store_errors_raise()
     _APPLIED = True
+
+
+def _tracker_store_errors_raise() -> None:
+    """The fix 10 above."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    async def retrieve(self, sender_id):
+        try:
+            return await self._tracker_store.retrieve(sender_id)
+        except Exception as e:
+            self.on_tracker_store_retrieve_error(e)
+            raise
+
+    async def retrieve_full_tracker(self, sender_id):
+        try:
+            return await self._tracker_store.retrieve_full_tracker(sender_id)
+        except Exception as e:
+            self.on_tracker_store_retrieve_error(e)
+            raise
+
+    async def save(self, tracker):
+        try:
+            await self._tracker_store.save(tracker)
+        except Exception as e:
+            self.on_tracker_store_error(e)
+            raise
+
+    FailSafeTrackerStore.retrieve = retrieve
+    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
+    FailSafeTrackerStore.save = save
