@@ -588,7 +588,17 @@ def figures_answer(text: str) -> Optional[Reply]:
         return None  # the size of the sector: the statistic action says those figures, dated
     hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
     top = _best(hits, fold(text))
+    # "les défis numériques des coops sont-ils différents de ceux des PME ?" read as a figure
+    # question: a record of another kind that answers it far better is said instead
+    other = retrieval.confident(retrieval.search(text, k=3), CONFIDENT)
+    if other is not None and other.kind in ("advice", "fact", "digital_use"):  # not a term named in passing
+        if top is None or other.score >= top.score * OTHER_KIND_LEAD:
+            return render(other)
     return _stat_reply(hits, text) if top is not None and top.kind == "statistic" else None
+
+
+# How far a record of another kind must outscore the best figure to answer a figure question.
+OTHER_KIND_LEAD = 1.5
 
 
 # "Sercovie c'est quoi pis ils ont combien d'employés", "La Mauve c'est où pis ils font quoi": what

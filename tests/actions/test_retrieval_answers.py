@@ -299,3 +299,10 @@ def test_a_survey_figure_by_group_or_that_the_survey_does_not_give_it(kb):
     assert "29 %" in reply.text
     reply = answers.context_follow_up("pis selon le secteur?", "statistic:web_online_sales_total")
     assert reply is not None and "secteur loisirs" in reply.text and "47 %" in reply.text
+
+
+def test_a_question_read_as_a_figure_gets_the_record_that_answers_it(kb):
+    reply = answers.figures_answer(
+        "Les défis numériques des entreprises d'économie sociale sont-ils différents de ceux des autres PME ?"
+    )
+    assert reply is not None and "ressemblent beaucoup à ceux des autres PME" in reply.text
