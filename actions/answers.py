@@ -383,8 +383,9 @@ def criterion_answer(text: str) -> Optional[Reply]:
     if not _askable(text):
         return None
     hits = retrieval.search(text, kinds=("criterion",), k=2)
-    if not hits or hits[0].confidence < CRITERION_CONFIDENT:
-        return None
+    alone = bool(hits) and (len(hits) == 1 or hits[0].score >= hits[1].score * 3)
+    if not hits or hits[0].confidence < (CRITERION_CONFIDENT if not alone else CRITERION_CONFIDENT / 2):
+        return None  # the only criterion the question names may be asked with many other words
     if len(hits) > 1 and hits[0].score < hits[1].score * 1.5:
         return None
     crit = hits[0].record

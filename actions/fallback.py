@@ -283,3 +283,24 @@ class ActionCapabilities(_AnswerOrUtter):
 
     def name(self) -> Text:
         return "action_capabilities"
+
+
+class ActionSkipOrAnswer(KnowledgeAction):
+    """ "je sais pas" with no question pending: "Puis-je vous aider avec autre chose ?". But "je sais
+    pas pour la dissolution, c'est important ?" asks something: the criterion or record it names."""
+
+    def name(self) -> Text:
+        return "action_skip_or_answer"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        if not text.startswith("/") and answers.looks_like_question(text):
+            reply = answers.criterion_answer(text)
+            if reply is None:
+                replies = _retrieval_replies(text, tracker, loose=False)
+                if replies:
+                    return emit(dispatcher, replies)
+            else:
+                return emit(dispatcher, [reply])
+        dispatcher.utter_message(response="utter_anything_else")
+        return []

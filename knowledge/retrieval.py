@@ -353,7 +353,8 @@ EXTRA_STOPWORDS = (
     "aimerais dire dites svp tout tous toute toutes comme entre ceux celles celui celle "
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
     "their can get after under does take there any which with from have has our my me us about this that "
-    "these those would should could or only just hi hello hey please also still really what's whats gives give"
+    "these those would should could or only just hi hello hey please also still really what's whats gives give "
+    "sais sait"
 )
 
 # --------------------------------------------------------------------------------------------

@@ -238,3 +238,13 @@ def test_an_objection_to_a_verdict_gets_the_reason(kb):
     msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
     said = texts(msgs)
     assert said.startswith("Ce qui bloque") and "entreprise privée" in said.lower()
+
+
+def test_not_knowing_with_a_question_gets_the_answer_outside_the_screening(kb):
+    msgs, _ = run(
+        fallback.ActionSkipOrAnswer(), tracker_for("je sais pas pour la dissolution, c'est important?", "skip_question")
+    )
+    said = texts(msgs)
+    assert said.startswith("Dévolution des biens en cas de dissolution : ") and "objectifs semblables" in said
+    msgs, _ = run(fallback.ActionSkipOrAnswer(), tracker_for("je sais pas", "skip_question"))
+    assert _responses(msgs) == ["utter_anything_else"]
