@@ -2,6 +2,10 @@
 
 Every table keeps the whole validated record in `data` (JSON) plus the columns the engines
 filter on, and its provenance (`source_document`, `source_section`, `as_of`).
+
+Text columns have no length: the base is rebuilt from the YAML sources, whose schema bounds no
+string, and PostgreSQL enforces a VARCHAR(n) that SQLite ignores (a record citing two documents
+made `make kb` fail on PostgreSQL with "value too long for type character varying(64)").
 """
 
 from __future__ import annotations
@@ -12,17 +16,17 @@ from knowledge.db import Base  # the one declarative base (leads.models shares i
 
 
 class RecordMixin:
-    id = Column(String(80), primary_key=True)
+    id = Column(String, primary_key=True)
     data = Column(JSON, nullable=False)
-    source_document = Column(String(64), nullable=False)
+    source_document = Column(String, nullable=False)
     source_section = Column(Text, nullable=False)
-    as_of = Column(String(10))
+    as_of = Column(String)
 
 
 class VocabularyEntry(Base):
     __tablename__ = "kb_vocabulary"
-    kind = Column(String(40), primary_key=True)
-    id = Column(String(80), primary_key=True)
+    kind = Column(String, primary_key=True)
+    id = Column(String, primary_key=True)
     label = Column(Text, nullable=False)
     synonyms = Column(JSON, nullable=False)
     data = Column(JSON, nullable=False)
@@ -39,7 +43,7 @@ class VoletRow(RecordMixin, Base):
 
 class FactRow(RecordMixin, Base):
     __tablename__ = "kb_facts"
-    topic = Column(String(40), index=True)
+    topic = Column(String, index=True)
 
 
 class PartnerRow(RecordMixin, Base):
@@ -48,18 +52,18 @@ class PartnerRow(RecordMixin, Base):
 
 class QuestionRow(RecordMixin, Base):
     __tablename__ = "kb_questions"
-    field = Column(String(60), unique=True, nullable=False)
+    field = Column(String, unique=True, nullable=False)
 
 
 class CriterionRow(RecordMixin, Base):
     __tablename__ = "kb_criteria"
-    field = Column(String(60), index=True, nullable=False)
+    field = Column(String, index=True, nullable=False)
 
 
 class RequirementRow(Base):
     __tablename__ = "kb_requirements"
     volet = Column(Integer, primary_key=True)
-    criterion_id = Column(String(80), primary_key=True)
+    criterion_id = Column(String, primary_key=True)
     position = Column(Integer, nullable=False)
 
 
@@ -69,28 +73,28 @@ class DeadlineRow(RecordMixin, Base):
     year = Column(Integer)
     month = Column(Integer, nullable=False)
     day = Column(Integer, nullable=False)
-    status = Column(String(20), nullable=False)
+    status = Column(String, nullable=False)
 
 
 class CaseRow(RecordMixin, Base):
     __tablename__ = "kb_cases"
-    sector = Column(String(40), index=True)
-    legal_form = Column(String(40), index=True)
-    region = Column(String(40))
-    size_band = Column(String(10))
+    sector = Column(String, index=True)
+    legal_form = Column(String, index=True)
+    region = Column(String)
+    size_band = Column(String)
 
 
 class StatisticRow(RecordMixin, Base):
     __tablename__ = "kb_statistics"
-    topic = Column(String(40), index=True)
-    technology = Column(String(40), index=True)
-    group_dimension = Column(String(20), index=True)
-    group_value = Column(String(40), index=True)
+    topic = Column(String, index=True)
+    technology = Column(String, index=True)
+    group_dimension = Column(String, index=True)
+    group_value = Column(String, index=True)
 
 
 class SectorFigureRow(RecordMixin, Base):
     __tablename__ = "kb_sector_figures"
-    indicator = Column(String(40), index=True)
+    indicator = Column(String, index=True)
 
 
 class TermRow(RecordMixin, Base):
@@ -99,12 +103,12 @@ class TermRow(RecordMixin, Base):
 
 class AdviceRow(RecordMixin, Base):
     __tablename__ = "kb_advice"
-    category = Column(String(30), index=True)
+    category = Column(String, index=True)
 
 
 class DigitalUseRow(RecordMixin, Base):
     __tablename__ = "kb_digital_uses"
-    kind = Column(String(30), index=True)
+    kind = Column(String, index=True)
 
 
 class UnknownRow(RecordMixin, Base):
@@ -113,13 +117,13 @@ class UnknownRow(RecordMixin, Base):
     and programme rows."""
 
     __tablename__ = "kb_unknowns"
-    topic = Column(String(20), index=True)
+    topic = Column(String, index=True)
     volet = Column(Integer, index=True)
 
 
 class KbMeta(Base):
     __tablename__ = "kb_meta"
-    key = Column(String(40), primary_key=True)
+    key = Column(String, primary_key=True)
     value = Column(Text, nullable=False)
 
 

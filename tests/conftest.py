@@ -1,5 +1,6 @@
-"""Shared fixtures: a real SQLite knowledge base built from the YAML sources in a temp dir, and
-one headless Chromium (Playwright) for every browser test of the run (tests/web/, tests/workspace/).
+"""Shared fixtures: the test databases (tests/databases.py: a fresh SQLite file per test, or a
+fresh PostgreSQL database under VIRAGE_TEST_DB=postgresql), a real knowledge base built from the
+YAML sources, and one headless Chromium (Playwright) for every browser test of the run (tests/web/, tests/workspace/).
 
 Chromium missing: browser tests are skipped with the reason, unless CI is set (then they fail:
 CI must run them; `make install-browser` installs chromium)."""
@@ -13,21 +14,60 @@ from typing import Optional
 
 import pytest
 
-from knowledge import loader, paths
+from knowledge import paths
+from tests.databases import POSTGRES, Databases
 from tests.web.widget_stack import CHROMIUM, chromium_launch_kwargs
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def kb_url(tmp_path_factory) -> str:
-    """URL of a SQLite file holding the knowledge base built from knowledge/sources."""
-    db_file = tmp_path_factory.mktemp("kb") / "kb.sqlite3"
-    url = f"sqlite:///{db_file}"
-    from knowledge.db import get_engine
+def databases(tmp_path_factory) -> Databases:
+    """The run's test databases (tests/databases.py): SQLite files, or PostgreSQL databases under
+    VIRAGE_TEST_DB=postgresql, every one dropped at the end of the run."""
+    dbs = Databases(tmp_path_factory.mktemp("databases"))
+    yield dbs
+    dbs.drop_all()
 
-    loader.build(get_engine(url))
-    return url
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_url_of_the_run(databases, tmp_path_factory):
+    """Under PostgreSQL, what the tests do not point elsewhere (the default DATABASE_URL, read by
+    the servers a test starts too) goes to a copy of the knowledge base on the server, not to the
+    SQLite file var/virage.sqlite3. Under SQLite, nothing changes."""
+    if not POSTGRES:
+        yield
+        return
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = databases.create(tmp_path_factory.mktemp("run-db"), kb=True)
+    yield
+    if before is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = before
+
+
+@pytest.fixture(scope="session")
+def kb_url(databases, tmp_path_factory) -> str:
+    """URL of a database holding the knowledge base built from knowledge/sources (shared by the
+    run: tests that write in it use `fresh_kb_url`)."""
+    return databases.create(tmp_path_factory.mktemp("kb"), kb=True, name="kb")
+
+
+@pytest.fixture()
+def fresh_db_url(databases, tmp_path) -> str:
+    """An empty database of its own for one test (SQLite file in tmp_path, or PostgreSQL)."""
+    url = databases.create(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture()
+def fresh_kb_url(databases, tmp_path) -> str:
+    """A database of its own for one test, holding a copy of the knowledge base."""
+    url = databases.create(tmp_path, kb=True)
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture()

@@ -7,10 +7,11 @@ import yaml
 
 from knowledge import loader
 from knowledge.db import get_engine
+from tests import databases as testdb
 
 
-def test_build_counts_every_kind(tmp_path):
-    counts = loader.build(get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}"))
+def test_build_counts_every_kind(fresh_db_url):
+    counts = loader.build(get_engine(fresh_db_url))
     assert counts["cases"] == 15
     assert counts["volets"] == 3
     assert counts["deadlines"] == 2
@@ -30,9 +31,17 @@ def test_build_counts_every_kind(tmp_path):
         assert counts.get(kind, 0) > 0, kind
 
 
-def test_rebuild_is_idempotent(tmp_path):
-    engine = get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+def test_rebuild_is_idempotent(fresh_db_url):
+    engine = get_engine(fresh_db_url)
     assert loader.build(engine) == loader.build(engine)
+
+
+def test_every_value_fits_its_column(fresh_db_url):
+    """Issue 22: `make kb` on PostgreSQL stopped with "value too long for type character
+    varying(64)" (kb_advice.source_document: a record citing two documents); SQLite stores any
+    length, so the check is made here on either database."""
+    loader.build(get_engine(fresh_db_url))
+    assert testdb.overlong(fresh_db_url) == []
 
 
 def _edit(path, mutate):
@@ -124,14 +133,14 @@ def test_nlu_lookups_follow_the_vocabulary():
     )
 
 
-def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
+def test_rebuilding_the_knowledge_base_keeps_the_leads(fresh_db_url):
     """Leads and the knowledge base share a database and a declarative base: `make kb` drops and
     recreates the kb_* tables only."""
     from knowledge import clock
     from leads import store
     from leads.db import get_engine as leads_engine
 
-    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
+    url = fresh_db_url
     loader.build(get_engine(url))
     saved = store.save_lead(
         consent=store.ConsentRecord(True, clock.utcnow()),
@@ -146,8 +155,8 @@ def test_rebuilding_the_knowledge_base_keeps_the_leads(tmp_path):
     assert len(lead["consents"]) == 1
 
 
-def test_build_loads_the_unknowns(tmp_path):
-    counts = loader.build(get_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}"))
+def test_build_loads_the_unknowns(fresh_db_url):
+    counts = loader.build(get_engine(fresh_db_url))
     assert counts["unknowns"] == len(loader.load_sources().records("unknowns.yml")) >= 13
 
 
