@@ -1,6 +1,7 @@
 """Leads store, consent, forget/purge, the DATABASE_URL tracker store and log redaction.
 
-Real SQLite files in tmp_path; nothing of ours is mocked.
+A real database of its own per test (tests/databases.py: SQLite, or PostgreSQL under
+`make test-postgres`); nothing of ours is mocked.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import datetime as dt
 import io
 import json
 import logging
-import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -21,15 +21,15 @@ from knowledge import clock
 from leads import consent as consent_mod
 from leads import store
 from leads.db import get_engine
+from tests import databases as testdb
 
 EMAIL, PHONE = "marie.tremblay@coopdufjord.example", "418 555-0199"
 
 
 @pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def db_url(fresh_db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", fresh_db_url)
+    return fresh_db_url
 
 
 @pytest.fixture()
@@ -42,21 +42,11 @@ def _consent(**kw):
 
 
 def _rows(db_url, sql):
-    path = db_url.replace("sqlite:///", "")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+    return testdb.rows(db_url, sql)
 
 
 def _db_bytes(db_url) -> bytes:
-    path = db_url.replace("sqlite:///", "")
-    data = b""
-    for suffix in ("", "-wal"):
-        try:
-            with open(path + suffix, "rb") as fh:
-                data += fh.read()
-        except FileNotFoundError:
-            pass
-    return data
+    return testdb.stored_text(db_url)
 
 
 # ----------------------------------------------------------------------------------------
@@ -215,7 +205,7 @@ def _user(text, intent="inform"):
     )
 
 
-def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
+def test_tracker_store_writes_events_in_the_database_url(db_url, domain, databases, tmp_path):
     from rasa.shared.core.events import ActionExecuted
 
     from rasa_server.tracker_store import VirageSQLTrackerStore
@@ -225,7 +215,7 @@ def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
     asyncio.run(ts.save(_tracker("s-1", [ActionExecuted("action_listen"), _user("bonjour", "greet")], domain)))
     assert _rows(db_url, "SELECT sender_id, type_name FROM events ORDER BY id") == [("s-1", "action"), ("s-1", "user")]
     # explicit URL in endpoints.yml wins over DATABASE_URL
-    other = db_url.replace("virage.sqlite3", "other.sqlite3")
+    other = databases.create(tmp_path, name="other")
     assert str(VirageSQLTrackerStore(domain=domain, url=other).engine.url) == other
 
 
@@ -304,9 +294,7 @@ def test_cancelled_form_is_scrubbed_including_answers(db_url, domain):
     ]:
         tracker.update(ev)
     asyncio.run(ts.save(tracker))
-    with sqlite3.connect(db_url.replace("sqlite:///", "")) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("VACUUM")
+    testdb.compact(db_url)
     assert b"Marie Tremblay" not in _db_bytes(db_url)
     users = [json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name='user'")]
     # every answer given while a contact question was pending is masked, even "arrêter"
