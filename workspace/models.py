@@ -3,6 +3,10 @@
 Times are naive UTC, as in leads.models. The lead card itself is the pre-screening's card
 (JSON, contact details already masked without consent); the columns beside it are copies of
 what the list filters and sorts on, indexed, so the list never opens the JSON.
+
+A length is declared only where the code bounds the value (statuses, verdicts, the card key it
+clips to 400 characters, e-mail addresses common.contact checks): PostgreSQL refuses a longer
+string where SQLite stores it, so the vocabulary's ids and labels, which no schema bounds, have none.
 """
 
 from __future__ import annotations
@@ -61,10 +65,10 @@ class WsLead(Base):
     seen_at = Column(DateTime, nullable=False, index=True)  # conversation start, or import time
     imported_at = Column(DateTime, nullable=False)
     priority = Column(Integer, nullable=False, index=True)
-    region = Column(String(80), index=True)  # vocabulary id
-    region_label = Column(String(120))
-    legal_form_label = Column(String(120))
-    sector_label = Column(String(200))
+    region = Column(String, index=True)  # vocabulary id
+    region_label = Column(String)
+    legal_form_label = Column(String)
+    sector_label = Column(String)
     volet1 = Column(String(16), index=True)
     volet2 = Column(String(16), index=True)
     volet3 = Column(String(16), index=True)
