@@ -13,14 +13,22 @@ from leads.store import forget
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(fresh_db_url):
     from knowledge.db import Base, make_engine
     from leads.models import LEAD_TABLES
 
-    eng = make_engine(f"sqlite:///{tmp_path / 'f.sqlite3'}")
+    eng = make_engine(fresh_db_url)
     Base.metadata.create_all(eng, tables=LEAD_TABLES)
+    # the columns of Rasa's events table that feedback reads (an autoincrement id on either database)
+    events = sa.Table(
+        "events",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String(255)),
+        sa.Column("data", sa.Text),
+    )
     with eng.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        events.create(conn)
         for sender, ev in [
             (
                 "s1",

@@ -235,7 +235,8 @@ def test_no_personal_data_stored_without_consent(db_url, domain):
     raw = _db_bytes(db_url)
     assert EMAIL.encode() not in raw and b"555-0199" not in raw
     texts = [
-        json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot')")
+        json.loads(d)["text"]
+        for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot') ORDER BY id")
     ]
     assert texts == ["mon courriel est [courriel masqué] et mon cell [téléphone masqué]", "Je note [courriel masqué]"]
     # the conversation is still readable by Rasa
@@ -296,7 +297,9 @@ def test_cancelled_form_is_scrubbed_including_answers(db_url, domain):
     asyncio.run(ts.save(tracker))
     testdb.compact(db_url)
     assert b"Marie Tremblay" not in _db_bytes(db_url)
-    users = [json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name='user'")]
+    users = [
+        json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name='user' ORDER BY id")
+    ]
     # every answer given while a contact question was pending is masked, even "arrêter"
     assert users == ["/affirm", "[réponse masquée]", "[réponse masquée]"]
 
