@@ -15,13 +15,41 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 from knowledge import paths
 
 Base = declarative_base()
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanString(TypeDecorator):
+    """``String`` that stores the same thing on SQLite and PostgreSQL: NUL characters (U+0000)
+    are dropped. SQLite keeps them; PostgreSQL refuses any text holding one ("A string literal
+    cannot contain NUL (0x00) characters"), so a visitor's name or comment typed with one was
+    stored on SQLite and lost, with an error, on PostgreSQL. Same column type in the schema."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _without_nul(value)
+
+
+class CleanText(TypeDecorator):
+    """``Text`` without NUL characters (see CleanString)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _without_nul(value)
 
 
 def database_url(explicit: Optional[str] = None) -> str:

@@ -194,8 +194,9 @@ def overlong(url: str) -> List[tuple]:
                 if table.name not in present:
                     continue
                 for column in table.columns:
-                    length = getattr(column.type, "length", None)
-                    if not isinstance(column.type, sa.String) or not length:
+                    kind = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
+                    length = getattr(kind, "length", None)
+                    if not isinstance(kind, sa.String) or not length:
                         continue
                     longest = conn.execute(sa.select(sa.func.max(sa.func.length(column)))).scalar()
                     if longest and longest > length:

@@ -67,6 +67,24 @@ def test_rating_stored_with_answer_sources_question_and_intent(engine):
     assert again.replaced  # one rating per answer: the later click replaces it
 
 
+def test_a_nul_character_in_a_comment_or_question_is_dropped_not_an_error(engine):
+    """Issue 22: PostgreSQL refuses any text holding U+0000, SQLite stores it; the widget's
+    comment box and the question (decoded from the stored event) can carry one."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"),
+            {"s": "s3", "d": json.dumps({"event": "user", "text": "volet\x00 3 ?"})},
+        )
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"),
+            {"s": "s3", "d": json.dumps({"event": "bot", "text": "Le volet 3."})},
+        )
+    feedback.record("s3", "Le volet 3.", "down", "incomplete", "pas\x00 clair", engine=engine)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(feedback.Feedback.__table__)).mappings().one()
+    assert (row["comment"], row["question"]) == ("pas clair", "volet 3 ?")
+
+
 @pytest.mark.parametrize(
     "sender, answer, rating, reason",
     [

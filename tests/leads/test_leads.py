@@ -205,6 +205,21 @@ def _user(text, intent="inform"):
     )
 
 
+def test_a_nul_character_typed_in_a_name_is_dropped_not_an_error(engine):
+    """Issue 22: PostgreSQL refuses any text holding U+0000 ("A string literal cannot contain NUL
+    (0x00) characters"), SQLite stores it: the lead was saved on one and lost on the other."""
+    store.save_lead(
+        consent=_consent(),
+        sender_id="conv-nul",
+        name="Marie\x00 Tremblay",
+        organisation="Coop du\x00 Fjord",
+        email=EMAIL,
+        engine=engine,
+    )
+    [lead] = store.find_by_sender("conv-nul", engine=engine)
+    assert (lead["name"], lead["organisation"]) == ("Marie Tremblay", "Coop du Fjord")
+
+
 def test_tracker_store_writes_events_in_the_database_url(db_url, domain, databases, tmp_path):
     from rasa.shared.core.events import ActionExecuted
 
