@@ -10,13 +10,14 @@ knowledge base must never touch the leads.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from sqlalchemy import String, Text, create_engine, event, text
+from sqlalchemy import DateTime, String, Text, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
@@ -42,6 +43,21 @@ class CleanString(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         return _without_nul(value)
+
+
+class UtcDateTime(TypeDecorator):
+    """``DateTime`` kept as naive UTC on both databases. A time with a zone is converted to UTC
+    first: SQLite's driver wrote its wall-clock time and dropped the zone, PostgreSQL converted it
+    through the session's time zone (``timestamp`` compared with ``timestamptz``), so the same
+    "now" purged a lead on one and not on the other. Naive times are taken as UTC, as before."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
 
 
 class CleanText(TypeDecorator):

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
 import sqlalchemy as sa
-from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy import Column, Integer
 from sqlalchemy.engine import Engine
 
 from common.logging_privacy import redact
 from knowledge import clock
 from knowledge import db as kdb
-from knowledge.db import Base, CleanString, CleanText
+from knowledge.db import Base, CleanString, CleanText, UtcDateTime
 from leads.db import get_engine as leads_engine
 
 RATINGS = ("up", "down")
@@ -43,7 +43,7 @@ class Feedback(Base):
     __tablename__ = "leads_feedback"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    created_at = Column(DateTime, nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, index=True)
     sender_id = Column(CleanString(255), nullable=False, index=True)
     answer_event_id = Column(Integer, nullable=False)  # the bot event rated (events.id)
     rating = Column(CleanString(8), nullable=False)

@@ -5,10 +5,11 @@ Times are naive UTC (SQLite keeps no time zone).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlalchemy.orm import relationship
 
-from knowledge.db import Base, CleanString, CleanText  # the one declarative base; leads/db.py creates only LEAD_TABLES
+# Base: the one declarative base; leads/db.py creates only LEAD_TABLES
+from knowledge.db import Base, CleanString, CleanText, UtcDateTime
 
 
 class Lead(Base):
@@ -16,9 +17,9 @@ class Lead(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     reference = Column(CleanString(16), unique=True, nullable=False)  # shown to the person
-    created_at = Column(DateTime, nullable=False)
-    updated_at = Column(DateTime, nullable=False)
-    expires_at = Column(DateTime, nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    updated_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False, index=True)
     source = Column(CleanString(20), nullable=False, default="conversation")
     sender_id = Column(CleanString(255), index=True)  # Rasa conversation id, if any
     name = Column(CleanText)
@@ -35,7 +36,7 @@ class Consent(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(Integer, ForeignKey("leads_lead.id", ondelete="CASCADE"), nullable=False, index=True)
-    given_at = Column(DateTime, nullable=False)
+    given_at = Column(UtcDateTime, nullable=False)
     text = Column(CleanText, nullable=False)  # exactly what was shown
     text_sha256 = Column(CleanString(64), nullable=False)
     version = Column(CleanString(32), nullable=False)

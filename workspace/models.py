@@ -11,10 +11,10 @@ string where SQLite stores it, so the vocabulary's ids and labels, which no sche
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer
 from sqlalchemy.orm import relationship
 
-from knowledge.db import Base, CleanString, CleanText
+from knowledge.db import Base, CleanString, CleanText, UtcDateTime
 
 ROLES = ("advisor", "admin")
 ROLE_LABEL = {"advisor": "conseiller", "admin": "administrateur"}
@@ -38,7 +38,7 @@ class Account(Base):
     # Region ids (vocabulary) whose leads an advisor sees, comma-separated; empty: all leads.
     regions = Column(CleanText, nullable=False, default="")
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # Bumped on deactivation or password reset: every session cookie of the account dies.
     session_version = Column(Integer, nullable=False, default=1)
 
@@ -50,8 +50,8 @@ class Throttle(Base):
 
     key = Column(CleanString(80), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
-    first_failure_at = Column(DateTime)
-    locked_until = Column(DateTime)
+    first_failure_at = Column(UtcDateTime)
+    locked_until = Column(UtcDateTime)
 
 
 class WsLead(Base):
@@ -62,8 +62,8 @@ class WsLead(Base):
     sender_id = Column(CleanString(255), index=True)
     input_kind = Column(CleanString(20), nullable=False)
     source = Column(CleanText)
-    seen_at = Column(DateTime, nullable=False, index=True)  # conversation start, or import time
-    imported_at = Column(DateTime, nullable=False)
+    seen_at = Column(UtcDateTime, nullable=False, index=True)  # conversation start, or import time
+    imported_at = Column(UtcDateTime, nullable=False)
     priority = Column(Integer, nullable=False, index=True)
     region = Column(CleanString, index=True)  # vocabulary id
     region_label = Column(CleanString)
@@ -92,7 +92,7 @@ class Note(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     text = Column(CleanText, nullable=False)
     author = relationship("Account")
 
@@ -103,7 +103,7 @@ class StatusChange(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
     by_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
-    at = Column(DateTime, nullable=False)
+    at = Column(UtcDateTime, nullable=False)
     old = Column(CleanString(16))
     new = Column(CleanString(16), nullable=False)
     reason = Column(CleanText, nullable=False)
@@ -117,7 +117,7 @@ class Audit(Base):
     __tablename__ = "ws_audit"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    at = Column(DateTime, nullable=False, index=True)
+    at = Column(UtcDateTime, nullable=False, index=True)
     account_id = Column(Integer)  # kept after the account is deleted
     account_email = Column(CleanString(254))  # the advisor's own address (staff, not a lead)
     action = Column(CleanString(32), nullable=False, index=True)  # view, export, change, delete, login…
@@ -129,8 +129,8 @@ class ImportJob(Base):
     __tablename__ = "ws_import_job"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    started_at = Column(DateTime, nullable=False)
-    finished_at = Column(DateTime)
+    started_at = Column(UtcDateTime, nullable=False)
+    finished_at = Column(UtcDateTime)
     by_id = Column(Integer)
     origin = Column(CleanString(40), nullable=False)  # "fichiers" | "conversations"
     state = Column(CleanString(16), nullable=False, default="running")  # running, done, failed

@@ -220,6 +220,48 @@ def test_a_nul_character_typed_in_a_name_is_dropped_not_an_error(engine):
     assert (lead["name"], lead["organisation"]) == ("Marie Tremblay", "Coop du Fjord")
 
 
+TORONTO = dt.timezone(dt.timedelta(hours=-5))  # Québec in winter
+
+
+def _engine_away_from_utc(url):
+    """The leads' engine, on PostgreSQL with the session's time zone at UTC-5 (a server
+    configured for Québec): what `timestamp` and `timestamptz` comparisons go through."""
+    from knowledge import db as kdb
+    from leads.models import LEAD_TABLES
+
+    if not url.startswith("postgresql"):
+        return get_engine(url)
+    return kdb.with_tables(sa.create_engine(url, future=True, connect_args={"options": "-c timezone=-05"}), LEAD_TABLES)
+
+
+def test_a_consent_time_with_a_zone_is_stored_in_utc(db_url):
+    """Issue 22: times are naive UTC in both databases; one with a zone was stored at its wall-clock
+    time (9:30 for 9:30 at UTC-5, that is 14:30 UTC)."""
+    engine = _engine_away_from_utc(db_url)
+    given = dt.datetime(2024, 3, 1, 9, 30, 5, tzinfo=TORONTO)
+    store.save_lead(
+        consent=store.ConsentRecord(given=True, given_at=given),
+        sender_id="conv-tz",
+        name="Marie",
+        email=EMAIL,
+        engine=engine,
+    )
+    [lead] = store.find_by_sender("conv-tz", engine=engine)
+    assert lead["consents"][0]["given_at"] == "2024-03-01T14:30:05"
+
+
+def test_the_purge_reads_a_now_with_a_zone_in_utc(db_url):
+    """Issue 22: a "now" given with its zone, an hour after a lead's expiry, did not purge it:
+    SQLite compared wall-clock times, PostgreSQL went through the session's time zone."""
+    engine = _engine_away_from_utc(db_url)
+    saved = store.save_lead(consent=_consent(), sender_id="conv-purge", name="Marie", email=EMAIL, engine=engine)
+    expires = dt.datetime.fromisoformat(store.find_by_sender("conv-purge", engine=engine)[0]["expires_at"])
+    an_hour_later = (expires + dt.timedelta(hours=1)).replace(tzinfo=dt.timezone.utc).astimezone(TORONTO)
+    report = store.purge_expired(now=an_hour_later, engine=engine)
+    assert [lead["reference"] for lead in report.leads] == [saved.reference]
+    assert store.find_by_sender("conv-purge", engine=engine) == []
+
+
 def test_tracker_store_writes_events_in_the_database_url(db_url, domain, databases, tmp_path):
     from rasa.shared.core.events import ActionExecuted
 
