@@ -6,6 +6,10 @@ This module is the only place that turns a setting into a URL (``database_url``)
 engines; ``Base`` is the declarative base of every model, so code that creates or drops tables
 names the tables it owns (``Base.metadata.create_all(engine, tables=...)``): rebuilding the
 knowledge base must never touch the leads.
+
+The same code runs on SQLite and PostgreSQL: the column types ``CleanString``, ``CleanText`` and
+``UtcDateTime`` store the same thing on both (no NUL character, times in naive UTC), and
+``create_tables`` creates a layer's tables safely when several processes start together.
 """
 
 from __future__ import annotations
@@ -45,6 +49,16 @@ class CleanString(TypeDecorator):
         return _without_nul(value)
 
 
+class CleanText(TypeDecorator):
+    """``Text`` without NUL characters (see CleanString)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _without_nul(value)
+
+
 class UtcDateTime(TypeDecorator):
     """``DateTime`` kept as naive UTC on both databases. A time with a zone is converted to UTC
     first: SQLite's driver wrote its wall-clock time and dropped the zone, PostgreSQL converted it
@@ -58,16 +72,6 @@ class UtcDateTime(TypeDecorator):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return value
-
-
-class CleanText(TypeDecorator):
-    """``Text`` without NUL characters (see CleanString)."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return _without_nul(value)
 
 
 def database_url(explicit: Optional[str] = None) -> str:
