@@ -27,6 +27,7 @@ help:
 	@echo "  make test              toute la suite : ruff, puis pytest tests (≈ 15 à 25 min)"
 	@echo "  make lint              ruff : style et erreurs, puis mise en forme (réglages dans pyproject.toml)"
 	@echo "  make test-browser      tests du widget dans Chromium sans écran (tests/web/)"
+	@echo "  make test-postgres     toute la suite sur PostgreSQL (serveur à part, démarré puis arrêté)"
 	@echo ""
 	@echo "Mesurer (chiffres dans results/, historique dans docs/experiments.md)"
 	@echo "  make bench             bench-nlu, -snips, -server, -prescreen et moteurs de connaissances (30 à 50 min)"

@@ -6,22 +6,72 @@ This module is the only place that turns a setting into a URL (``database_url``)
 engines; ``Base`` is the declarative base of every model, so code that creates or drops tables
 names the tables it owns (``Base.metadata.create_all(engine, tables=...)``): rebuilding the
 knowledge base must never touch the leads.
+
+The same code runs on SQLite and PostgreSQL: the column types ``CleanString``, ``CleanText`` and
+``UtcDateTime`` store the same thing on both (no NUL character, times in naive UTC), and
+``create_tables`` creates a layer's tables safely when several processes start together.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import DateTime, String, Text, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 from knowledge import paths
 
 Base = declarative_base()
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanString(TypeDecorator):
+    """``String`` that stores the same thing on SQLite and PostgreSQL: NUL characters (U+0000)
+    are dropped. SQLite keeps them; PostgreSQL refuses any text holding one ("A string literal
+    cannot contain NUL (0x00) characters"), so a visitor's name or comment typed with one was
+    stored on SQLite and lost, with an error, on PostgreSQL. Same column type in the schema."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _without_nul(value)
+
+
+class CleanText(TypeDecorator):
+    """``Text`` without NUL characters (see CleanString)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _without_nul(value)
+
+
+class UtcDateTime(TypeDecorator):
+    """``DateTime`` kept as naive UTC on both databases. A time with a zone is converted to UTC
+    first: SQLite's driver wrote its wall-clock time and dropped the zone, PostgreSQL converted it
+    through the session's time zone (``timestamp`` compared with ``timestamptz``), so the same
+    "now" purged a lead on one and not on the other. Naive times are taken as UTC, as before."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
 
 
 def database_url(explicit: Optional[str] = None) -> str:
@@ -81,9 +131,37 @@ def with_tables(engine: Engine, tables) -> Engine:
     base's tables are never created (nor dropped) by another layer."""
     key = (str(engine.url), tuple(t.name for t in tables))
     if key not in _CREATED:
-        Base.metadata.create_all(engine, tables=list(tables))
+        create_tables(engine, list(tables))
         _CREATED.add(key)
     return engine
+
+
+# Any constant: the PostgreSQL advisory lock that serialises table creation ("VIRA").
+_CREATE_LOCK = 0x56495241
+
+
+def create_tables(engine: Engine, tables, metadata=None) -> None:
+    """Create those of `tables` that are missing, safely when several processes start at once on
+    a new database (`make run` starts four, a cluster more). SQLAlchemy checks, then creates: two
+    processes both see the table missing and the second CREATE fails ("relation already exists",
+    or a duplicate key in pg_type on PostgreSQL, where it happened to 21 processes out of 30 started
+    in groups of six; 4 out of 30 on SQLite). PostgreSQL: the check and the creation run in one
+    transaction holding an advisory lock, so the others wait, then find the tables. SQLite: the
+    loser retries, and its check then finds them."""
+    metadata = metadata if metadata is not None else Base.metadata
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CREATE_LOCK})
+            metadata.create_all(conn, tables=tables)
+        return
+    for attempt in range(6):
+        try:
+            metadata.create_all(engine, tables=tables)
+            return
+        except OperationalError as exc:
+            if "already exists" not in str(exc) or attempt == 5:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 @contextmanager

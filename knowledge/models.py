@@ -10,24 +10,24 @@ made `make kb` fail on PostgreSQL with "value too long for type character varyin
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, String, Text
+from sqlalchemy import JSON, Column, Integer
 
-from knowledge.db import Base  # the one declarative base (leads.models shares it)
+from knowledge.db import Base, CleanString, CleanText  # the one declarative base (leads.models shares it)
 
 
 class RecordMixin:
-    id = Column(String, primary_key=True)
+    id = Column(CleanString, primary_key=True)
     data = Column(JSON, nullable=False)
-    source_document = Column(String, nullable=False)
-    source_section = Column(Text, nullable=False)
-    as_of = Column(String)
+    source_document = Column(CleanString, nullable=False)
+    source_section = Column(CleanText, nullable=False)
+    as_of = Column(CleanString)
 
 
 class VocabularyEntry(Base):
     __tablename__ = "kb_vocabulary"
-    kind = Column(String, primary_key=True)
-    id = Column(String, primary_key=True)
-    label = Column(Text, nullable=False)
+    kind = Column(CleanString, primary_key=True)
+    id = Column(CleanString, primary_key=True)
+    label = Column(CleanText, nullable=False)
     synonyms = Column(JSON, nullable=False)
     data = Column(JSON, nullable=False)
 
@@ -43,7 +43,7 @@ class VoletRow(RecordMixin, Base):
 
 class FactRow(RecordMixin, Base):
     __tablename__ = "kb_facts"
-    topic = Column(String, index=True)
+    topic = Column(CleanString, index=True)
 
 
 class PartnerRow(RecordMixin, Base):
@@ -52,18 +52,18 @@ class PartnerRow(RecordMixin, Base):
 
 class QuestionRow(RecordMixin, Base):
     __tablename__ = "kb_questions"
-    field = Column(String, unique=True, nullable=False)
+    field = Column(CleanString, unique=True, nullable=False)
 
 
 class CriterionRow(RecordMixin, Base):
     __tablename__ = "kb_criteria"
-    field = Column(String, index=True, nullable=False)
+    field = Column(CleanString, index=True, nullable=False)
 
 
 class RequirementRow(Base):
     __tablename__ = "kb_requirements"
     volet = Column(Integer, primary_key=True)
-    criterion_id = Column(String, primary_key=True)
+    criterion_id = Column(CleanString, primary_key=True)
     position = Column(Integer, nullable=False)
 
 
@@ -73,28 +73,28 @@ class DeadlineRow(RecordMixin, Base):
     year = Column(Integer)
     month = Column(Integer, nullable=False)
     day = Column(Integer, nullable=False)
-    status = Column(String, nullable=False)
+    status = Column(CleanString, nullable=False)
 
 
 class CaseRow(RecordMixin, Base):
     __tablename__ = "kb_cases"
-    sector = Column(String, index=True)
-    legal_form = Column(String, index=True)
-    region = Column(String)
-    size_band = Column(String)
+    sector = Column(CleanString, index=True)
+    legal_form = Column(CleanString, index=True)
+    region = Column(CleanString)
+    size_band = Column(CleanString)
 
 
 class StatisticRow(RecordMixin, Base):
     __tablename__ = "kb_statistics"
-    topic = Column(String, index=True)
-    technology = Column(String, index=True)
-    group_dimension = Column(String, index=True)
-    group_value = Column(String, index=True)
+    topic = Column(CleanString, index=True)
+    technology = Column(CleanString, index=True)
+    group_dimension = Column(CleanString, index=True)
+    group_value = Column(CleanString, index=True)
 
 
 class SectorFigureRow(RecordMixin, Base):
     __tablename__ = "kb_sector_figures"
-    indicator = Column(String, index=True)
+    indicator = Column(CleanString, index=True)
 
 
 class TermRow(RecordMixin, Base):
@@ -103,12 +103,12 @@ class TermRow(RecordMixin, Base):
 
 class AdviceRow(RecordMixin, Base):
     __tablename__ = "kb_advice"
-    category = Column(String, index=True)
+    category = Column(CleanString, index=True)
 
 
 class DigitalUseRow(RecordMixin, Base):
     __tablename__ = "kb_digital_uses"
-    kind = Column(String, index=True)
+    kind = Column(CleanString, index=True)
 
 
 class UnknownRow(RecordMixin, Base):
@@ -117,14 +117,14 @@ class UnknownRow(RecordMixin, Base):
     and programme rows."""
 
     __tablename__ = "kb_unknowns"
-    topic = Column(String, index=True)
+    topic = Column(CleanString, index=True)
     volet = Column(Integer, index=True)
 
 
 class KbMeta(Base):
     __tablename__ = "kb_meta"
-    key = Column(String, primary_key=True)
-    value = Column(Text, nullable=False)
+    key = Column(CleanString, primary_key=True)
+    value = Column(CleanText, nullable=False)
 
 
 # The tables the loader drops and rebuilds: only these (the base also holds the leads' tables).

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
 import sqlalchemy as sa
-from sqlalchemy import Column, DateTime, Integer, String, Text
+from sqlalchemy import Column, Integer
 from sqlalchemy.engine import Engine
 
 from common.logging_privacy import redact
 from knowledge import clock
 from knowledge import db as kdb
-from knowledge.db import Base
+from knowledge.db import Base, CleanString, CleanText, UtcDateTime
 from leads.db import get_engine as leads_engine
 
 RATINGS = ("up", "down")
@@ -43,16 +43,16 @@ class Feedback(Base):
     __tablename__ = "leads_feedback"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    created_at = Column(DateTime, nullable=False, index=True)
-    sender_id = Column(String(255), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, index=True)
+    sender_id = Column(CleanString(255), nullable=False, index=True)
     answer_event_id = Column(Integer, nullable=False)  # the bot event rated (events.id)
-    rating = Column(String(8), nullable=False)
-    reason = Column(String(20))
-    comment = Column(Text)
-    answer = Column(Text, nullable=False)
-    sources = Column(Text)  # JSON list of the answer's « Source : » lines
-    question = Column(Text)
-    intent = Column(String(80))
+    rating = Column(CleanString(8), nullable=False)
+    reason = Column(CleanString(20))
+    comment = Column(CleanText)
+    answer = Column(CleanText, nullable=False)
+    sources = Column(CleanText)  # JSON list of the answer's « Source : » lines
+    question = Column(CleanText)
+    intent = Column(CleanString(80))
 
 
 def ensure_table(engine: Engine) -> Engine:

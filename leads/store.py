@@ -115,7 +115,7 @@ def save_lead(
         lead.screening_result = screening_result
         lead.consents.append(
             Consent(
-                given_at=consent.given_at.replace(tzinfo=None, microsecond=0),
+                given_at=consent.given_at.replace(microsecond=0),  # a zone, if any, goes to UTC (UtcDateTime)
                 text=consent.text,
                 text_sha256=consent_mod.consent_sha256(consent.text),
                 version=consent.version,

@@ -54,7 +54,7 @@ from common.slots import (
     SCREENING_RESULT_SLOT,
     SKIPPED,
 )
-from knowledge.db import database_url
+from knowledge.db import create_tables, database_url, make_engine
 
 logger = logging.getLogger(__name__)
 logging_privacy.install()
@@ -159,6 +159,7 @@ class VirageSQLTrackerStore(SQLTrackerStore):
         for ignored in ("dialect", "db", "port", "username", "password", "login_db", "query"):
             kwargs.pop(ignored, None)
         self.url = database_url(url or host)  # explicit URL > DATABASE_URL > default SQLite file
+        _create_events_table(self.url)
         super().__init__(domain=domain, host=self.url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_busy_timeout)
@@ -291,6 +292,19 @@ def _last_slot_index(events: List[Any], slot: str) -> Optional[int]:
         if isinstance(event, SlotSet) and event.key == slot and event.value:
             return index
     return None
+
+
+def _create_events_table(url: str) -> None:
+    """Rasa's ``events`` table, created before Rasa's own ``create_all`` and under the project's
+    lock (knowledge.db.create_tables). Rasa checks, then creates: replicas starting together on a
+    new PostgreSQL database collided (duplicate key in ``pg_type``), and Rasa then slept 5 s and
+    retried: 3 of 4 replicas took 8.4 s instead of 0.2 s; on SQLite it logged "Could not create
+    tables". Once the table exists, Rasa's check finds it."""
+    engine = make_engine(url)
+    try:
+        create_tables(engine, [SQLTrackerStore.SQLEvent.__table__], metadata=SQLTrackerStore.Base.metadata)
+    finally:
+        engine.dispose()
 
 
 def _sqlite_busy_timeout(dbapi_conn, _record) -> None:  # pragma: no cover - trivial

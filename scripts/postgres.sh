@@ -7,7 +7,8 @@
 #   bash scripts/postgres.sh url     prints DATABASE_URL=postgresql://virage:…@127.0.0.1:PORT/virage
 #   bash scripts/postgres.sh status  exit 0 when it answers
 # Settings (environment): VIRAGE_PG_DIR (default var/pg), VIRAGE_PG_PORT (default 5433: 5432 is left
-# to a system PostgreSQL). The password is generated once into $VIRAGE_PG_DIR.password (mode 600).
+# to a system PostgreSQL), VIRAGE_PG_OPTIONS (extra server settings for `start`, e.g. the test
+# server's "-c fsync=off": its databases are thrown away). The password is generated once into $VIRAGE_PG_DIR.password (mode 600).
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user the package
 # creates, and owns its data directory.
 set -euo pipefail
@@ -65,7 +66,7 @@ fsync = on
 CONF
   fi
   if ! ready; then
-    as_owner "$bin/pg_ctl" -D "$PG_DIR" -o "-p $PG_PORT" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
+    as_owner "$bin/pg_ctl" -D "$PG_DIR" -o "-p $PG_PORT ${VIRAGE_PG_OPTIONS:-}" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
       || { echo "ERREUR : PostgreSQL n'a pas démarré ; fin de $PG_DIR/server.log :" >&2; tail -20 "$PG_DIR/server.log" >&2; exit 1; }
   fi
   # Role and database (idempotent); the superuser connects through the private socket (peer).

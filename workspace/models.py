@@ -3,14 +3,18 @@
 Times are naive UTC, as in leads.models. The lead card itself is the pre-screening's card
 (JSON, contact details already masked without consent); the columns beside it are copies of
 what the list filters and sorts on, indexed, so the list never opens the JSON.
+
+A length is declared only where the code bounds the value (statuses, verdicts, the card key it
+clips to 400 characters, e-mail addresses common.contact checks): PostgreSQL refuses a longer
+string where SQLite stores it, so the vocabulary's ids and labels, which no schema bounds, have none.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer
 from sqlalchemy.orm import relationship
 
-from knowledge.db import Base
+from knowledge.db import Base, CleanString, CleanText, UtcDateTime
 
 ROLES = ("advisor", "admin")
 ROLE_LABEL = {"advisor": "conseiller", "admin": "administrateur"}
@@ -28,13 +32,13 @@ class Account(Base):
     __tablename__ = "ws_account"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    email = Column(String(254), unique=True, nullable=False)
-    password_hash = Column(String(255), nullable=False)
-    role = Column(String(16), nullable=False, default="advisor")
+    email = Column(CleanString(254), unique=True, nullable=False)
+    password_hash = Column(CleanString(255), nullable=False)
+    role = Column(CleanString(16), nullable=False, default="advisor")
     # Region ids (vocabulary) whose leads an advisor sees, comma-separated; empty: all leads.
-    regions = Column(Text, nullable=False, default="")
+    regions = Column(CleanText, nullable=False, default="")
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # Bumped on deactivation or password reset: every session cookie of the account dies.
     session_version = Column(Integer, nullable=False, default=1)
 
@@ -44,34 +48,34 @@ class Throttle(Base):
 
     __tablename__ = "ws_throttle"
 
-    key = Column(String(80), primary_key=True)
+    key = Column(CleanString(80), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
-    first_failure_at = Column(DateTime)
-    locked_until = Column(DateTime)
+    first_failure_at = Column(UtcDateTime)
+    locked_until = Column(UtcDateTime)
 
 
 class WsLead(Base):
     __tablename__ = "ws_lead"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    key = Column(String(400), unique=True, nullable=False)  # card id ("conversation <sender>", file name…)
-    sender_id = Column(String(255), index=True)
-    input_kind = Column(String(20), nullable=False)
-    source = Column(Text)
-    seen_at = Column(DateTime, nullable=False, index=True)  # conversation start, or import time
-    imported_at = Column(DateTime, nullable=False)
+    key = Column(CleanString(400), unique=True, nullable=False)  # card id ("conversation <sender>", file name…)
+    sender_id = Column(CleanString(255), index=True)
+    input_kind = Column(CleanString(20), nullable=False)
+    source = Column(CleanText)
+    seen_at = Column(UtcDateTime, nullable=False, index=True)  # conversation start, or import time
+    imported_at = Column(UtcDateTime, nullable=False)
     priority = Column(Integer, nullable=False, index=True)
-    region = Column(String(80), index=True)  # vocabulary id
-    region_label = Column(String(120))
-    legal_form_label = Column(String(120))
-    sector_label = Column(String(200))
-    volet1 = Column(String(16), index=True)
-    volet2 = Column(String(16), index=True)
-    volet3 = Column(String(16), index=True)
+    region = Column(CleanString, index=True)  # vocabulary id
+    region_label = Column(CleanString)
+    legal_form_label = Column(CleanString)
+    sector_label = Column(CleanString)
+    volet1 = Column(CleanString(16), index=True)
+    volet2 = Column(CleanString(16), index=True)
+    volet3 = Column(CleanString(16), index=True)
     consent = Column(Boolean, nullable=False, default=False, index=True)
     wants_contact = Column(Boolean, nullable=False, default=False)
-    search_text = Column(Text, nullable=False, default="")  # folded, for « rechercher »
-    status = Column(String(16), nullable=False, default="new", index=True)
+    search_text = Column(CleanText, nullable=False, default="")  # folded, for « rechercher »
+    status = Column(CleanString(16), nullable=False, default="new", index=True)
     assigned_to = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"), index=True)
     card = Column(JSON, nullable=False)
     # Turns of an imported file ([{speaker, text}]); masked unless consent. Conversations of the
@@ -88,8 +92,8 @@ class Note(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
-    created_at = Column(DateTime, nullable=False)
-    text = Column(Text, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    text = Column(CleanText, nullable=False)
     author = relationship("Account")
 
 
@@ -99,10 +103,10 @@ class StatusChange(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(Integer, ForeignKey("ws_lead.id", ondelete="CASCADE"), nullable=False, index=True)
     by_id = Column(Integer, ForeignKey("ws_account.id", ondelete="SET NULL"))
-    at = Column(DateTime, nullable=False)
-    old = Column(String(16))
-    new = Column(String(16), nullable=False)
-    reason = Column(Text, nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+    old = Column(CleanString(16))
+    new = Column(CleanString(16), nullable=False)
+    reason = Column(CleanText, nullable=False)
     by = relationship("Account")
 
 
@@ -113,24 +117,24 @@ class Audit(Base):
     __tablename__ = "ws_audit"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    at = Column(DateTime, nullable=False, index=True)
+    at = Column(UtcDateTime, nullable=False, index=True)
     account_id = Column(Integer)  # kept after the account is deleted
-    account_email = Column(String(254))  # the advisor's own address (staff, not a lead)
-    action = Column(String(32), nullable=False, index=True)  # view, export, change, delete, login…
-    target = Column(String(80))
-    detail = Column(Text)
+    account_email = Column(CleanString(254))  # the advisor's own address (staff, not a lead)
+    action = Column(CleanString(32), nullable=False, index=True)  # view, export, change, delete, login…
+    target = Column(CleanString(80))
+    detail = Column(CleanText)
 
 
 class ImportJob(Base):
     __tablename__ = "ws_import_job"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    started_at = Column(DateTime, nullable=False)
-    finished_at = Column(DateTime)
+    started_at = Column(UtcDateTime, nullable=False)
+    finished_at = Column(UtcDateTime)
     by_id = Column(Integer)
-    origin = Column(String(40), nullable=False)  # "fichiers" | "conversations"
-    state = Column(String(16), nullable=False, default="running")  # running, done, failed
-    message = Column(Text)
+    origin = Column(CleanString(40), nullable=False)  # "fichiers" | "conversations"
+    state = Column(CleanString(16), nullable=False, default="running")  # running, done, failed
+    message = Column(CleanText)
     created = Column(Integer, default=0)
     updated = Column(Integer, default=0)
     rejected = Column(JSON)  # [{id, message}]

@@ -221,8 +221,8 @@ def test_one_line_eligibility_obnl(kb):
     assert "Un conseiller confirmera." in t and "/start_screening" in payloads(msgs)
 
 
-def test_knowledge_failure_gives_a_french_apology(monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+def test_knowledge_failure_gives_a_french_apology(monkeypatch, fresh_db_url):
+    monkeypatch.setenv("DATABASE_URL", fresh_db_url)  # an empty database: no kb_* table
     msgs, events = run(programme.ActionProgramme(), tracker_for("programme", "ask_programme"))
     assert events == [] and texts(msgs) == KB_DOWN_MESSAGE
 

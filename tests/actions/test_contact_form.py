@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import sqlite3
 
 import pytest
 from rasa_sdk import Tracker
@@ -17,6 +16,7 @@ from actions.contact_form import ActionAskConsent, ValidateContactForm
 from actions.leads import ActionForgetMe, ActionRefuseConsent, ActionSubmitLead
 from leads import store
 from leads.consent import CONSENT_BUTTONS, CONSENT_TEXT, CONSENT_VERSION
+from tests import databases as testdb
 
 SCREENING = {
     "volets": {"1": "eligible", "2": "eligible", "3": "not_eligible"},
@@ -33,15 +33,14 @@ def domain():
 
 
 @pytest.fixture()
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return tmp_path / "virage.sqlite3"
+def db(fresh_db_url, monkeypatch):
+    """DATABASE_URL → an empty database of this test's own (SQLite or PostgreSQL)."""
+    monkeypatch.setenv("DATABASE_URL", fresh_db_url)
+    return fresh_db_url
 
 
-def rows(path, sql):
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+def rows(url, sql):
+    return testdb.rows(url, sql)
 
 
 def tracker(slots=None, text="", intent="inform", requested=None, candidate=None, sender="conv-42", form=True):
@@ -79,14 +78,11 @@ def run(action, trk, domain):
     return events, dispatcher.messages
 
 
-def lead_count(path) -> int:
+def lead_count(url) -> int:
     """Leads in the database (0 when nothing ever touched it)."""
-    if not path.exists():
+    if not testdb.table_exists(url, "leads_lead"):
         return 0
-    with sqlite3.connect(path) as conn:
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name='leads_lead'").fetchall():
-            return 0
-        return conn.execute("SELECT COUNT(*) FROM leads_lead").fetchone()[0]
+    return testdb.rows(url, "SELECT COUNT(*) FROM leads_lead")[0][0]
 
 
 def slot_events(events):
@@ -417,7 +413,6 @@ def test_forget_me_deletes_and_says_what(domain, db):
 import io  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -443,10 +438,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def e2e_db(tmp_path_factory, kb_url) -> Path:
-    db_file = tmp_path_factory.mktemp("e2e") / "virage.sqlite3"
-    shutil.copy(kb_url.replace("sqlite:///", ""), db_file)
-    return db_file
+def e2e_db(tmp_path_factory, databases) -> str:
+    """URL of a copy of the knowledge base for this module (SQLite or PostgreSQL)."""
+    url = databases.create(tmp_path_factory.mktemp("e2e"), kb=True)
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")
@@ -455,7 +451,7 @@ def action_server(e2e_db, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("actions") / "actions.log"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{e2e_db}",
+        "DATABASE_URL": e2e_db,
         "PYTHONPATH": str(REPO),
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -499,7 +495,7 @@ def agent(trained_model, action_server, e2e_db):
 
     from rasa_server.tracker_store import VirageSQLTrackerStore
 
-    store_ = VirageSQLTrackerStore(url=f"sqlite:///{e2e_db}")
+    store_ = VirageSQLTrackerStore(url=e2e_db)
     return Agent.load(
         trained_model,
         tracker_store=store_,
@@ -549,7 +545,7 @@ def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2
     )
     assert _say(agent, "e2e-oui", "g.simard@servicesdufjord.example")[-1].startswith("Et un numéro de téléphone ?")
     done = _say(agent, "e2e-oui", "418 555 0110")
-    [lead] = store.find_by_sender("e2e-oui", engine=store.get_engine(f"sqlite:///{e2e_db}"))
+    [lead] = store.find_by_sender("e2e-oui", engine=store.get_engine(e2e_db))
     assert done[-1].startswith(f"Merci ! Vos coordonnées sont enregistrées (référence {lead['reference']})")
     assert (lead["name"], lead["organisation"], lead["email"], lead["phone"]) == (
         "Geneviève Simard",
@@ -565,10 +561,9 @@ def test_end_to_end_consent_given_then_refused_nothing_personal_logged(agent, e2
         assert CONSENT_TEXT in _say(agent, "e2e-non", "/request_contact")
     refused = _say(agent, "e2e-non", "/deny")
     assert refused[0].startswith("Entendu : je n'enregistre aucun renseignement personnel.")
-    assert store.find_by_sender("e2e-non", engine=store.get_engine(f"sqlite:///{e2e_db}")) == []
-    with sqlite3.connect(e2e_db) as conn:
-        stored = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id='e2e-non'"))
-        kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id='e2e-oui'"))
+    assert store.find_by_sender("e2e-non", engine=store.get_engine(e2e_db)) == []
+    stored = "\n".join(d for (d,) in rows(e2e_db, "SELECT data FROM events WHERE sender_id='e2e-non' ORDER BY id"))
+    kept = "\n".join(d for (d,) in rows(e2e_db, "SELECT data FROM events WHERE sender_id='e2e-oui' ORDER BY id"))
     leaked = [l for l in stored.split("\n") if "paul.roy@exemple.org" in l]
     assert not leaked and "[courriel masqu\\u00e9]" in stored, leaked
     # the lead table keeps the details; once it is saved, the conversation keeps none of them
@@ -599,11 +594,10 @@ def test_end_to_end_an_address_that_says_cancel_is_an_address(agent, e2e_db, sen
     replies = _say(agent, sender, address)
     assert replies[-1].startswith("Et un numéro de téléphone ?"), replies
     done = _say(agent, sender, "418 555 0110")
-    [lead] = store.find_by_sender(sender, engine=store.get_engine(f"sqlite:///{e2e_db}"))
+    [lead] = store.find_by_sender(sender, engine=store.get_engine(e2e_db))
     assert lead["email"] == address and done[-1].startswith("Merci ! Vos coordonnées sont enregistrées")
     # with consent, once the lead is saved the conversation keeps no contact detail (defect 3)
-    with sqlite3.connect(e2e_db) as conn:
-        kept = "\n".join(d for (d,) in conn.execute("SELECT data FROM events WHERE sender_id=?", (sender,)))
+    kept = "\n".join(d for (d,) in testdb.rows(e2e_db, "SELECT data FROM events WHERE sender_id=:s", {"s": sender}))
     for secret in (address, "Paul Roy", "418 555 0110", "418-555-0110"):
         assert secret not in kept, secret
 

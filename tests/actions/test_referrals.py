@@ -22,7 +22,7 @@ from tests.actions.helpers import ent, run, texts, tracker_for
 NOT_ELIGIBLE = {"legal_form": "nonprofit", "org_category": "union"}
 
 
-def _build(sources: Path, tmp_path: Path, edits: Dict[str, Dict[str, str]], monkeypatch) -> str:
+def _build(sources: Path, url: str, edits: Dict[str, Dict[str, str]], monkeypatch) -> str:
     """A knowledge base built from `sources` after replacing text in its files ({file: {old: new}})."""
     for name, pairs in edits.items():
         path = sources / name
@@ -31,29 +31,28 @@ def _build(sources: Path, tmp_path: Path, edits: Dict[str, Dict[str, str]], monk
             assert old in text, f"{old!r} not in {name}: the test no longer edits anything"
             text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'edited.sqlite3'}"
     loader.build(get_engine(url), sources_dir=sources)
     monkeypatch.setenv("DATABASE_URL", url)
     return url
 
 
 @pytest.fixture()
-def renamed_kb(sources_copy, tmp_path, monkeypatch) -> str:
+def renamed_kb(sources_copy, fresh_db_url, monkeypatch) -> str:
     """The partners CDRQ and CQCM under other acronyms."""
     return _build(
         sources_copy,
-        tmp_path,
+        fresh_db_url,
         {"partners.yml": {"acronym: CDRQ": "acronym: CDRX", "acronym: CQCM": "acronym: CQCX"}},
         monkeypatch,
     )
 
 
 @pytest.fixture()
-def swapped_kb(sources_copy, tmp_path, monkeypatch) -> str:
+def swapped_kb(sources_copy, fresh_db_url, monkeypatch) -> str:
     """Volet 2 coordinated by the Consortium, volet 3 by the Chantier."""
     return _build(
         sources_copy,
-        tmp_path,
+        fresh_db_url,
         {
             "programme.yml": {
                 "coordinators: [cdrq]": "coordinators: [consortium]",

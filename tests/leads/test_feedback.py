@@ -13,14 +13,22 @@ from leads.store import forget
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(fresh_db_url):
     from knowledge.db import Base, make_engine
     from leads.models import LEAD_TABLES
 
-    eng = make_engine(f"sqlite:///{tmp_path / 'f.sqlite3'}")
+    eng = make_engine(fresh_db_url)
     Base.metadata.create_all(eng, tables=LEAD_TABLES)
+    # the columns of Rasa's events table that feedback reads (an autoincrement id on either database)
+    events = sa.Table(
+        "events",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String(255)),
+        sa.Column("data", sa.Text),
+    )
     with eng.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        events.create(conn)
         for sender, ev in [
             (
                 "s1",
@@ -57,6 +65,24 @@ def test_rating_stored_with_answer_sources_question_and_intent(engine):
     assert "jo@coop.example" not in row["question"] and "514-555-1234" not in row["comment"]
     again = feedback.record("s1", "De 30 000 $ à 250 000 $.\nSource : Programme, volet 3", "up", engine=engine)
     assert again.replaced  # one rating per answer: the later click replaces it
+
+
+def test_a_nul_character_in_a_comment_or_question_is_dropped_not_an_error(engine):
+    """Issue 22: PostgreSQL refuses any text holding U+0000, SQLite stores it; the widget's
+    comment box and the question (decoded from the stored event) can carry one."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"),
+            {"s": "s3", "d": json.dumps({"event": "user", "text": "volet\x00 3 ?"})},
+        )
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"),
+            {"s": "s3", "d": json.dumps({"event": "bot", "text": "Le volet 3."})},
+        )
+    feedback.record("s3", "Le volet 3.", "down", "incomplete", "pas\x00 clair", engine=engine)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(feedback.Feedback.__table__)).mappings().one()
+    assert (row["comment"], row["question"]) == ("pas clair", "volet 3 ?")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Leads store, consent, forget/purge, the DATABASE_URL tracker store and log redaction.
 
-Real SQLite files in tmp_path; nothing of ours is mocked.
+A real database of its own per test (tests/databases.py: SQLite, or PostgreSQL under
+`make test-postgres`); nothing of ours is mocked.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import datetime as dt
 import io
 import json
 import logging
-import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -21,15 +21,15 @@ from knowledge import clock
 from leads import consent as consent_mod
 from leads import store
 from leads.db import get_engine
+from tests import databases as testdb
 
 EMAIL, PHONE = "marie.tremblay@coopdufjord.example", "418 555-0199"
 
 
 @pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def db_url(fresh_db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", fresh_db_url)
+    return fresh_db_url
 
 
 @pytest.fixture()
@@ -42,21 +42,11 @@ def _consent(**kw):
 
 
 def _rows(db_url, sql):
-    path = db_url.replace("sqlite:///", "")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+    return testdb.rows(db_url, sql)
 
 
 def _db_bytes(db_url) -> bytes:
-    path = db_url.replace("sqlite:///", "")
-    data = b""
-    for suffix in ("", "-wal"):
-        try:
-            with open(path + suffix, "rb") as fh:
-                data += fh.read()
-        except FileNotFoundError:
-            pass
-    return data
+    return testdb.stored_text(db_url)
 
 
 # ----------------------------------------------------------------------------------------
@@ -215,7 +205,64 @@ def _user(text, intent="inform"):
     )
 
 
-def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
+def test_a_nul_character_typed_in_a_name_is_dropped_not_an_error(engine):
+    """Issue 22: PostgreSQL refuses any text holding U+0000 ("A string literal cannot contain NUL
+    (0x00) characters"), SQLite stores it: the lead was saved on one and lost on the other."""
+    store.save_lead(
+        consent=_consent(),
+        sender_id="conv-nul",
+        name="Marie\x00 Tremblay",
+        organisation="Coop du\x00 Fjord",
+        email=EMAIL,
+        engine=engine,
+    )
+    [lead] = store.find_by_sender("conv-nul", engine=engine)
+    assert (lead["name"], lead["organisation"]) == ("Marie Tremblay", "Coop du Fjord")
+
+
+TORONTO = dt.timezone(dt.timedelta(hours=-5))  # Québec in winter
+
+
+def _engine_away_from_utc(url):
+    """The leads' engine, on PostgreSQL with the session's time zone at UTC-5 (a server
+    configured for Québec): what `timestamp` and `timestamptz` comparisons go through."""
+    from knowledge import db as kdb
+    from leads.models import LEAD_TABLES
+
+    if not url.startswith("postgresql"):
+        return get_engine(url)
+    return kdb.with_tables(sa.create_engine(url, future=True, connect_args={"options": "-c timezone=-05"}), LEAD_TABLES)
+
+
+def test_a_consent_time_with_a_zone_is_stored_in_utc(db_url):
+    """Issue 22: times are naive UTC in both databases; one with a zone was stored at its wall-clock
+    time (9:30 for 9:30 at UTC-5, that is 14:30 UTC)."""
+    engine = _engine_away_from_utc(db_url)
+    given = dt.datetime(2024, 3, 1, 9, 30, 5, tzinfo=TORONTO)
+    store.save_lead(
+        consent=store.ConsentRecord(given=True, given_at=given),
+        sender_id="conv-tz",
+        name="Marie",
+        email=EMAIL,
+        engine=engine,
+    )
+    [lead] = store.find_by_sender("conv-tz", engine=engine)
+    assert lead["consents"][0]["given_at"] == "2024-03-01T14:30:05"
+
+
+def test_the_purge_reads_a_now_with_a_zone_in_utc(db_url):
+    """Issue 22: a "now" given with its zone, an hour after a lead's expiry, did not purge it:
+    SQLite compared wall-clock times, PostgreSQL went through the session's time zone."""
+    engine = _engine_away_from_utc(db_url)
+    saved = store.save_lead(consent=_consent(), sender_id="conv-purge", name="Marie", email=EMAIL, engine=engine)
+    expires = dt.datetime.fromisoformat(store.find_by_sender("conv-purge", engine=engine)[0]["expires_at"])
+    an_hour_later = (expires + dt.timedelta(hours=1)).replace(tzinfo=dt.timezone.utc).astimezone(TORONTO)
+    report = store.purge_expired(now=an_hour_later, engine=engine)
+    assert [lead["reference"] for lead in report.leads] == [saved.reference]
+    assert store.find_by_sender("conv-purge", engine=engine) == []
+
+
+def test_tracker_store_writes_events_in_the_database_url(db_url, domain, databases, tmp_path):
     from rasa.shared.core.events import ActionExecuted
 
     from rasa_server.tracker_store import VirageSQLTrackerStore
@@ -225,7 +272,7 @@ def test_tracker_store_writes_events_in_the_database_url(db_url, domain):
     asyncio.run(ts.save(_tracker("s-1", [ActionExecuted("action_listen"), _user("bonjour", "greet")], domain)))
     assert _rows(db_url, "SELECT sender_id, type_name FROM events ORDER BY id") == [("s-1", "action"), ("s-1", "user")]
     # explicit URL in endpoints.yml wins over DATABASE_URL
-    other = db_url.replace("virage.sqlite3", "other.sqlite3")
+    other = databases.create(tmp_path, name="other")
     assert str(VirageSQLTrackerStore(domain=domain, url=other).engine.url) == other
 
 
@@ -245,7 +292,8 @@ def test_no_personal_data_stored_without_consent(db_url, domain):
     raw = _db_bytes(db_url)
     assert EMAIL.encode() not in raw and b"555-0199" not in raw
     texts = [
-        json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot')")
+        json.loads(d)["text"]
+        for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name IN ('user','bot') ORDER BY id")
     ]
     assert texts == ["mon courriel est [courriel masqué] et mon cell [téléphone masqué]", "Je note [courriel masqué]"]
     # the conversation is still readable by Rasa
@@ -304,11 +352,11 @@ def test_cancelled_form_is_scrubbed_including_answers(db_url, domain):
     ]:
         tracker.update(ev)
     asyncio.run(ts.save(tracker))
-    with sqlite3.connect(db_url.replace("sqlite:///", "")) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("VACUUM")
+    testdb.compact(db_url)
     assert b"Marie Tremblay" not in _db_bytes(db_url)
-    users = [json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name='user'")]
+    users = [
+        json.loads(d)["text"] for (d,) in _rows(db_url, "SELECT data FROM events WHERE type_name='user' ORDER BY id")
+    ]
     # every answer given while a contact question was pending is masked, even "arrêter"
     assert users == ["/affirm", "[réponse masquée]", "[réponse masquée]"]
 

@@ -33,15 +33,15 @@ def parser(trained_model):
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory, kb_url):
+def env(tmp_path_factory, databases):
     """DATABASE_URL → a copy of the test knowledge base (leads and events go there too)."""
     work = tmp_path_factory.mktemp("prescreen")
-    db = work / "virage.sqlite3"
-    shutil.copy(kb_url.replace("sqlite:///", ""), db)
+    url = databases.create(work, kb=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DATABASE_URL", f"sqlite:///{db}")
+        mp.setenv("DATABASE_URL", url)
         mp.setenv("VIRAGE_TODAY", TODAY)
-        yield {"work": work, "db": db, "url": f"sqlite:///{db}"}
+        yield {"work": work, "url": url}
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,17 @@ import io
 import json
 import logging
 import re
-import sqlite3
 
 import pytest
 
 from bench.pii import leaked, ordinary_samples, personal_samples
 from common import logging_privacy
+from tests import databases as testdb
 
 
 @pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'virage.sqlite3'}"
+def db_url(fresh_db_url, monkeypatch):
+    url = fresh_db_url
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("VIRAGE_PSEUDONYM_KEY", "test-key")
     return url
@@ -44,9 +44,7 @@ def _user(text, metadata=None, entities=None):
 
 
 def _dump(db_url) -> str:
-    path = db_url.replace("sqlite:///", "")
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT sender_id, data FROM events").fetchall()
+    rows = testdb.rows(db_url, "SELECT sender_id, data FROM events ORDER BY id")
     # decode JSON escapes so that "Côté" is searched as typed
     return "\n".join(f"{s}\t{json.dumps(json.loads(d), ensure_ascii=False)}" for s, d in rows)
 
@@ -115,11 +113,9 @@ def test_the_personal_corpus_is_not_stored_nor_logged_without_consent(db_url, do
 
 
 def _by_sender(db_url):
-    path = db_url.replace("sqlite:///", "")
     out = {}
-    with sqlite3.connect(path) as conn:
-        for sender, data in conn.execute("SELECT sender_id, data FROM events"):
-            out[sender] = out.get(sender, "") + "\n" + json.dumps(json.loads(data), ensure_ascii=False)
+    for sender, data in testdb.rows(db_url, "SELECT sender_id, data FROM events ORDER BY id"):
+        out[sender] = out.get(sender, "") + "\n" + json.dumps(json.loads(data), ensure_ascii=False)
     return out
 
 
@@ -129,9 +125,8 @@ def test_ordinary_questions_are_stored_as_typed(db_url, domain):
     ts = _store(domain)
     questions = ordinary_samples()
     _save(ts, domain, "conv-ordinaire", [e for q in questions for e in (ActionExecuted("action_listen"), _user(q))])
-    path = db_url.replace("sqlite:///", "")
-    with sqlite3.connect(path) as conn:
-        texts = [json.loads(d)["text"] for (d,) in conn.execute("SELECT data FROM events WHERE type_name='user'")]
+    rows = testdb.rows(db_url, "SELECT data FROM events WHERE type_name='user' ORDER BY id")
+    texts = [json.loads(d)["text"] for (d,) in rows]
     assert texts == questions
 
 

@@ -11,13 +11,16 @@ from ws_stack import Client, WorkspaceStack  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def workspace(tmp_path_factory):
-    stack = WorkspaceStack(tmp_path_factory.mktemp("workspace"))
+def workspace(tmp_path_factory, databases):
+    folder = tmp_path_factory.mktemp("workspace")
+    url = databases.create(folder, kb=True)
+    stack = WorkspaceStack(folder, url)
     try:
         stack.start()
         yield stack
     finally:
         stack.stop()
+        databases.drop(url)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""A real workspace for the tests: its own var/ folder (database copied from the built
-knowledge base, so the importer can run), lead cards imported from tests/data/transcripts by
+"""A real workspace for the tests: its own var/ folder and its own database (a copy of the
+knowledge base from tests/databases.py, SQLite or PostgreSQL, so the importer can run), lead cards imported from tests/data/transcripts by
 the real worker (`python -m workspace import`, the NLU model included), two accounts, and
 `python -m workspace serve` on a free loopback port."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -26,15 +25,16 @@ TRANSCRIPTS = ROOT / "tests" / "data" / "transcripts"
 
 
 class WorkspaceStack:
-    def __init__(self, var_dir: Path):
+    def __init__(self, var_dir: Path, database_url: str):
         self.var_dir = var_dir
+        self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "VIRAGE_VAR_DIR": str(var_dir),
-            "DATABASE_URL": f"sqlite:///{var_dir / 'virage.sqlite3'}",
+            "DATABASE_URL": database_url,
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
         }
@@ -56,9 +56,6 @@ class WorkspaceStack:
 
     def start(self, import_transcripts: bool = True) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        built = ROOT / "var" / "virage.sqlite3"
-        if built.exists():
-            shutil.copy(built, self.var_dir / "virage.sqlite3")
         if import_transcripts:
             self.run("import", "--in", str(TRANSCRIPTS), timeout=600)
         self.add_account("admin@cdrq.example", "administrateur")
