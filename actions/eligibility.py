@@ -24,6 +24,7 @@ from actions.screening import (
     Facts,
     answer_hypothesis,
     asks_about_us,
+    named_identity,
     preliminary_answer,
 )
 from common.formatting import button, join_fr, lower_first
@@ -77,6 +78,10 @@ class ActionEligibilityAnswer(KnowledgeAction):
                 answer_hypothesis(dispatcher, tracker, facts)
                 return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
         profile = extract_profile(tracker.latest_message)
+        named = {} if profile else named_identity(latest_text(tracker))
+        if asks_about_us(latest_text(tracker)) and named:
+            # "on est une PME inc., on a droit au programme ?": the form named, untagged by the NLU
+            return preliminary_answer(dispatcher, tracker, Facts(tracker, None), named)
         if asks_about_us(latest_text(tracker)) and (profile or profile_from_slots(tracker.current_slot_values())):
             # "on est une coop d'habitation, on peut tu être admissible ?": about their own organisation,
             # with what they said so far — not about one criterion

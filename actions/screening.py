@@ -432,7 +432,8 @@ _ASKS_FOR_US = re.compile(
     r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
     r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
-    r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b"
+    r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
+    r"\bquels? volets?\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")
@@ -664,11 +665,8 @@ class ActionThank(KnowledgeAction):
 
     def answer(self, dispatcher, tracker, domain):
         profile = _current_profile(tracker)
-        asked = any(
-            e.get("event") == "bot" and "D'après ce que vous m'avez dit" in str(e.get("text") or "")
-            for e in tracker.events or []
-        )
-        if profile and asked and not tracker.get_slot(SCREENING_RESULT_SLOT) and not _offered_to_finish(tracker):
+        # facts were given (a verdict, or the offer to check, was made on them): the way to finish
+        if profile and not tracker.get_slot(SCREENING_RESULT_SLOT) and not _offered_to_finish(tracker):
             result = eligibility.evaluate(profile, skipped=_skipped(tracker))
             left = len(result.missing_fields)
             if left and any(v.status == Verdict.UNKNOWN for v in result.volets):

@@ -372,6 +372,8 @@ _CUES: Dict[str, List[_Cue]] = {
             True,
         ),
         (r"\b(?:mission sociale|jeunes|aines|familles|region|village)\b", True, True),
+        # "300, dont une vingtaine à Gatineau", "environ 9 000": a count of members
+        (r"^(?:environ |autour de |a peu pres |pres de |plus de )?\d[\d ]*\b", True, False),
         # who is served, named: "des coopératives d'alimentation" (a federation's members), "les gens du coin"
         (
             r"\b(?:coop\w*|organismes?|entreprises membres|gens|personnes|enfants|etudiants|clients|"
@@ -391,6 +393,7 @@ _CUES: Dict[str, List[_Cue]] = {
             r"etat|organisme public|organismes publics|cisss|ciusss)|"
             r"(?:ville|municipalite|ministere|gouvernement|mrc|etat) (?:nous )?nomme\w*|"
             r"nomme\w* (?:nos|les|la majorite de nos|des) (?:administrateurs|dirigeants|membres du ca)|"
+            r"(?:conseil municipal|municipalite|ville|gouvernement|ministere|mrc)\b.{0,25}\bnomm\w*|"
             r"dirige\w* par|elus? municipa\w*)",
             True,
             True,
@@ -454,6 +457,7 @@ _CUES: Dict[str, List[_Cue]] = {
         (
             r"\b(?:ontario|nouveau brunswick|manitoba|alberta|saskatchewan|colombie britannique|nouvelle ecosse|"
             r"france|belgique|suisse|etats unis|usa|hors (?:du )?quebec|ailleurs au canada|"
+            r"ottawa|toronto|moncton|winnipeg|vancouver|calgary|edmonton|halifax|sudbury|cornwall|"
             r"(?:a l exterieur|en dehors) du quebec)\b",
             False,
             True,
@@ -804,6 +808,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
                 continue  # "ça irait à une autre coop ou à la fédération": where the assets go
             found["is_network"] = not is_negated
         elif name == "employees":
+            if requested == "serves_members_or_community":
+                continue  # "300, dont une vingtaine à Gatineau": members counted, not staff
             n = parse_employees(value)
             if n is not None:
                 found["employees"] = n
@@ -843,6 +849,17 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
     if folded:
         # Facts stated in passing, beside the question asked or with none asked ("une coop à
         # Rimouski, on vend du pain, les membres élisent le CA") are not asked again.
+        # "nous sommes une coopérative d'Ottawa": a place outside Québec, said in passing (a place in
+        # Québec is read from the region; "le programme québécois" says nothing of the visitor)
+        if "based_in_quebec" not in found and requested != "based_in_quebec":
+            outside = _CUES["based_in_quebec"][1][0]
+            for m in outside.finditer(folded):
+                before = folded[max(0, m.start() - 25) : m.start()]
+                if not said.negated(m.start(), m.end()) and not re.search(
+                    r"\b(?:membres|clients|partenaires)\b", before
+                ):
+                    found["based_in_quebec"] = False
+                    break
         for field in INCIDENTAL_FIELDS:
             if field not in found and field != requested:
                 subject = _INCIDENTAL_SUBJECT.get(field)

@@ -19,7 +19,10 @@ or trains the model, never in the action server):
    (« oui, ça irait à une autre coop ou à la fédération » to the dissolution question, read
    `ask_eligibility`; « on voudrait un site pour prendre les commandes » to the project question,
    read `ask_advice`), the intent becomes `inform`, and the interruption rule of the other
-   intent does not pause the form over an answer.
+   intent does not pause the form over an answer. And a question starting with a question word
+   (« Qui pourrait nous accompagner dans notre planification ? ») is not a request to start the
+   screening: read `start_screening` by the model, it takes the model's next reading instead
+   (the screening is started only when asked, issue 19).
 
 10. `FailSafeTrackerStore` (the wrapper Rasa puts around every tracker store) answers a failing
    `retrieve` with "no conversation" and a failing `save` by saving in process memory: while
@@ -151,6 +154,38 @@ def read_screening_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> 
     return {**parse_data, "intent": {"name": DATA_INTENT, "confidence": 1.0}}
 
 
+_WH_QUESTION = None
+_ASKS_SCREENING = None
+
+
+def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The fix 9 above, last part: `start_screening` for a question-word question that does not ask
+    to check eligibility becomes the model's next question intent (or nlu_fallback)."""
+    import re
+
+    from knowledge.text import fold
+
+    global _WH_QUESTION, _ASKS_SCREENING
+    if _WH_QUESTION is None:
+        _WH_QUESTION = re.compile(
+            r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*(?:qui|quoi|quand|combien|ou|comment|pourquoi|quel|quelle|quels|"
+            r"quelles|c est quoi|qu est ce)\b"
+        )
+        _ASKS_SCREENING = re.compile(r"admissib|eligib|qualifi|verifi|\bdroit\b|questionnaire")
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = parse_data.get("text") or ""
+    if intent != "start_screening" or not text or text.startswith("/"):
+        return parse_data
+    folded = fold(text)
+    if not _WH_QUESTION.search(folded) or _ASKS_SCREENING.search(folded):
+        return parse_data
+    for row in parse_data.get("intent_ranking") or []:
+        name = row.get("name")
+        if name and name.startswith("ask_") and float(row.get("confidence") or 0) >= 0.02:
+            return {**parse_data, "intent": {"name": name, "confidence": row.get("confidence")}}
+    return {**parse_data, "intent": {"name": "nlu_fallback", "confidence": 1.0}}
+
+
 def apply() -> None:
     """Installs the fixes once per process."""
     global _APPLIED
@@ -164,6 +199,7 @@ def apply() -> None:
 
     async def parse_message(self, message, tracker=None, only_output_properties=True):
         parse_data = await original_parse(self, message, tracker, only_output_properties)
+        parse_data = demote_start_screening(parse_data)
         return read_screening_answer_as_data(read_contact_answer_as_data(parse_data, tracker), tracker)
 
     MessageProcessor.parse_message = parse_message

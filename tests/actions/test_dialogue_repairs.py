@@ -248,3 +248,36 @@ def test_not_knowing_with_a_question_gets_the_answer_outside_the_screening(kb):
     assert said.startswith("Dévolution des biens en cas de dissolution : ") and "objectifs semblables" in said
     msgs, _ = run(fallback.ActionSkipOrAnswer(), tracker_for("je sais pas", "skip_question"))
     assert _responses(msgs) == ["utter_anything_else"]
+
+
+def test_answers_of_the_blind_screenings_dev3_are_read():
+    # a place outside Québec said in passing; a place of members is not the organisation's
+    outside = extract_profile({"text": "nous sommes une coopérative francophone d'Ottawa. Pouvons-nous participer ?"})
+    assert outside == {"based_in_quebec": False}
+    assert "based_in_quebec" not in extract_profile({"text": "on a des membres en Ontario aussi"})
+    # the city appoints the board: under public control
+    said = "c'est un obnl mais c'est le conseil municipal qui nomme le CA"
+    assert extract_profile({"text": said}).get("public_control") is True
+    # a count of members answers the members question, and is not a head count of staff
+    members = {
+        "text": "300, dont une vingtaine à Gatineau",
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "employees", "value": "une vingtaine"}],
+    }
+    assert extract_profile(members, requested="serves_members_or_community") == {"serves_members_or_community": True}
+    assert screening.asks_about_us("Nous voulons un ERP commun pour nos coops membres. Quel volet nous convient ?")
+
+
+def test_a_legal_form_the_model_did_not_tag_still_gets_the_verdict(kb):
+    from actions import eligibility
+
+    text = "Salut! On est une PME inc. avec une mission sociale. On est une entreprise sociale, donc on a droit au programme?"
+    msgs, _ = run(eligibility.ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility"))
+    said = texts(msgs)
+    assert said.startswith("D'après ce que vous m'avez dit (entreprise privée") and "non admissibles" in said
+
+
+def test_thanks_after_facts_offer_once_to_finish_the_check(kb):
+    tracker = tracker_for("Merci beaucoup.", "thank", slots={"legal_form": "cooperative", "is_network": True})
+    msgs, _ = run(screening.ActionThank(), tracker)
+    assert screening.FINISH_OFFER in texts(msgs) and "/start_screening" in str(msgs)

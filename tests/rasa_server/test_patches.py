@@ -59,3 +59,26 @@ def test_the_contact_form_fix_still_applies(kb):
         _parse("annule.roy@coop.ca", "stop"), FakeTracker("contact_form", "contact_email")
     )
     assert out["intent"]["name"] == "inform"
+
+
+def test_a_question_word_question_is_no_request_to_start_the_screening():
+    ranking = [
+        {"name": "start_screening", "confidence": 0.6},
+        {"name": "ask_partners", "confidence": 0.2},
+        {"name": "inform", "confidence": 0.1},
+    ]
+    parse = {
+        **_parse("Qui pourrait nous accompagner dans notre planification ?", "start_screening"),
+        "intent_ranking": ranking,
+    }
+    from rasa_server.patches import demote_start_screening
+
+    assert demote_start_screening(parse)["intent"]["name"] == "ask_partners"
+    for text in (
+        "suis-je admissible ?",
+        "quel est mon admissibilité",
+        "vérifier mon admissibilité",
+        "/start_screening",
+    ):
+        kept = demote_start_screening({**_parse(text, "start_screening"), "intent_ranking": ranking})
+        assert kept["intent"]["name"] == "start_screening", text
