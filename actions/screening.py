@@ -36,6 +36,7 @@ from common.profile import (
     describe,
     describe_profile,
     extract_profile,
+    inverted,
     is_hypothetical,
     join_facts,
     negated_options,
@@ -279,9 +280,11 @@ def ask_question(dispatcher: CollectingDispatcher, field: str) -> None:
         dispatcher.utter_message(text=KB_DOWN_MESSAGE)
         return
     buttons = []
+    backwards = q["kind"] == "boolean" and inverted(field)
     for opt in q["options"]:
         if q["kind"] == "boolean":
-            payload = "/affirm" if opt["value"] is True else "/deny"
+            # a question asked the other way round from its slot: its "Non" (True) is a /deny
+            payload = "/affirm" if (opt["value"] is True) != backwards else "/deny"
         else:
             payload = f'/inform{{"{field}":"{opt["value"]}"}}'
         buttons.append(button(opt["label"], payload))

@@ -535,6 +535,15 @@ def _options(field: str, **kw) -> List[Dict[str, Any]]:
         return []
 
 
+def inverted(field: str, **kw) -> bool:
+    """A yes/no question asked the other way round from its slot: "Distribuez-vous vos surplus… ?"
+    fills `surplus_limited`, so its "Non" is True. Told by the data: the option worth True is "Non"."""
+    for opt in _options(field, **kw):
+        if opt.get("value") is True:
+            return fold(str(opt.get("label") or "")).startswith("non")
+    return False
+
+
 def _core(folded: str) -> str:
     """The message without the words an answer is wrapped in: "on est une petite coop" → "coop"."""
     tokens = _tokens(folded)
@@ -657,6 +666,8 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
     if field == "based_in_quebec" and _quebec_region(said, **kw):
         return True  # "à Gaspé", "icitte à Rimouski"
     answer = yes_no(text)
+    if answer is not None and inverted(field, **kw):
+        answer = not answer  # "non" to "distribuez-vous vos surplus ?": they are not distributed
     if answer is not None and _about_another_question(field, said, **kw):
         # "oui comme je disais, on est basés à Gaspé" to "is it under public control?": the yes
         # goes with what follows, which answers another question. Asked again rather than guessed.
@@ -834,7 +845,7 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         if value is not None:
             found[requested] = value
         elif requested in BOOLEAN_FIELDS and intent in ("affirm", "deny"):
-            found[requested] = intent == "affirm"
+            found[requested] = (intent == "affirm") != inverted(requested, **kw)
         elif requested == "org_category" and intent == "deny":
             found["org_category"] = "none"
     if folded:

@@ -281,3 +281,17 @@ def test_thanks_after_facts_offer_once_to_finish_the_check(kb):
     tracker = tracker_for("Merci beaucoup.", "thank", slots={"legal_form": "cooperative", "is_network": True})
     msgs, _ = run(screening.ActionThank(), tracker)
     assert screening.FINISH_OFFER in texts(msgs) and "/start_screening" in str(msgs)
+
+
+def test_the_surplus_question_is_asked_so_that_no_means_no_distribution(kb):
+    # "Vos règles interdisent-elles ou limitent-elles… ?" was answered "non" by people who distribute
+    # nothing: the question now asks whether surpluses are distributed, and its "Non" fills True
+    field = "surplus_limited"
+    assert read_answer("non", field) is True and read_answer("non aucun", field) is True
+    assert read_answer("oui", field) is False
+    assert read_answer("oui, des ristournes au prorata", field) is True  # a ristourne is a limited distribution
+    dispatcher = CollectingDispatcher()
+    screening.ask_question(dispatcher, field)
+    buttons = {b["title"]: b["payload"] for b in dispatcher.messages[0]["buttons"]}
+    assert buttons["Non, ils restent dans l'organisation"] == "/deny" and buttons["Oui"] == "/affirm"
+    assert extract_profile({"text": "/deny", "intent": {"name": "deny"}}, requested=field) == {field: True}
