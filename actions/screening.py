@@ -430,7 +430,7 @@ class ActionScreeningResult(KnowledgeAction):
 # "y a tu de quoi pour nous ?": the visitor asks whether the programme is for them.
 _ASKS_FOR_US = re.compile(
     r"admissib|eligib|\bavoir (?:de l |d l |droit|acces)|\ba(?:vons| t on| tu)? droit\b|\bdroit a\b|\bparticiper\b|"
-    r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi) (?:aussi )?\b|\bnous aider\b|\bm aider\b|"
+    r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi)\b|\bnous aider\b|\bm aider\b|"
     r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
     r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
     r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
@@ -669,7 +669,11 @@ class ActionThank(KnowledgeAction):
     def answer(self, dispatcher, tracker, domain):
         profile = _current_profile(tracker)
         # facts were given (a verdict, or the offer to check, was made on them): the way to finish
-        if profile and not tracker.get_slot(SCREENING_RESULT_SLOT) and not _offered_to_finish(tracker):
+        if (
+            (profile or _started(tracker))
+            and not tracker.get_slot(SCREENING_RESULT_SLOT)
+            and not _offered_to_finish(tracker)
+        ):
             result = eligibility.evaluate(profile, skipped=_skipped(tracker))
             left = len(result.missing_fields)
             if left and any(v.status == Verdict.UNKNOWN for v in result.volets):

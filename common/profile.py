@@ -373,12 +373,16 @@ _CUES: Dict[str, List[_Cue]] = {
         ),
         (r"\b(?:mission sociale|jeunes|aines|familles|region|village)\b", True, True),
         # "300, dont une vingtaine à Gatineau", "environ 9 000": a count of members
-        (r"^(?:environ |autour de |a peu pres |pres de |plus de )?\d[\d ]*\b", True, False),
+        (
+            r"^(?:environ |autour de |a peu pres |pres de |plus de )?\d[\d ]*\b|\b\d+ (?:membres|personnes|familles)\b",
+            True,
+            False,
+        ),
         # who is served, named: "des coopératives d'alimentation" (a federation's members), "les gens du coin"
         (
             r"\b(?:coop\w*|organismes?|entreprises membres|gens|personnes|enfants|etudiants|clients|"
             r"patients|proches aidants|immigrants?|itinerants?|public|milieu|societaires?|adherents?|assures|"
-            r"agriculteurs|menages|locataires)\b",
+            r"agriculteurs|menages|locataires|parents|familles|benevoles)\b",
             True,
             True,
         ),
@@ -678,7 +682,16 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
 _COLLECTIVE_SELF = re.compile(
     r"\b(?:cooperative\w*|coop|coops|mutuelle\w*|obnl|osbl|but non lucratif|sans but lucratif|"
     r"entreprises? collectives?|entreprises? d economie sociale|economie sociale|federation\w*|reseau|"
-    r"association sectorielle|organisme communautaire|entreprise adaptee|entreprise d insertion)\b"
+    r"association sectorielle|organisme communautaire|entreprise adaptee|entreprise d insertion|cpe|"
+    r"centre de la petite enfance|ressourcerie|friperie|popote|maison de|corporation de developpement|"
+    r"organisme (?:de|d|en|sans|a)|centre communautaire|radio communautaire|coop de|cooperative de)\b"
+)
+
+
+# "pourquoi les ventes comptent ?", "c'est quoi une ristourne ?": a question about a criterion's
+# words, not a fact about the organisation.
+_ASKS_WHY = re.compile(
+    r"^(?:(?:ah|ok|bon|et|pis|mais) )*(?:ah bon )?(?:pourquoi|comment ca|c est quoi|qu est ce qu|ca veut dire)\b"
 )
 
 
@@ -857,7 +870,7 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
                 value = option_typed(text, field, **kw)
                 if value not in (None, "none", "other"):
                     found[field] = value
-    if folded:
+    if folded and not _ASKS_WHY.search(folded):
         # Facts stated in passing, beside the question asked or with none asked ("une coop à
         # Rimouski, on vend du pain, les membres élisent le CA") are not asked again.
         # "nous sommes une coopérative d'Ottawa": a place outside Québec, said in passing (a place in

@@ -295,3 +295,19 @@ def test_the_surplus_question_is_asked_so_that_no_means_no_distribution(kb):
     buttons = {b["title"]: b["payload"] for b in dispatcher.messages[0]["buttons"]}
     assert buttons["Non, ils restent dans l'organisation"] == "/deny" and buttons["Oui"] == "/affirm"
     assert extract_profile({"text": "/deny", "intent": {"name": "deny"}}, requested=field) == {field: True}
+
+
+def test_more_answers_of_dev3_are_read():
+    assert screening.asks_about_us("je gere un CPE, on est un OBNL. est-ce que le programme est pour nous?")
+    assert read_answer("CPE", "org_category") == "none"
+    assert read_answer("les parents, 80", "serves_members_or_community") is True
+    # a question about a criterion's words states no fact
+    assert extract_profile({"text": "Ah bon, pourquoi les ventes comptent ?"}) == {}
+    assert extract_profile({"text": "on vend des billets"}) == {"market_activities": True}
+
+
+def test_thanks_after_a_paused_screening_offer_to_finish_it(kb):
+    tracker = tracker_for("merci!", "thank")
+    tracker.events.insert(0, {"event": "active_loop", "name": "screening_form"})
+    msgs, _ = run(screening.ActionThank(), tracker)
+    assert screening.FINISH_OFFER in texts(msgs)
