@@ -311,3 +311,9 @@ def test_thanks_after_a_paused_screening_offer_to_finish_it(kb):
     tracker.events.insert(0, {"event": "active_loop", "name": "screening_form"})
     msgs, _ = run(screening.ActionThank(), tracker)
     assert screening.FINISH_OFFER in texts(msgs)
+
+
+def test_why_a_criterion_counts_after_a_verdict_gets_its_rule(kb):
+    tracker = _with_history(tracker_for("Ah bon, pourquoi les ventes comptent ?", "nlu_fallback"), SYNDICATE_VERDICT)
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)
+    assert texts(msgs).startswith("Activités marchandes (OBNL) : ")
