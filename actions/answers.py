@@ -298,21 +298,20 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
         leading = _leading(top, text)
         if leading:
             leading.sort(key=lambda h: -(h.record.get("value") or 0))
-            hits = leading[:MAX_STATS]
-            top = hits[0]
-            return Reply(
-                "\n".join(f"• {_stat_line(h)}" for h in hits),
-                cite_many(h.record for h in hits),
-                [record_key(h) for h in hits],
-            )
+            return _stat_list(leading[:MAX_STATS])
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     if top.kind != "statistic" or len(close) <= 1:
         return render(top)
     # the figure that answers best first (retrieval's order); "which lead" questions are _leading's
+    return _stat_list(close)
+
+
+def _stat_list(hits: Sequence[retrieval.Hit]) -> Reply:
+    """Survey figures as a list, each with its base and year, cited together."""
     return Reply(
-        "\n".join(f"• {_stat_line(h)}" for h in close),
-        cite_many(h.record for h in close),
-        [record_key(h) for h in close],
+        "\n".join(f"• {_stat_line(h)}" for h in hits),
+        cite_many(h.record for h in hits),
+        [record_key(h) for h in hits],
     )
 
 
@@ -418,9 +417,7 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
     matched = lookup.match_unknown(text)
     if matched and matched["id"] == top.record_id:
         return True
-    folded = fold(text)
-    forms = list(top.record.get("keywords") or []) + list(top.record.get("variants") or [])
-    if any(f and len(fold(f)) >= 8 and contains_phrase(folded, f) for f in forms):
+    if _longest_phrase(text, top.record) >= 8:
         return True  # one of its own phrases is in the question, though another record's are longer
     rival = hits[0] if hits else None  # the best record of the other kinds
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
@@ -625,8 +622,7 @@ def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit], text: str =
         and second.text
         and second.score >= top.score * SECOND_FACET
     ):
-        label = FACET_LABELS.get((second.kind, second.facet))
-        reply.text += f"\n{upper_first(label)} : {second.text}" if label else f"\n{second.text}"
+        reply.text += "\n" + _facet_line(second)
     return reply
 
 
@@ -690,11 +686,7 @@ def group_breakdown(text: str, context: str) -> Optional[Reply]:
         if _indicator(h.record) == indicator and (h.record.get("group") or {}).get("dimension") == dim
     ]
     if rows:
-        return Reply(
-            "\n".join(f"• {_stat_line(h)}" for h in rows),
-            cite_many(h.record for h in rows),
-            [record_key(h) for h in rows],
-        )
+        return _stat_list(rows)
     return Reply(
         f"Nos sources ne donnent pas ce chiffre selon {label}. Pour l'ensemble des répondants : {_stat_line(here)}",
         cite(here.record),

@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answers
 from common.language import ENGLISH_NOTICE, looks_english
 from common.slots import LAST_RECORD_SLOT
-from knowledge.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +72,9 @@ class KnowledgeAction(Action, abc.ABC):
     def _why_verdict(dispatcher, tracker, text):
         """ "qu'est-ce qui nous bloque ?" after a verdict, whatever the intent: what fails and what
         is left to check (actions/screening.py). None otherwise."""
-        from actions.screening import _verdict_given, asks_why_verdict, explain_verdict  # (import cycle)
+        from actions.screening import verdict_follow_up  # (import cycle)
 
-        if asks_why_verdict(text):
-            return explain_verdict(dispatcher, tracker)
-        if _verdict_given(tracker) and fold(text).startswith(("pourquoi", "ah bon pourquoi", "mais pourquoi")):
-            # "pourquoi les ventes comptent ?" after a verdict: the rule of the criterion it names
-            rule = answers.criterion_answer(text)
-            if rule is not None:
-                return emit(dispatcher, [rule])
-        return None
+        return verdict_follow_up(dispatcher, tracker, text)
 
     async def run(self, dispatcher, tracker, domain):
         try:

@@ -642,6 +642,18 @@ def explain_verdict(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     return []
 
 
+def verdict_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Optional[List[EventType]]:
+    """After a verdict: "qu'est-ce qui nous bloque ?" (explain_verdict), or "pourquoi les ventes
+    comptent ?" (the rule of the criterion it names). None otherwise."""
+    if asks_why_verdict(text):
+        return explain_verdict(dispatcher, tracker)
+    if fold(text).startswith(("pourquoi", "ah bon pourquoi", "mais pourquoi")) and _verdict_given(tracker):
+        rule = answers.criterion_answer(text)
+        if rule is not None:
+            return emit(dispatcher, [rule])
+    return None
+
+
 def _verdict_given(tracker: Tracker) -> bool:
     """A verdict per volet was said in this conversation (on what the visitor said, or at the end
     of the screening)."""

@@ -345,6 +345,13 @@ def _cues(*rows: Tuple[str, bool, bool]) -> List[_Cue]:
     return [(re.compile(p), v, flips) for p, v, flips in rows]
 
 
+# Places outside Québec: the answer "no" to "établie au Québec ?", and read in passing too.
+_OUTSIDE_QUEBEC = (
+    r"\b(?:ontario|nouveau brunswick|manitoba|alberta|saskatchewan|colombie britannique|nouvelle ecosse|"
+    r"france|belgique|suisse|etats unis|usa|hors (?:du )?quebec|ailleurs au canada|"
+    r"ottawa|toronto|moncton|winnipeg|vancouver|calgary|edmonton|halifax|sudbury|cornwall|"
+    r"(?:a l exterieur|en dehors) du quebec)\b"
+)
 _PROFIT = r"(?:surplus|profits?|excedents?|benefices?|trop percus?)"
 _DISTRIBUTE = r"(?:distribu\w*|redistribu\w*|partage\w*|verse\w*|remis\w*)"
 _CUES: Dict[str, List[_Cue]] = {
@@ -458,14 +465,7 @@ _CUES: Dict[str, List[_Cue]] = {
     ),
     "based_in_quebec": _cues(
         (r"\b(?:quebec|qc|icitte|province)\b", True, True),
-        (
-            r"\b(?:ontario|nouveau brunswick|manitoba|alberta|saskatchewan|colombie britannique|nouvelle ecosse|"
-            r"france|belgique|suisse|etats unis|usa|hors (?:du )?quebec|ailleurs au canada|"
-            r"ottawa|toronto|moncton|winnipeg|vancouver|calgary|edmonton|halifax|sudbury|cornwall|"
-            r"(?:a l exterieur|en dehors) du quebec)\b",
-            False,
-            True,
-        ),
+        (_OUTSIDE_QUEBEC, False, True),
     ),
     "is_network": _cues(
         (
@@ -876,8 +876,7 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         # "nous sommes une coopérative d'Ottawa": a place outside Québec, said in passing (a place in
         # Québec is read from the region; "le programme québécois" says nothing of the visitor)
         if "based_in_quebec" not in found and requested != "based_in_quebec":
-            outside = _CUES["based_in_quebec"][1][0]
-            for m in outside.finditer(folded):
+            for m in re.finditer(_OUTSIDE_QUEBEC, folded):
                 before = folded[max(0, m.start() - 25) : m.start()]
                 if not said.negated(m.start(), m.end()) and not re.search(
                     r"\b(?:membres|clients|partenaires)\b", before

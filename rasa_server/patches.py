@@ -56,6 +56,7 @@ Replaced by subclasses, loaded by class path from credentials.yml / endpoints.ym
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, Text
 
@@ -114,19 +115,14 @@ def read_contact_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> Di
 
 SCREENING_FORM = "screening_form"
 # A message that asks something back is a side question, even when it also holds an answer.
-_ASKS_BACK = None
+_ASKS_BACK = re.compile(
+    r"^(?:c est quoi|qu est ce|quel|quelle|quels|quelles|comment|pourquoi|combien|quand|qui|est ce)\b"
+)
 
 
 def _asks_back(text: str) -> bool:
-    import re
-
     from knowledge.text import fold
 
-    global _ASKS_BACK
-    if _ASKS_BACK is None:
-        _ASKS_BACK = re.compile(
-            r"^(?:c est quoi|qu est ce|quel|quelle|quels|quelles|comment|pourquoi|combien|quand|qui|est ce)\b"
-        )
     return "?" in text or bool(_ASKS_BACK.search(fold(text)))
 
 
@@ -154,24 +150,18 @@ def read_screening_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> 
     return {**parse_data, "intent": {"name": DATA_INTENT, "confidence": 1.0}}
 
 
-_WH_QUESTION = None
-_ASKS_SCREENING = None
+_WH_QUESTION = re.compile(
+    r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*(?:qui|quoi|quand|combien|ou|comment|pourquoi|quel|quelle|quels|"
+    r"quelles|c est quoi|qu est ce)\b"
+)
+_ASKS_SCREENING = re.compile(r"admissib|eligib|qualifi|verifi|\bdroit\b|questionnaire")
 
 
 def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
     """The fix 9 above, last part: `start_screening` for a question-word question that does not ask
     to check eligibility becomes the model's next question intent (or nlu_fallback)."""
-    import re
-
     from knowledge.text import fold
 
-    global _WH_QUESTION, _ASKS_SCREENING
-    if _WH_QUESTION is None:
-        _WH_QUESTION = re.compile(
-            r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*(?:qui|quoi|quand|combien|ou|comment|pourquoi|quel|quelle|quels|"
-            r"quelles|c est quoi|qu est ce)\b"
-        )
-        _ASKS_SCREENING = re.compile(r"admissib|eligib|qualifi|verifi|\bdroit\b|questionnaire")
     intent = (parse_data.get("intent") or {}).get("name")
     text = parse_data.get("text") or ""
     if intent != "start_screening" or not text or text.startswith("/"):
