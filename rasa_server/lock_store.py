@@ -134,6 +134,11 @@ class AtomicRedisLockStore(LockStore):
         self.poll_s = float(options.get("poll_interval") or DEFAULT_POLL_S)
         common = dict(host=host, port=port, db=db, password=password, socket_timeout=timeout)
         common["socket_connect_timeout"] = timeout
+        # After a Redis restart every pooled connection is dead and would fail its next command,
+        # however long after: such a command is sent once more on a new connection (a ConnectionError
+        # means it did not run, or, for a reply lost in between, ISSUE leaves one extra ticket that
+        # expires within a lifetime; POLL and RELEASE can run twice). Timeouts are not retried.
+        common["retry_on_error"] = [redis.ConnectionError]
         self.red = redis.Redis(**common)
         self.ared = aioredis.Redis(**common)
         self._issue = self.ared.register_script(ISSUE)

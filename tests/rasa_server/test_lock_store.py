@@ -166,3 +166,34 @@ def race(server, store_kind, turns=150):
 def test_two_processes_never_hold_one_conversation_at_once(redis_server):
     overlaps, errors = race(redis_server, "atomic")
     assert (overlaps, errors) == (0, 0)
+
+
+def test_a_restarted_redis_costs_no_message_on_connections_opened_before(redis_server):
+    """After Redis restarts, every pooled connection of a Rasa server is dead; each one's first
+    command used to fail (LockError, the visitor's apology), long after Redis was back (CI, stop
+    25: a visitor's last turn apologised). Such a command is tried once more on a new connection."""
+    store = atomic(redis_server)
+    script = lambda action: subprocess.run(  # noqa: E731
+        ["bash", "scripts/redis.sh", action], cwd=REPO, env=redis_server["env"], capture_output=True, text=True
+    )
+
+    async def turns(n):
+        async def one(i):
+            async with store.lock(f"restart-{i}"):
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(*(one(i) for i in range(n)))
+
+    async def main():
+        await turns(6)  # six connections in the pool
+        assert script("stop").returncode == 0
+        assert script("start").returncode == 0
+        failures = 0
+        for _ in range(3):
+            try:
+                await turns(6)
+            except LockError:
+                failures += 1
+        return failures
+
+    assert asyncio.run(main()) == 0
