@@ -32,6 +32,9 @@ from knowledge.text import contains_phrase, fold, phrase_pattern
 # or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
 CONFIDENT = 0.6
 NAMED_CONFIDENT = 0.35
+# … and this for a case, a partner or a person named in a figure question (answers.named_proper).
+PROPER_NAMED_CONFIDENT = 0.2
+PROPER_KINDS = ("case", "partner", "person")
 # An unknowns.yml record matched by retrieval alone must score this much, and this many times the
 # best record of another kind ("c'est quoi l'enveloppe totale du programme": 34 against 1.6).
 UNKNOWN_MIN_SCORE = 20.0
@@ -228,9 +231,24 @@ def _askable(text: Optional[str]) -> bool:
 
 def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hit]:
     top = retrieval.confident(hits, CONFIDENT)
-    if top is None and hits and hits[0].confidence >= NAMED_CONFIDENT and _names_in(hits[0], folded_query):
-        top = hits[0]
+    if top is None:
+        # "c'est quoi la GED dont tu parles dans les tableaux ?": the record the question names,
+        # even when rare words around its name let a loose match of another record lead
+        top = next((h for h in hits[:3] if h.confidence >= NAMED_CONFIDENT and _names_in(h, folded_query)), None)
     return top
+
+
+def named_proper(text: str, hits: Optional[Sequence[retrieval.Hit]] = None) -> Optional[retrieval.Hit]:
+    """The best facet of a case, partner or person the question names, or None. Its name alone says
+    which record: it needs less coverage than other hits ("Quel budget TI la SODER consacre-t-elle
+    chaque année ?": "consacre", "chaque" are rare words of the index that weigh the coverage down)."""
+    folded = fold(text)
+    hits = list(hits) if hits is not None else retrieval.search(text, k=8)
+    named = next(
+        (h for h in hits if h.kind in PROPER_KINDS and h.confidence >= PROPER_NAMED_CONFIDENT and _names_in(h, folded)),
+        None,
+    )
+    return named
 
 
 # A question that names a group of the survey (a sector, a size, a revenue, an in-house IT person).
@@ -515,6 +533,7 @@ SURVEY_WORDS = (
     "web",
     "outil",
     "taille",
+    "partage",
 )
 # Sector figures are near-identical texts ("Nombre de … des entreprises d'économie sociale au
 # Québec"): what tells them apart is the indicator asked. Each indicator is asked by the words of its
@@ -584,19 +603,40 @@ def figures_answer(text: str) -> Optional[Reply]:
     action's headline list says them with their dates)."""
     if not _askable(text) or sector_figures_asked(text):
         return None  # the size of the sector: the statistic action says those figures, dated
-    hits = retrieval.search(text, kinds=("statistic", "sector_figure"), k=6)
+    # every respondent of the survey is an enterprise of the social economy: those words pick
+    # nothing ("économie" would pick the figures of the sharing economy)
+    survey_text = _WHOLE_SECTOR.sub(" ", fold(text))
+    hits = retrieval.search(survey_text, kinds=("statistic", "sector_figure"), k=6)
     top = _best(hits, fold(text))
+    everything = retrieval.search(text, k=8)
+    # "le CQCM représente combien de coops ?", "Combien de lecteurs a L'itinéraire ?": a figure of
+    # an organisation the question names is in its record, not in the survey
+    named = named_proper(text, everything)
+    if named is not None and (
+        not hits or named.score >= hits[0].score
+    ):  # not "combien ont répondu à l'enquête du CEFRIO"
+        return render(named) if named.facet in WHOLE_RECORD_FACETS else _record_reply(named, everything, text)
     # "les défis numériques des coops sont-ils différents de ceux des PME ?" read as a figure
-    # question: a record of another kind that answers it far better is said instead
-    other = retrieval.confident(retrieval.search(text, k=3), CONFIDENT)
-    if other is not None and other.kind in ("advice", "fact", "digital_use"):  # not a term named in passing
+    # question: a record of another kind that answers it far better is said instead; a term only
+    # when its own words are most of the question ("les trois familles de compétences numériques")
+    other = retrieval.confident(retrieval.search(survey_text, k=3), CONFIDENT)
+    if other is not None and (
+        other.kind in ("advice", "fact", "digital_use")
+        or (other.kind == "term" and other.confidence >= TERM_IN_FIGURES)
+    ):
         if top is None or other.score >= top.score * OTHER_KIND_LEAD:
             return render(other)
-    return _stat_reply(hits, text) if top is not None and top.kind == "statistic" else None
+    return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
+
+
+_WHOLE_SECTOR = re.compile(
+    r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b"
+)
 
 
 # How far a record of another kind must outscore the best figure to answer a figure question.
 OTHER_KIND_LEAD = 1.5
+TERM_IN_FIGURES = 0.8
 
 
 # "Sercovie c'est quoi pis ils ont combien d'employés", "La Mauve c'est où pis ils font quoi": what
@@ -694,6 +734,45 @@ def group_breakdown(text: str, context: str) -> Optional[Reply]:
     )
 
 
+def same_group(text: str, context: str) -> Optional[Reply]:
+    """ "pis elles prévoient investir dans quoi ?" after a figure of the agri-food sector: the figures
+    asked, for the group in context, when the question refers back and names no group itself."""
+    kind, _, record_id = context.partition(":")
+    folded = fold(text)
+    if kind != "statistic" or not _askable(text) or not refers_back(text):
+        return None
+    if _GROUP_WORDS.search(folded) or vocabulary.find_all("sectors", text):
+        return None
+    names = retrieval.names_of(kind, record_id)
+    here = (
+        next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
+        if names
+        else None
+    )
+    group = (here.record.get("group") or {}) if here is not None else {}
+    if not group or group.get("dimension") == "total":
+        return None
+    rows = [
+        h
+        for h in retrieval.search(text, kinds=("statistic",), k=120)
+        if (h.record.get("group") or {}) == group and h.record_id != record_id
+    ]
+    if not rows or rows[0].confidence < CONFIDENT / 2:
+        return None
+    # the leading figures of that facet for the group, by share
+    same = [
+        h
+        for h in retrieval.search(
+            f"{text} {str(here.record.get('label') or '').partition(' — ')[2]}",
+            kinds=("statistic",),
+            facets=(rows[0].facet,),
+            k=64,
+        )
+        if (h.record.get("group") or {}) == group and h.record_id != record_id
+    ]
+    return _stat_list(sorted(same, key=lambda h: -(h.record.get("value") or 0))[:MAX_STATS])
+
+
 def context_follow_up(text: str, context: str) -> Optional[Reply]:
     """A question that names nothing and whose best hit is a facet of another record of the kind in
     context ("qu'est-ce qui a mal tourné ?" after La Mauve): about the record in context."""
@@ -701,7 +780,7 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
         return None
     kind, _, record_id = context.partition(":")
     if kind == "statistic":
-        reply = group_breakdown(text, context)
+        reply = group_breakdown(text, context) or same_group(text, context)
         if reply is not None:
             return reply
     if len(fold(text).split()) <= SHORT_QUESTION and looks_like_question(text):
@@ -714,6 +793,7 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
     if (
         top is None
         or top.kind != kind
+        or kind == "volet"  # three distinct offers: "de la formation" after the volet 3 is the volet 1
         or top.record_id == record_id
         or top.facet in WHOLE_RECORD_FACETS
         or _names_in(top, fold(text))
@@ -730,6 +810,8 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         return None
     if _names_another(text, kind, record_id):
         return None  # "et le volet 2 ?" after volet 1, "et l'OTN c'est quoi ?": about what it names
+    if kind == "volet" and any(n != record_id[-1] for n in _bare_volet_numbers(text)):
+        return None  # "pis le 3 ?" after the volet 2: the same question of another volet (elliptical)
     first = retrieval.search(text, kinds=(kind,), k=20)
     if not first or (first[0].confidence < CONFIDENT / 2 and not on_topic):
         return None
@@ -745,13 +827,31 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     # a whole-record facet (the case's profile) is not what a follow-up asks, unless nothing else fits
     best = next((h for h in own if h.facet not in WHOLE_RECORD_FACETS), None)
     if best is not None and best.score >= own[0].score * FOLLOW_UP_FACET:
+        # "pis c'est quand les dates de dépôt ?" after the volet 3: the dates answer it far better
+        # than any facet of the volet; the topic's own action says them
+        elsewhere = retrieval.search(text, k=1)
+        if (
+            elsewhere
+            and elsewhere[0].kind != kind  # another case's lessons match "le plus dur" as well: not that
+            and elsewhere[0].confidence >= CONFIDENT
+            and elsewhere[0].score >= best.score * ELSEWHERE_LEAD
+        ):
+            return None
         return render(best)
     return None
+
+
+# How far a record outside the context must outscore the context's best facet to take the question.
+ELSEWHERE_LEAD = 3.0
 
 
 _ORDINAL = {"premier": "1", "1er": "1", "deuxieme": "2", "second": "2", "2e": "2", "troisieme": "3", "3e": "3"}
 _VOLET_NUMBER = re.compile(r"\b([123])\b|\b(premier|1er|deuxieme|second|2e|troisieme|3e)\b")
 _VOLET_IN_QUESTION = re.compile(r"\b(volet|le|du|au)\s*[123]\b")
+
+
+def _bare_volet_numbers(text: str) -> List[str]:
+    return [m.group(1) or _ORDINAL[m.group(2)] for m in _VOLET_NUMBER.finditer(fold(text))]
 
 
 def elliptical(text: str, previous: str, context: str) -> Optional[Reply]:

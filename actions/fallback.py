@@ -267,8 +267,22 @@ class _AnswerOrUtter(KnowledgeAction):
             ) or answers.context_follow_up(text, context)
             if reply is not None:
                 return emit(dispatcher, [reply])
+        if answers.looks_like_question(text) and not _ABOUT_THE_BOT.search(fold(text)):
+            # "le programme paie-t-il le logiciel lui-même ?" read as "are you a bot?": a question
+            # that says nothing of the bot and that retrieval answers with confidence
+            reply = answers.any_answer(text, context, loose=False)
+            if reply is not None:
+                return emit(dispatcher, [reply])
         dispatcher.utter_message(response=self.response)
         return []
+
+
+# Words of a question about the assistant itself ("es-tu un robot ?", "qu'est-ce que tu sais faire ?").
+_ABOUT_THE_BOT = re.compile(
+    r"\b(?:robot|bot|chatbot|humain\w*|vrai\w* (?:personne|monde)|personne reelle|ia|intelligence artificielle|"
+    r"chatgpt|assistant|automat\w*|machine|programme informatique|tu|toi|t es|te|vous etes|etes vous|pouvez vous|"
+    r"savez vous|faites vous|capable)\b"
+)
 
 
 class ActionBotChallenge(_AnswerOrUtter):

@@ -489,6 +489,17 @@ def preliminary_answer(
     return [SlotSet(k, v) for k, v in changes.items()]
 
 
+def _rules_out(tracker: Tracker, changes: Dict[str, Any]) -> bool:
+    """Whether a fact just stated rules out the volets open to a single enterprise ("on vend rien",
+    "les actifs vont aux fondateurs", "on est un syndicat"): the visitor is told so at once with the
+    verdict, not only "Noté" (not "pas une fédération", which rules out only the volet 3)."""
+    if not changes:
+        return False
+    profile = {**_current_profile(tracker), **{k: v for k, v in changes.items() if v is not None}}
+    result = eligibility.evaluate(profile, skipped=_skipped(tracker))
+    return any(c.field in changes for c in result.volet(1).decisive)
+
+
 class ActionNoteProfile(KnowledgeAction):
     """Facts about the organisation stated outside the screening ("on est une coop au Saguenay"):
     noted in the slots, said back, and the screening offered — not started. A hypothesis ("si on
@@ -510,8 +521,10 @@ class ActionNoteProfile(KnowledgeAction):
         parts = []
         if facts.corrected:
             parts.append(_correction_line(facts.corrected))
-        if (asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker))) or (
-            facts.changes and _verdict_given(tracker)
+        if (
+            (asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker)))
+            or (facts.changes and _verdict_given(tracker))
+            or _rules_out(tracker, facts.changes)
         ):
             # "mais on est un OBNL pourtant ?" after a verdict: the verdict again, with what changed
             if facts.corrected:

@@ -1,9 +1,9 @@
 """`make bench-answers`: the bot's answers judged end to end, through the real servers.
 
-    python -m bench answers [--bank dev|dev2|dev3|sealed|sealed2|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
+    python -m bench answers [--bank dev|dev2|dev3|dev4|sealed|sealed2|sealed3|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
     python -m bench.answers  (same options)
 
-The question banks are bench/answer_bank/dev.yml, dev2.yml, dev3.yml, sealed.yml and sealed2.yml, written blind by other people
+The question banks are bench/answer_bank/dev*.yml and sealed*.yml, written blind by other people
 (format: the docstring of bench/answers_scoring.py and the bank files themselves). One Rasa server
 and its action server are started on loopback ports (bench.server's machinery: 5105/5155 preferred,
 never 5005/5055), on a private copy of the SQLite database (knowledge base, leads and trackers:
@@ -19,7 +19,7 @@ The sealed part is the figure that counts, and nobody working on the bot should 
 questions: for it, nothing but ids, kinds, styles and verdicts is printed or written to
 results/bench-answers.json (no question text, no answer, no regex, no failure detail).
 The last line sums it up:
-    answers: dev_right=R/N dev2_right=R/N dev3_right=R/N sealed_right=R/N sealed2_right=R/N invented=I conversations_sealed=C/M conversations_sealed2=C/M
+    answers: dev_right=R/N … dev4_right=R/N sealed_right=R/N … sealed3_right=R/N invented=I conversations_sealed=C/M …
 (invented: single questions judged invented, over the parts that ran).
 """
 
@@ -57,9 +57,10 @@ from bench.common import (
 from bench.server import Bot, bench_endpoints, has_actions, latest_project_model, start_action_server, start_bot
 
 BANK_DIR = REPO / "bench" / "answer_bank"
-PARTS = ("dev", "dev2", "dev3", "sealed", "sealed2")
+PARTS = ("dev", "dev2", "dev3", "dev4", "sealed", "sealed2", "sealed3")
 # sealed.yml (written before any tuning, 2026-11) and sealed2.yml (a second blind writer, 2026-12,
-# written after sealed.yml had been run several times): both are sealed, nobody reads them.
+# written after sealed.yml had been run several times) and sealed3.yml (a third, written with
+# dev4.yml on 2026-12-02 by another writer): all sealed, nobody reads them. dev*.yml are read.
 
 
 def is_sealed(part: str) -> bool:
@@ -521,13 +522,9 @@ def last_line(parts: Mapping[str, Mapping[str, Any]]) -> str:
         return f"{s['conversations']['right']}/{s['conversations']['n']}"
 
     invented = sum(p["summary"]["singles"]["invented"] for p in parts.values())
-    return (
-        f"answers: dev_right={frac('dev', 'singles')} dev2_right={frac('dev2', 'singles')} "
-        f"dev3_right={frac('dev3', 'singles')} "
-        f"sealed_right={frac('sealed', 'singles')} "
-        f"sealed2_right={frac('sealed2', 'singles')} invented={invented} "
-        f"conversations_sealed={frac('sealed', 'conversations')} conversations_sealed2={frac('sealed2', 'conversations')}"
-    )
+    rights = " ".join(f"{part}_right={frac(part, 'singles')}" for part in PARTS)
+    conversations = " ".join(f"conversations_{part}={frac(part, 'conversations')}" for part in PARTS if is_sealed(part))
+    return f"answers: {rights} invented={invented} {conversations}"
 
 
 # --------------------------------------------------------------------------- entry point

@@ -213,7 +213,7 @@ _WRAPPERS = _FILLERS | {
 # municipal sur notre CA") or what they follow ("la ville nous contrôle pas"). "non" is not one:
 # it answers, it does not negate a word ("non, on est autonomes").
 _NEGATORS_BEFORE = {"pas", "ni", "aucun", "aucune", "jamais", "sans", "pantoute", "aucunement", "rien"}
-_NEGATORS_AFTER = {"pas", "jamais", "pantoute", "aucunement", "point"}
+_NEGATORS_AFTER = {"pas", "jamais", "pantoute", "aucunement", "point", "rien", "aucun", "aucune"}  # "on vend rien"
 # "pas mal" is "quite", "pas juste / seulement / que" is "not only": no negation.
 _NOT_NEGATING_AFTER_PAS = {"mal", "juste", "seulement", "uniquement", "que", "qu"}
 _NEGATION_WINDOW = 4  # words before a phrase that may negate it ("aucun organisme public nous contrôle")
@@ -352,6 +352,12 @@ _OUTSIDE_QUEBEC = (
     r"ottawa|toronto|moncton|winnipeg|vancouver|calgary|edmonton|halifax|sudbury|cornwall|"
     r"(?:a l exterieur|en dehors) du quebec)\b"
 )
+# "on est une coop … à Québec", "nous sommes situés au Québec": the visitor's own place, not "les
+# coops au Québec" in a question about the sector.
+_HERE_IN_QUEBEC = re.compile(
+    r"\b(?:on est|on es|nous sommes|situee?s?|basee?s?|etablie?s?|installee?s?|localisee?s?)\b[^.?!]{0,50}?"
+    r"\b((?:a|au|en) quebec)\b"
+)
 _PROFIT = r"(?:surplus|profits?|excedents?|benefices?|trop percus?)"
 _DISTRIBUTE = r"(?:distribu\w*|redistribu\w*|partage\w*|verse\w*|remis\w*)"
 _CUES: Dict[str, List[_Cue]] = {
@@ -370,6 +376,13 @@ _CUES: Dict[str, List[_Cue]] = {
             False,
         ),
         (r"\b100 ?% subventionne\w*|\bgratuit\w*\b", False, False),
+        # "tout vient de subventions du gouvernement et de dons", "financés juste par des dons"
+        (
+            r"\b(?:vient|viennent|provient|proviennent|financ\w*) (?:uniquement |seulement |juste |entierement )?"
+            r"(?:de |des |du |par |par des |avec des )(?:subventions?|dons)\b",
+            False,
+            False,
+        ),
     ),
     "serves_members_or_community": _cues(
         (
@@ -458,7 +471,9 @@ _CUES: Dict[str, List[_Cue]] = {
         ),
         (r"\breliquat\b|\bdevolu\w*|\bdevolution\b", True, True),
         (
-            r"\b(?:partage\w*|divise\w*|redistribu\w*|distribu\w*|vendu\w*) (?:entre |aux |a nos |a )?(?:les )?(?:membres|actionnaires|proprietaires|fondateurs)\b",
+            r"\b(?:partage\w*|divise\w*|redistribu\w*|distribu\w*|vendu\w*|remis\w*|donne\w*|verse\w*|retourne\w*|reviennent|revient|vont)"
+            r" (?:entre |aux |a nos |a )?(?:les |nos |leurs? )?(?:\d+ |deux |trois |quatre )?"
+            r"(?:membres|actionnaires|proprietaires|fondat(?:eurs|rices))\b",
             False,
             True,
         ),
@@ -876,6 +891,10 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         # "nous sommes une coopérative d'Ottawa": a place outside Québec, said in passing (a place in
         # Québec is read from the region; "le programme québécois" says nothing of the visitor)
         if "based_in_quebec" not in found and requested != "based_in_quebec":
+            # "on est une coop de travail à Québec": the city, or the province, said of the visitor
+            here = _HERE_IN_QUEBEC.search(folded)
+            if here is not None and not said.negated(here.start(1), here.end(1)):
+                found["based_in_quebec"] = True
             for m in re.finditer(_OUTSIDE_QUEBEC, folded):
                 before = folded[max(0, m.start() - 25) : m.start()]
                 if not said.negated(m.start(), m.end()) and not re.search(

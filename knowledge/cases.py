@@ -19,6 +19,7 @@ WEIGHTS = {
     "size_band": 1.0,
     "region": 1.0,
     "text": 0.5,
+    "retrieval": 2.0,  # the case whose facets answer the question best (knowledge.retrieval), scaled
 }
 
 
@@ -77,6 +78,15 @@ def search(
     results = []
     snap = store.snapshot(**kw)
     word_patterns = [(w, phrase_pattern(w)) for w in words]
+    # "un organisme pour aînés qui a informatisé ses inscriptions": Sercovie's facets answer it far
+    # better than a case that only shares a word or a sector
+    ranked: Dict[str, float] = {}
+    if text:
+        from knowledge import retrieval  # (retrieval reads cases through the snapshot)
+
+        for h in retrieval.search(text, kinds=("case",), k=60):
+            ranked[h.record_id] = max(ranked.get(h.record_id, 0.0), h.score)
+    best_ranked = max(ranked.values(), default=0.0)
     for case in snap["cases"]:
         score, reasons, matched = 0.0, [], set()
         for tech in wanted["technology"] & set(case.get("technologies") or []):
@@ -101,6 +111,8 @@ def search(
             hits = [w for w, pattern in word_patterns if pattern.search(hay)]
             if hits:
                 score += WEIGHTS["text"] * min(len(hits), 4)
+        if score > 0 and best_ranked > 0:
+            score += WEIGHTS["retrieval"] * ranked.get(case["id"], 0.0) / best_ranked
         if score > 0:
             results.append(
                 {"case": _enrich(case, **kw), "score": round(score, 2), "reasons": reasons, "matched": sorted(matched)}

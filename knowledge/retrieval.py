@@ -92,7 +92,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "usage": "utilisent utilisation usage adoption combien enquête",
         "planned_investment": "prévoient prévoit investir investissement prochains mois intention planifient futur combien",
         "profile": "répondants enquête sondage profil échantillon combien nombre",
-        "it_resource": "ressource ti interne informaticien spécialiste personne compétente combien",
+        "it_resource": "ressource ti interne informaticien spécialiste personne compétente disposent proportion combien",
         "it_investment": "investi investissement budget dépensé numérique combien",
         "web_practice": "web site internet ligne réseaux sociaux combien",
         "perception": "perception avis pensent estiment croient opinion combien",
@@ -354,7 +354,7 @@ EXTRA_STOPWORDS = (
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
-    "sais sait"
+    "sais sait pis puis lol"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -702,7 +702,7 @@ class _Builder:
         ordinal = {1: "premier", 2: "deuxième", 3: "troisième"}
         for v in self.snap.get("volets") or []:
             n = v["number"]
-            names = [f"volet {n}", f"{ordinal.get(n, '')} volet", v["name"]]
+            names = [f"volet {n}", f"{ordinal.get(n, '')} volet", v["name"], *(v.get("aliases") or [])]
             amount = v.get("amount") or {}
             self.add("volet", v, "description", names, [v.get("summary")])
             self.add("volet", v, "offers", names, list(v.get("offers") or []))

@@ -149,6 +149,7 @@ class Programme(Record):
 class Volet(Record):
     number: int = Field(..., ge=1, le=3)
     name: str
+    aliases: List[str] = []  # what the sources also call it ("service de transition numérique")
     summary: str
     offers: List[str]
     audience: str

@@ -62,8 +62,8 @@ bench-server: install kb train
 bench-quick: install
 	@$(PY) -m bench all --quick $(BENCH_ARGS)
 
-# make bench-answers   the bot's answers to the blind question banks (bench/answer_bank/dev.yml,
-#                      dev2.yml, sealed.yml, sealed2.yml), judged end to end through a real Rasa + action server on loopback:
+# make bench-answers   the bot's answers to the blind question banks (bench/answer_bank/dev*.yml,
+#                      sealed*.yml), judged end to end through a real Rasa + action server on loopback:
 #                      right / incomplete / wrong_fact / invented / misunderstood / dialogue_failure per
 #                      kind and style, screening conversations, knowledge-base reach. Sealed questions
 #                      and answers are never printed nor stored (ids and verdicts only). Details in

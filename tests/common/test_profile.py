@@ -290,3 +290,30 @@ def test_head_counts_in_words_take_the_number_not_the_article(text, expected):
     from common.profile import parse_employees
 
     assert parse_employees(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # dev4 fc07: an OBNL told eligible after saying it sells nothing ("ne vend rien" read as sells)
+        ("Non on ne vend rien, tout vient de subventions du gouvernement et de dons", {"market_activities": False}),
+        ("on vend rien", {"market_activities": False}),
+        ("on vend aucun produit", {"market_activities": False}),
+        ("on ne vend que des repas", {"market_activities": True}),
+        # dev4 fc01: "à Québec" said of the visitor is a place in Québec; the sector's "au Québec" is not
+        ("On est une coop de travail en developpement web a Quebec, on est 12.", {"based_in_quebec": True}),
+        ("combien de coops au Quebec", {}),
+        ("on est pas au Quebec, on est a Ottawa", {"based_in_quebec": False}),
+        # dev4 fc08: assets handed to the founders on dissolution
+        (
+            "nos reglements disent que si on ferme les actifs sont remis aux 3 fondateurs. c'est grave?",
+            {"dissolution_rule": False},
+        ),
+        ("les biens vont a un autre organisme", {"dissolution_rule": True}),
+    ],
+)
+def test_sales_denied_the_visitor_in_quebec_and_assets_to_founders_are_read_in_passing(kb, text, expected):
+    found = extract_profile(_parse(text))
+    assert {
+        k: v for k, v in found.items() if k in ("market_activities", "based_in_quebec", "dissolution_rule")
+    } == expected

@@ -56,6 +56,8 @@ def test_match_unknown(kb, question, expected):
 def test_match_unknown_without_a_match(kb):
     assert lookup.match_unknown("") is None
     assert lookup.match_unknown("bonjour") is None
+    # a survey share is not the programme's funding rate (dev4 fc12)
+    assert lookup.match_unknown("c'est quoi le pourcentage des orgs en loisirs/culture qui vendent en ligne?") is None
 
 
 def test_person_by_full_name_or_surname(kb):

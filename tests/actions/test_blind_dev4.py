@@ -1,0 +1,82 @@
+"""Failures seen on a fresh blind bank (dev4, 2 December), each one a family that recurred in
+the other blind banks: a figure of an organisation the question names, answered with survey
+figures; words of the whole sector ("entreprises d'économie sociale") picking the figures of the
+sharing economy; a term whose own words make the question (the three families of digital skills)
+answered with survey figures; a follow-up on a volet that kept the volet when the question named
+the deadlines or another offer; facts that rule a visitor out ("on vend rien", assets to the
+founders) only "noted"; a question of fact misread as "are you a bot?"."""
+
+from __future__ import annotations
+
+from actions import answers, fallback, screening
+from tests.actions.helpers import run, texts, tracker_for
+
+
+def test_a_figure_of_a_named_organisation_comes_from_its_record(kb):
+    for question, expected in (
+        ("le cqcm represente combien de coops pis de mutuelles", ("3 160", "26 mutuelles")),
+        ("Quel budget TI la SODER consacre-t-elle chaque année ?", ("170 000 $",)),
+    ):
+        reply = answers.figures_answer(question)
+        assert reply is not None and all(e in reply.text for e in expected), (question, reply)
+    # the survey's own figure is not taken over by the organisation that ran it
+    assert answers.figures_answer("Combien d'entreprises ont participé à l'enquête du CEFRIO ?") is None
+
+
+def test_survey_figures_ignore_the_words_of_the_whole_sector(kb):
+    reply = answers.figures_answer(
+        "Quelle proportion des entreprises d'économie sociale ont une personne-ressource en TI à l'interne ?"
+    )
+    assert reply is not None and reply.text.startswith("• Entreprises qui ont à l'interne une personne-ressource en TI")
+    assert "21 %" in reply.text.splitlines()[0]
+    # the sharing economy is a survey question, not the size of the sector
+    assert (
+        answers.sector_figures_asked(
+            "Combien d'entreprises d'économie sociale œuvrent déjà dans l'économie de partage ?"
+        )
+        == []
+    )
+
+
+def test_a_term_that_makes_the_question_beats_the_survey(kb):
+    reply = answers.figures_answer("Quelles sont les trois familles de compétences numériques définies par le CEFRIO ?")
+    assert reply is not None and all(w in reply.text for w in ("techniques", "collaboratives", "analytiques"))
+    # a term named in passing does not ("entreprise d'économie sociale en aide à domicile")
+    reply = answers.figures_answer(
+        "Sur quels réseaux sociaux les entreprises d'économie sociale sont-elles le plus présentes ?"
+    )
+    assert reply is not None and "Facebook" in reply.text
+
+
+def test_a_follow_up_on_a_volet_gives_way_to_what_the_question_names(kb):
+    context = "volet:volet_3"
+    assert answers.follow_up("pis c'est quand les dates de depot?", context, None) is None
+    assert (
+        answers.context_follow_up("finalement on va peut-etre juste commencer par de la formation, ya quoi?", context)
+        is None
+    )
+    reply = answers.follow_up("pis combien on peut avoir?", context, None)
+    assert reply is not None and "250 000 $" in reply.text
+
+
+def test_a_fact_that_rules_the_visitor_out_gets_the_verdict(kb):
+    for text, why in (
+        ("Non on ne vend rien, tout vient de subventions", "activités marchandes"),
+        ("nos reglements disent que si on ferme les actifs sont remis aux 3 fondateurs. c'est grave?", "reliquat"),
+    ):
+        tracker = tracker_for(text, "inform", slots={"legal_form": "nonprofit"})
+        msgs, events = run(screening.ActionNoteProfile(), tracker)
+        said = texts(msgs)
+        assert "Volets 1 et 2 : non admissibles" in said and why in said, said
+        assert any(
+            e.get("event") == "slot" and e.get("name") in ("market_activities", "dissolution_rule") for e in events
+        )
+    # a fact that rules out only the volet 3 is noted, as before
+    assert not screening._rules_out(tracker_for("pas une federation", "inform"), {"is_network": False})
+
+
+def test_a_question_of_fact_read_as_are_you_a_bot_is_answered(kb):
+    msgs, _ = run(fallback.ActionBotChallenge(), tracker_for("le volet 3 donne combien au maximum ?", "bot_challenge"))
+    assert "250 000 $" in texts(msgs)
+    msgs, _ = run(fallback.ActionBotChallenge(), tracker_for("es-tu un robot ?", "bot_challenge"))
+    assert [m.get("response") for m in msgs] == ["utter_iamabot"]
