@@ -611,10 +611,9 @@ def figures_answer(text: str) -> Optional[Reply]:
     everything = retrieval.search(text, k=8)
     # "le CQCM représente combien de coops ?", "Combien de lecteurs a L'itinéraire ?": a figure of
     # an organisation the question names is in its record, not in the survey
-    named = named_proper(text, everything)
-    if named is not None and (
-        not hits or named.score >= hits[0].score
-    ):  # not "combien ont répondu à l'enquête du CEFRIO"
+    # (not "combien ont répondu à l'enquête du CEFRIO", "c'était quoi l'enquête du CEFRIO": the survey)
+    named = None if _THE_SURVEY.search(fold(text)) else named_proper(text, everything)
+    if named is not None and (not hits or named.score >= hits[0].score):
         return render(named) if named.facet in WHOLE_RECORD_FACETS else _record_reply(named, everything, text)
     # "les défis numériques des coops sont-ils différents de ceux des PME ?" read as a figure
     # question: a record of another kind that answers it far better is said instead; a term only
@@ -629,6 +628,7 @@ def figures_answer(text: str) -> Optional[Reply]:
     return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
 
 
+_THE_SURVEY = re.compile(r"\b(?:enquete|sondage|sonde\w*|repondant\w*|questionnaire)\b")
 _WHOLE_SECTOR = re.compile(
     r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b"
 )
@@ -807,6 +807,13 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     text is known to ask about that record (a question completed by the one before it)."""
     kind, _, record_id = context.partition(":")
     if (kinds and kind not in kinds) or kind == "unknown":  # "what the sources do not say" has no facets
+        return None
+    if kind == "statistic":
+        # a figure has no facets to ask about: "pis sur Facebook ?" after the share selling online
+        # asks the figure it names, when it names one
+        figures = retrieval.search(text, kinds=(kind,), k=20)
+        if figures and figures[0].record_id != record_id and figures[0].confidence >= CONFIDENT:
+            return _stat_reply(figures, text)
         return None
     if _names_another(text, kind, record_id):
         return None  # "et le volet 2 ?" after volet 1, "et l'OTN c'est quoi ?": about what it names

@@ -80,3 +80,31 @@ def test_a_question_of_fact_read_as_are_you_a_bot_is_answered(kb):
     assert "250 000 $" in texts(msgs)
     msgs, _ = run(fallback.ActionBotChallenge(), tracker_for("es-tu un robot ?", "bot_challenge"))
     assert [m.get("response") for m in msgs] == ["utter_iamabot"]
+
+
+def test_the_survey_of_the_cefrio_is_not_the_cefrio(kb):
+    reply = answers.figures_answer("c'etait quoi l'enquete du cefrio sur l'economie sociale?")
+    assert reply is not None and "403" in reply.text
+
+
+def test_a_follow_up_on_a_survey_figure(kb):
+    # it names another figure: that figure, not the one in context again
+    reply = answers.follow_up("pis sur facebook?", "statistic:web_online_sales_total", None)
+    assert reply is not None and "Facebook : 76 %" in reply.text
+    # it names none and refers back: the figures asked, for the group in context
+    reply = answers.context_follow_up(
+        "pis elles prevoient investir dans quoi?", "statistic:usage_social_media_sector_agri_resources_energy"
+    )
+    assert reply is not None and reply.text.startswith(
+        "• Entreprises qui prévoient investir dans un site Web informationnel"
+    )
+    assert all("secteur agroalimentaire" in line for line in reply.text.splitlines())
+
+
+def test_a_named_term_among_rare_words_and_a_case_ranked_by_what_is_asked(kb):
+    reply = answers.any_answer("c'est quoi la GED dont tu parles dans les tableaux?")
+    assert reply is not None and reply.text.startswith("Gestion électronique des documents (GED)")
+    from knowledge import cases
+
+    found = cases.search(text="vous avez un exemple d'organisme pour aines qui a informatise ses inscriptions?")
+    assert found[0]["case"]["id"] == "case_01_sercovie"
