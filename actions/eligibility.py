@@ -11,7 +11,7 @@ answers with the hypothetical facts in place, which are not recorded (actions/sc
 
 from __future__ import annotations
 
-from typing import Dict, List, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk.events import SlotSet
 
@@ -140,7 +140,7 @@ class ActionEligibilityAnswer(KnowledgeAction):
                 f"{'…' if len(missing) > MORE_SHOWN else ''}) : je peux le faire en quelques questions."
             )
         say(dispatcher, f"{text} {ADVISER_CONFIRMS}", " ; ".join(list(dict.fromkeys(sources))[:3]), [SCREEN])
-        return []
+        return _likely_own(tracker, profile)
 
     @staticmethod
     def _general(dispatcher, result, profile) -> None:
@@ -162,3 +162,19 @@ class ActionEligibilityAnswer(KnowledgeAction):
             cite_many([programme, network_volet]),
             [START_BUTTON],
         )
+
+
+# Facts of a general question that are most likely the visitor's own ("les coopératives funéraires,
+# ça entre dans l'économie sociale ?" then "bon, la nôtre alors : est-ce qu'on est admissibles ?"):
+# kept when nothing else is known of them, so the screening says them back ("Je note déjà :
+# coopérative") instead of asking again; a visitor who asked for someone else corrects it there.
+LIKELY_OWN_FIELDS = ("legal_form", "sector")
+
+
+def _likely_own(tracker, profile: Dict[str, Any]) -> List[Dict[str, Any]]:
+    slots = tracker.current_slot_values()
+    return [
+        SlotSet(field, profile[field])
+        for field in LIKELY_OWN_FIELDS
+        if profile.get(field) is not None and slots.get(field) is None
+    ]

@@ -108,3 +108,35 @@ def test_a_named_term_among_rare_words_and_a_case_ranked_by_what_is_asked(kb):
 
     found = cases.search(text="vous avez un exemple d'organisme pour aines qui a informatise ses inscriptions?")
     assert found[0]["case"]["id"] == "case_01_sercovie"
+
+
+def test_the_form_asked_about_is_kept_as_the_visitors_own_until_they_say_otherwise(kb):
+    """dev3 fc06: "Les coopératives funéraires, ça entre dans l'économie sociale ?" then "Bon, la
+    nôtre alors : est-ce qu'on est admissibles ?" was asked the legal form again."""
+    from actions.eligibility import ActionEligibilityAnswer
+    from tests.actions.helpers import ent
+
+    text = "Les coopératives funéraires, ça entre dans l'économie sociale ?"
+    msgs, events = run(
+        ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility", [ent("legal_form", "coopératives")])
+    )
+    assert "Coopérative : oui" in texts(msgs)
+    assert [(e["name"], e["value"]) for e in events if e.get("event") == "slot"] == [("legal_form", "cooperative")]
+    # what the visitor already said of their own organisation is not replaced
+    tracker = tracker_for(
+        text, "ask_eligibility", [ent("legal_form", "coopératives")], slots={"legal_form": "nonprofit"}
+    )
+    _, events = run(ActionEligibilityAnswer(), tracker)
+    assert not [e for e in events if e.get("event") == "slot" and e.get("name") == "legal_form"]
+
+
+def test_a_criterion_asked_as_a_definition_gets_its_rule(kb):
+    """dev3 fc18: "pis la règle de dissolution ça veut dire quoi exactement" → "not in my glossary"."""
+    from actions.glossary import ActionDefine
+
+    msgs, _ = run(
+        ActionDefine(), tracker_for("pis la regle de dissolution ca veut dire quoi exactement", "ask_definition")
+    )
+    assert "reliquat" in texts(msgs) and "objectifs semblables" in texts(msgs)
+    msgs, _ = run(ActionDefine(), tracker_for("c'est quoi un flurbo", "ask_definition"))
+    assert texts(msgs).startswith("Je ne trouve pas ce terme")
