@@ -73,7 +73,7 @@ STRICT_SILENCE = {"action_amounts"}
 # Actions about figures: the survey statistics that answer the question come before their own answer.
 FIGURE_ACTIONS = {"action_statistic"}
 # Kinds whose records have a name and facets a question can ask of them.
-RECORD_KINDS = ("case", "partner", "volet", "term", "person")
+RECORD_KINDS = ("case", "partner", "volet", "term", "person", "programme")
 # A second facet of the same record is added when it scores this close to the first.
 SECOND_FACET = 0.92
 # A message the NLU could not place is answered from a hit covering this share of its weight.
@@ -179,7 +179,10 @@ def render(hit: retrieval.Hit) -> Reply:
         return _unknown_reply(hit)
     if hit.kind == "person":
         r = hit.record
-        return Reply(f"{r['name']} : {hit.text}.", cite(r), [f"{r['holder']['kind']}:{r['holder']['id']}"])
+        text = f"{r['name']} : {hit.text}."
+        if r.get("context"):  # "décrit l'accompagnement des Librairies indépendantes du Québec"
+            text += f" Dans nos sources, {r['name']} {r['context']}."
+        return Reply(text, cite(r), [f"{r['holder']['kind']}:{r['holder']['id']}"])
     if hit.kind == "statistic":
         return Reply(_stat_line(hit), cite(hit.record), [record_key(hit)])
     if hit.kind == "sector_figure":
@@ -469,6 +472,17 @@ def compared(text: str) -> Optional[List[Reply]]:
         _record_reply(h, hits) if h.facet not in WHOLE_RECORD_FACETS else render(h)
         for h in sorted(pairs, key=position)[:3]
     ]
+
+
+def named_person(text: str) -> Optional[Reply]:
+    """A person the question names by first name and surname: their role, where, and what the
+    sources say they did; None otherwise (a surname alone may be a word: "Noël")."""
+    if not _askable(text):
+        return None
+    hits = retrieval.search(text, kinds=("person",), k=1)
+    if not hits or hits[0].confidence < NAMED_CONFIDENT or not contains_phrase(fold(text), hits[0].names[0]):
+        return None
+    return render(hits[0])
 
 
 def named_facet(text: str) -> Optional[Reply]:
@@ -836,7 +850,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     if best is not None and best.score >= own[0].score * FOLLOW_UP_FACET:
         # "pis c'est quand les dates de dépôt ?" after the volet 3: the dates answer it far better
         # than any facet of the volet; the topic's own action says them
-        elsewhere = retrieval.search(text, k=1)
+        elsewhere = [] if on_topic else retrieval.search(text, k=1)
         if (
             elsewhere
             and elsewhere[0].kind != kind  # another case's lessons match "le plus dur" as well: not that
@@ -929,7 +943,12 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
     """One answer per question of a multi-question message, when every part finds its own."""
     out: List[Reply] = []
     for part in parts:
-        reply = any_answer(part, context)
+        # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named
+        if out and out[-1].records and refers_back(part):
+            here = out[-1].records[0]
+            reply = follow_up(part, here, None, on_topic=True) or any_answer(part, here)
+        else:
+            reply = any_answer(part, context)
         if reply is None:
             return None
         if out and reply.records == out[-1].records:
@@ -941,7 +960,7 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
 # "leur", "ils", "cette coop"…: the question is about something said before.
 _BACK = re.compile(
     r"\b(leur|leurs|ils|elles|eux|yont|ya-t-il|qui les|les a|celle-ci|celui-ci|cette (entreprise|coop|cooperative|organisation|"
-    r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses)\b"
+    r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses|t elle)\b"  # "quand a-t-elle été lancée ?"
 )
 
 

@@ -187,7 +187,9 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
-    reply = answers.named_facet(text)  # a record the question names comes before any silence
+    # a person named in full ("martin noel il fait quoi"), then a record the question names, come
+    # before any silence
+    reply = answers.named_person(text) or answers.named_facet(text)
     if reply is None and silences != "no":
         reply = answers.silence_or_person(text, strict=silences == "strict")
     if reply is None and figures:

@@ -85,7 +85,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé apporté apporte apporter amélioré",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis problème problèmes mal tourné viré échec échoué raté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
-        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné conseiller",
+        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
     },
     "statistic": {
@@ -646,7 +646,12 @@ class _Builder:
                 tech_labels,
                 extra=[self.synonyms.get("technologies", {}).get(t) for t in techs],
             )
-            people = [f"{p['name']}, {p['role']}" for p in c.get("people") or [] if p.get("name") and p.get("role")]
+            # "qui les a aidés ?": a person of another organisation says which ("(Consortium …)")
+            people = [
+                f"{p['name']}, {p['role']}" + (f" ({p['organisation']})" if p.get("organisation") else "")
+                for p in c.get("people") or []
+                if p.get("name") and p.get("role")
+            ]
             if people:
                 self.add("case", c, "people", names, people)
             where = list(dict.fromkeys(x for x in [c.get("place"), self.label("regions", c.get("region"))] if x))

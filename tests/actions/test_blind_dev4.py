@@ -140,3 +140,23 @@ def test_a_criterion_asked_as_a_definition_gets_its_rule(kb):
     assert "reliquat" in texts(msgs) and "objectifs semblables" in texts(msgs)
     msgs, _ = run(ActionDefine(), tracker_for("c'est quoi un flurbo", "ask_definition"))
     assert texts(msgs).startswith("Je ne trouve pas ce terme")
+
+
+def test_the_second_question_of_a_message_about_what_the_first_named(kb):
+    """dev4 f082: "… L'itinéraire et quand a-t-elle été lancée ?" got the volet 3 filing dates too."""
+    text = "Comment s'appelle l'édition numérique du magazine L'itinéraire et quand a-t-elle été lancée ?"
+    replies = answers.answers_for_parts(answers.split_questions(text))
+    assert not replies or all("janvier" not in r.text for r in replies)
+
+
+def test_a_person_named_in_full_and_who_helped_a_case(kb):
+    reply = answers.named_person("martin noel il fait quoi dans tout ca")
+    assert reply is not None and "Librairies indépendantes" in reply.text and "conseiller principal" in reply.text
+    assert answers.named_person("joyeux noel") is None  # a surname alone is a word
+    reply = answers.named_facet("culture saguenay lac st jean qui les a aides")
+    assert reply is not None and "Consortium de ressources et d'expertises coopératives" in reply.text
+
+
+def test_who_funds_the_programme_is_its_funder_facet(kb):
+    reply = answers.named_facet("Qui finance le programme de transformation numérique des entreprises collectives ?")
+    assert reply is not None and "(MEI)" in reply.text and "Offensive de transformation numérique" in reply.text
