@@ -436,7 +436,8 @@ _ASKS_FOR_US = re.compile(
     r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
     r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
-    r"\bquels? volets?\b"
+    r"\bquels? volets?\b|"
+    r"\b(?:peut|pourrait|pourrions|pouvons|peux|pourrais) (?:tu |t on |t il )?(?:nous )?etre (?:accompagn|aide|soutenu|financ)\w*"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")

@@ -674,7 +674,11 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
         found = _choice_in_text(field, said, **kw)
         if found is None and field == "org_category" and yes_no(text) is False:
             return "none"  # "non", "non pantoute" to "are you a union, an order…?"
-        if found is None and field == "org_category" and _COLLECTIVE_SELF.search(said.folded):
+        if (
+            found is None
+            and field == "org_category"
+            and (_COLLECTIVE_SELF.search(said.folded) or vocabulary.find_all("sectors", text, **kw))
+        ):
             # "association sectorielle d'entreprises collectives", "un OBNL de réinsertion": what the
             # organisation is, and none of the excluded categories (those would have been found)
             return "none"
@@ -699,7 +703,9 @@ _COLLECTIVE_SELF = re.compile(
     r"entreprises? collectives?|entreprises? d economie sociale|economie sociale|federation\w*|reseau|"
     r"association sectorielle|organisme communautaire|entreprise adaptee|entreprise d insertion|cpe|"
     r"centre de la petite enfance|ressourcerie|friperie|popote|maison de|corporation de developpement|"
-    r"organisme (?:de|d|en|sans|a)|centre communautaire|radio communautaire|coop de|cooperative de)\b"
+    r"organisme (?:de|d|en|sans|a)|centre communautaire|radio communautaire|coop de|cooperative de|"
+    r"organisme \w+|compagnie de \w+|theatre|festival|musee|troupe|salle de spectacles?|diffuseur|club|"
+    r"camp de jour|centre (?:de|d) \w+|maison des jeunes|banque alimentaire|cuisine collective)\b"
 )
 
 

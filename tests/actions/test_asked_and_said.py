@@ -103,6 +103,7 @@ def test_asks_about_us_reads_the_ways_people_ask():
         "Le programme peut-il nous aider ?",
         "allo on est un obnl on a une friperie a gatineau, y a tu de quoi pour nous",
         "on peut tu etre admissible?",
+        "notre compagnie de théâtre est un OBNL. Est-ce qu'on pourrait être accompagnés ?",  # dev3 fc09
     ):
         assert screening.asks_about_us(text), text
     for text in ("une mutuelle c'est admissible ?", "Combien peut-on obtenir au maximum ?", "c est quoi le volet 2"):

@@ -317,3 +317,17 @@ def test_sales_denied_the_visitor_in_quebec_and_assets_to_founders_are_read_in_p
     assert {
         k: v for k, v in found.items() if k in ("market_activities", "based_in_quebec", "dissolution_rule")
     } == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("organisme culturel, théâtre", "none"),  # dev3 fc09: asked again, then skipped
+        ("un festival de musique", "none"),
+        ("on est un organisme religieux", "religious_org"),
+        ("syndicat", "union"),
+        ("je ne sais pas", None),
+    ],
+)
+def test_what_the_organisation_is_answers_the_excluded_categories_question(kb, text, expected):
+    assert read_answer(text, "org_category") == expected
