@@ -474,6 +474,41 @@ def compared(text: str) -> Optional[List[Reply]]:
     ]
 
 
+# "quelles familles d'usages…", "les champs d'application du référentiel", "les tendances à
+# surveiller": the whole list of one kind of the map of digital uses, not its best match.
+_LIST_OF_USES = re.compile(r"\b(?:familles|champs|tendances|caracteristiques|grandes? categories|a surveiller)\b")
+
+
+def uses_overview(text: str) -> Optional[Reply]:
+    """Every record of the kind of digital use a question lists (annex 5 of the CEFRIO report),
+    each with its first items; None unless it asks for the list."""
+    folded = fold(text)
+    if not _askable(text) or not _LIST_OF_USES.search(folded):
+        return None
+    hits = retrieval.search(text, kinds=("digital_use",), k=3)
+    if not hits or hits[0].confidence < CONFIDENT / 2:
+        return None
+    kind = hits[0].facet
+    every = retrieval.search(FACET_WORDS_OF_USES.get(kind, kind), kinds=("digital_use",), facets=(kind,), k=12)
+    if len(every) < 2:
+        return None
+    lines = []
+    for h in every:
+        items = list(h.record.get("items") or [])
+        more = "…" if len(items) > USES_SHOWN else ""
+        lines.append(f"• {h.record.get('label')} : {' ; '.join(items[:USES_SHOWN])}{more}")
+    return Reply("\n".join(lines), cite_many(h.record for h in every), [record_key(h) for h in every])
+
+
+USES_SHOWN = 4
+FACET_WORDS_OF_USES = {
+    "application_field": "champs application",
+    "usage_family": "familles usages",
+    "characteristic": "caractéristiques distinctives",
+    "trend": "tendances surveiller",
+}
+
+
 def named_person(text: str) -> Optional[Reply]:
     """A person the question names by first name and surname: their role, where, and what the
     sources say they did; None otherwise (a surname alone may be a word: "Noël")."""

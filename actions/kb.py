@@ -189,7 +189,7 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
             return replies
     # a person named in full ("martin noel il fait quoi"), then a record the question names, come
     # before any silence
-    reply = answers.named_person(text) or answers.named_facet(text)
+    reply = answers.named_person(text) or answers.uses_overview(text) or answers.named_facet(text)
     if reply is None and silences != "no":
         reply = answers.silence_or_person(text, strict=silences == "strict")
     if reply is None and figures:

@@ -139,10 +139,11 @@ FACETS: Dict[str, Dict[str, str]] = {
         "gdp_share": "pib produit intérieur brut économie",
     },
     "digital_use": {
-        "application_field": "champ champs application applications domaines",
-        "usage_family": "famille familles usages technologies",
-        "characteristic": "caractéristique caractéristiques distinctives potentiel numérique",
-        "trend": "tendance tendances surveiller avenir",
+        # "le référentiel (des usages numériques)", "l'annexe 5": the report's own names for the map
+        "application_field": "champ champs application applications domaines référentiel annexe",
+        "usage_family": "famille familles usages technologies référentiel annexe",
+        "characteristic": "caractéristique caractéristiques distinctives potentiel numérique référentiel",
+        "trend": "tendance tendances surveiller avenir nouvelles technos technologies émergentes référentiel",
     },
     "fact": {
         "not_covered": "paie pas couvert exclus dépenses admissibles finance",

@@ -160,3 +160,19 @@ def test_a_person_named_in_full_and_who_helped_a_case(kb):
 def test_who_funds_the_programme_is_its_funder_facet(kb):
     reply = answers.named_facet("Qui finance le programme de transformation numérique des entreprises collectives ?")
     assert reply is not None and "(MEI)" in reply.text and "Offensive de transformation numérique" in reply.text
+
+
+def test_the_lists_of_the_map_of_digital_uses(kb):
+    """Asked in four blind banks: the families, the fields, the trends of annex 5, as a list."""
+    reply = answers.uses_overview(
+        "Quelles familles d'usages et de technologies numériques le référentiel présente-t-il ?"
+    )
+    assert reply is not None and all(
+        f in reply.text for f in ("Bureautique", "Communications", "Opérations financières", "Nouveaux développements")
+    )
+    reply = answers.uses_overview("cest quoi les nouvelles technos a surveiller en eco sociale")
+    assert reply is not None and "Chaîne de blocs" in reply.text and "Objets connectés" in reply.text
+    # one family asked: its own record, not the list
+    text = "Dans le référentiel, l'inscription en ligne et le paiement en ligne relèvent de quelle famille d'usages ?"
+    assert answers.uses_overview(text) is None
+    assert answers.any_answer(text).text.startswith("Opérations financières")
