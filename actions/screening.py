@@ -661,11 +661,31 @@ def verdict_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
     comptent ?" (the rule of the criterion it names). None otherwise."""
     if asks_why_verdict(text):
         return explain_verdict(dispatcher, tracker)
+    if is_hypothetical(text) and _CHANGE_OF_RULES.search(fold(text)) and _verdict_given(tracker):
+        # "et si on modifie nos règlements à la prochaine AG ?" after "non admissible": what the
+        # rules would have to say for what blocks today
+        result = eligibility.evaluate(_current_profile(tracker), skipped=_skipped(tracker))
+        failing = list({c.id: c for v in result.volets for c in v.decisive}.values())
+        if failing:
+            lines = [f"• {c.label} : {c.explanation}" for c in failing]
+            say(
+                dispatcher,
+                "Ce qui bloque aujourd'hui serait réglé si vos règles le prévoyaient :\n"
+                + "\n".join(lines)
+                + f"\nLe reste de la vérification ne change pas. {ADVISER_CONFIRMS}",
+                " ; ".join(dict.fromkeys(c.source for c in failing)),
+                [START_BUTTON],
+            )
+            return []
     if fold(text).startswith(("pourquoi", "ah bon pourquoi", "mais pourquoi")) and _verdict_given(tracker):
         rule = answers.criterion_answer(text)
         if rule is not None:
             return emit(dispatcher, [rule])
     return None
+
+
+# "si on change nos règlements", "si on modifie nos statuts": the visitor's rules, changed.
+_CHANGE_OF_RULES = re.compile(r"\b(?:chang\w*|modifi\w*|amend\w*|adopt\w*|corrig\w*|revis\w*|refai\w*)\b")
 
 
 def _verdict_given(tracker: Tracker) -> bool:

@@ -155,6 +155,8 @@ _WH_QUESTION = re.compile(
     r"quelles|c est quoi|qu est ce)\b"
 )
 _ASKS_SCREENING = re.compile(r"admissib|eligib|qualifi|verifi|\bdroit\b|questionnaire")
+# "et si on modifie nos règlements ?": a hypothesis, not a request to start the screening
+_HYPOTHESIS = re.compile(r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*si\b")
 
 
 def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -167,7 +169,9 @@ def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
     if intent != "start_screening" or not text or text.startswith("/"):
         return parse_data
     folded = fold(text)
-    if not _WH_QUESTION.search(folded) or _ASKS_SCREENING.search(folded):
+    if _HYPOTHESIS.search(folded):
+        pass
+    elif not _WH_QUESTION.search(folded) or _ASKS_SCREENING.search(folded):
         return parse_data
     for row in parse_data.get("intent_ranking") or []:
         name = row.get("name")

@@ -176,3 +176,29 @@ def test_the_lists_of_the_map_of_digital_uses(kb):
     text = "Dans le référentiel, l'inscription en ligne et le paiement en ligne relèvent de quelle famille d'usages ?"
     assert answers.uses_overview(text) is None
     assert answers.any_answer(text).text.startswith("Opérations financières")
+
+
+def test_a_change_of_rules_after_a_verdict_says_what_they_would_have_to_say(kb):
+    from actions.screening import VERDICT_INTRO, verdict_follow_up
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    base = tracker_for(
+        "et si on modifie nos reglements a la prochaine AG?",
+        "nlu_fallback",
+        slots={"legal_form": "nonprofit", "market_activities": True, "dissolution_rule": False},
+    )
+    tracker = Tracker(
+        sender_id="t",
+        slots=base.slots,
+        latest_message=base.latest_message,
+        events=[{"event": "bot", "text": f"{VERDICT_INTRO} …"}] + list(base.events),
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    assert verdict_follow_up(dispatcher, tracker, tracker.latest_message["text"]) == []
+    said = texts(dispatcher.messages)
+    assert said.startswith("Ce qui bloque aujourd'hui") and "objectifs semblables" in said

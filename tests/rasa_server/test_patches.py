@@ -82,3 +82,10 @@ def test_a_question_word_question_is_no_request_to_start_the_screening():
     ):
         kept = demote_start_screening({**_parse(text, "start_screening"), "intent_ranking": ranking})
         assert kept["intent"]["name"] == "start_screening", text
+    # a hypothesis does not start the screening (dev4 fc08: "et si on modifie nos règlements ?")
+    for text in (
+        "et si on modifie nos reglements a la prochaine AG?",
+        "si on devenait une coop, on serait admissible ?",
+    ):
+        moved = demote_start_screening({**_parse(text, "start_screening"), "intent_ranking": ranking})
+        assert moved["intent"]["name"] == "ask_partners", text
