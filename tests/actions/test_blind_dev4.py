@@ -179,9 +179,10 @@ def test_the_lists_of_the_map_of_digital_uses(kb):
 
 
 def test_a_change_of_rules_after_a_verdict_says_what_they_would_have_to_say(kb):
-    from actions.screening import VERDICT_INTRO, verdict_follow_up
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.screening import VERDICT_INTRO, verdict_follow_up
 
     base = tracker_for(
         "et si on modifie nos reglements a la prochaine AG?",
