@@ -76,6 +76,14 @@ class KnowledgeAction(Action, abc.ABC):
 
         return verdict_follow_up(dispatcher, tracker, text)
 
+    @staticmethod
+    def _own_about_us(name: str, text: str) -> bool:
+        """The eligibility action answers "nous sommes une mutuelle, le programme s'adresse-t-il aux
+        mutuelles ?" itself (the verdict on what was said), before any record retrieval finds."""
+        from actions.screening import asks_about_us  # (import cycle)
+
+        return name == "action_eligibility_answer" and asks_about_us(text)
+
     async def run(self, dispatcher, tracker, domain):
         try:
             text = latest_text(tracker)
@@ -88,7 +96,7 @@ class KnowledgeAction(Action, abc.ABC):
                 events = self._why_verdict(dispatcher, tracker, text)
             if events is None and name in ANSWERING_ACTIONS and name != "action_eligibility_answer":
                 events = self._about_us(dispatcher, tracker, text)
-            if events is None and name in answers.QUESTION_ACTIONS:
+            if events is None and name in answers.QUESTION_ACTIONS and not self._own_about_us(name, text):
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
                 replies = retrieval_first(text, tracker, silences, figures=name in answers.FIGURE_ACTIONS)
                 if replies:

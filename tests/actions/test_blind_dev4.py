@@ -203,3 +203,15 @@ def test_a_change_of_rules_after_a_verdict_says_what_they_would_have_to_say(kb):
     assert verdict_follow_up(dispatcher, tracker, tracker.latest_message["text"]) == []
     said = texts(dispatcher.messages)
     assert said.startswith("Ce qui bloque aujourd'hui") and "objectifs semblables" in said
+
+
+def test_a_question_about_us_is_the_eligibility_actions_not_a_record(kb):
+    """dev2 ec08: "nous sommes une mutuelle… Le programme s'adresse-t-il aussi aux mutuelles ?" got
+    the programme's audience once the programme's facets were answered like a record's."""
+    from actions.eligibility import ActionEligibilityAnswer
+    from tests.actions.helpers import ent
+
+    text = "Bonjour, nous sommes une mutuelle d'assurance régionale. Le programme s'adresse-t-il aussi aux mutuelles ?"
+    msgs, events = run(ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility", [ent("legal_form", "mutuelle")]))
+    assert texts(msgs).startswith("D'après ce que vous m'avez dit (mutuelle)")
+    assert ("legal_form", "mutual") in [(e["name"], e["value"]) for e in events if e.get("event") == "slot"]
