@@ -93,9 +93,9 @@ FACETS: Dict[str, Dict[str, str]] = {
         "planned_investment": "prévoient prévoit investir investissement prochains mois intention planifient futur combien",
         "profile": "répondants enquête sondage profil échantillon combien nombre",
         "it_resource": "ressource ti interne informaticien spécialiste personne compétente disposent proportion combien",
-        "it_investment": "investi investissement budget dépensé numérique combien",
+        "it_investment": "investi investissement budget dépensé dépensent investissent par année annuel numérique combien",
         "web_practice": "web site internet ligne réseaux sociaux combien",
-        "perception": "perception avis pensent estiment croient opinion combien",
+        "perception": "perception avis pensent estiment croient opinion direction dirigeants directeurs dg intéressés intéresse combien",
         "concern": "préoccupations préoccupés principales dirigeants enjeux priorités soucis inquiétudes combien",
         "skills": "compétences formation pratiques gestion employés combien",
         "sharing_economy": "économie partage collaborative combien",
@@ -347,6 +347,10 @@ NUMBER_WORDS: Dict[str, str] = {
 }
 
 # Words that say nothing about which record is meant (on top of bm25s's French stopwords).
+# Phrases that ask nothing ("en général"), dropped before the words are read; "général" alone
+# stays a word ("directeur général").
+_FILLER_PHRASES = re.compile(r"\ben\s+g[ée]n[ée]ral\b|\bde\s+fa[çc]on\s+g[ée]n[ée]rale\b", re.IGNORECASE)
+
 EXTRA_STOPWORDS = (
     "vs versus svp stp merci bonjour allo salut chez cette cet ca dont quel quelle quels quelles "
     "est-ce estce aussi donc alors ya c'est cest the of is a an and to in for on at it be are "
@@ -355,7 +359,7 @@ EXTRA_STOPWORDS = (
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
-    "sais sait pis puis lol"
+    "sais sait pis puis lol generalement"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -1094,7 +1098,7 @@ class Index:
 
     def query_tokens(self, query: str) -> Tuple[List[str], List[str]]:
         """(stems known to the index, words it does not know) of a query."""
-        text = (query or "")[:_MAX_QUERY_CHARS]
+        text = _FILLER_PHRASES.sub(" ", (query or "")[:_MAX_QUERY_CHARS])
         stop = _stopwords()
         stemmer = _stemmer()
         words = _surface(text)

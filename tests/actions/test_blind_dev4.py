@@ -215,3 +215,10 @@ def test_a_question_about_us_is_the_eligibility_actions_not_a_record(kb):
     msgs, events = run(ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility", [ent("legal_form", "mutuelle")]))
     assert texts(msgs).startswith("D'après ce que vous m'avez dit (mutuelle)")
     assert ("legal_form", "mutual") in [(e["name"], e["value"]) for e in events if e.get("event") == "slot"]
+
+
+def test_survey_facets_asked_in_everyday_words(kb):
+    reply = answers.figures_answer("les entreprises investissent combien en techno par annee en general")
+    assert reply is not None and "49 %" in reply.text
+    reply = answers.figures_answer("les dg sont tu interesses au numerique en general ou pas")
+    assert reply is not None and "70 %" in reply.text
