@@ -92,6 +92,7 @@ FACET_LABELS: Dict[tuple, str] = {
     ("case", "profile"): "profil",
     ("case", "people"): "personnes nommées",
     ("case", "place"): "où",
+    ("case", "founded"): "fondation",
     ("partner", "role"): "rôle dans le programme",
     ("partner", "contact"): "pour le joindre",
     ("partner", "profile"): "qui c'est",
@@ -893,7 +894,22 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
             and elsewhere[0].score >= best.score * ELSEWHERE_LEAD
         ):
             return None
-        return render(best)
+        reply = render(best)
+        # "pis ils ont combien d'employés pis quel chiffre d'affaires": each clause's own facet
+        for clause in _CLAUSES.split(text):
+            if len(clause.split()) < 2:
+                continue
+            other = next(
+                (
+                    h
+                    for h in retrieval.search(f"{clause} {name}", kinds=(kind,), k=40)
+                    if h.record_id == record_id and h.facet not in WHOLE_RECORD_FACETS and h.text
+                ),
+                None,
+            )
+            if other is not None and other.facet != best.facet and other.text not in reply.text:
+                reply.text += "\n" + upper_first(_facet_line(other))
+        return reply
     return None
 
 

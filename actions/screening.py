@@ -705,6 +705,12 @@ def _offered_to_finish(tracker: Tracker) -> bool:
     return any(e.get("event") == "bot" and FINISH_OFFER in str(e.get("text") or "") for e in tracker.events or [])
 
 
+_THANKS_FIRST = re.compile(
+    r"^\s*(?:(?:ok|super|parfait|genial|cool)\W+)?merci(?:\s+(?:beaucoup|bien|bcp))?\s*[.!,;]*\s*(?:(?:et|pis)\s+)?",
+    re.IGNORECASE,
+)
+
+
 class ActionThank(KnowledgeAction):
     """ "merci": "Avec plaisir !", and — once — when a verdict given on what the visitor said is still
     partial (no screening result yet), the offer to finish it, with how many questions are left."""
@@ -713,6 +719,13 @@ class ActionThank(KnowledgeAction):
         return "action_thank"
 
     def answer(self, dispatcher, tracker, domain):
+        # "Merci. Et c'est quoi la mission de l'UTILE au juste ?": thanks, then a question
+        rest = _THANKS_FIRST.sub("", latest_text(tracker), count=1).strip()
+        if rest and len(rest.split()) >= 3 and answers.looks_like_question(rest):
+            reply = answers.any_answer(rest, answers.context_of(tracker.current_slot_values()), loose=False)
+            if reply is not None:
+                dispatcher.utter_message(text="Avec plaisir !")
+                return emit(dispatcher, [reply])
         profile = _current_profile(tracker)
         # facts were given (a verdict, or the offer to check, was made on them): the way to finish
         if (

@@ -87,6 +87,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
+        "founded": "fondé fondée fondés fondation créé créée création origine histoire",
     },
     "statistic": {
         "usage": "utilisent utilisation usage adoption combien enquête",
@@ -347,9 +348,14 @@ NUMBER_WORDS: Dict[str, str] = {
 }
 
 # Words that say nothing about which record is meant (on top of bm25s's French stopwords).
-# Phrases that ask nothing ("en général"), dropped before the words are read; "général" alone
-# stays a word ("directeur général").
-_FILLER_PHRASES = re.compile(r"\ben\s+g[ée]n[ée]ral\b|\bde\s+fa[çc]on\s+g[ée]n[ée]rale\b", re.IGNORECASE)
+# Phrases that ask nothing ("en général", "changement de sujet", "autre chose :"), dropped before
+# the words are read; "général" alone stays a word ("directeur général").
+_FILLER_PHRASES = re.compile(
+    r"\ben\s+g[ée]n[ée]ral\b|\bde\s+fa[çc]on\s+g[ée]n[ée]rale\b|\bchangement\s+de\s+sujet\b|"
+    r"\bautre\s+(?:chose|question)\s*:|\bpetite\s+question\b|\bquestion\s+en\s+passant\b",
+    re.IGNORECASE,
+)
+_FOUNDED = re.compile(r"\b[Ff]ond[ée]e?s?\b|\b[Cc]r[ée]{2}e?s? en\b")
 
 EXTRA_STOPWORDS = (
     "vs versus svp stp merci bonjour allo salut chez cette cet ca dont quel quelle quels quelles "
@@ -615,6 +621,10 @@ class _Builder:
                     self.synonyms.get("sectors", {}).get(c.get("sector")),
                 ],
             )
+            # "il a été fondé quand ?": the sentence of the summary that says when and where
+            founded = [x.strip() for x in re.split(r"(?<=[.!?])\s+", str(c.get("summary") or "")) if _FOUNDED.search(x)]
+            if founded:
+                self.add("case", c, "founded", names, founded[:1])
             staff = [
                 c.get("employees_note") or (f"{c['employees']} employés" if c.get("employees") is not None else None),
                 f"{c['volunteers']} bénévoles" if c.get("volunteers") else None,

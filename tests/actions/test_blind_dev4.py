@@ -222,3 +222,27 @@ def test_survey_facets_asked_in_everyday_words(kb):
     assert reply is not None and "49 %" in reply.text
     reply = answers.figures_answer("les dg sont tu interesses au numerique en general ou pas")
     assert reply is not None and "70 %" in reply.text
+
+
+def test_thanks_then_a_question_answers_the_question(kb):
+    from actions.screening import ActionThank
+
+    msgs, _ = run(ActionThank(), tracker_for("Merci. Et c'est quoi la mission de l'UTILE au juste ?", "thank"))
+    assert texts(msgs).startswith("Avec plaisir !") and "UTILE" in texts(msgs)
+    msgs, _ = run(ActionThank(), tracker_for("merci beaucoup!", "thank"))
+    assert [m.get("response") for m in msgs] == ["utter_thank"]
+
+
+def test_when_a_case_was_founded_and_fillers_that_ask_nothing(kb):
+    reply = answers.named_facet("ok, autre chose: le Journal Ensemble, il a été fondé quand?")
+    assert reply is not None and "2010" in reply.text
+    reply = answers.named_facet("Changement de sujet : l'UTILE utilise quelle plateforme ?")
+    assert reply is not None and "Podio" in reply.text
+
+
+def test_a_follow_up_asking_two_facets_gets_both(kb):
+    """dev3 fc22: "pis ils ont combien d'employés pis quel chiffre d'affaires" after La Mauve."""
+    reply = answers.follow_up(
+        "pis ils ont combien d employes pis quel chiffre d affaires", "case:case_08_la_mauve", None
+    )
+    assert reply is not None and "900 000 $" in reply.text and "12 employés" in reply.text

@@ -380,10 +380,13 @@ def test_index_covers_every_kind(kb):
     sizes = retrieval.sizes()
     snap = store.snapshot()
     assert sizes["statistic"] == len(snap["statistics"]) == 439
-    # seven facets per case, plus the people it names and where it is, when the records give them
+    # seven facets per case, plus the people it names, where it is and when it was founded, when the
+    # records give them
     with_people = sum(1 for c in snap["cases"] if c.get("people"))
     with_place = sum(1 for c in snap["cases"] if c.get("place") or c.get("region"))
-    assert sizes["case"] == 7 * len(snap["cases"]) + with_people + with_place
+    with_founding = sum(1 for c in snap["cases"] if retrieval._FOUNDED.search(c.get("summary") or ""))
+    assert with_founding >= 10
+    assert sizes["case"] == 7 * len(snap["cases"]) + with_people + with_place + with_founding
     assert set(sizes) == set(retrieval.KINDS)
     assert sizes["unknown"] == 20 and sizes["person"] >= 40
 
