@@ -510,6 +510,38 @@ FACET_WORDS_OF_USES = {
 }
 
 
+_WHO_IS_EXCLUDED = re.compile(
+    r"(?<!ce )\bqui\b.{0,30}\bexclu|\bexclu\w*\b.{0,30}(?<!ce )\bqui\b|"
+    r"\bquel\w* (?:organismes|organisations|categories|types)\b.{0,40}\bexclu"
+)
+
+
+def asks_who_is_excluded(text: str) -> bool:
+    """ "Qui d'autre est exclu ?": the organisations left out, not the expenses left out."""
+    return bool(_askable(text) and _WHO_IS_EXCLUDED.search(fold(text)))
+
+
+def leading_fact(text: str) -> Optional[Reply]:
+    """A fact of the programme or the report (facts in programme.yml: why a distinct programme,
+    what comes after, when the report came out…) that the question matches far better than any
+    other record, even with words around it that the index does not know; None otherwise."""
+    if not _askable(text) or len(retrieval.index().query_tokens(text)[0]) < FACT_MIN_WORDS:
+        return None  # "qui est admissible ?": one word says too little to pick a fact over the topic
+    hits = retrieval.search(text, k=4)
+    if not hits or hits[0].kind != "fact" or hits[0].confidence < FACT_CONFIDENT:
+        return None
+    top = hits[0]
+    rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
+    if rival is not None and top.score < rival.score * FACT_LEAD:
+        return None
+    return render(top)
+
+
+FACT_CONFIDENT = 0.45
+FACT_LEAD = 1.5
+FACT_MIN_WORDS = 4
+
+
 def named_person(text: str) -> Optional[Reply]:
     """A person the question names by first name and surname: their role, where, and what the
     sources say they did; None otherwise (a surname alone may be a word: "Noël")."""

@@ -200,6 +200,10 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
     reply = answers.named_person(text) or answers.uses_overview(text) or answers.named_facet(text)
     if reply is None and silences != "no":
         reply = answers.silence_or_person(text, strict=silences == "strict")
+    if reply is None and answers.asks_who_is_excluded(text):
+        reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
+    if reply is None:
+        reply = answers.leading_fact(text)  # "pourquoi un programme à part pour l'économie sociale ?"
     if reply is None and figures:
         reply = answers.figures_answer(text)
     return [reply] if reply else []

@@ -609,7 +609,7 @@ _WHY_VERDICT = re.compile(
     r"\bbloqu\w*|\bqu est ce qui (?:manque|cloche|coince|accroche)\b|\bil (?:nous )?manque quoi\b|"
     r"\bpourquoi (?:pas|non|on (?:est|serait) pas|ne sommes nous pas|on ne)\b|\bc est quoi le (?:probleme|bobo)\b|"
     r"\bqu est ce qu il (?:nous )?manque\b|\bqu est ce qui (?:nous )?empeche\b|\bempech\w*|"
-    r"\bpourtant\b|\bcomment ca (?:se fait|non)\b"
+    r"\bpourtant\b|\bcomment ca (?:se fait|non)\b|^(?:mais |et )?meme si\b"  # "même si on est sans but lucratif ?"
 )
 
 

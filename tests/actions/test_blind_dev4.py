@@ -246,3 +246,17 @@ def test_a_follow_up_asking_two_facets_gets_both(kb):
         "pis ils ont combien d employes pis quel chiffre d affaires", "case:case_08_la_mauve", None
     )
     assert reply is not None and "900 000 $" in reply.text and "12 employés" in reply.text
+
+
+def test_who_is_excluded_and_why_a_distinct_programme(kb):
+    assert answers.asks_who_is_excluded("Dommage. Qui d'autre est exclu ?")
+    assert not answers.asks_who_is_excluded("qu'est-ce qui est exclu des dépenses ?")
+    reply = answers.criterion_answer("Dommage. Qui d'autre est exclu ?")
+    assert reply is not None and "partis politiques" in reply.text
+    for question in (
+        "Pourquoi a-t-on fait un programme à part pour l'économie sociale au lieu d'utiliser les programmes des PME ?",
+        "Qui a dit que les entreprises collectives ont des spécificités qui justifient un programme distinct ?",
+    ):
+        reply = answers.leading_fact(question)
+        assert reply is not None and "Marie-Josée Paquette" in reply.text and "spécificités" in reply.text
+    assert answers.leading_fact("qui est admissible?") is None
