@@ -553,6 +553,28 @@ def named_person(text: str) -> Optional[Reply]:
     return render(hits[0])
 
 
+_SOURCE_NOUNS = (
+    r"(?:exemples?|cas|etudes?(?: de cas)?|enquete|rapport|chiffres?|statistiques?|sondage|referentiel|donnees|"
+    r"conseils|recommandations)"
+)
+
+
+def _named_as_source(hit: retrieval.Hit, folded: str) -> bool:
+    """A partner named as where something comes from ("les exemples du CEFRIO", "selon le CEFRIO"),
+    not as what the question is about."""
+    if hit.kind != "partner":
+        return False
+    for name in hit.names:
+        n = fold(name)
+        if len(n) < 3:
+            continue
+        if re.search(rf"\b{_SOURCE_NOUNS}\s+(?:du|de la|de l|des|d)\s+{re.escape(n)}\b", folded) or re.search(
+            rf"\b(?:selon|d apres)\s+(?:le |la |l )?{re.escape(n)}\b", folded
+        ):
+            return True
+    return False
+
+
 def named_facet(text: str) -> Optional[Reply]:
     """The facet a question asks of a record it names, or None."""
     if not _askable(text):
@@ -560,7 +582,13 @@ def named_facet(text: str) -> Optional[Reply]:
     folded = fold(text)
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
-    if top is not None and top.kind in RECORD_KINDS and top.facet not in WHOLE_RECORD_FACETS and _names_in(top, folded):
+    if (
+        top is not None
+        and top.kind in RECORD_KINDS
+        and top.facet not in WHOLE_RECORD_FACETS
+        and _names_in(top, folded)
+        and not _named_as_source(top, folded)
+    ):
         reply = _record_reply(top, hits, text)
         for clause in _CLAUSES.split(text):
             # "défi polyteck ils ont mis quoi en place pis ça a coûté combien": each clause's facet

@@ -260,3 +260,10 @@ def test_who_is_excluded_and_why_a_distinct_programme(kb):
         reply = answers.leading_fact(question)
         assert reply is not None and "Marie-Josée Paquette" in reply.text and "spécificités" in reply.text
     assert answers.leading_fact("qui est admissible?") is None
+
+
+def test_a_partner_named_as_a_source_is_not_the_subject(kb):
+    """dev3 fc19: "la friperie fait partie des exemples du CEFRIO ?" got the CEFRIO's role."""
+    assert answers.named_facet("Est-ce que la friperie fait partie des exemples du CEFRIO ?") is None
+    reply = answers.named_facet("que fait le CQCM dans le programme")
+    assert reply is not None and "rôle dans le programme" in reply.text
