@@ -489,6 +489,9 @@ def uses_overview(text: str) -> Optional[Reply]:
     hits = retrieval.search(text, kinds=("digital_use",), k=3)
     if not hits or hits[0].confidence < CONFIDENT / 2:
         return None
+    best = retrieval.search(text, k=1)
+    if best and best[0].kind != "digital_use":
+        return None  # "les 3 familles de compétences numériques": a term's families
     kind = hits[0].facet
     every = retrieval.search(FACET_WORDS_OF_USES.get(kind, kind), kinds=("digital_use",), facets=(kind,), k=12)
     if len(every) < 2:
@@ -521,16 +524,20 @@ def asks_who_is_excluded(text: str) -> bool:
     return bool(_askable(text) and _WHO_IS_EXCLUDED.search(fold(text)))
 
 
-def leading_fact(text: str) -> Optional[Reply]:
+def leading_fact(text: str, terms: bool = False) -> Optional[Reply]:
     """A fact of the programme or the report (facts in programme.yml: why a distinct programme,
     what comes after, when the report came out…) that the question matches far better than any
     other record, even with words around it that the index does not know; None otherwise."""
     if not _askable(text) or len(retrieval.index().query_tokens(text)[0]) < FACT_MIN_WORDS:
         return None  # "qui est admissible ?": one word says too little to pick a fact over the topic
     hits = retrieval.search(text, k=4)
-    if not hits or hits[0].kind != "fact" or hits[0].confidence < FACT_CONFIDENT:
+    if not hits or hits[0].confidence < FACT_CONFIDENT:
         return None
     top = hits[0]
+    # a fact; with `terms`, a term the question names ("la deuxième phase de PME 2.0", read as a
+    # deadline: the actions whose answer is one fixed record)
+    if not (top.kind == "fact" or (terms and top.kind == "term" and _names_in(top, fold(text)))):
+        return None
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     if rival is not None and top.score < rival.score * FACT_LEAD:
         return None
@@ -539,7 +546,7 @@ def leading_fact(text: str) -> Optional[Reply]:
 
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
-FACT_MIN_WORDS = 4
+FACT_MIN_WORDS = 3
 
 
 def named_person(text: str) -> Optional[Reply]:

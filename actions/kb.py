@@ -203,7 +203,7 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
     if reply is None and answers.asks_who_is_excluded(text):
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
-        reply = answers.leading_fact(text)  # "pourquoi un programme à part pour l'économie sociale ?"
+        reply = answers.leading_fact(text, terms=silences == "no")  # "pourquoi un programme à part ?"
     if reply is None and figures:
         reply = answers.figures_answer(text)
     return [reply] if reply else []

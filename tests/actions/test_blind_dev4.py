@@ -267,3 +267,19 @@ def test_a_partner_named_as_a_source_is_not_the_subject(kb):
     assert answers.named_facet("Est-ce que la friperie fait partie des exemples du CEFRIO ?") is None
     reply = answers.named_facet("que fait le CQCM dans le programme")
     assert reply is not None and "rôle dans le programme" in reply.text
+
+
+def test_a_leading_fact_or_named_term_over_a_fixed_answer(kb):
+    """dev2 e050, e051, e160: the report's date and address, PME 2.0's second phase, asked in words
+    the NLU reads as the deadlines or the contacts."""
+    for question, expected in (
+        ("le rapport du cefrio est sorti quand", "13 juillet 2017"),
+        ("ou je peux trouver le rapport du cefrio", "cefr.io/es20"),
+    ):
+        reply = answers.leading_fact(question)
+        assert reply is not None and expected in reply.text, question
+    reply = answers.leading_fact("Jusqu'à quand se déroule la deuxième phase de PME 2.0 ?", terms=True)
+    assert reply is not None and "2018" in reply.text
+    assert answers.leading_fact("Jusqu'à quand se déroule la deuxième phase de PME 2.0 ?") is None
+    # the families of a term are not the families of digital uses
+    assert answers.uses_overview("c quoi les 3 familles de competences numeriques") is None
