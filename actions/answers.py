@@ -524,7 +524,7 @@ def asks_who_is_excluded(text: str) -> bool:
     return bool(_askable(text) and _WHO_IS_EXCLUDED.search(fold(text)))
 
 
-def leading_fact(text: str, terms: bool = False) -> Optional[Reply]:
+def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Optional[Reply]:
     """A fact of the programme or the report (facts in programme.yml: why a distinct programme,
     what comes after, when the report came out…) that the question matches far better than any
     other record, even with words around it that the index does not know; None otherwise."""
@@ -536,7 +536,12 @@ def leading_fact(text: str, terms: bool = False) -> Optional[Reply]:
     top = hits[0]
     # a fact; with `terms`, a term the question names ("la deuxième phase de PME 2.0", read as a
     # deadline: the actions whose answer is one fixed record)
-    if not (top.kind == "fact" or (terms and top.kind == "term" and _names_in(top, fold(text)))):
+    # with `advice`, a piece of advice or a challenge (not for the advice action, whose lists say more)
+    if not (
+        top.kind == "fact"
+        or (advice and top.kind == "advice")
+        or (terms and top.kind == "term" and _names_in(top, fold(text)))
+    ):
         return None
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     if rival is not None and top.score < rival.score * FACT_LEAD:

@@ -98,7 +98,9 @@ class KnowledgeAction(Action, abc.ABC):
                 events = self._about_us(dispatcher, tracker, text)
             if events is None and name in answers.QUESTION_ACTIONS and not self._own_about_us(name, text):
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
-                replies = retrieval_first(text, tracker, silences, figures=name in answers.FIGURE_ACTIONS)
+                replies = retrieval_first(
+                    text, tracker, silences, figures=name in answers.FIGURE_ACTIONS, advice=name != "action_advice"
+                )
                 if replies:
                     events = emit(dispatcher, replies)
             if events is None:
@@ -163,7 +165,9 @@ def say(
         dispatcher.utter_message(text=text)
 
 
-def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures: bool = False) -> List[answers.Reply]:
+def retrieval_first(
+    text: str, tracker: Tracker, silences: str = "yes", figures: bool = False, advice: bool = True
+) -> List[answers.Reply]:
     """What retrieval answers before the topic action (actions/answers.py), in this order: a
     follow-up on the record in context (it refers back, or names nothing and fits that record), what
     the sources do not say of the thing just discussed for a short question ("c'est gratuit ?"), two
@@ -203,7 +207,8 @@ def retrieval_first(text: str, tracker: Tracker, silences: str = "yes", figures:
     if reply is None and answers.asks_who_is_excluded(text):
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
-        reply = answers.leading_fact(text, terms=silences == "no")  # "pourquoi un programme à part ?"
+        # "pourquoi un programme à part ?"; "les mauvaises expériences, c'est à cause de la techno ?"
+        reply = answers.leading_fact(text, terms=silences == "no", advice=advice)
     if reply is None and figures:
         reply = answers.figures_answer(text)
     return [reply] if reply else []

@@ -164,7 +164,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "funder": "financé finance financement bailleur qui paie",
         "coordinator": "coordonne coordonnateur responsable",
         "partners": "partenaires partenaire",
-        "pays_for": "paie finance couvre",
+        "pays_for": "paie paye finance couvre logiciel logiciels outils équipement achat acheter",
         "validation": "valide validation confirme admissibilité",
     },
 }

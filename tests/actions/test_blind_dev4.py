@@ -283,3 +283,18 @@ def test_a_leading_fact_or_named_term_over_a_fixed_answer(kb):
     assert answers.leading_fact("Jusqu'à quand se déroule la deuxième phase de PME 2.0 ?") is None
     # the families of a term are not the families of digital uses
     assert answers.uses_overview("c quoi les 3 familles de competences numeriques") is None
+
+
+def test_a_leading_piece_of_advice_answers_whatever_the_intent(kb):
+    """dev2 e144, e145: a challenge of the CEFRIO report asked in the visitor's words."""
+    reply = answers.leading_fact("les mauvaises experiences numeriques cest a cause de la techno?", advice=True)
+    assert reply is not None and "rarement" in reply.text
+    reply = answers.leading_fact("le numerique ca va tu faire perdre des jobs chez nous?", advice=True)
+    assert reply is not None and "satisfaction des employés" in reply.text
+    assert answers.leading_fact("les mauvaises experiences numeriques cest a cause de la techno?") is None
+
+
+def test_what_the_programme_pays_for_is_not_who_funds_it(kb):
+    """dev4 fc13: "le programme paie-t-il le logiciel lui-même ?" got the MEI."""
+    reply = answers.named_facet("Avant de continuer : le programme paie-t-il le logiciel lui-meme?")
+    assert reply is not None and "expertise-conseil indépendante" in reply.text
