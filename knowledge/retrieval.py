@@ -152,7 +152,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "envelope": "enveloppe fonds engagés épuisés bonification",
         "funder": "financé finance financement bailleur",
         "programme": "programme pourquoi",
-        "next_step": "après ensuite suite",
+        "next_step": "après ensuite suite terminé terminée fini finie fin terme prochaine étape arrive passe démarche plan",
         "report_date": "publié publication sorti sortie paru parution quand date année",
         "report_where": "où consulter trouver lire télécharger lien adresse site",
         "survey_fieldwork": "enquête sondage réalisé réalisée mené menée quand comment méthode téléphone répondants taux",

@@ -298,3 +298,16 @@ def test_what_the_programme_pays_for_is_not_who_funds_it(kb):
     """dev4 fc13: "le programme paie-t-il le logiciel lui-même ?" got the MEI."""
     reply = answers.named_facet("Avant de continuer : le programme paie-t-il le logiciel lui-meme?")
     assert reply is not None and "expertise-conseil indépendante" in reply.text
+
+
+def test_what_comes_after_the_plan_is_not_how_long_it_lasts(kb):
+    """Three blind banks: "une fois le plan stratégique terminé, quelle est la suite ?"."""
+    for question in (
+        "Une fois notre plan stratégique numérique terminé avec la CDRQ, quelle est la suite ?",
+        "quesse qui arrive apres quon a fait le plan strategique",
+    ):
+        assert answers.silence_or_person(question) is None
+        reply = answers.leading_fact(question)
+        assert reply is not None and "MEI" in reply.text
+    reply = answers.silence_or_person("le plan strategique ca dure combien de temps")
+    assert reply is not None and "durée" in reply.text
