@@ -202,7 +202,9 @@ def render(hit: retrieval.Hit) -> Reply:
     head = f"{title} — {label}" if label else title
     # A fact or a definition that already names its subject needs no heading.
     body = upper_first(text) if not head or text.startswith(title) else f"{head} : {text}"
-    return Reply(body, cite(hit.record), [record_key(hit)])
+    # the programme's facets come from three documents: each answer cites them all
+    source = cite_many([hit.record], every=True) if hit.kind == "programme" else cite(hit.record)
+    return Reply(body, source, [record_key(hit)])
 
 
 _NAME_WORD = re.compile(r"[a-z0-9]+")

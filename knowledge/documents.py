@@ -23,14 +23,16 @@ def cite(record: Dict[str, Any], full: bool = False) -> str:
     return cite_many([record], full=full)
 
 
-def cite_many(records: Iterable[Dict[str, Any]], full: bool = False) -> str:
+def cite_many(records: Iterable[Dict[str, Any]], full: bool = False, every: bool = False) -> str:
+    """`every`: every source in its short form (a record whose facets come from different
+    documents, like the programme's: the first two would not cite them all)."""
     seen: list[str] = []
     for rec in records:
         for s in _sources(rec):
             c = _one(s, full)
             if c not in seen:
                 seen.append(c)
-    return " ; ".join(seen if full else seen[:MAX_CITED])
+    return " ; ".join(seen if full or every else seen[:MAX_CITED])
 
 
 def _sources(record: Dict[str, Any]):

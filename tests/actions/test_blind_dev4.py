@@ -311,3 +311,14 @@ def test_what_comes_after_the_plan_is_not_how_long_it_lasts(kb):
         assert reply is not None and "MEI" in reply.text
     reply = answers.silence_or_person("le plan strategique ca dure combien de temps")
     assert reply is not None and "durée" in reply.text
+
+
+def test_what_the_programme_does_not_pay_for_is_said_and_cited(kb):
+    """dev4 f026 and fc13: the software is not paid for (the CDRQ's article), cited as such."""
+    for question in (
+        "Le programme peut-il payer l'achat de logiciels pour notre coop ?",
+        "Avant de continuer : le programme paie-t-il le logiciel lui-meme?",
+    ):
+        reply = answers.named_facet(question)
+        assert reply is not None and "pas l'achat d'outils" in reply.text, question
+        assert "article sur le service de la CDRQ" in reply.source, reply.source
