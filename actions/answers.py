@@ -824,6 +824,14 @@ _DIMENSIONS = (
 )
 
 
+def _figure_in_context(record_id: str) -> Optional[retrieval.Hit]:
+    """The survey figure a follow-up is about (the last record answered), as a hit."""
+    names = retrieval.names_of("statistic", record_id)
+    if not names:
+        return None
+    return next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
+
+
 def group_breakdown(text: str, context: str) -> Optional[Reply]:
     """The survey figure in context for each group of the dimension the question names, or, when
     the survey gives none, that it does not (with the figure for all respondents)."""
@@ -834,12 +842,7 @@ def group_breakdown(text: str, context: str) -> Optional[Reply]:
     asked = next(((dim, label) for dim, pattern, label in _DIMENSIONS if pattern.search(folded)), None)
     if asked is None or len(folded.split()) > 10:
         return None
-    names = retrieval.names_of(kind, record_id)
-    here = (
-        next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
-        if names
-        else None
-    )
+    here = _figure_in_context(record_id)
     if here is None:
         return None
     indicator = _indicator(here.record)
@@ -867,12 +870,7 @@ def same_group(text: str, context: str) -> Optional[Reply]:
         return None
     if _GROUP_WORDS.search(folded) or vocabulary.find_all("sectors", text):
         return None
-    names = retrieval.names_of(kind, record_id)
-    here = (
-        next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
-        if names
-        else None
-    )
+    here = _figure_in_context(record_id)
     group = (here.record.get("group") or {}) if here is not None else {}
     if not group or group.get("dimension") == "total":
         return None

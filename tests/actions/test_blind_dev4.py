@@ -294,12 +294,6 @@ def test_a_leading_piece_of_advice_answers_whatever_the_intent(kb):
     assert answers.leading_fact("les mauvaises experiences numeriques cest a cause de la techno?") is None
 
 
-def test_what_the_programme_pays_for_is_not_who_funds_it(kb):
-    """dev4 fc13: "le programme paie-t-il le logiciel lui-même ?" got the MEI."""
-    reply = answers.named_facet("Avant de continuer : le programme paie-t-il le logiciel lui-meme?")
-    assert reply is not None and "expertise-conseil indépendante" in reply.text
-
-
 def test_what_comes_after_the_plan_is_not_how_long_it_lasts(kb):
     """Three blind banks: "une fois le plan stratégique terminé, quelle est la suite ?"."""
     for question in (
