@@ -293,7 +293,7 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
 # "les principales préoccupations", "sur quels réseaux sont-elles le plus présentes": the leading
 # figures of the facet asked, by share, not the one whose label shares most words with the question.
 _RANKING = re.compile(
-    r"\bprincipa(?:l|le|les|ux)\b|\ble plus\b|\bles plus\b|\bplus (?:cite|frequent|souvent)\w*|\btop\b"
+    r"\bprincipa(?:l|le|les|ux)\b|\ble plus\b|\bles plus\b|\bplus (?:cite|frequent|souvent)\w*|\btop\b|\bmost\b|\bmain\b"
 )
 
 
@@ -754,7 +754,8 @@ def figures_answer(text: str) -> Optional[Reply]:
 
 _THE_SURVEY = re.compile(r"\b(?:enquete|sondage|sonde\w*|repondant\w*|questionnaire)\b")
 _WHOLE_SECTOR = re.compile(
-    r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b"
+    r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b|"
+    r"\bsocial economy(?: enterprises| businesses| organi[sz]ations)?\b"
 )
 
 
