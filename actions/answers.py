@@ -240,7 +240,15 @@ def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hi
     if top is None:
         # "c'est quoi la GED dont tu parles dans les tableaux ?": the record the question names,
         # even when rare words around its name let a loose match of another record lead
-        top = next((h for h in hits[:3] if h.confidence >= NAMED_CONFIDENT and _names_in(h, folded_query)), None)
+        # (not the programme: "le programme" names it in most questions, whatever they ask)
+        top = next(
+            (
+                h
+                for h in hits[:3]
+                if h.kind != "programme" and h.confidence >= NAMED_CONFIDENT and _names_in(h, folded_query)
+            ),
+            None,
+        )
     return top
 
 
