@@ -643,7 +643,7 @@ def _facet_line(hit: retrieval.Hit) -> str:
 # The sector as a whole: "en économie sociale", "au Québec", "entreprises collectives", "le PIB"…
 _SECTOR = re.compile(
     r"\b(?:economie sociale|eco sociale|entreprises? collectives?|quebec|qc|secteur|au total|pib|milliards|"
-    r"mouvement cooperatif)\b|\bd?eco sociale\b"
+    r"mouvement cooperatif|portrait|7 ?000 entreprises|11 ?200 entreprises)\b|\bd?eco sociale\b"
 )
 # Words of the CEFRIO survey's questions (usage, plans, perceptions…), not of the sector's size.
 SURVEY_WORDS = (

@@ -226,6 +226,10 @@ CHAT_FORMS: Dict[str, str] = {
     "info": "information",
     "infos": "informations",
     "empl": "employés",
+    "dissoute": "dissolution",  # "si une entreprise est dissoute": the criterion's own word
+    "dissous": "dissolution",
+    "dissout": "dissolution",
+    "liquidation": "dissolution",
     "techno": "technologie",
     "technos": "technologies",
     # English words visitors mix in.

@@ -328,3 +328,13 @@ def test_questions_in_english_reach_the_same_records(kb):
     assert reply is not None and "90 000" in reply.text
     reply = answers.named_facet("And who leads the CDRQ?")
     assert reply is not None and "Mathieu Vigneault" in reply.text
+
+
+def test_the_rule_of_dissolution_and_the_split_of_the_sector(kb):
+    """dev d027, d062."""
+    reply = answers.criterion_answer("Si une entreprise d'économie sociale est dissoute, qu'arrive-t-il à ses biens ?")
+    assert reply is not None and "objectifs semblables" in reply.text
+    asked = answers.sector_figures_asked(
+        "Dans le portrait de 2017, comment se répartissaient les 7 000 entreprises entre coops et OBNL ?"
+    )
+    assert {(f["indicator"], f["value"]) for f in asked} >= {("cooperatives", 3300), ("nonprofits", 3700)}
