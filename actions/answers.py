@@ -223,6 +223,7 @@ def _names_in(hit: retrieval.Hit, folded_query: str) -> bool:
         return True
     asked = set(_name_words(folded_query))
     asked |= {w[:-1] for w in asked if w.endswith("s")}
+    asked |= {w[1:] for w in asked if len(w) > 4 and w[0] in "dl"}  # "daide", "lorganisme": apostrophe dropped
     for name in hit.names:
         words = _name_words(name)
         if len(words) >= 4 and all(w in asked for w in words):
@@ -604,6 +605,20 @@ def named_facet(text: str) -> Optional[Reply]:
     folded = fold(text)
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
+    if top is not None and top.kind == "case" and top.facet in WHOLE_RECORD_FACETS and _QUANTITY.search(folded):
+        # "Combien de lecteurs et d'employés compte L'itinéraire ?": the record's card leads, its
+        # staff facet close behind is what is asked
+        top = next(
+            (
+                h
+                for h in hits[1:]
+                if (h.kind, h.record_id) == (top.kind, top.record_id)
+                and h.facet not in WHOLE_RECORD_FACETS
+                and h.text
+                and h.score >= top.score * FACET_BEHIND_CARD
+            ),
+            top,
+        )
     if (
         top is not None
         and top.kind in RECORD_KINDS
@@ -620,6 +635,9 @@ def named_facet(text: str) -> Optional[Reply]:
         return reply
     return None
 
+
+# How close behind a record's card one of its facets must score to be what a question asks.
+FACET_BEHIND_CARD = 0.75
 
 _CLAUSES = re.compile(r"\s(?:pis|puis|et|ainsi que|pis aussi|et aussi)\s", re.IGNORECASE)
 
@@ -788,7 +806,9 @@ def _record_reply(top: retrieval.Hit, hits: Sequence[retrieval.Hit], text: str =
     summary = str(top.record.get("summary") or "").strip()
     if summary and top.facet not in WHOLE_RECORD_FACETS and _WHAT_IS.search(fold(text)):
         reply.text = f"{reply.text}\n{summary}"
-    second = next((h for h in hits[1:] if h.record_id == top.record_id and h.kind == top.kind), None)
+    second = next(
+        (h for h in hits if h.record_id == top.record_id and h.kind == top.kind and h.facet != top.facet), None
+    )
     if (
         second is not None
         and second.facet not in WHOLE_RECORD_FACETS

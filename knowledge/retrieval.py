@@ -79,7 +79,7 @@ from knowledge.text import fold
 FACETS: Dict[str, Dict[str, str]] = {
     "case": {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
-        "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles gros",
+        "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles gros clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé apporté apporte apporter amélioré",
@@ -656,6 +656,8 @@ class _Builder:
                 c.get("employees_note") or (f"{c['employees']} employés" if c.get("employees") is not None else None),
                 f"{c['volunteers']} bénévoles" if c.get("volunteers") else None,
                 f"{c['members']} membres" if c.get("members") else None,
+                # "combien de préposés pis de clients", "combien de lecteurs"
+                f"clientèle : {c['clients']}" if c.get("clients") else None,
             ]
             self.add("case", c, "staff", names, staff, extra=[self.label("size_bands", c.get("size_band"))])
             self.add(

@@ -338,3 +338,13 @@ def test_the_rule_of_dissolution_and_the_split_of_the_sector(kb):
         "Dans le portrait de 2017, comment se répartissaient les 7 000 entreprises entre coops et OBNL ?"
     )
     assert {(f["indicator"], f["value"]) for f in asked} >= {("cooperatives", 3300), ("nonprofits", 3700)}
+
+
+def test_head_counts_and_clients_of_a_case(kb):
+    """dev d088, d111: "combien de préposés pis de clients", "combien de lecteurs et d'employés"."""
+    reply = answers.named_facet("la coop daide a domicile haute cote nord a combien de preposes pis de clients")
+    assert reply is not None and "26 préposés" in reply.text and "270" in reply.text
+    reply = answers.named_facet("Combien de lecteurs et d'employés compte L'itinéraire ?")
+    assert reply is not None and "14 employés" in reply.text and "15 000" in reply.text
+    assert reply.text.count("14 employés") == 1
+    assert answers.named_facet("parle moi de la mauve") is None  # the card: the case action says it
