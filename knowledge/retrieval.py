@@ -83,7 +83,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé apporté apporte apporter amélioré",
-        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis problème problèmes mal tourné viré échec échoué raté",
+        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",

@@ -348,3 +348,9 @@ def test_head_counts_and_clients_of_a_case(kb):
     assert reply is not None and "14 employés" in reply.text and "15 000" in reply.text
     assert reply.text.count("14 employés") == 1
     assert answers.named_facet("parle moi de la mauve") is None  # the card: the case action says it
+
+
+def test_did_it_work_the_first_time_asks_the_lessons(kb):
+    """dev4 fc14: "ça a tu marché du premier coup ?" after Sercovie got its results."""
+    reply = answers.follow_up("ca a tu marche du premier coup?", "case:case_01_sercovie", None)
+    assert reply is not None and "leçons tirées" in reply.text and "a échoué" in reply.text
