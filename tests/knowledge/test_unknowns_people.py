@@ -56,6 +56,10 @@ def test_match_unknown(kb, question, expected):
 def test_match_unknown_without_a_match(kb):
     assert lookup.match_unknown("") is None
     assert lookup.match_unknown("bonjour") is None
+    # "une coop qui se lance dans un projet" is not the programme's launch (dev d127)
+    assert (
+        lookup.match_unknown("Quels conseils donneriez-vous à une coop qui se lance dans un projet numérique ?") is None
+    )
     # a survey share is not the programme's funding rate (dev4 fc12)
     assert lookup.match_unknown("c'est quoi le pourcentage des orgs en loisirs/culture qui vendent en ligne?") is None
 
