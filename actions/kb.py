@@ -171,9 +171,12 @@ def retrieval_first(
     """What retrieval answers before the topic action (actions/answers.py), in this order: a
     follow-up on the record in context (it refers back, or names nothing and fits that record), what
     the sources do not say of the thing just discussed for a short question ("c'est gratuit ?"), two
-    records compared, one answer per question of a message that asks several, the facet of a record
-    the question names, what the sources do not say or a person ("yes"; "strict": only an
-    unknowns.yml phrase named; "no"), the survey figures asked (`figures`).
+    records compared, one answer per question of a message that asks several, a person named in
+    full, a list of the map of digital uses, the facet of a record the question names, what the
+    sources do not say or a person ("yes"; "strict": only an unknowns.yml phrase named; "no"), the
+    excluded categories ("qui d'autre est exclu ?"), a fact — or a piece of advice (`advice`), or,
+    for the actions with one fixed answer ("no"), a term named — that leads retrieval by far, the
+    survey figures asked (`figures`).
     [] when the topic action's own answer fits better."""
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
