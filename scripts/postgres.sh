@@ -13,6 +13,7 @@
 # creates, and owns its data directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/random.sh
 
 PG_DIR="${VIRAGE_PG_DIR:-$PWD/var/pg}"
 case "$PG_DIR" in /*) ;; *) PG_DIR="$PWD/$PG_DIR" ;; esac
@@ -27,13 +28,7 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-password() {
-  if [ ! -s "$PW_FILE" ]; then
-    mkdir -p "$(dirname "$PW_FILE")"
-    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$PW_FILE")
-  fi
-  cat "$PW_FILE"
-}
+password() { stored_secret "$PW_FILE"; }
 
 url() { echo "DATABASE_URL=postgresql://$ROLE:$(password)@127.0.0.1:$PG_PORT/$DB"; }
 

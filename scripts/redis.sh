@@ -14,6 +14,7 @@
 # end with the French apology (the lock store refuses to guess) and the next message works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/random.sh
 
 R_DIR="${VIRAGE_REDIS_DIR:-$PWD/var/redis}"
 case "$R_DIR" in /*) ;; *) R_DIR="$PWD/$R_DIR" ;; esac
@@ -22,11 +23,7 @@ PW_FILE="${R_DIR%/}.password"
 
 password() {
   if [ -n "${VIRAGE_REDIS_PASSWORD:-}" ]; then echo "$VIRAGE_REDIS_PASSWORD"; return; fi
-  if [ ! -s "$PW_FILE" ]; then
-    mkdir -p "$(dirname "$PW_FILE")"
-    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$PW_FILE")
-  fi
-  cat "$PW_FILE"
+  stored_secret "$PW_FILE"
 }
 
 url() { echo "REDIS_URL=redis://:$(password)@127.0.0.1:$R_PORT/0"; }

@@ -5,12 +5,11 @@
 #                          server checks the same tokens for the visitors' ratings
 # A value already in the environment wins (separate hosts: set the same one on both);
 # otherwise they are generated once into var/secrets.env (mode 600, ignored by git).
+source scripts/random.sh
 mkdir -p var
 if [ ! -s var/secrets.env ]; then
   (umask 077
-   printf 'VIRAGE_ACTION_SECRET=%s\nVIRAGE_SESSION_SECRET=%s\n' \
-     "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-     "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > var/secrets.env)
+   printf 'VIRAGE_ACTION_SECRET=%s\nVIRAGE_SESSION_SECRET=%s\n' "$(random_hex 32)" "$(random_hex 32)" > var/secrets.env)
 fi
 while IFS='=' read -r key value; do
   case "$key" in
