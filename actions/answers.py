@@ -259,11 +259,10 @@ def named_proper(text: str, hits: Optional[Sequence[retrieval.Hit]] = None) -> O
     chaque année ?": "consacre", "chaque" are rare words of the index that weigh the coverage down)."""
     folded = fold(text)
     hits = list(hits) if hits is not None else retrieval.search(text, k=8)
-    named = next(
+    return next(
         (h for h in hits if h.kind in PROPER_KINDS and h.confidence >= PROPER_NAMED_CONFIDENT and _names_in(h, folded)),
         None,
     )
-    return named
 
 
 # A question that names a group of the survey (a sector, a size, a revenue, an in-house IT person).
@@ -503,25 +502,18 @@ def uses_overview(text: str) -> Optional[Reply]:
     best = retrieval.search(text, k=1)
     if best and best[0].kind != "digital_use":
         return None  # "les 3 familles de compétences numériques": a term's families
-    kind = hits[0].facet
-    every = retrieval.search(FACET_WORDS_OF_USES.get(kind, kind), kinds=("digital_use",), facets=(kind,), k=12)
+    every = lookup.digital_uses(hits[0].facet)  # the facet of a digital use is its kind
     if len(every) < 2:
         return None
     lines = []
-    for h in every:
-        items = list(h.record.get("items") or [])
+    for r in every:
+        items = list(r.get("items") or [])
         more = "…" if len(items) > USES_SHOWN else ""
-        lines.append(f"• {h.record.get('label')} : {' ; '.join(items[:USES_SHOWN])}{more}")
-    return Reply("\n".join(lines), cite_many(h.record for h in every), [record_key(h) for h in every])
+        lines.append(f"• {r.get('label')} : {' ; '.join(items[:USES_SHOWN])}{more}")
+    return Reply("\n".join(lines), cite_many(every), [f"digital_use:{r['id']}" for r in every])
 
 
 USES_SHOWN = 4
-FACET_WORDS_OF_USES = {
-    "application_field": "champs application",
-    "usage_family": "familles usages",
-    "characteristic": "caractéristiques distinctives",
-    "trend": "tendances surveiller",
-}
 
 
 _WHO_IS_EXCLUDED = re.compile(

@@ -29,6 +29,12 @@ def volets(**kw) -> List[Dict[str, Any]]:
     return [_with_citation(v) for v in store.snapshot(**kw)["volets"]]
 
 
+def digital_uses(kind: str, **kw) -> List[Dict[str, Any]]:
+    """The records of one kind of the map of digital uses (application_field, usage_family,
+    characteristic, trend), in the report's order."""
+    return [r for r in store.snapshot(**kw)["digital_uses"] if r.get("kind") == kind]
+
+
 def facts(topic: str, **kw) -> List[Dict[str, Any]]:
     return [_with_citation(f) for f in store.snapshot(**kw)["facts"] if f["topic"] == topic]
 
