@@ -617,11 +617,8 @@ def asks_why_verdict(text: str) -> bool:
     return bool(_WHY_VERDICT.search(fold(text or "")))
 
 
-def explain_verdict(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
-    """After a verdict, "qu'est-ce qui nous bloque ?": each criterion that fails, with the rule, then
-    what is still to be checked, with the offer to check it. None when no verdict was given."""
-    if not _verdict_given(tracker):
-        return None
+def _criteria_now(tracker: Tracker) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any]]:
+    """The profile said so far, and the criteria (by id, over every volet) it fails and leaves to check."""
     profile = _current_profile(tracker)
     result = eligibility.evaluate(profile, skipped=_skipped(tracker))
     failing: Dict[str, Any] = {}
@@ -631,6 +628,15 @@ def explain_verdict(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
             failing.setdefault(c.id, c)
         for c in v.missing:
             missing.setdefault(c.id, c)
+    return profile, failing, missing
+
+
+def explain_verdict(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """After a verdict, "qu'est-ce qui nous bloque ?": each criterion that fails, with the rule, then
+    what is still to be checked, with the offer to check it. None when no verdict was given."""
+    if not _verdict_given(tracker):
+        return None
+    profile, failing, missing = _criteria_now(tracker)
     lines, sources = [], []
     if failing:
         lines.append(f"Ce qui bloque, {lower_first(CRITERIA_BASIS)} :")
@@ -664,8 +670,7 @@ def verdict_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
     if is_hypothetical(text) and _CHANGE_OF_RULES.search(fold(text)) and _verdict_given(tracker):
         # "et si on modifie nos règlements à la prochaine AG ?" after "non admissible": what the
         # rules would have to say for what blocks today
-        result = eligibility.evaluate(_current_profile(tracker), skipped=_skipped(tracker))
-        failing = list({c.id: c for v in result.volets for c in v.decisive}.values())
+        failing = list(_criteria_now(tracker)[1].values())
         if failing:
             lines = [f"• {c.label} : {c.explanation}" for c in failing]
             say(

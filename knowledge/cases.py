@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Dict, List, Optional
 
-from knowledge import store, vocabulary
+from knowledge import retrieval, store, vocabulary
 from knowledge.documents import cite
 from knowledge.text import contains_phrase, fold, phrase_pattern
 
@@ -82,8 +82,6 @@ def search(
     # better than a case that only shares a word or a sector
     ranked: Dict[str, float] = {}
     if text:
-        from knowledge import retrieval  # (retrieval reads cases through the snapshot)
-
         for h in retrieval.search(text, kinds=("case",), k=60):
             ranked[h.record_id] = max(ranked.get(h.record_id, 0.0), h.score)
     best_ranked = max(ranked.values(), default=0.0)
