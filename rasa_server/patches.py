@@ -161,7 +161,8 @@ _HYPOTHESIS = re.compile(r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*si\b")
 
 def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
     """The fix 9 above, last part: `start_screening` for a question-word question that does not ask
-    to check eligibility becomes the model's next question intent (or nlu_fallback)."""
+    to check eligibility, or for a hypothesis ("et si on modifie nos règlements ?"), becomes the
+    model's next question intent (or nlu_fallback)."""
     from knowledge.text import fold
 
     intent = (parse_data.get("intent") or {}).get("name")
@@ -169,9 +170,8 @@ def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
     if intent != "start_screening" or not text or text.startswith("/"):
         return parse_data
     folded = fold(text)
-    if _HYPOTHESIS.search(folded):
-        pass
-    elif not _WH_QUESTION.search(folded) or _ASKS_SCREENING.search(folded):
+    asks_something_else = _WH_QUESTION.search(folded) and not _ASKS_SCREENING.search(folded)
+    if not (asks_something_else or _HYPOTHESIS.search(folded)):
         return parse_data
     for row in parse_data.get("intent_ranking") or []:
         name = row.get("name")
