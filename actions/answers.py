@@ -146,7 +146,9 @@ def _stat_line(hit: retrieval.Hit) -> str:
     value = percent(s["value"]) if s.get("unit") == "percent" else number(s["value"])
     group = hit.text.rsplit(" : ", 1)[0] if " : " in hit.text else ""
     base = f"n = {s['base_n']}" if s.get("base_n") else "base non précisée"
-    where = f", {group}" if group else ""
+    in_label = str(s["label"]).partition(" — ")[2]
+    # the group once: "… — secteur loisirs : 84 % (n = 80, secteur Loisirs…)" said it twice
+    where = f", {group}" if group and fold(group) != fold(in_label) else ""
     return f"{s['label']} : {value} ({base}{where}, enquête de {s.get('year') or 'date non précisée'})"
 
 
@@ -299,28 +301,46 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
 
 
 # "les principales préoccupations", "sur quels réseaux sont-elles le plus présentes": the leading
-# figures of the facet asked, by share, not the one whose label shares most words with the question.
+# figures of the survey table asked, by share, not the one whose label shares most words with the
+# question; "le moins" ranks from the bottom.
 _RANKING = re.compile(
-    r"\bprincipa(?:l|le|les|ux)\b|\ble plus\b|\bles plus\b|\bplus (?:cite|frequent|souvent)\w*|\btop\b|\bmost\b|\bmain\b"
+    r"\bprincipa(?:l|le|les|ux)\b|\b(?:(?:le|la|les) (?:plus|moins)|plus)(?: (?:cite|frequent|souvent|repandu|courant)\w*)"
+    r"|\b(?:le|la|les) (?:plus|moins)\b|\btop\b|\bmost\b|\bmain\b|\bleast\b"
 )
+_LEAST = re.compile(r"\b(?:le|la|les) moins\b|\bleast\b")
+# "quel secteur utilise le plus le web": one figure compared across the groups of a dimension.
+_WHICH_GROUP = re.compile(r"\b(?:quel|quels|quelle|quelles|which)\s+(secteur|taille|size|sector)")
 
 
 def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
-    """The figures of `top`'s facet and group, for a question asking which lead."""
-    if _GROUP_WORDS.search(fold(text)):
-        return []  # "quel secteur utilise le plus le web" compares groups, not indicators
-    group = (top.record.get("group") or {}).get("dimension")
-    same = [
-        h
-        for h in retrieval.search(text, kinds=("statistic",), facets=(top.facet,), k=40)
-        if (h.record.get("group") or {}).get("dimension") == group
-        and h.record.get("unit") == top.record.get("unit") == "percent"
-        and h.score >= top.score * LEADING_CLOSE
-    ]
+    """The figures a ranking question compares, best first: the same figure across sectors or sizes
+    ("quel secteur …"), else every figure of `top`'s survey table for the same group."""
+    rec = top.record
+    if rec.get("unit") != "percent":
+        return []
+    which = _WHICH_GROUP.search(fold(text))
+    if which:
+        dimension = "sector" if which.group(1) in ("secteur", "sector") else "size"
+        same = retrieval.documents(
+            "statistic",
+            lambda r: (
+                (r.get("group") or {}).get("dimension") == dimension
+                and _indicator(r) == _indicator(rec)
+                and r.get("technology") == rec.get("technology")
+            ),
+        )
+    else:
+        same = retrieval.documents(
+            "statistic",
+            lambda r: (
+                r.get("topic") == rec.get("topic")
+                and r.get("unit") == "percent"
+                and r.get("group") == rec.get("group")
+                and (r.get("source") or {}).get("section") == (rec.get("source") or {}).get("section")
+            ),
+        )
+    same.sort(key=lambda h: h.record.get("value") or 0, reverse=not _LEAST.search(fold(text)))
     return same if len(same) > 1 else []
-
-
-LEADING_CLOSE = 0.3
 
 
 def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
@@ -329,7 +349,6 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
     if top.kind == "statistic" and text and _RANKING.search(fold(text)):
         leading = _leading(top, text)
         if leading:
-            leading.sort(key=lambda h: -(h.record.get("value") or 0))
             return _stat_list(leading[:MAX_STATS])
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     if top.kind != "statistic" or len(close) <= 1:
@@ -514,6 +533,76 @@ def uses_overview(text: str) -> Optional[Reply]:
 
 
 USES_SHOWN = 4
+
+# "les petites orgs comme nous utilisent quoi surtout comme outils", "le commerce de détail veut
+# investir dans quoi": the leading technologies of one survey group, not one technology's figure.
+_USE_VERB = re.compile(r"\b(?:utilis\w*|se servent|usages?|uses?|used|using)\b")
+_INVEST_VERB = re.compile(r"\b(?:invest\w*|prevo\w*|prevu\w*|planifi\w*|plan to)\b")
+_WHICH_TOOLS = re.compile(
+    r"\b(?:quoi|what|which|surtout|le plus|les plus)\b|\b(?:quel\w*|comme) (?:techno\w*|outils?|logiciels?|tools?)\b"
+)
+_POPULATION = re.compile(
+    r"\b(?:entreprises?|organisations?|orgs?|organismes?|coops?|cooperatives?|obnl|mutuelles?|compagnies?"
+    r"|businesses|companies|organi[sz]ations|nous|nous autres|on)\b"
+)
+_DIGITAL = re.compile(r"\b(?:numerique|techno\w*|outils?|logiciels?|digital|technology)\b")
+_HOW_OR_WHY = re.compile(r"\b(?:comment|pourquoi|how|why)\b")
+_SIZE_WORDS = (
+    (re.compile(r"\b(?:tres )?petites?\b|\bsmall\b"), "lt5"),
+    (re.compile(r"\bmoyennes?\b|\bmedium\b"), "5to19"),
+    (re.compile(r"\b(?:grandes?|grosses?)\b|\blarge\b|\bbig\b"), "20plus"),
+)
+_STAFF_NUMBER = re.compile(r"\b(\d{1,4})\s*(?:employ|salari|personnes|staff|employees)")
+_IT_PERSON = re.compile(r"\b(?:ressource|personne ressource|informaticien\w*|technicien\w*) (?:ti|informatique)?")
+
+
+def survey_group(text: str) -> Dict[str, str]:
+    """The survey group a question names: a sector, a size (a staff count or "les petites"), with or
+    without an in-house IT person; else all respondents."""
+    folded = fold(text)
+    sectors = vocabulary.find_all("sectors", text)
+    if sectors:
+        return {"dimension": "sector", "value": sectors[0]}
+    staff = _STAFF_NUMBER.search(folded)
+    band = vocabulary.size_band(int(staff.group(1))) if staff else None
+    band = band or next((b for pattern, b in _SIZE_WORDS if pattern.search(folded)), None)
+    if band:
+        return {"dimension": "size", "value": band}
+    if _IT_PERSON.search(folded):
+        without = re.search(r"\b(?:sans|pas de|pas d|aucune?|without|no)\b", folded)
+        return {"dimension": "it_resource", "value": "without" if without else "with"}
+    return {"dimension": "total", "value": "all"}
+
+
+def uses_by_group(text: str) -> Optional[Reply]:
+    """The technologies a survey group uses most, or plans to invest in most, by share, for a question
+    that asks which (and names no technology, no organisation); None otherwise."""
+    folded = fold(text)
+    invest = _INVEST_VERB.search(folded) is not None
+    if not _askable(text) or not (invest or _USE_VERB.search(folded)) or _HOW_OR_WHY.search(folded):
+        return None
+    if vocabulary.find_all("technologies", text):
+        return None
+    group = survey_group(text)
+    if group["dimension"] == "total" and not _POPULATION.search(folded):
+        return None
+    # "les coops d'habitation ça utilise tu le numérique ?": a group named is enough of a "which"
+    if not (_WHICH_TOOLS.search(folded) or (group["dimension"] != "total" and _DIGITAL.search(folded))):
+        return None
+    if named_proper(text) is not None:
+        return None  # "La Mauve utilise quoi comme logiciel ?": that case's tools
+    least = _LEAST.search(folded) is not None
+    if least and group["dimension"] not in ("total", "sector"):
+        return None  # the report prints only the leading figures of a size or IT group
+    topic = "planned_investment" if invest else "usage"
+    rows = retrieval.documents(
+        "statistic",
+        lambda r: r.get("topic") == topic and r.get("unit") == "percent" and r.get("group") == group,
+    )
+    if not rows:
+        return None
+    rows.sort(key=lambda h: h.record.get("value") or 0, reverse=not least)
+    return _stat_list(rows[:MAX_STATS])
 
 
 _WHO_IS_EXCLUDED = re.compile(
@@ -748,8 +837,14 @@ def figures_answer(text: str) -> Optional[Reply]:
     # every respondent of the survey is an enterprise of the social economy: those words pick
     # nothing ("économie" would pick the figures of the sharing economy)
     survey_text = _WHOLE_SECTOR.sub(" ", fold(text))
-    hits = retrieval.search(survey_text, kinds=("statistic", "sector_figure"), k=6)
+    # "la préoccupation la plus citée": the ranking words say how to order the figures, not which
+    ranking = _RANKING.search(survey_text) is not None
+    hits = retrieval.search(
+        _RANKING.sub(" ", survey_text) if ranking else survey_text, kinds=("statistic", "sector_figure"), k=6
+    )
     top = _best(hits, fold(text))
+    if top is None and ranking and hits and hits[0].kind == "statistic" and hits[0].confidence >= NAMED_CONFIDENT:
+        top = hits[0]
     everything = retrieval.search(text, k=8)
     # "le CQCM représente combien de coops ?", "Combien de lecteurs a L'itinéraire ?": a figure of
     # an organisation the question names is in its record, not in the survey

@@ -204,7 +204,12 @@ def retrieval_first(
             return replies
     # a person named in full ("martin noel il fait quoi"), then a record the question names, come
     # before any silence
-    reply = answers.named_person(text) or answers.uses_overview(text) or answers.named_facet(text)
+    reply = (
+        answers.named_person(text)
+        or answers.uses_overview(text)
+        or answers.uses_by_group(text)
+        or answers.named_facet(text)
+    )
     if reply is None and silences != "no":
         reply = answers.silence_or_person(text, strict=silences == "strict")
     if reply is None and answers.asks_who_is_excluded(text):

@@ -60,7 +60,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -1356,6 +1356,17 @@ def search(
     wanted = tuple(_KIND_ALIASES.get(x, x) for x in kinds) if kinds else DEFAULT_KINDS
     opt_in = all(x in OPT_IN_KINDS for x in wanted)
     return index(opt_in=opt_in, **kw).search(query, kinds=wanted, k=k, facets=facets, distinct=distinct)
+
+
+def documents(kind: str, keep: Callable[[Dict[str, Any]], bool], score: float = 0.0, **kw) -> List[Hit]:
+    """Every indexed document of `kind` whose record passes `keep`, as hits scored `score`, in the
+    index's order: the figures of one survey table, for a question that ranks them, not a search."""
+    idx = index(opt_in=kind in OPT_IN_KINDS, **kw)
+    return [
+        Hit(d.doc_id, d.kind, d.record_id, d.facet, score, d.record, d.text, 0.0, d.names)
+        for d in idx.docs
+        if d.kind == kind and keep(d.record)
+    ]
 
 
 def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) -> Optional[Hit]:

@@ -70,5 +70,8 @@ def contains_phrase(haystack_folded: str, phrase: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
-    """Whole-word match of an already folded phrase inside folded text (compiled once)."""
-    return re.compile(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)")
+    """Whole-word match of an already folded phrase inside folded text (compiled once). A phrase of
+    four letters or more that opens on a vowel or an h also matches with its elided article glued on,
+    as phones type it: "dhabitation", "lassociation", "quhabitation" ("d'habitation")."""
+    glued = "(?:[dlj]|qu)?" if len(folded_phrase) >= 4 and folded_phrase[0] in "aeiouyh" else ""
+    return re.compile(rf"(?<!\w){glued}{re.escape(folded_phrase)}(?!\w)")

@@ -78,3 +78,15 @@ def test_strip_accents_keeps_case_punctuation_and_oe():
 def test_missing_text_folds_to_empty():
     assert fold(None) == fold_keep_punctuation(None) == fold_for_contact(None) == ""
     assert fold(12) == "12"
+
+
+def test_a_phrase_matches_with_its_elided_article_glued_on():
+    from knowledge.text import phrase_pattern
+
+    assert phrase_pattern("habitation").search("les coops dhabitation")
+    assert phrase_pattern("association").search("notre lassociation")
+    assert phrase_pattern("habitation").search("coop d habitation")
+    # short phrases and consonants are left alone: "lart" is not "art", "dsante" is not "sante"
+    assert not phrase_pattern("art").search("lart")
+    assert not phrase_pattern("sante").search("dsante")
+    assert not phrase_pattern("habitation").search("cohabitation")
