@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answers
 from common.language import ENGLISH_NOTICE, looks_english
 from common.slots import LAST_RECORD_SLOT
+from knowledge.text import trailing_question
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,18 @@ class KnowledgeAction(Action, abc.ABC):
         return verdict_follow_up(dispatcher, tracker, text)
 
     @staticmethod
+    def _stated_before(tracker, text: str, events) -> List[Dict[Text, Any]]:
+        """ "On est une OBNL en culture. Quels outils on a pour s'autoévaluer ?": the question is
+        answered, and what was stated before it is kept in the profile slots (the screening will not
+        ask it again), unless the answer already set them or a form is running (it reads its own)."""
+        from actions.screening import Facts  # (import cycle)
+
+        if not trailing_question(text) or (tracker.active_loop or {}).get("name"):
+            return []
+        done = {e.get("name") for e in events if e.get("event") == "slot"}
+        return [SlotSet(k, v) for k, v in Facts(tracker, None).changes.items() if k not in done]
+
+    @staticmethod
     def _own_about_us(name: str, text: str) -> bool:
         """The eligibility action answers "nous sommes une mutuelle, le programme s'adresse-t-il aux
         mutuelles ?" itself (the verdict on what was said), before any record retrieval finds."""
@@ -110,7 +123,7 @@ class KnowledgeAction(Action, abc.ABC):
                 extra = answers.admission(text, said)
                 if extra:
                     dispatcher.utter_message(text=extra)
-            return events
+            return list(events) + self._stated_before(tracker, text, events)
         except Exception as exc:  # database down, corrupt build, bug: the user still gets an answer
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
             dispatcher.utter_message(text=KB_DOWN_MESSAGE)
@@ -177,7 +190,10 @@ def retrieval_first(
     excluded categories ("qui d'autre est exclu ?"), a fact — or a piece of advice (`advice`), or,
     for the actions with one fixed answer ("no"), a term named — that leads retrieval by far, the
     survey figures asked (`figures`).
+    Statements before the question ("On est une coop de 4. On commence par quoi ?") are left to
+    the profile (common/profile.py): retrieval reads the question.
     [] when the topic action's own answer fits better."""
+    text = trailing_question(text) or text
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
         reply = answers.follow_up(text, context, None) or answers.elliptical(text, previous_text(tracker), context)

@@ -448,7 +448,12 @@ def _surface(text: str) -> List[str]:
     out: List[str] = []
     for w in _TOKEN.findall(folded):
         for m in chat.get(w, (w,)):
-            out.append(NUMBER_WORDS.get(m, m))
+            m = NUMBER_WORDS.get(m, m)
+            # "cas 4" is one name: a bare "4" ("une coop de 4 personnes") must not name case 4
+            if m.isdigit() and out and out[-1] == "cas":
+                out[-1] = "cas" + m
+            else:
+                out.append(m)
     return out
 
 

@@ -75,3 +75,26 @@ def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
     as phones type it: "dhabitation", "lassociation", "quhabitation" ("d'habitation")."""
     glued = "(?:[dlj]|qu)?" if len(folded_phrase) >= 4 and folded_phrase[0] in "aeiouyh" else ""
     return re.compile(rf"(?<!\w){glued}{re.escape(folded_phrase)}(?!\w)")
+
+
+# "On est une petite coop de 4 personnes. On commence par quoi ?": what the visitor says about
+# themselves, then the question. The sentences end on . ! ; or a new line; the question is the last.
+_SENTENCE_END = re.compile(r"(?<=[.!;])\s+|\s*\n+\s*")
+_ASKS = re.compile(
+    r"\?|^(?:et |pis |mais |alors |donc )?(?:combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|ou|"
+    r"est ce|c est quoi|on commence|peut on|peut-on|pouvez|pourriez|pourrait|avez vous|ya tu|y a t il)\b"
+)
+
+
+def trailing_question(text: str) -> str:
+    """The question a message ends on when statements come before it ("On est une coop de 12 en
+    Estrie. On commence par quoi ?" → "On commence par quoi ?"); "" when the message is one
+    sentence, when an earlier sentence asks something too, or when the last one asks nothing."""
+    sentences = [s.strip() for s in _SENTENCE_END.split((text or "").strip()) if s.strip()]
+    if len(sentences) < 2 or any("?" in s for s in sentences[:-1]):
+        return ""
+    last = sentences[-1]
+    folded = fold(last)
+    if len(folded.split()) < 2 or not (_ASKS.search(folded) or last.rstrip().endswith("?")):
+        return ""
+    return last

@@ -33,6 +33,14 @@ or trains the model, never in the action server):
    guard answers with the French apology, and the conversation resumes from the database once
    it is back.
 
+11. `MessageProcessor.parse_message` — a message of statements ending on a question (« On est
+   une petite coop de 4 personnes. On commence par quoi ? ») was read as a whole: the model
+   could not place it, or took it for a statement (`inform`), and the question went unanswered.
+   For those two readings, the last sentence is parsed alone; a confident question intent from
+   it, or the fallback when the model cannot place it either, becomes the message's intent
+   (the retrieval of the actions reads that question, actions/kb.py; the entities of the whole message stay: what the visitor
+   said about themselves is still recorded).
+
 Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
 
 2. `rasa_server/channels.py` — Rasa's socket.io channel passes `cors_allowed_origins=[]`,
@@ -180,12 +188,43 @@ def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
     return {**parse_data, "intent": {"name": "nlu_fallback", "confidence": 1.0}}
 
 
+# Intents a message of statements then a question may get from the model as a whole: it could not
+# place it (nlu_fallback), or the statements weighed most (inform).
+_RE_READ = ("nlu_fallback", "inform")
+QUESTION_CONFIDENT = 0.6
+
+
+def question_to_re_read(parse_data: Dict[Text, Any]) -> str:
+    """The fix 11 above: the trailing question of a message the model read as a statement or could
+    not place ("On est une petite coop de 4 personnes. On commence par quoi ?"), else ""."""
+    from knowledge.text import trailing_question
+
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = parse_data.get("text") or ""
+    if intent not in _RE_READ or not text or text.startswith("/"):
+        return ""
+    return trailing_question(text)
+
+
+def read_trailing_question(parse_data: Dict[Text, Any], question: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The question's own reading when it is a confident question intent, or when the model cannot
+    place the question either (the fallback's retrieval then reads it); the whole message's text and
+    entities (what the visitor said about themselves) are kept."""
+    intent = question.get("intent") or {}
+    name = intent.get("name") or ""
+    confident = name.startswith("ask_") and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENT
+    if not (confident or name == "nlu_fallback"):
+        return parse_data
+    return {**parse_data, "intent": intent, "intent_ranking": question.get("intent_ranking") or []}
+
+
 def apply() -> None:
     """Installs the fixes once per process."""
     global _APPLIED
     if _APPLIED:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import UserMessage
     from rasa.core.processor import MessageProcessor
 
     RemoteAction._validate_action_result = _validate_action_result
@@ -193,6 +232,12 @@ def apply() -> None:
 
     async def parse_message(self, message, tracker=None, only_output_properties=True):
         parse_data = await original_parse(self, message, tracker, only_output_properties)
+        question = question_to_re_read(parse_data)
+        if question:
+            asked = UserMessage(question, sender_id=message.sender_id, input_channel=message.input_channel)
+            parse_data = read_trailing_question(
+                parse_data, await original_parse(self, asked, tracker, only_output_properties)
+            )
         parse_data = demote_start_screening(parse_data)
         return read_screening_answer_as_data(read_contact_answer_as_data(parse_data, tracker), tracker)
 

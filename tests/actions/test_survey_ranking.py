@@ -71,3 +71,20 @@ def test_a_figure_line_names_its_group_once(kb):
     assert reply is not None
     for line in reply.text.splitlines():
         assert line.count("20 employés et plus") == 1, line
+
+
+def test_statements_before_a_question_are_kept_and_the_question_is_answered(kb):
+    from actions import fallback
+    from tests.actions.helpers import run, texts, tracker_for
+
+    text = "on est une petite coop de 4 personnes. quels outils on a pour s'autoevaluer"
+    entities = [{"entity": "legal_form", "value": "coop"}]  # what the NLU finds in it
+    msgs, events = run(fallback.ActionAnswerOrClarify(), tracker_for(text, "nlu_fallback", entities))
+    said = texts(msgs)
+    assert "Autoexamen" in said and "MaisonNette" not in said
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("legal_form") == "cooperative"
+    # one sentence: nothing is stated before the question, no slot is guessed
+    one = tracker_for("la coop: quels outils on a pour s'autoevaluer", "nlu_fallback", entities)
+    _, events = run(fallback.ActionAnswerOrClarify(), one)
+    assert not any(e.get("name") == "legal_form" for e in events if e.get("event") == "slot")

@@ -418,3 +418,15 @@ def test_people_and_silences_are_searched_only_when_asked_for(kb):
     assert top.kind == "person" and "directrice" in top.text
     top = retrieval.search("lautodiagnostic ca prend combien de temps", kinds=["unknown"], k=1)[0]
     assert top.record_id == "self_assessment_duration"
+
+
+def test_a_bare_number_does_not_name_a_case_by_its_number(kb):
+    from knowledge import retrieval
+
+    top = retrieval.search("le cas 4 du rapport", k=1)[0]
+    assert (top.kind, top.record_id) == ("case", "case_04_maisonnette_sud_ouest")
+    assert retrieval.search("c'est quoi le cas 10", k=1)[0].record_id == "case_10_itineraire"
+    # "une coop de 4 personnes" says a head-count: "4" alone is no longer a word of case 4's name
+    assert retrieval.index().query_tokens("le cas 4")[0] == ["cas4"]
+    assert "cas4" not in retrieval.index().query_tokens("une coop de 4 personnes")[0]
+    assert "4" not in retrieval.index().query_tokens("le cas 4")[0]

@@ -90,3 +90,20 @@ def test_a_phrase_matches_with_its_elided_article_glued_on():
     assert not phrase_pattern("art").search("lart")
     assert not phrase_pattern("sante").search("dsante")
     assert not phrase_pattern("habitation").search("cohabitation")
+
+
+def test_the_trailing_question_of_statements_then_a_question():
+    from knowledge.text import trailing_question
+
+    assert (
+        trailing_question("on est une petite coop de 4 personnes. on commence par quoi ?") == "on commence par quoi ?"
+    )
+    assert trailing_question("On est une OBNL\ncombien ca coute") == "combien ca coute"
+    assert trailing_question("Nous sommes une mutuelle. Peut-on participer ?") == "Peut-on participer ?"
+    for text in (
+        "c'est quoi le volet 2 ?",  # one sentence
+        "on est une coop. on a 12 employes",  # no question
+        "c quoi le volet 2? et le 3?",  # two questions: split_questions' work
+        "",
+    ):
+        assert trailing_question(text) == "", text

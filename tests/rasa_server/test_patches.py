@@ -89,3 +89,25 @@ def test_a_question_word_question_is_no_request_to_start_the_screening():
     ):
         moved = demote_start_screening({**_parse(text, "start_screening"), "intent_ranking": ranking})
         assert moved["intent"]["name"] == "ask_partners", text
+
+
+def test_statements_then_a_question_are_read_by_their_question():
+    from rasa_server.patches import question_to_re_read, read_trailing_question
+
+    text = "on est une petite coop de 4 personnes. on commence par quoi ?"
+    for intent in ("nlu_fallback", "inform"):
+        assert question_to_re_read(_parse(text, intent)) == "on commence par quoi ?"
+    # a confident reading of the whole message, one sentence, or a button payload: no second parse
+    assert question_to_re_read(_parse(text, "ask_how_to_start")) == ""
+    assert question_to_re_read(_parse("on commence par quoi ?", "nlu_fallback")) == ""
+    assert question_to_re_read(_parse("/inform", "inform")) == ""
+    whole = {**_parse(text, "inform"), "entities": [{"entity": "legal_form", "value": "coop"}]}
+    moved = read_trailing_question(whole, {"intent": {"name": "ask_how_to_start", "confidence": 0.85}})
+    assert moved["intent"]["name"] == "ask_how_to_start" and moved["entities"] == whole["entities"]
+    assert moved["text"] == text
+    # the question cannot be placed alone either: the fallback's retrieval reads it
+    fell = read_trailing_question(whole, {"intent": {"name": "nlu_fallback", "confidence": 0.4}})
+    assert fell["intent"]["name"] == "nlu_fallback"
+    # an unsure or non-question reading of the question keeps the whole message's
+    for reading in ({"name": "ask_volets", "confidence": 0.3}, {"name": "greet", "confidence": 0.9}):
+        assert read_trailing_question(whole, {"intent": reading})["intent"]["name"] == "inform"
