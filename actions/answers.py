@@ -26,7 +26,7 @@ from common.formatting import adviser_of, figure_line, join_fr, number, percent,
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
-from knowledge.text import contains_phrase, fold, phrase_pattern
+from knowledge.text import contains_phrase, fold, phrase_pattern, trailing_question
 
 # A hit answers on its own when it covers this share of the question's weight (retrieval.confident),
 # or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
@@ -343,8 +343,20 @@ def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     return same if len(same) > 1 else []
 
 
+# "Comparaison hors économie sociale : …": a figure of other Québec firms, for a question that asks
+# to compare ("par rapport aux PME", "les autres entreprises du Québec"); else after the survey's own.
+_COMPARISON_ASKED = re.compile(r"\bcompar\w*|\bpar rapport\b|\bautres entreprises\b|\bpme\b|\bhors\b|\bprive\w*")
+
+
+def _survey_first(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
+    if _COMPARISON_ASKED.search(fold(text)):
+        return hits
+    other = [h for h in hits if str(h.record.get("label") or "").startswith("Comparaison")]
+    return [h for h in hits if h not in other] + other if len(other) < len(hits) else hits
+
+
 def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
-    hits = _overall(hits, text) if text else hits
+    hits = _survey_first(_overall(hits, text), text) if text else hits
     top = hits[0]
     if top.kind == "statistic" and text and _RANKING.search(fold(text)):
         leading = _leading(top, text)
@@ -474,7 +486,7 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
 
 
-_COMPARE = re.compile(r"\b(?:difference|differences|differencie|distingue|compar\w*|versus|vs|ou bien|plutot)\b")
+_COMPARE = re.compile(r"\b(?:difference|differences|diff|differencie|distingue|compar\w*|versus|vs|ou bien|plutot)\b")
 
 
 def compared(text: str) -> Optional[List[Reply]]:
@@ -537,7 +549,7 @@ USES_SHOWN = 4
 # "les petites orgs comme nous utilisent quoi surtout comme outils", "le commerce de détail veut
 # investir dans quoi": the leading technologies of one survey group, not one technology's figure.
 _USE_VERB = re.compile(r"\b(?:utilis\w*|se servent|usages?|uses?|used|using)\b")
-_INVEST_VERB = re.compile(r"\b(?:invest\w*|prevo\w*|prevu\w*|planifi\w*|plan to)\b")
+_INVEST_VERB = re.compile(r"\b(?:invest\w*|prevo\w*|prevu\w*|plan to)\b")
 _WHICH_TOOLS = re.compile(
     r"\b(?:quoi|what|which|surtout|le plus|les plus)\b|\b(?:quel\w*|comme) (?:techno\w*|outils?|logiciels?|tools?)\b"
 )
@@ -811,6 +823,12 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     folded = fold(text)
     if not _askable(text) or any(w in folded for w in SURVEY_WORDS) or not _SECTOR.search(folded):
         return []  # a survey figure, or not about the sector as a whole ("combien d'employés chez TAQ")
+    named = named_proper(text)
+    for name in named.names if named is not None else ():
+        # "le chiffre d'affaires des Librairies indépendantes du Québec": Québec is in a name
+        folded = phrase_pattern(fold(name)).sub(" ", folded) if len(fold(name)) >= 3 else folded
+    if not _SECTOR.search(folded):
+        return []
     tokens = folded.split()
     wanted = [facet for facet, words in _indicator_words().items() if any(_says(w, tokens) for w in words)]
     if not _QUANTITY.search(folded):  # "qu'est-ce qu'une entreprise d'économie sociale ?" asks no count
@@ -856,6 +874,8 @@ def figures_answer(text: str) -> Optional[Reply]:
     # question: a record of another kind that answers it far better is said instead; a term only
     # when its own words are most of the question ("les trois familles de compétences numériques")
     other = retrieval.confident(retrieval.search(survey_text, k=3), CONFIDENT)
+    if _SHARE_ASKED.search(survey_text):
+        other = None  # "what share … are on Facebook": a figure, not the term "médias sociaux"
     if other is not None and (
         other.kind in ("advice", "fact", "digital_use")
         or (other.kind == "term" and other.confidence >= TERM_IN_FIGURES)
@@ -1137,6 +1157,22 @@ def elliptical(text: str, previous: str, context: str) -> Optional[Reply]:
     return follow_up(f"{previous} {text}", context, None, on_topic=True)
 
 
+def question_of(text: str) -> str:
+    """What retrieval reads of a message: its trailing question when statements about the visitor
+    come before it ("On est une coop de 4. On commence par quoi ?"); the whole message when what
+    comes before names the record asked about ("La Mauve, combien ça a coûté ?")."""
+    question = trailing_question(text)
+    if not question:
+        return text
+    before = text[: text.rfind(question)]
+    return text if named_proper(before) is not None and named_proper(question) is None else question
+
+
+_SHARE_ASKED = re.compile(
+    r"\b(?:proportion|pourcentage|pourcentages|quelle part|share|percentage|percent|how many|combien d entreprises)\b"
+)
+
+
 def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> Optional[Reply]:
     """For a message the NLU could not place: the best confident hit of any kind, or None.
     `loose`: also a hit covering FALLBACK_CONFIDENT of the question (better than "reformulez")."""
@@ -1153,6 +1189,11 @@ def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> 
             cite_many(figures),
             [f"sector_figure:{f['id']}" for f in figures],
         )
+    if _SHARE_ASKED.search(fold(text)):
+        # "What share of the surveyed enterprises are on Facebook?": a survey figure first
+        reply = figures_answer(text)
+        if reply is not None:
+            return reply
     hits = retrieval.search(text, k=6)
     top = _best(hits, fold(text)) or (retrieval.confident(hits, FALLBACK_CONFIDENT) if loose else None)
     if top is None:
@@ -1182,15 +1223,17 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
     """One answer per question of a multi-question message, when every part finds its own."""
     out: List[Reply] = []
     for part in parts:
-        # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named
-        if out and out[-1].records and refers_back(part):
+        # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named;
+        # "la mauve c'est où ? combien d'employés ?": a short part that names nothing, likewise
+        short = len(fold(part).split()) <= SHORT_QUESTION + 1 and named_proper(part) is None
+        if out and out[-1].records and (refers_back(part) or short):
             here = out[-1].records[0]
             reply = follow_up(part, here, None, on_topic=True) or any_answer(part, here)
         else:
             reply = any_answer(part, context)
         if reply is None:
             return None
-        if out and reply.records == out[-1].records:
+        if any(reply.text == o.text for o in out):  # two ways of asking one thing: said once
             continue
         out.append(reply)
     return out if len(out) >= 2 else None

@@ -22,7 +22,7 @@ from actions.kb import KnowledgeAction, emit, latest_text, previous_text, retrie
 from actions.screening import ActionNoteProfile, ActionThank, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
-from knowledge.text import fold
+from knowledge.text import after_greeting, fold
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
 INTENT_LABELS = {
@@ -221,17 +221,13 @@ class ActionAnswerOrOutOfScope(KnowledgeAction):
         return events
 
 
-# A greeting and what comes with it: "bonjour", "allo", "salut", "bonsoir", "hello" and the like.
-_GREETING = re.compile(r"^\s*(bon(jour|soir)|allo|all[oô]|salut|hello|hi|hey|coucou|slt|bjr)\b[\s,!.:-]*", re.I)
-
-
 class ActionGreet(KnowledgeAction):
     def name(self) -> Text:
         return "action_greet"
 
     def answer(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
-        rest = _GREETING.sub("", text, count=1).strip()
+        rest = after_greeting(text)
         if len(rest.split()) >= 3:
             if asks_about_us(rest):
                 # "bonjour, on est une coop à Rimouski, on peut avoir de l'aide ?": the eligibility

@@ -193,7 +193,7 @@ def retrieval_first(
     Statements before the question ("On est une coop de 4. On commence par quoi ?") are left to
     the profile (common/profile.py): retrieval reads the question.
     [] when the topic action's own answer fits better."""
-    text = trailing_question(text) or text
+    text = answers.question_of(text)
     context = answers.context_of(tracker.current_slot_values())
     if context and answers.refers_back(text):
         reply = answers.follow_up(text, context, None) or answers.elliptical(text, previous_text(tracker), context)

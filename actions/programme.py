@@ -33,8 +33,14 @@ def volet_numbers(tracker: Tracker) -> list[int]:
     return list(dict.fromkeys(found))
 
 
+_ALL_VOLETS = re.compile(r"\b(?:les|ses|vos|des|aux|the) (?:3|trois|three) (?:volets|components|streams)\b")
+
+
 def volet_number(tracker: Tracker) -> int | None:
-    """The volet a message is about: the `volet` entity, else "volet 2" / "2e volet" in the text."""
+    """The volet a message is about: the `volet` entity, else "volet 2" / "2e volet" in the text;
+    none for "les 3 volets", "les trois volets" (all of them, counted)."""
+    if _ALL_VOLETS.search(fold(latest_text(tracker))):
+        return None
     raw = fold(first_entity(tracker, "volet") or "")
     for word in raw.split():
         if word in _VOLET_WORDS:

@@ -114,7 +114,7 @@ FACETS: Dict[str, Dict[str, str]] = {
     },
     "partner": {
         "people": "qui personne personnes directeur directrice responsable équipe porte-parole dirige",
-        "profile": "c'est qui quoi organisme représente présentation",
+        "profile": "c'est qui quoi organisme représente présentation habituellement",
         "role": "rôle fait programme volet coordonne",
         "contact": "contact joindre rejoindre communiquer comment coordonnées site web téléphone courriel adresse",
     },
@@ -352,6 +352,28 @@ CHAT_FORMS: Dict[str, str] = {
     "report": "rapport",
     "published": "publié",
     "according to": "selon",
+    "general manager": "directeur général",
+    "manager": "directeur",
+    "ceo": "directeur général",
+    "president": "président",
+    "diff": "différence",
+    # what an organisation does apart from the programme: its profile, not its role in it
+    "en dehors du programme": "habituellement",
+    "en dehors de ce programme": "habituellement",
+    "hors du programme": "habituellement",
+    "a part le programme": "habituellement",
+    "en temps normal": "habituellement",
+    "d habitude": "habituellement",
+    "normalement": "habituellement",
+    # "des entreprises sondées / interrogées": every survey figure is about them; the word picks
+    # nothing (and "sondees" was corrected to "fondées", the founding dates of the cases)
+    "sondees": "",
+    "sondes": "",
+    "sondee": "",
+    "interrogees": "",
+    "interroges": "",
+    "surveyed": "",
+    "polled": "",
 }
 
 NUMBER_WORDS: Dict[str, str] = {
@@ -458,11 +480,14 @@ def _surface(text: str) -> List[str]:
 
 
 def _compounds(words: Sequence[str]) -> List[str]:
-    """ "volet 3", "3 volet" ("troisième volet") → an extra token "volet3"."""
+    """ "volet 3", "3 volet" ("troisième volet"), "volets 2 et 3" → an extra token "volet3"; not
+    "les 3 volets" (all three: a count, not the third)."""
     extra = []
     for i, w in enumerate(words):
         if w in ("volet", "volets"):
             for j in (i - 1, i + 1):
+                if j == i - 1 and w == "volets":
+                    continue
                 if 0 <= j < len(words) and words[j] in ("1", "2", "3"):
                     extra.append("volet" + words[j])
     return extra

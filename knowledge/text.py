@@ -80,21 +80,37 @@ def phrase_pattern(folded_phrase: str) -> "re.Pattern[str]":
 # "On est une petite coop de 4 personnes. On commence par quoi ?": what the visitor says about
 # themselves, then the question. The sentences end on . ! ; or a new line; the question is the last.
 _SENTENCE_END = re.compile(r"(?<=[.!;])\s+|\s*\n+\s*")
-_ASKS = re.compile(
-    r"\?|^(?:et |pis |mais |alors |donc )?(?:combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|ou|"
-    r"est ce|c est quoi|on commence|peut on|peut-on|pouvez|pourriez|pourrait|avez vous|ya tu|y a t il)\b"
+_QUESTION_WORDS = re.compile(
+    r"^(?:et |pis |mais |alors |donc )?(?:combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|ou|"
+    r"par ou|par quoi|est ce|c est quoi|on commence|peut on|pouvez|pourriez|pourrait|avez vous|ya tu|y a t il)\b"
 )
 
 
 def trailing_question(text: str) -> str:
     """The question a message ends on when statements come before it ("On est une coop de 12 en
-    Estrie. On commence par quoi ?" → "On commence par quoi ?"); "" when the message is one
-    sentence, when an earlier sentence asks something too, or when the last one asks nothing."""
+    Estrie. On commence par quoi ?" → "On commence par quoi ?"; "on connaît rien au numérique, par
+    où on commence" → "par où on commence": after a comma, only a clause that opens on a question
+    word); "" when the message is one question, when an earlier sentence asks something too, or
+    when the last one asks nothing."""
     sentences = [s.strip() for s in _SENTENCE_END.split((text or "").strip()) if s.strip()]
+    if len(sentences) == 1 and "," in sentences[0]:
+        head, _, clause = sentences[0].rpartition(",")
+        if len(fold(clause).split()) >= 3 and _QUESTION_WORDS.search(fold(clause)) and "?" not in head:
+            return clause.strip()
     if len(sentences) < 2 or any("?" in s for s in sentences[:-1]):
         return ""
     last = sentences[-1]
     folded = fold(last)
-    if len(folded.split()) < 2 or not (_ASKS.search(folded) or last.rstrip().endswith("?")):
+    if len(folded.split()) < 2 or not (_QUESTION_WORDS.search(folded) or last.rstrip().endswith("?")):
         return ""
     return last
+
+
+# A greeting and what comes with it: "bonjour", "allo", "salut", "bonsoir", "hello" and the like.
+GREETING = re.compile(r"^\s*(bon(jour|soir)|allo|all[oô]|salut|hello|hi|hey|coucou|slt|bjr)\b[\s,!.:-]*", re.I)
+
+
+def after_greeting(text: str) -> str:
+    """The message without the greeting it opens with ("Bonjour! par où on commence" → "par où
+    on commence"); the message itself when it opens with none."""
+    return GREETING.sub("", text or "", count=1).strip()

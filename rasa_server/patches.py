@@ -35,8 +35,10 @@ or trains the model, never in the action server):
 
 11. `MessageProcessor.parse_message` — a message of statements ending on a question (« On est
    une petite coop de 4 personnes. On commence par quoi ? ») was read as a whole: the model
-   could not place it, or took it for a statement (`inform`), and the question went unanswered.
-   For those two readings, the last sentence is parsed alone; a confident question intent from
+   could not place it, or took it for a statement (`inform`), and the question went unanswered;
+   likewise a greeting with a question (« Bonjour! on connaît rien au numérique, par où on
+   commence », read `greet`). For those readings, the last sentence (what follows the greeting)
+   is parsed alone; a confident question intent from
    it, or the fallback when the model cannot place it either, becomes the message's intent
    (the retrieval of the actions reads that question, actions/kb.py; the entities of the whole message stay: what the visitor
    said about themselves is still recorded).
@@ -189,31 +191,40 @@ def demote_start_screening(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
 
 
 # Intents a message of statements then a question may get from the model as a whole: it could not
-# place it (nlu_fallback), or the statements weighed most (inform).
+# place it (nlu_fallback), or the statements weighed most (inform); or the greeting did (greet).
 _RE_READ = ("nlu_fallback", "inform")
 QUESTION_CONFIDENT = 0.6
+GREETING_REST_WORDS = 3
 
 
 def question_to_re_read(parse_data: Dict[Text, Any]) -> str:
     """The fix 11 above: the trailing question of a message the model read as a statement or could
-    not place ("On est une petite coop de 4 personnes. On commence par quoi ?"), else ""."""
-    from knowledge.text import trailing_question
+    not place ("On est une petite coop de 4 personnes. On commence par quoi ?"), or what follows a
+    greeting ("Bonjour! on connaît rien au numérique, par où on commence"); else ""."""
+    from knowledge.text import after_greeting, trailing_question
 
     intent = (parse_data.get("intent") or {}).get("name")
     text = parse_data.get("text") or ""
-    if intent not in _RE_READ or not text or text.startswith("/"):
+    if not text or text.startswith("/"):
         return ""
-    return trailing_question(text)
+    if intent == "greet":
+        rest = after_greeting(text)
+        if rest == text.strip() or len(rest.split()) < GREETING_REST_WORDS:
+            return ""
+        return trailing_question(rest) or rest
+    return trailing_question(text) if intent in _RE_READ else ""
 
 
 def read_trailing_question(parse_data: Dict[Text, Any], question: Dict[Text, Any]) -> Dict[Text, Any]:
     """The question's own reading when it is a confident question intent, or when the model cannot
-    place the question either (the fallback's retrieval then reads it); the whole message's text and
-    entities (what the visitor said about themselves) are kept."""
+    place the question either (the fallback's retrieval then reads it; not after a greeting: the
+    greeting's action reads what follows it); the whole message's text and entities (what the
+    visitor said about themselves) are kept."""
     intent = question.get("intent") or {}
     name = intent.get("name") or ""
     confident = name.startswith("ask_") and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENT
-    if not (confident or name == "nlu_fallback"):
+    greeted = (parse_data.get("intent") or {}).get("name") == "greet"
+    if not (confident or (name == "nlu_fallback" and not greeted)):
         return parse_data
     return {**parse_data, "intent": intent, "intent_ranking": question.get("intent_ranking") or []}
 

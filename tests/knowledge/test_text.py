@@ -107,3 +107,12 @@ def test_the_trailing_question_of_statements_then_a_question():
         "",
     ):
         assert trailing_question(text) == "", text
+
+
+def test_a_question_after_a_comma_is_the_trailing_question_only_when_it_opens_on_a_question_word():
+    from knowledge.text import trailing_question
+
+    assert trailing_question("on connait rien au numerique, par ou on commence") == "par ou on commence"
+    assert trailing_question("on est une coop, c'est quoi le volet 2") == "c'est quoi le volet 2"
+    for text in ("oui, comme je disais on fait des repas", "non merci, ca va", "bonjour, j'ai une question"):
+        assert trailing_question(text) == "", text

@@ -111,3 +111,18 @@ def test_statements_then_a_question_are_read_by_their_question():
     # an unsure or non-question reading of the question keeps the whole message's
     for reading in ({"name": "ask_volets", "confidence": 0.3}, {"name": "greet", "confidence": 0.9}):
         assert read_trailing_question(whole, {"intent": reading})["intent"]["name"] == "inform"
+
+
+def test_a_greeting_with_a_question_is_read_by_its_question():
+    from rasa_server.patches import question_to_re_read, read_trailing_question
+
+    text = "bonjour! on connait rien au numerique, par ou on commence"
+    assert question_to_re_read(_parse(text, "greet")) == "par ou on commence"
+    assert question_to_re_read(_parse("bonjour, c'est quoi le volet 2", "greet")) == "c'est quoi le volet 2"
+    assert question_to_re_read(_parse("allo", "greet")) == ""
+    greeted = _parse(text, "greet")
+    moved = read_trailing_question(greeted, {"intent": {"name": "ask_how_to_start", "confidence": 0.94}})
+    assert moved["intent"]["name"] == "ask_how_to_start"
+    # what follows the greeting cannot be placed: the greeting's action reads it (actions/fallback.py)
+    kept = read_trailing_question(greeted, {"intent": {"name": "nlu_fallback", "confidence": 0.4}})
+    assert kept["intent"]["name"] == "greet"
