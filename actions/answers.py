@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
-from common.formatting import adviser_of, figure_line, join_fr, number, percent, upper_first
+from common.formatting import adviser_of, figure_line, join_fr, number, partner_ref, percent, upper_first
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
@@ -854,7 +854,7 @@ def figures_answer(text: str) -> Optional[Reply]:
         return None  # the size of the sector: the statistic action says those figures, dated
     # every respondent of the survey is an enterprise of the social economy: those words pick
     # nothing ("économie" would pick the figures of the sharing economy)
-    survey_text = _WHOLE_SECTOR.sub(" ", fold(text))
+    survey_text = _THE_SOURCE.sub(" ", _WHOLE_SECTOR.sub(" ", fold(text)))
     # "la préoccupation la plus citée": the ranking words say how to order the figures, not which
     ranking = _RANKING.search(survey_text) is not None
     hits = retrieval.search(
@@ -885,6 +885,9 @@ def figures_answer(text: str) -> Optional[Reply]:
     return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
 
 
+# "… selon le CEFRIO", "d'après l'enquête du CEFRIO": every survey figure is the CEFRIO's (not "c'était
+# quoi l'enquête du CEFRIO": the survey itself)
+_THE_SOURCE = re.compile(r"\b(?:selon|d apres|according to)\s+(?:le |l |the )?(?:enquete du )?cefrio\b")
 _THE_SURVEY = re.compile(r"\b(?:enquete|sondage|sonde\w*|repondant\w*|questionnaire)\b")
 _WHOLE_SECTOR = re.compile(
     r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b|"
@@ -997,6 +1000,86 @@ def group_breakdown(text: str, context: str) -> Optional[Reply]:
     )
 
 
+def _group_name(group: Dict[str, Any]) -> str:
+    dimension, value = group.get("dimension"), group.get("value")
+    if dimension == "sector":
+        return f"le secteur {vocabulary.label('sectors', value) or value}"
+    if dimension == "size":
+        return f"les entreprises de {(vocabulary.label('size_bands', value) or value).lower()}"
+    if dimension == "it_resource":
+        return f"les entreprises {'avec' if value == 'with' else 'sans'} personne-ressource TI à l'interne"
+    return "ce groupe"
+
+
+def other_group(text: str, context: str) -> Optional[Reply]:
+    """ "pis dans le secteur loisirs ?" right after the share that sells online: the same figure for
+    the group the follow-up names; when the report does not give it, said so, with the figure in
+    context."""
+    kind, _, record_id = context.partition(":")
+    if kind != "statistic" or not _askable(text) or len(fold(text).split()) > SHORT_QUESTION + 4:
+        return None
+    group = survey_group(text)
+    here = _figure_in_context(record_id) if group["dimension"] != "total" else None
+    if here is None or here.record.get("group") == group:
+        return None
+    techs = vocabulary.find_all("technologies", text)
+    if techs and here.record.get("technology") not in techs:
+        return None  # "pis les médias sociaux dans le secteur loisirs ?": another figure
+    rows = retrieval.documents(
+        "statistic",
+        lambda r: (
+            r.get("group") == group
+            and _indicator(r) == _indicator(here.record)
+            and r.get("technology") == here.record.get("technology")
+        ),
+    )
+    if rows:
+        return _stat_list(rows[:MAX_STATS])
+    return Reply(
+        f"Nos sources ne donnent pas ce chiffre pour {_group_name(group)}. Pour rappel : {_stat_line(here)}",
+        cite(here.record),
+        [record_key(here)],
+    )
+
+
+def same_section(text: str, context: str) -> Optional[Reply]:
+    """ "et celles qui vendent pas, elles comptent s'y mettre ?" right after the share that sells
+    online: the figure of the same part of the report that the follow-up asks."""
+    kind, _, record_id = context.partition(":")
+    if kind != "statistic" or not refers_back(text):
+        return None
+    here = _figure_in_context(record_id)
+    if here is None:
+        return None
+    section = (here.record.get("source") or {}).get("section")
+    rows = [
+        h
+        for h in retrieval.search(text, kinds=("statistic",), k=60)
+        if (h.record.get("source") or {}).get("section") == section and h.record_id != record_id
+    ]
+    if not rows or rows[0].confidence < SAME_SECTION_CONFIDENT:
+        return None
+    # figures of one part of the report share their words: among those tied, the one whose label
+    # says what the words cannot, a negation ("celles qui vendent pas") or an intention ("comptent s'y mettre")
+    folded = fold(text)
+    cues = [(_NEGATED, _NEGATED_LABEL), (_INTENDS, _INTENDS_LABEL)]
+    tied = [h for h in rows if h.score >= rows[0].score * STAT_CLOSE]
+    best = max(
+        tied,
+        key=lambda h: sum(
+            bool(q.search(folded)) == bool(lab.search(fold(str(h.record.get("label") or "")))) for q, lab in cues
+        ),
+    )
+    return render(best)
+
+
+SAME_SECTION_CONFIDENT = 0.3
+_NEGATED = re.compile(r"\b(?:ne|n)\s+\w+\s+pas\b|\b\w+(?:ent|ont)\s+pas\b|\bpas encore\b|\bnot\b|\bdon t\b")
+_NEGATED_LABEL = re.compile(r"\bne \w+ pas\b|\bn ont pas\b|\baucun\w*\b")
+_INTENDS = re.compile(r"\bcompt\w* (?:s y|le|la|les)?\s*\w+|\bintention\w*|\bprevo\w*|\bvont\b|\bplan(?:s|ning)? to\b")
+_INTENDS_LABEL = re.compile(r"\bintention\b|\bprevoient\b")
+
+
 def same_group(text: str, context: str) -> Optional[Reply]:
     """ "pis elles prévoient investir dans quoi ?" after a figure of the agri-food sector: the figures
     asked, for the group in context, when the question refers back and names no group itself."""
@@ -1038,7 +1121,14 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
         return None
     kind, _, record_id = context.partition(":")
     if kind == "statistic":
-        reply = group_breakdown(text, context) or same_group(text, context)
+        reply = (
+            group_breakdown(text, context)
+            or other_group(text, context)
+            or same_group(text, context)
+            or same_section(text, context)
+        )
+        if reply is None and (refers_back(text) or is_short_question(text)):
+            reply = figures_answer(text)  # "ok, et Facebook ?": another figure of the survey
         if reply is not None:
             return reply
     if len(fold(text).split()) <= SHORT_QUESTION and looks_like_question(text):
@@ -1067,6 +1157,10 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     if (kinds and kind not in kinds) or kind == "unknown":  # "what the sources do not say" has no facets
         return None
     if kind == "statistic":
+        # "pis dans le secteur loisirs ?": the same figure for that group
+        reply = other_group(text, context)
+        if reply is not None:
+            return reply
         # a figure has no facets to ask about: "pis sur Facebook ?" after the share selling online
         # asks the figure it names, when it names one
         figures = retrieval.search(text, kinds=(kind,), k=20)
@@ -1155,6 +1249,39 @@ def elliptical(text: str, previous: str, context: str) -> Optional[Reply]:
             return _record_reply(top, hits)
         return None
     return follow_up(f"{previous} {text}", context, None, on_topic=True)
+
+
+# "est-ce que vous financez le logiciel lui-même ?", "la subvention peut tu servir à acheter des
+# ordis", "on pourrait tu avoir de l'argent pour notre CRM": what the programme pays for.
+_PAYS = re.compile(
+    r"\b(?:financ\w*|pai\w*|pay\w*|couvr\w*|rembours\w*|subventionn\w*|acheter|achat\w*|argent pour|cover\w*)\b"
+)
+_BOUGHT = re.compile(
+    r"\b(?:logiciels?|outils?|site web|sites web|ordis?|ordinateurs?|equipements?|materiel|licences?|applications?"
+    r"|crm|erp|tablettes?|serveurs?|software|tools?|computers?|hardware)\b"
+)
+
+
+def asks_what_is_paid(text: str) -> bool:
+    """A question whether the programme pays for a tool, not about what an organisation paid
+    ("La Mauve a payé combien pour son logiciel ?": that case's cost)."""
+    folded = fold(text)
+    if not (_PAYS.search(folded) and _BOUGHT.search(folded) and looks_like_question(text + " ?")):
+        return False
+    return named_proper(text) is None and not _INVEST_VERB.search(folded)
+
+
+def not_covered() -> List[Reply]:
+    """What the programme does not pay for, who can say more, then what may open up afterwards
+    (other funding, the MEI's among them): two turns, so each keeps its source."""
+    limits = lookup.facts("not_covered")
+    who = lookup.coordinator()
+    referral = f" {upper_first(partner_ref(who))} peut vous le préciser." if who else ""
+    replies = [Reply(" ".join(f["text"] for f in limits) + referral, cite_many(limits + ([who] if who else [])), [])]
+    after = lookup.facts("next_step")
+    if after:
+        replies.append(Reply(" ".join(f["text"] for f in after), cite_many(after), []))
+    return replies
 
 
 def question_of(text: str) -> str:

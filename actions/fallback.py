@@ -266,9 +266,9 @@ class _AnswerOrUtter(KnowledgeAction):
         if answers.looks_like_question(text) and not _ABOUT_THE_BOT.search(fold(text)):
             # "le programme paie-t-il le logiciel lui-même ?" read as "are you a bot?": a question
             # that says nothing of the bot and that retrieval answers with confidence
-            reply = answers.any_answer(text, context, loose=False)
-            if reply is not None:
-                return emit(dispatcher, [reply])
+            replies = _retrieval_replies(text, tracker, loose=False)
+            if replies:
+                return emit(dispatcher, replies)
         dispatcher.utter_message(response=self.response)
         return []
 

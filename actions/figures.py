@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Text
 
+from rasa_sdk.events import SlotSet
+
 from actions.answers import SURVEY_WORDS, sector_figures_asked
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import figure_line, number, percent
+from common.slots import LAST_RECORD_SLOT
 from knowledge import statistics
 from knowledge.documents import cite_many
 from knowledge.text import fold
@@ -79,4 +82,4 @@ class ActionStatistic(KnowledgeAction):
             )
             return []
         say(dispatcher, "\n".join(f"• {_stat_text(s)}" for s in found), cite_many(found))
-        return []
+        return [SlotSet(LAST_RECORD_SLOT, f"statistic:{found[0]['id']}")]  # for "pis dans le secteur X ?"

@@ -59,8 +59,8 @@ class KnowledgeAction(Action, abc.ABC):
             preliminary_answer,
         )
 
-        if not asks_about_us(text):
-            return None
+        if not asks_about_us(text) or answers.asks_what_is_paid(text):
+            return None  # "on pourrait tu avoir de l'argent pour notre CRM ?": what is paid for
         facts = Facts(tracker, None)
         extra = {} if (facts.changes or facts.same) else named_identity(text)
         # "pis le volet 3, on peut tu l'avoir nous autres ?" after "on est une coop": what was said
@@ -210,6 +210,8 @@ def retrieval_first(
             reply = answers.silence_or_person(f"{before} {text}", strict=True, asked=text) if before else None
             if reply is not None:
                 return [reply]
+    if answers.asks_what_is_paid(text):  # "vous financez le logiciel lui-même ?", whatever the intent
+        return answers.not_covered()
     both = answers.compared(text)
     if both:
         return both

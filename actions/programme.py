@@ -8,8 +8,9 @@ from typing import Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions import answers
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
-from common.formatting import button, join_fr, lower_first, partner_ref, upper_first
+from common.formatting import button, join_fr, lower_first
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -152,13 +153,8 @@ class ActionNotCovered(KnowledgeAction):
         return "action_not_covered"
 
     def answer(self, dispatcher, tracker, domain):
-        limits = lookup.facts("not_covered")
-        who = lookup.coordinator()
-        referral = f" {upper_first(partner_ref(who))} peut vous le préciser." if who else ""
-        say(dispatcher, " ".join(f["text"] for f in limits) + referral, cite_many(limits + ([who] if who else [])))
-        after = lookup.facts("next_step")  # what may open up afterwards (other funding, e.g. the MEI's)
-        if after:  # its own turn, so that its source is not crowded out of the line above
-            say(dispatcher, " ".join(f["text"] for f in after), cite_many(after))
+        for reply in answers.not_covered():
+            say(dispatcher, reply.text, reply.source)
         return []
 
 

@@ -606,7 +606,7 @@ def _action_named(name: str) -> Optional["KnowledgeAction"]:
 
 # "qu'est-ce qui nous bloque ?", "pourquoi pas ?", "il manque quoi ?" after a verdict.
 _WHY_VERDICT = re.compile(
-    r"\bbloqu\w*|\bqu est ce qui (?:manque|cloche|coince|accroche)\b|\bil (?:nous )?manque quoi\b|"
+    r"\bbloqu\w*|\b(?:qu est ce qui|quoi qui|ce qui|qui) (?:manque|cloche|coince|accroche)\b|\bil (?:nous )?manque quoi\b|"
     r"\bpourquoi (?:pas|non|on (?:est|serait) pas|ne sommes nous pas|on ne)\b|\bc est quoi le (?:probleme|bobo)\b|"
     r"\bqu est ce qu il (?:nous )?manque\b|\bqu est ce qui (?:nous )?empeche\b|\bempech\w*|"
     r"\bpourtant\b|\bcomment ca (?:se fait|non)\b|^(?:mais |et )?meme si\b"  # "même si on est sans but lucratif ?"

@@ -103,3 +103,50 @@ def test_retrieval_reads_the_question_not_what_the_visitor_says_of_themselves(kb
     # what comes first names the record asked about: the whole message is read
     for text in ("La Mauve, combien ca a coute", "Parlons de La Mauve. Combien ca a coute ?"):
         assert answers.question_of(text) == text
+
+
+def test_follow_ups_on_a_survey_figure_stay_with_it(kb):
+    first = answers.figures_answer("combien d'entreprises d'économie sociale vendent en ligne selon le CEFRIO?")
+    assert first is not None and first.text.startswith("• Entreprises qui vendent leurs produits ou services en ligne")
+    context = first.records[0]
+    assert context == "statistic:web_online_sales_total"
+    # another group: the same figure for it, or said missing with the figure in context
+    sector = answers.follow_up("pis dans le secteur loisirs tourisme culture?", context, None)
+    assert sector is not None and "47 %" in sector.text and "loisirs" in sector.text
+    missing = answers.other_group("pis dans le secteur habitation?", context)
+    assert missing is not None and missing.text.startswith("Nos sources ne donnent pas ce chiffre pour le secteur")
+    # the same part of the report, the figure whose label says the negation and the intention
+    nope = answers.context_follow_up("et celles qui vendent pas, elles comptent s'y mettre?", context)
+    assert nope is not None and "86 %" in nope.text
+    # another figure named
+    facebook = answers.context_follow_up("ok, et Facebook?", context)
+    assert facebook is not None and "76 %" in facebook.text
+
+
+def test_whether_the_programme_pays_for_a_tool_is_answered_whatever_the_intent(kb):
+    from actions import fallback
+
+    for question in (
+        "est-ce que vous financez le logiciel de rendez-vous lui-même?",
+        "le volet 3 on pourrait tu avoir de l'argent pour notre CRM ?",
+        "la subvention peut tu servir a acheter des ordis",
+    ):
+        assert answers.asks_what_is_paid(question), question
+    for question in (
+        "La Mauve a payé combien pour son logiciel ?",
+        "les coops prevoient investir dans quels logiciels",
+    ):
+        assert not answers.asks_what_is_paid(question), question
+    msgs, _ = run(
+        fallback.ActionBotChallenge(),
+        tracker_for("est-ce que vous financez le logiciel de rendez-vous lui-même?", "bot_challenge"),
+    )
+    assert "ne sert pas à acheter des outils" in texts(msgs)
+
+
+def test_what_is_wrong_asks_why_the_verdict():
+    from actions.screening import asks_why_verdict
+
+    assert asks_why_verdict("c'est quoi exactement qui cloche?")
+    assert asks_why_verdict("qu'est-ce qui cloche")
+    assert not asks_why_verdict("c'est quoi le volet 2")
