@@ -345,14 +345,19 @@ def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
 
 # "Comparaison hors économie sociale : …": a figure of other Québec firms, for a question that asks
 # to compare ("par rapport aux PME", "les autres entreprises du Québec"); else after the survey's own.
-_COMPARISON_ASKED = re.compile(r"\bcompar\w*|\bpar rapport\b|\bautres entreprises\b|\bpme\b|\bhors\b|\bprive\w*")
+_COMPARISON_ASKED = re.compile(
+    r"\bcompar\w*|\bpar rapport\b|\bautres entreprises\b|\bpme\b|\bhors\b|\bprive\w*|\bcommerces?\b|\bau quebec\b|"
+    r"\bquebecois\w*|\b2015\b"
+)
 
 
 def _survey_first(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
     if _COMPARISON_ASKED.search(fold(text)):
         return hits
     other = [h for h in hits if str(h.record.get("label") or "").startswith("Comparaison")]
-    return [h for h in hits if h not in other] + other if len(other) < len(hits) else hits
+    survey = [h for h in hits if h not in other]
+    # only behind another survey figure: a term or a fact does not take a figure question's place
+    return survey + other if survey and survey[0].kind == "statistic" else hits
 
 
 def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
@@ -411,7 +416,7 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
 # "c'qui la DG du CQCM", "le dg de la cdrq c'est qui": a person asked by role and organisation.
 _WHO_BY_ROLE = re.compile(r"\bqui\b")
 _ROLE_WORDS = re.compile(
-    r"\b(?:dg|pdg|directeur|directrice|president|presidente|prez|porte parole|responsable|dirige\w*)\b"
+    r"\b(?:dg|pdg|directeur|directrice|president|presidente|prez|porte parole|responsable|dirige\w*|ministres?)\b"
 )
 
 
@@ -564,7 +569,13 @@ _SIZE_WORDS = (
     (re.compile(r"\bmoyennes?\b|\bmedium\b"), "5to19"),
     (re.compile(r"\b(?:grandes?|grosses?)\b|\blarge\b|\bbig\b"), "20plus"),
 )
-_STAFF_NUMBER = re.compile(r"\b(\d{1,4})\s*(?:employ|salari|personnes|staff|employees)")
+_STAFF_NUMBER = re.compile(
+    r"\b(moins de |plus de |less than |more than )?(\d{1,4}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt)"
+    r"\s*(?:employ|salari|personnes|staff|employees)"
+)
+_SMALL_NUMBERS = {w: i for i, w in enumerate("zero un deux trois quatre cinq six sept huit neuf dix".split())} | {
+    "vingt": 20
+}
 _IT_PERSON = re.compile(r"\b(?:ressource|personne ressource|informaticien\w*|technicien\w*) (?:ti|informatique)?")
 
 
@@ -576,7 +587,11 @@ def survey_group(text: str) -> Dict[str, str]:
     if sectors:
         return {"dimension": "sector", "value": sectors[0]}
     staff = _STAFF_NUMBER.search(folded)
-    band = vocabulary.size_band(int(staff.group(1))) if staff else None
+    band = None
+    if staff:  # "moins de cinq employés" is the band under 5, "3 employés" the band of 3
+        n = int(staff.group(2)) if staff.group(2).isdigit() else _SMALL_NUMBERS[staff.group(2)]
+        n += {"moins de ": -1, "less than ": -1, "plus de ": 1, "more than ": 1}.get(staff.group(1) or "", 0)
+        band = vocabulary.size_band(max(n, 0))
     band = band or next((b for pattern, b in _SIZE_WORDS if pattern.search(folded)), None)
     if band:
         return {"dimension": "size", "value": band}
@@ -847,11 +862,43 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     return chosen
 
 
+# Words of a survey figure other than how many employees the respondents have.
+_OTHER_FIGURE = re.compile(
+    r"\butilis\w*|\binvest\w*|\bprevo\w*|\bvend\w*|\bsites?\b|\bpartage\b|\bsecteurs?\b|\breseaux\b|\bmedias\b|"
+    r"\bressources?\b|\bplan\b|\bnumerique\b|\bweb\b|\bpreoccup\w*|\bcompetences?\b|\bpresentes?\b"
+)
+
+
+def size_share(text: str) -> Optional[Reply]:
+    """ "Quelle proportion des entreprises sondées a moins de cinq employés ?": the share of the
+    respondents in that size band (Tableau 1), not a figure of the band's own."""
+    folded = fold(text)
+    group = survey_group(text)
+    if group["dimension"] != "size" or not _SHARE_ASKED.search(folded) or _OTHER_FIGURE.search(folded):
+        return None
+    if vocabulary.find_all("technologies", text):
+        return None
+    band = fold(vocabulary.label("size_bands", group["value"]) or "")
+    rows = retrieval.documents(
+        "statistic",
+        lambda r: (
+            r.get("topic") == "profile"
+            and (r.get("group") or {}).get("dimension") == "total"
+            and bool(band)
+            and band in fold(str(r.get("label") or ""))
+        ),
+    )
+    return _stat_list(rows) if rows else None
+
+
 def figures_answer(text: str) -> Optional[Reply]:
     """The survey statistics a figure question asks, or None (sector figures: the statistic
     action's headline list says them with their dates)."""
     if not _askable(text) or sector_figures_asked(text):
         return None  # the size of the sector: the statistic action says those figures, dated
+    share = size_share(text)
+    if share is not None:
+        return share
     # every respondent of the survey is an enterprise of the social economy: those words pick
     # nothing ("économie" would pick the figures of the sharing economy)
     survey_text = _THE_SOURCE.sub(" ", _WHOLE_SECTOR.sub(" ", fold(text)))
@@ -1284,19 +1331,25 @@ def not_covered() -> List[Reply]:
     return replies
 
 
+# What a visitor says of themselves: "on est…", "nous sommes…", "notre coop…", "je travaille…".
+_ABOUT_THE_VISITOR = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes|moi|we|our|i)\b")
+
+
 def question_of(text: str) -> str:
     """What retrieval reads of a message: its trailing question when statements about the visitor
     come before it ("On est une coop de 4. On commence par quoi ?"); the whole message when what
-    comes before names the record asked about ("La Mauve, combien ça a coûté ?")."""
+    comes before says what is asked about ("La Mauve, combien ça a coûté ?", "Dans le secteur de la
+    santé, combien utilisent un ERP ?")."""
     question = trailing_question(text)
     if not question:
         return text
-    before = text[: text.rfind(question)]
-    return text if named_proper(before) is not None and named_proper(question) is None else question
+    before = fold(text[: text.rfind(question)])
+    return question if _ABOUT_THE_VISITOR.search(before) and named_proper(before) is None else text
 
 
 _SHARE_ASKED = re.compile(
-    r"\b(?:proportion|pourcentage|pourcentages|quelle part|share|percentage|percent|how many|combien d entreprises)\b"
+    r"\b(?:proportion|pourcentage|pourcentages|quelle part|share|percentage|percent|how many|combien d entreprises"
+    r"|combien de repondants)\b"
 )
 
 
@@ -1353,10 +1406,13 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
         # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named;
         # "la mauve c'est où ? combien d'employés ?": a short part that names nothing, likewise
         short = len(fold(part).split()) <= SHORT_QUESTION + 1 and named_proper(part) is None
+        reply = None
         if out and out[-1].records and (refers_back(part) or short):
             here = out[-1].records[0]
             reply = follow_up(part, here, None, on_topic=True) or any_answer(part, here)
-        else:
+            if reply is not None and not refers_back(part) and any(reply.text == o.text for o in out):
+                reply = None  # "ça change tout le temps" is not about the record just answered again
+        if reply is None and not (out and refers_back(part)):
             reply = any_answer(part, context)
         if reply is None:
             return None

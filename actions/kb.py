@@ -59,8 +59,10 @@ class KnowledgeAction(Action, abc.ABC):
             preliminary_answer,
         )
 
-        if not asks_about_us(text) or answers.asks_what_is_paid(text):
-            return None  # "on pourrait tu avoir de l'argent pour notre CRM ?": what is paid for
+        # "on pourrait tu avoir de l'argent pour notre CRM ?": what is paid for; "c'est trop gros
+        # pour nous. Un outil plus simple comme celui d'UTILE ?": the question is not about us
+        if not asks_about_us(answers.question_of(text)) or answers.asks_what_is_paid(text):
+            return None
         facts = Facts(tracker, None)
         extra = {} if (facts.changes or facts.same) else named_identity(text)
         # "pis le volet 3, on peut tu l'avoir nous autres ?" after "on est une coop": what was said

@@ -352,6 +352,8 @@ CHAT_FORMS: Dict[str, str] = {
     "report": "rapport",
     "published": "publié",
     "according to": "selon",
+    # the stemmer makes "data" and "dates" one stem: "les prochaines dates" found "data mining"
+    "data": "données",
     "general manager": "directeur général",
     "manager": "directeur",
     "ceo": "directeur général",
@@ -974,7 +976,9 @@ class _Builder:
                 where = person.get("organisation") or rec["name"]
                 # the holder's short names too: "c'qui la DG du CQCM" names the council by its acronym
                 short = [a for a in rec.get("aliases") or [] if a] if not person.get("organisation") else []
-                self.add("person", record, "person", [person["name"], surname], [f"{person['role']} ({where})"], short)
+                # what the sources say of them is searched too ("la ministre au moment du rapport du CEFRIO")
+                extra = short + ([person["context"]] if person.get("context") else [])
+                self.add("person", record, "person", [person["name"], surname], [f"{person['role']} ({where})"], extra)
 
     def unknowns(self) -> None:
         """What the sources do not say (unknowns.yml): found by its question, variants and keywords."""

@@ -86,6 +86,14 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+def _asks(sentence: str) -> bool:
+    """A sentence that asks something itself ("2 questions : est-ce qu'une fédération peut déposer")."""
+    folded = fold(sentence)
+    return (
+        "?" in sentence or bool(_QUESTION_WORDS.search(folded)) or bool(re.search(r"\b(?:est ce|questions?)\b", folded))
+    )
+
+
 def trailing_question(text: str) -> str:
     """The question a message ends on when statements come before it ("On est une coop de 12 en
     Estrie. On commence par quoi ?" → "On commence par quoi ?"; "on connaît rien au numérique, par
@@ -95,9 +103,9 @@ def trailing_question(text: str) -> str:
     sentences = [s.strip() for s in _SENTENCE_END.split((text or "").strip()) if s.strip()]
     if len(sentences) == 1 and "," in sentences[0]:
         head, _, clause = sentences[0].rpartition(",")
-        if len(fold(clause).split()) >= 3 and _QUESTION_WORDS.search(fold(clause)) and "?" not in head:
+        if len(fold(clause).split()) >= 3 and _QUESTION_WORDS.search(fold(clause)) and not _asks(head):
             return clause.strip()
-    if len(sentences) < 2 or any("?" in s for s in sentences[:-1]):
+    if len(sentences) < 2 or any(_asks(s) for s in sentences[:-1]):
         return ""
     last = sentences[-1]
     folded = fold(last)

@@ -150,3 +150,52 @@ def test_what_is_wrong_asks_why_the_verdict():
     assert asks_why_verdict("c'est quoi exactement qui cloche?")
     assert asks_why_verdict("qu'est-ce qui cloche")
     assert not asks_why_verdict("c'est quoi le volet 2")
+
+
+def test_the_share_of_respondents_in_a_size_band(kb):
+    for question in (
+        "Quelle proportion des entreprises interrogées compte moins de cinq employés ?",
+        "Quelle proportion des entreprises sondées a moins de cinq employés ?",
+    ):
+        reply = answers.figures_answer(question)
+        assert reply is not None and reply.text.startswith(
+            "• Part des répondants qui comptent moins de 5 employés : 47 %"
+        )
+    # a figure of that band is not its share
+    reply = answers.figures_answer(
+        "quelle proportion des entreprises de moins de 5 employes utilisent les medias sociaux"
+    )
+    assert reply is not None and "69 %" in reply.text
+    assert answers.survey_group("les petites entreprises genre moins de 5 employes")["value"] == "lt5"
+    assert answers.survey_group("plus de 19 employes")["value"] == "20plus"
+
+
+def test_the_minister_is_named_for_the_reports_time_not_for_today(kb):
+    then = answers.silence_or_person("Qui était la ministre de l'Économie quand le rapport du CEFRIO est paru ?")
+    assert then is not None and then.text.startswith("Dominique Anglade")
+    today = answers.silence_or_person("Qui est le ministre responsable du programme aujourd'hui ?")
+    assert today is not None and "Anglade" not in today.text and "ne" in today.text
+
+
+def test_dates_are_not_data(kb):
+    top = retrieval.search("c'est quoi les prochaines dates", k=3)
+    assert all(h.record_id not in ("data_mining", "big_data") for h in top)
+    assert retrieval.search("c quoi le big data", k=1)[0].record_id == "big_data"
+
+
+def test_a_second_part_that_only_repeats_the_first_answer_is_asked_on_its_own(kb):
+    replies = answers.answers_for_parts(
+        answers.split_questions("le numerique peut tu aider pour gerer nos benevoles? ca change tout le temps")
+    )
+    assert replies is not None and len(replies) == 2 and replies[0].text != replies[1].text
+
+
+def test_a_statement_about_us_before_another_question_is_no_eligibility_question(kb):
+    from actions import cases
+
+    slots = {"needs": ["erp"]}
+    text = (
+        "Finalement, c'est peut-être trop gros pour nous. Un outil plus simple comme celui d'UTILE, c'était quoi déjà ?"
+    )
+    msgs, _ = run(cases.ActionCases(), tracker_for(text, "ask_cases", slots=slots))
+    assert "UTILE" in texts(msgs) and "admissible" not in texts(msgs) and "Volet 1" not in texts(msgs)

@@ -116,3 +116,10 @@ def test_a_question_after_a_comma_is_the_trailing_question_only_when_it_opens_on
     assert trailing_question("on est une coop, c'est quoi le volet 2") == "c'est quoi le volet 2"
     for text in ("oui, comme je disais on fait des repas", "non merci, ca va", "bonjour, j'ai une question"):
         assert trailing_question(text) == "", text
+
+
+def test_no_trailing_question_when_the_head_asks_too():
+    from knowledge.text import trailing_question
+
+    text = "2 questions : est-ce qu'une federation peut deposer au volet 3, et c'est quoi les prochaines dates?"
+    assert trailing_question(text) == ""
