@@ -462,6 +462,27 @@ def criterion_answer(text: str) -> Optional[Reply]:
     return Reply(f"{crit['label']} : {rule}", cite(crit), [record_key(hits[0])])
 
 
+# "a-t-elle le droit de distribuer ses surplus ?", "on peut tu distribuer nos profits ?": a rule asked
+_RULE_ASKED = re.compile(
+    r"\b(?:le droit|droit de|peut on|peut tu|peut elle|peut il|peuvent|peux tu|permis|interdit\w*|obligatoire|faut il|"
+    r"doit|doivent|allowed|can we|can a)\b"
+)
+RULE_CLOSE = 0.8
+
+
+def rule_asked(text: str) -> Optional[Reply]:
+    """The criterion a question about what is allowed names, when it is about as close as the best
+    record of any kind (the term "ristourne" ranks just above the rule on surplus)."""
+    if not _askable(text) or not _RULE_ASKED.search(fold(text)):
+        return None
+    top = retrieval.search(text, k=1)
+    rule = criterion_answer(text)
+    if rule is None or not top:
+        return None
+    crit = retrieval.search(text, kinds=("criterion",), k=1)
+    return rule if crit and crit[0].score >= top[0].score * RULE_CLOSE else None
+
+
 def _unknown_or_none(text: str, top: retrieval.Hit) -> Optional[Reply]:
     return render(top) if _asks_the_unknown(text, top, retrieval.search(text, k=1)) else None
 
@@ -656,10 +677,17 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     # a fact; with `terms`, a term the question names ("la deuxième phase de PME 2.0", read as a
     # deadline: the actions whose answer is one fixed record)
     # with `advice`, a piece of advice or a challenge (not for the advice action, whose lists say more)
+    # and, whatever the action, a term said in full whose words are the whole question ("les 3 familles
+    # de compétences numériques du CEFRIO", read as a question about the CEFRIO)
+    # (a name of two words or more: "coopérative", "volet" are the topic actions' own words)
+    folded = fold(text)
+    named_term = top.kind == "term" and _names_in(top, folded)
+    said_in_full = named_term and any(len(fold(n).split()) >= 2 and contains_phrase(folded, n) for n in top.names)
     if not (
         top.kind == "fact"
         or (advice and top.kind == "advice")
-        or (terms and top.kind == "term" and _names_in(top, fold(text)))
+        or (named_term and terms)
+        or (said_in_full and top.confidence >= TERM_ANYWHERE)
     ):
         return None
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
@@ -670,6 +698,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
+TERM_ANYWHERE = 0.95
 FACT_MIN_WORDS = 3
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Text
 
 from actions.kb import KnowledgeAction, latest_text, say
+from actions.screening import START_BUTTON, _current_profile, _started, _verdict_given
 from common.formatting import button, join_fr, lower_first, partner_ref
 from knowledge import lookup
 from knowledge.documents import cite_many
@@ -36,8 +37,17 @@ class ActionContact(KnowledgeAction):
         )
         text = "\n".join(["Voici comment joindre les partenaires du programme :"] + _contact_lines(partners))
         text += "\nNos sources ne donnent aucun numéro de téléphone ni courriel : passez par leur site Web ou le bureau de votre région."
-        say(dispatcher, text, cite_many(partners), [button("Être contacté par un conseiller", "/request_contact")])
+        buttons = [button("Être contacté par un conseiller", "/request_contact")]
+        if _worth_checking_first(tracker):
+            # the visitor said who they are and has no verdict yet: what a counsellor will ask first
+            text += "\nAvant de les joindre, je peux vérifier votre admissibilité à partir de ce que vous m'avez dit."
+            buttons.insert(0, START_BUTTON)
+        say(dispatcher, text, cite_many(partners), buttons)
         return []
+
+
+def _worth_checking_first(tracker) -> bool:
+    return bool(_current_profile(tracker)) and not _started(tracker) and not _verdict_given(tracker)
 
 
 class ActionRequestHuman(KnowledgeAction):

@@ -235,6 +235,8 @@ def retrieval_first(
     if reply is None and answers.asks_who_is_excluded(text):
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
+        reply = answers.rule_asked(text)  # "a-t-elle le droit de distribuer ses surplus ?"
+    if reply is None:
         # "pourquoi un programme à part ?"; "les mauvaises expériences, c'est à cause de la techno ?"
         reply = answers.leading_fact(text, terms=silences == "no", advice=advice)
     if reply is None and figures:

@@ -80,6 +80,11 @@ class ActionFunder(KnowledgeAction):
         return []
 
 
+def _full_name(partner) -> str:
+    acronym = partner.get("acronym")
+    return f"{partner['name']} ({acronym})" if acronym and acronym != partner["name"] else partner["name"]
+
+
 class ActionPartners(KnowledgeAction):
     def name(self) -> Text:
         return "action_partners"
@@ -97,8 +102,9 @@ class ActionPartners(KnowledgeAction):
             return [SlotSet(LAST_RECORD_SLOT, f"partner:{asked['id']}")]
         p = lookup.programme()
         partners = lookup.partners(p["partners"])
-        roles = [f"{x['acronym'] or x['name']} — {x['programme_role']}" for x in partners if x.get("programme_role")]
-        say(dispatcher, "Le programme est porté par un partenariat : " + " ; ".join(roles) + ".", cite_many(partners))
+        # each by its full name (the acronym after it): "Chantier" alone names nothing to a newcomer
+        roles = [f"• {_full_name(x)} : {lower_first(x['programme_role'])}" for x in partners if x.get("programme_role")]
+        say(dispatcher, "Le programme est porté par un partenariat :\n" + "\n".join(roles), cite_many(partners))
         return []
 
 

@@ -354,6 +354,10 @@ CHAT_FORMS: Dict[str, str] = {
     "according to": "selon",
     # the stemmer makes "data" and "dates" one stem: "les prochaines dates" found "data mining"
     "data": "données",
+    # "ça vient d'où ?": where an organisation comes from, its founding
+    "vient d ou": "fondée origine",
+    "vient dou": "fondée origine",
+    "viennent d ou": "fondées origine",
     "general manager": "directeur général",
     "manager": "directeur",
     "ceo": "directeur général",

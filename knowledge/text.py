@@ -86,6 +86,10 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+# "les petites orgs comme nous utilisent quoi surtout": a question word inside the sentence
+_ASKS_WITHIN = re.compile(r"\b(?:quoi|quel|quelle|quels|quelles|combien|comment|pourquoi)\b")
+
+
 def _asks(sentence: str) -> bool:
     """A sentence that asks something itself ("2 questions : est-ce qu'une fédération peut déposer")."""
     folded = fold(sentence)
@@ -109,7 +113,8 @@ def trailing_question(text: str) -> str:
         return ""
     last = sentences[-1]
     folded = fold(last)
-    if len(folded.split()) < 2 or not (_QUESTION_WORDS.search(folded) or last.rstrip().endswith("?")):
+    asks = _QUESTION_WORDS.search(folded) or last.rstrip().endswith("?") or _ASKS_WITHIN.search(folded)
+    if len(folded.split()) < 2 or not asks:
         return ""
     return last
 

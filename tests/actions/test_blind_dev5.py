@@ -199,3 +199,45 @@ def test_a_statement_about_us_before_another_question_is_no_eligibility_question
     )
     msgs, _ = run(cases.ActionCases(), tracker_for(text, "ask_cases", slots=slots))
     assert "UTILE" in texts(msgs) and "admissible" not in texts(msgs) and "Volet 1" not in texts(msgs)
+
+
+def test_the_partners_are_listed_by_their_full_names(kb):
+    msgs, _ = run(
+        programme.ActionPartners(), tracker_for("Quels sont les organismes partenaires du programme ?", "ask_partners")
+    )
+    said = texts(msgs)
+    assert "Chantier de l'économie sociale (Chantier)" in said
+    assert "Consortium de ressources et d'expertises coopératives" in said
+    assert "Conseil québécois de la coopération et de la mutualité (CQCM)" in said
+
+
+def test_a_term_said_in_full_is_answered_whatever_the_action(kb):
+    from actions import kb as kb_actions
+
+    text = "cest quoi les 3 familles de competences numeriques du cefrio"
+    replies = kb_actions.retrieval_first(text, tracker_for(text, "ask_partners"))
+    assert replies and replies[0].text.startswith("Compétences numériques")
+
+
+def test_what_is_allowed_gets_the_rule_not_a_term(kb):
+    from actions import kb as kb_actions
+
+    for text in (
+        "Une entreprise d'économie sociale a-t-elle le droit de distribuer ses surplus à ses membres ?",
+        "on peut tu distribuer nos profits aux membres",
+    ):
+        replies = kb_actions.retrieval_first(text, tracker_for(text, "ask_eligibility"))
+        assert replies and "interdisent ou limitent" in replies[0].text, text
+    assert answers.rule_asked("c'est quoi une ristourne") is None
+
+
+def test_who_to_contact_offers_the_check_first_when_the_visitor_said_who_they_are(kb):
+    from actions import contact
+
+    msgs, _ = run(
+        contact.ActionContact(),
+        tracker_for("Qui je contacte dans ma région?", "ask_contact", slots={"legal_form": "cooperative"}),
+    )
+    assert "/start_screening" in [b["payload"] for m in msgs for b in (m.get("buttons") or [])]
+    msgs, _ = run(contact.ActionContact(), tracker_for("Qui je contacte dans ma région?", "ask_contact"))
+    assert "/start_screening" not in [b["payload"] for m in msgs for b in (m.get("buttons") or [])]

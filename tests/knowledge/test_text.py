@@ -123,3 +123,10 @@ def test_no_trailing_question_when_the_head_asks_too():
 
     text = "2 questions : est-ce qu'une federation peut deposer au volet 3, et c'est quoi les prochaines dates?"
     assert trailing_question(text) == ""
+
+
+def test_a_last_sentence_with_a_question_word_inside_is_the_trailing_question():
+    from knowledge.text import trailing_question
+
+    text = "on est 3 employes. les petites orgs comme nous utilisent quoi surtout comme outils"
+    assert trailing_question(text) == "les petites orgs comme nous utilisent quoi surtout comme outils"

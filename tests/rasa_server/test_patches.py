@@ -126,3 +126,12 @@ def test_a_greeting_with_a_question_is_read_by_its_question():
     # what follows the greeting cannot be placed: the greeting's action reads it (actions/fallback.py)
     kept = read_trailing_question(greeted, {"intent": {"name": "nlu_fallback", "confidence": 0.4}})
     assert kept["intent"]["name"] == "greet"
+
+
+def test_what_digital_tools_can_do_is_no_request_to_start_the_screening():
+    from rasa_server.patches import demote_start_screening
+
+    ranking = [{"name": "start_screening", "confidence": 0.47}, {"name": "ask_advice", "confidence": 0.2}]
+    text = "le numerique peut tu nous aider pour nos AG pis la gouvernance democratique"
+    parse = {**_parse(text, "start_screening"), "intent_ranking": ranking}
+    assert demote_start_screening(parse)["intent"]["name"] == "ask_advice"
