@@ -464,8 +464,7 @@ def criterion_answer(text: str) -> Optional[Reply]:
 
 # "a-t-elle le droit de distribuer ses surplus ?", "on peut tu distribuer nos profits ?": a rule asked
 _RULE_ASKED = re.compile(
-    r"\b(?:le droit|droit de|peut on|peut tu|peut elle|peut il|peuvent|peux tu|permis|interdit\w*|obligatoire|faut il|"
-    r"doit|doivent|allowed|can we|can a)\b"
+    r"\b(?:le droit|droit de|peut on|peut tu|peux tu|permis|interdit\w*|obligatoire|allowed|can we)\b"
 )
 RULE_CLOSE = 0.8
 
