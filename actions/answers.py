@@ -860,6 +860,53 @@ def _says(word: str, tokens: List[str]) -> bool:
     )
 
 
+def case_form_asked(text: str, record_id: str) -> Optional[Reply]:
+    """ "C'est une coop ?" about the case in context: yes or no, with its legal form as the source
+    gives it."""
+    asked = vocabulary.find_all("legal_forms", text)
+    if not asked or not is_short_question(text):
+        return None
+    named = named_proper(text)
+    if named is not None and named.record_id != record_id:
+        return None  # "et La Mauve, c'est une coop ?": about the case it names
+    found = retrieval.documents("case", lambda r: r.get("id") == record_id)
+    if not found:
+        return None
+    rec = found[0].record
+    form = vocabulary.label("legal_forms", rec.get("legal_form"))
+    if not form:
+        return None
+    detail = rec.get("legal_form_detail") or ""
+    detail = f" ({detail})" if detail and fold(detail) not in fold(form) else ""
+    answer = "Oui" if rec.get("legal_form") in asked else "Non"
+    return Reply(f"{answer}. {rec['name']} — forme juridique : {form}{detail}.", cite(rec), [f"case:{record_id}"])
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def sector_follow_up(text: str, record_id: str) -> Optional[Reply]:
+    """After a figure of the sector's size: "et en 2017 ?" (the same indicator, that year's), "et ça
+    fait combien d'emplois ?" (another indicator, every date we have)."""
+    if not _askable(text):
+        return None
+    figures = sector_figures_asked(f"{text} (économie sociale)")
+    here = next((f for f in statistics.sector_figures() if f["id"] == record_id), None)
+    if not figures and here is not None and (_YEAR.search(text) or refers_back(text)):
+        figures = statistics.sector_figures(here["indicator"])
+    year = _YEAR.search(text)
+    if year and figures:
+        dated = [f for f in figures if str(year.group(0)) in (str(f.get("published")), str(f.get("reference_year")))]
+        figures = dated or figures
+    if not figures:
+        return None
+    return Reply(
+        "\n".join(f"• {figure_line(f)}" for f in figures),
+        cite_many(figures),
+        [f"sector_figure:{f['id']}" for f in figures],
+    )
+
+
 def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     """The sector figures the question asks for, each indicator at every date we have (7 000
     enterprises in 2017, 11 200 at the launch: both, each dated), or [] when it names no indicator."""
@@ -1231,6 +1278,12 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     kind, _, record_id = context.partition(":")
     if (kinds and kind not in kinds) or kind == "unknown":  # "what the sources do not say" has no facets
         return None
+    if kind == "sector_figure":
+        return sector_follow_up(text, record_id)
+    if kind == "case":
+        form = case_form_asked(text, record_id)  # "c'est une coop ?" right after a case
+        if form is not None:
+            return form
     if kind == "statistic":
         # "pis dans le secteur loisirs ?": the same figure for that group
         reply = other_group(text, context)
@@ -1333,7 +1386,7 @@ _PAYS = re.compile(
 )
 _BOUGHT = re.compile(
     r"\b(?:logiciels?|outils?|site web|sites web|ordis?|ordinateurs?|equipements?|materiel|licences?|applications?"
-    r"|crm|erp|tablettes?|serveurs?|software|tools?|computers?|hardware)\b"
+    r"|crm|erp|tablettes?|serveurs?|software|tools?|computers?|hardware|cyber\w*|progiciels?|plateformes?)\b"
 )
 
 
@@ -1341,7 +1394,8 @@ def asks_what_is_paid(text: str) -> bool:
     """A question whether the programme pays for a tool, not about what an organisation paid
     ("La Mauve a payé combien pour son logiciel ?": that case's cost)."""
     folded = fold(text)
-    if not (_PAYS.search(folded) and _BOUGHT.search(folded) and looks_like_question(text + " ?")):
+    asks = looks_like_question(text) or re.search(r"\b(?:tu|t il|t elle|est ce|peut|peuvent|pourrait)\b", folded)
+    if not (_PAYS.search(folded) and _BOUGHT.search(folded) and asks):
         return False
     return named_proper(text) is None and not _INVEST_VERB.search(folded)
 

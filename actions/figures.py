@@ -59,7 +59,7 @@ class ActionStatistic(KnowledgeAction):
         asked = sector_figures_asked(text)
         if asked:
             say(dispatcher, "\n".join(f"• {figure_line(f)}" for f in asked), cite_many(asked))
-            return []
+            return [SlotSet(LAST_RECORD_SLOT, f"sector_figure:{asked[0]['id']}")]  # for "et en 2017 ?"
         if any(w in folded for w in _SECTOR_WORDS) and not any(w in folded for w in SURVEY_WORDS):
             figs = headline_figures()
             if figs:

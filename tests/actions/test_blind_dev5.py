@@ -241,3 +241,25 @@ def test_who_to_contact_offers_the_check_first_when_the_visitor_said_who_they_ar
     assert "/start_screening" in [b["payload"] for m in msgs for b in (m.get("buttons") or [])]
     msgs, _ = run(contact.ActionContact(), tracker_for("Qui je contacte dans ma région?", "ask_contact"))
     assert "/start_screening" not in [b["payload"] for m in msgs for b in (m.get("buttons") or [])]
+
+
+def test_follow_ups_on_the_size_of_the_sector(kb):
+    context = "sector_figure:cefrio2017_enterprises"
+    year = answers.follow_up("et en 2017 ?", context, None)
+    assert year is not None and "7 000" in year.text and "11 200" not in year.text
+    jobs = answers.follow_up("et ça fait combien d'emplois, pour les deux chiffres ?", context, None)
+    assert jobs is not None and "210 000" in jobs.text and "220 000" in jobs.text
+
+
+def test_is_it_a_coop_after_a_case_is_about_the_case(kb):
+    reply = answers.follow_up("C'est une coop ?", "case:case_culture_saguenay_lac_saint_jean", None)
+    assert reply is not None and reply.text.startswith("Non. Culture Saguenay") and "OBNL" in reply.text
+    reply = answers.follow_up("c'est une coop?", "case:case_08_la_mauve", None)
+    assert reply is not None and reply.text.startswith("Oui. Coopérative La Mauve")
+    # another case named: not the one in context
+    assert answers.case_form_asked("et La Mauve c est une coop?", "case_11_utile") is None
+
+
+def test_whether_a_project_type_is_financed(kb):
+    assert answers.asks_what_is_paid("la cybersécurité ça rentre tu dans ce qui est financé?")
+    assert "cybersécurité" in answers.not_covered()[0].text
