@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers
 from actions.cases import case_line
-from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, emit, latest_intent, latest_text, say
+from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, emit, latest_intent, latest_text, retrieval_first, say
 from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, shorten, upper_first
 from common.profile import (
     CHOICE_FIELDS,
@@ -537,9 +537,13 @@ class ActionNoteProfile(KnowledgeAction):
         if answers.looks_like_question(text) or not parts:
             # "les coops du commerce de détail investissent dans quoi ?" names a sector but asks a
             # question: the knowledge base answers it (the facts are still noted, silently).
-            reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
-            if reply is not None:
-                return emit(dispatcher, [reply]) + [SlotSet(k, v) for k, v in changes.items()]
+            # (retrieval's own order first: "on peut tu distribuer nos profits ?" asks the rule)
+            replies = retrieval_first(text, tracker)
+            if not replies:
+                reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
+                replies = [reply] if reply is not None else []
+            if replies:
+                return emit(dispatcher, replies) + [SlotSet(k, v) for k, v in changes.items()]
             # "Nous sommes une coop à Chicoutimi. Par où commencer ?": the question the model read
             # second (after the facts) is answered by its own action, then the facts are noted
             asked = _question_action(tracker)

@@ -263,3 +263,10 @@ def test_is_it_a_coop_after_a_case_is_about_the_case(kb):
 def test_whether_a_project_type_is_financed(kb):
     assert answers.asks_what_is_paid("la cybersécurité ça rentre tu dans ce qui est financé?")
     assert "cybersécurité" in answers.not_covered()[0].text
+
+
+def test_a_question_read_as_a_statement_gets_retrievals_whole_answer(kb):
+    from actions import screening
+
+    msgs, _ = run(screening.ActionNoteProfile(), tracker_for("on peut tu distribuer nos profits aux membres", "inform"))
+    assert "interdisent ou limitent" in texts(msgs)
