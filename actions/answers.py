@@ -673,6 +673,14 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     if not hits or hits[0].confidence < FACT_CONFIDENT:
         return None
     top = hits[0]
+    if top.kind == "term" and fold(text).startswith(("pourquoi", "why")):
+        # "Pourquoi offrir ses services en mode hybride ?": the explanation, not the definition
+        why = next(
+            (h for h in hits[1:] if h.kind in ("advice", "fact") and h.score >= top.score * WHY_CLOSE),
+            None,
+        )
+        if why is not None and (why.kind == "fact" or advice):
+            return render(why)
     # a fact; with `terms`, a term the question names ("la deuxième phase de PME 2.0", read as a
     # deadline: the actions whose answer is one fixed record)
     # with `advice`, a piece of advice or a challenge (not for the advice action, whose lists say more)
@@ -698,6 +706,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
 TERM_ANYWHERE = 0.95
+WHY_CLOSE = 0.25
 FACT_MIN_WORDS = 3
 
 
@@ -820,6 +829,9 @@ SURVEY_WORDS = (
     "outil",
     "taille",
     "partage",
+    "ressource ti",  # "la présence d'une ressource TI varie-t-elle selon le chiffre d'affaires ?"
+    "personne ressource",
+    "informaticien",
 )
 # Sector figures are near-identical texts ("Nombre de … des entreprises d'économie sociale au
 # Québec"): what tells them apart is the indicator asked. Each indicator is asked by the words of its

@@ -270,3 +270,18 @@ def test_a_question_read_as_a_statement_gets_retrievals_whole_answer(kb):
 
     msgs, _ = run(screening.ActionNoteProfile(), tracker_for("on peut tu distribuer nos profits aux membres", "inform"))
     assert "interdisent ou limitent" in texts(msgs)
+
+
+def test_why_asks_the_explanation_not_the_definition(kb):
+    reply = answers.leading_fact(
+        "Pourquoi une entreprise d'économie sociale doit-elle offrir ses services en mode hybride ?", advice=True
+    )
+    assert reply is not None and "pas accès" in reply.text
+
+
+def test_an_it_person_by_revenue_is_a_survey_figure_not_the_sectors_size(kb):
+    from actions import figures
+
+    text = "La présence d'une ressource TI varie-t-elle selon le chiffre d'affaires ?"
+    msgs, _ = run(figures.ActionStatistic(), tracker_for(text, "ask_statistic"))
+    assert "24 %" in texts(msgs) and "15 %" in texts(msgs)
