@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk.events import SlotSet
 
 from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text, say
-from common.formatting import button, join_fr, shorten
+from common.formatting import button, join_fr, lower_first, shorten
 from common.profile import profile_from_slots
 from common.slots import LAST_RECORD_SLOT
 from knowledge import cases
@@ -42,7 +42,11 @@ def _examples_text(found: List[Dict[str, Any]]) -> str:
     full = [r for r in found if kinds(r) == best]
     partial = [r for r in found if kinds(r) < best]
     if best < 2 or not partial:
-        return "Voici des exemples :\n" + lines(found)
+        # what they have in common, said: "la friperie fait partie des exemples ?" gets the cases of
+        # its sector, named as such (not a friperie: the sector's cases)
+        common = [x for x in found[0]["reasons"] if all(x in r["reasons"] for r in found)]
+        why = f" ({lower_first(join_fr(common))})" if common else ""
+        return f"Voici des exemples{why} :\n" + lines(found)
     shared = join_fr(list(dict.fromkeys(reason[:1].lower() + reason[1:] for r in partial for reason in r["reasons"])))
     return (
         "Ce qui correspond à toute votre demande :\n"

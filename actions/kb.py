@@ -113,8 +113,13 @@ class KnowledgeAction(Action, abc.ABC):
                 events = self._about_us(dispatcher, tracker, text)
             if events is None and name in answers.QUESTION_ACTIONS and not self._own_about_us(name, text):
                 silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
+                # (not for the advice action, whose lists say more, nor for how to start, whose steps do)
                 replies = retrieval_first(
-                    text, tracker, silences, figures=name in answers.FIGURE_ACTIONS, advice=name != "action_advice"
+                    text,
+                    tracker,
+                    silences,
+                    figures=name in answers.FIGURE_ACTIONS,
+                    advice=name not in ("action_advice", "action_how_to_start"),
                 )
                 if replies:
                     events = emit(dispatcher, replies)

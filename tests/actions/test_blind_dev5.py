@@ -285,3 +285,20 @@ def test_an_it_person_by_revenue_is_a_survey_figure_not_the_sectors_size(kb):
     text = "La présence d'une ressource TI varie-t-elle selon le chiffre d'affaires ?"
     msgs, _ = run(figures.ActionStatistic(), tracker_for(text, "ask_statistic"))
     assert "24 %" in texts(msgs) and "15 %" in texts(msgs)
+
+
+def test_examples_say_what_they_have_in_common(kb):
+    from actions import cases
+
+    msgs, _ = run(
+        cases.ActionCases(), tracker_for("Est-ce que la friperie fait partie des exemples du CEFRIO ?", "ask_cases")
+    )
+    assert texts(msgs).startswith("Voici des exemples (commerce de détail")
+
+
+def test_the_next_step_is_the_steps_not_a_piece_of_advice(kb):
+    msgs, _ = run(
+        programme.ActionHowToStart(),
+        tracker_for("ok. C'est quoi la prochaine étape concrètement ?", "ask_how_to_start"),
+    )
+    assert texts(msgs).startswith("Pour commencer")
