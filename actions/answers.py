@@ -596,7 +596,9 @@ _STAFF_NUMBER = re.compile(
 _SMALL_NUMBERS = {w: i for i, w in enumerate("zero un deux trois quatre cinq six sept huit neuf dix".split())} | {
     "vingt": 20
 }
-_IT_PERSON = re.compile(r"\b(?:ressource|personne ressource|informaticien\w*|technicien\w*) (?:ti|informatique)?")
+_IT_PERSON = re.compile(
+    r"\b(?:ressources? (?:ti|informatiques?)|personne ressource|informaticien\w*|technicien\w* (?:ti|informatique))\b"
+)
 
 
 def survey_group(text: str) -> Dict[str, str]:

@@ -88,3 +88,13 @@ def test_statements_before_a_question_are_kept_and_the_question_is_answered(kb):
     one = tracker_for("la coop: quels outils on a pour s'autoevaluer", "nlu_fallback", entities)
     _, events = run(fallback.ActionAnswerOrClarify(), one)
     assert not any(e.get("name") == "legal_form" for e in events if e.get("event") == "slot")
+
+
+def test_the_group_a_question_names(kb):
+    assert answers.survey_group("les entreprises sans ressource TI investissent dans quoi") == {
+        "dimension": "it_resource",
+        "value": "without",
+    }
+    assert answers.survey_group("celles avec un informaticien")["value"] == "with"
+    # human resources are no IT person
+    assert answers.survey_group("une ressource humaine de plus")["dimension"] == "total"
