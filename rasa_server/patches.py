@@ -38,10 +38,10 @@ or trains the model, never in the action server):
    could not place it, or took it for a statement (`inform`), and the question went unanswered;
    likewise a greeting with a question (« Bonjour! on connaît rien au numérique, par où on
    commence », read `greet`). For those readings, the last sentence (what follows the greeting)
-   is parsed alone; a confident question intent from
-   it, or the fallback when the model cannot place it either, becomes the message's intent
-   (the retrieval of the actions reads that question, actions/kb.py; the entities of the whole message stay: what the visitor
-   said about themselves is still recorded).
+   is parsed alone; a confident question intent from it, or the fallback when the model cannot
+   place it either, becomes the message's intent. The retrieval of the actions reads that
+   question (actions/kb.py); the entities of the whole message stay, so what the visitor said
+   about themselves is still recorded.
 
 Replaced by subclasses, loaded by class path from credentials.yml / endpoints.yml / config.yml:
 
