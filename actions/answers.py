@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from common.formatting import adviser_of, figure_line, join_fr, number, partner_ref, percent, upper_first
+from common.profile import parse_employees
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
@@ -312,6 +313,18 @@ _LEAST = re.compile(r"\b(?:le|la|les) moins\b|\bleast\b")
 _WHICH_GROUP = re.compile(r"\b(?:quel|quels|quelle|quelles|which)\s+(secteur|taille|size|sector)")
 
 
+def _same_figure(rec: Dict[str, Any], in_group: Callable[[Dict[str, Any]], bool]) -> List[retrieval.Hit]:
+    """The figure `rec` gives (its indicator and technology) for every group `in_group` accepts."""
+    return retrieval.documents(
+        "statistic",
+        lambda r: (
+            in_group(r.get("group") or {})
+            and _indicator(r) == _indicator(rec)
+            and r.get("technology") == rec.get("technology")
+        ),
+    )
+
+
 def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     """The figures a ranking question compares, best first: the same figure across sectors or sizes
     ("quel secteur …"), else every figure of `top`'s survey table for the same group."""
@@ -321,14 +334,7 @@ def _leading(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     which = _WHICH_GROUP.search(fold(text))
     if which:
         dimension = "sector" if which.group(1) in ("secteur", "sector") else "size"
-        same = retrieval.documents(
-            "statistic",
-            lambda r: (
-                (r.get("group") or {}).get("dimension") == dimension
-                and _indicator(r) == _indicator(rec)
-                and r.get("technology") == rec.get("technology")
-            ),
-        )
+        same = _same_figure(rec, lambda group: group.get("dimension") == dimension)
     else:
         same = retrieval.documents(
             "statistic",
@@ -593,9 +599,6 @@ _STAFF_NUMBER = re.compile(
     r"\b(moins de |plus de |less than |more than )?(\d{1,4}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt)"
     r"\s*(?:employ|salari|personnes|staff|employees)"
 )
-_SMALL_NUMBERS = {w: i for i, w in enumerate("zero un deux trois quatre cinq six sept huit neuf dix".split())} | {
-    "vingt": 20
-}
 _IT_PERSON = re.compile(
     r"\b(?:ressources? (?:ti|informatiques?)|personne ressource|informaticien\w*|technicien\w* (?:ti|informatique))\b"
 )
@@ -611,7 +614,7 @@ def survey_group(text: str) -> Dict[str, str]:
     staff = _STAFF_NUMBER.search(folded)
     band = None
     if staff:  # "moins de cinq employés" is the band under 5, "3 employés" the band of 3
-        n = int(staff.group(2)) if staff.group(2).isdigit() else _SMALL_NUMBERS[staff.group(2)]
+        n = parse_employees(staff.group(2)) or 0
         n += {"moins de ": -1, "less than ": -1, "plus de ": 1, "more than ": 1}.get(staff.group(1) or "", 0)
         band = vocabulary.size_band(max(n, 0))
     band = band or next((b for pattern, b in _SIZE_WORDS if pattern.search(folded)), None)
@@ -1101,10 +1104,7 @@ _DIMENSIONS = (
 
 def _figure_in_context(record_id: str) -> Optional[retrieval.Hit]:
     """The survey figure a follow-up is about (the last record answered), as a hit."""
-    names = retrieval.names_of("statistic", record_id)
-    if not names:
-        return None
-    return next((h for h in retrieval.search(names[0], kinds=("statistic",), k=40) if h.record_id == record_id), None)
+    return next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
 
 
 def group_breakdown(text: str, context: str) -> Optional[Reply]:
@@ -1161,14 +1161,7 @@ def other_group(text: str, context: str) -> Optional[Reply]:
     techs = vocabulary.find_all("technologies", text)
     if techs and here.record.get("technology") not in techs:
         return None  # "pis les médias sociaux dans le secteur loisirs ?": another figure
-    rows = retrieval.documents(
-        "statistic",
-        lambda r: (
-            r.get("group") == group
-            and _indicator(r) == _indicator(here.record)
-            and r.get("technology") == here.record.get("technology")
-        ),
-    )
+    rows = _same_figure(here.record, lambda g: g == group)
     if rows:
         return _stat_list(rows[:MAX_STATS])
     return Reply(
