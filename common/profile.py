@@ -246,6 +246,13 @@ def says_dont_know(text: str) -> bool:
     return bool(_DONT_KNOW.search(fold(text or "")))
 
 
+# "je pense que oui, …", "euh je crois bien que non …": a hedged yes or no that opens the answer.
+_HEDGED_YES_NO = re.compile(
+    r"^(?:(?:euh|ben|bah|hmm|hum|ah|bon|ok|alors) )*(?:je (?:crois|pense|dirais|suppose)|il me semble|me semble|"
+    r"j imagine|j ai l impression|probablement|surement) (?:bien )?(?:que |qu )?(oui|non)\b"
+)
+
+
 def yes_no(text: str) -> Optional[bool]:
     """A leading, trailing or lone oui/non: "oui comme je disais, des repas" → True, "non on est
     autonomes" → False, "comme je disais, oui" → True, "ben non" → False. None when there is none,
@@ -253,6 +260,11 @@ def yes_no(text: str) -> Optional[bool]:
     folded = fold(text)
     if _DONT_KNOW.search(folded):
         return None
+    hedged = _HEDGED_YES_NO.match(folded)
+    if hedged is not None:
+        # "je crois que oui, vers une autre mutuelle, faudrait que je vérifie": the visitor's answer,
+        # as they believe it (the verdict always says a counsellor confirms)
+        return hedged.group(1) == "oui"
     raw = _tokens(folded)
     tokens = _strip_fillers(raw)
     if not tokens:
@@ -350,6 +362,7 @@ _OUTSIDE_QUEBEC = (
     r"\b(?:ontario|nouveau brunswick|manitoba|alberta|saskatchewan|colombie britannique|nouvelle ecosse|"
     r"france|belgique|suisse|etats unis|usa|hors (?:du )?quebec|ailleurs au canada|"
     r"ottawa|toronto|moncton|winnipeg|vancouver|calgary|edmonton|halifax|sudbury|cornwall|"
+    r"edmundston|fredericton|bathurst|campbellton|(?:au|du|en) nb|"
     r"(?:a l exterieur|en dehors) du quebec)\b"
 )
 # "on est une coop … à Québec", "nous sommes situés au Québec": the visitor's own place, not "les
@@ -686,6 +699,12 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
     cue = _cue_value(field, said)
     if cue is not None:
         return cue
+    if field == "based_in_quebec" and any(
+        not said.negated(m.start(), m.end()) for m in re.finditer(_OUTSIDE_QUEBEC, said.folded)
+    ):
+        # "non, on est au Nouveau-Brunswick, mais on vend beaucoup au Québec": where the organisation
+        # is, not where it sells (the Québec named beside it would otherwise read as the region)
+        return False
     if field == "based_in_quebec" and _quebec_region(said, **kw):
         return True  # "à Gaspé", "icitte à Rimouski"
     answer = yes_no(text)

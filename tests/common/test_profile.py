@@ -331,3 +331,24 @@ def test_sales_denied_the_visitor_in_quebec_and_assets_to_founders_are_read_in_p
 )
 def test_what_the_organisation_is_answers_the_excluded_categories_question(kb, text, expected):
     assert read_answer(text, "org_category") == expected
+
+
+def test_outside_quebec_answer_is_not_undone_by_where_they_sell():
+    """ "non, on est au Nouveau-Brunswick, mais on vend beaucoup au Québec" to "établie au Québec ?"
+    is a no: the Québec named is where they sell (it was read as the region, hence a yes)."""
+    field = "based_in_quebec"
+    assert read_answer("non, on est au Nouveau-Brunswick, mais on vend beaucoup au Québec", field) is False
+    assert read_answer("on est a Edmundston au NB", field) is False
+    assert read_answer("on est pas en Ontario, on est à Gatineau", field) is True
+    assert read_answer("oui au Québec", field) is True
+
+
+def test_a_hedged_yes_or_no_is_the_answer():
+    """ "je crois que oui, vers une autre mutuelle, il faudrait que je vérifie": the visitor's answer as
+    they believe it (the verdict says a counsellor confirms), not an unreadable one."""
+    assert (
+        read_answer("je crois que oui, vers une autre mutuelle, il faudrait que je vérifie", "dissolution_rule") is True
+    )
+    assert read_answer("euh je pense que non", "democratic_governance") is False
+    assert read_answer("je sais pas", "dissolution_rule") is None
+    assert read_answer("je crois pas", "dissolution_rule") is None
