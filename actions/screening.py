@@ -16,6 +16,7 @@ around it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -343,9 +344,21 @@ def verdict_lines(result: Evaluation, profile: Dict[str, Any], brief: bool = Fal
         elif v.status == Verdict.ELIGIBLE:
             lines.append(f"• Volet {v.volet} ({v.name}) : {label} — tous ses critères sont remplis.")
             sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
-        elif brief and len(open_) > 1:
-            if v is open_[0]:
-                lines.append(f"• Volets {join_fr(str(o.volet) for o in open_)} : {label}.")
+        elif brief:
+            # the volets missing the same answers share a line; another says only what it needs more
+            # ("Volet 3 : … il faut aussi : réseau d'entreprises collectives, projet structurant")
+            base = {c.id for c in open_[0].missing}
+            alike = [o for o in open_ if {c.id for c in o.missing} == base]
+            if v is alike[0]:
+                if len(alike) > 1:
+                    lines.append(f"• Volets {join_fr(str(o.volet) for o in alike)} : {label}.")
+                else:
+                    lines.append(f"• Volet {v.volet} ({v.name}) : {label}.")
+            elif v not in alike:
+                more = ", ".join(lower_first(c.label) for c in v.missing if c.id not in base)
+                lines.append(
+                    f"• Volet {v.volet} ({v.name}) : {label}" + (f" ; il faut aussi : {more}." if more else ".")
+                )
         else:
             todo = ", ".join(lower_first(c.label) for c in v.missing)
             lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
@@ -518,7 +531,13 @@ def preliminary_answer(
     result = eligibility.evaluate(profile, skipped=_skipped(tracker))
     open_ = not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets)
     start = start and open_ and not _declined(tracker)
-    lines, sources = verdict_lines(result, profile, brief=start)
+    named = {int(n) for n in re.findall(r"\bvolets? ?([123])\b", fold(latest_text(tracker)))}
+    if named:
+        # "pis le volet 3 avec l'argent, on peut tu l'avoir nous autres ?": that volet, in full
+        shown = dataclasses.replace(result, volets=[v for v in result.volets if v.volet in named])
+        lines, sources = verdict_lines(shown, profile)
+    else:
+        lines, sources = verdict_lines(result, profile, brief=start)
     known = join_facts(describe_profile(profile))
     lead = f"D'après ce que vous m'avez dit ({known}), et " if known else "Et "
     parts = []

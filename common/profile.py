@@ -246,13 +246,6 @@ def says_dont_know(text: str) -> bool:
     return bool(_DONT_KNOW.search(fold(text or "")))
 
 
-# "je pense que oui, …", "euh je crois bien que non …": a hedged yes or no that opens the answer.
-_HEDGED_YES_NO = re.compile(
-    r"^(?:(?:euh|ben|bah|hmm|hum|ah|bon|ok|alors) )*(?:je (?:crois|pense|dirais|suppose)|il me semble|me semble|"
-    r"j imagine|j ai l impression|probablement|surement) (?:bien )?(?:que |qu )?(oui|non)\b"
-)
-
-
 def yes_no(text: str) -> Optional[bool]:
     """A leading, trailing or lone oui/non: "oui comme je disais, des repas" → True, "non on est
     autonomes" → False, "comme je disais, oui" → True, "ben non" → False. None when there is none,
@@ -260,11 +253,6 @@ def yes_no(text: str) -> Optional[bool]:
     folded = fold(text)
     if _DONT_KNOW.search(folded):
         return None
-    hedged = _HEDGED_YES_NO.match(folded)
-    if hedged is not None:
-        # "je crois que oui, vers une autre mutuelle, faudrait que je vérifie": the visitor's answer,
-        # as they believe it (the verdict always says a counsellor confirms)
-        return hedged.group(1) == "oui"
     raw = _tokens(folded)
     tokens = _strip_fillers(raw)
     if not tokens:
@@ -473,7 +461,7 @@ _CUES: Dict[str, List[_Cue]] = {
     ),
     "dissolution_rule": _cues(
         (
-            r"\b(?:un |une )?autres? (?:organisme|organisation|coop\w*|obnl|osbl|association|entreprise|federation)\b",
+            r"\b(?:un |une )?autres? (?:organisme|organisation|coop\w*|mutuelle|obnl|osbl|association|entreprise|federation)\b",
             True,
             True,
         ),

@@ -124,7 +124,10 @@ def test_an_eligibility_question_about_us_gets_a_verdict_per_volet(kb):
     assert said.startswith("D'après ce que vous m'avez dit (coopérative")
     # the definition's criteria are still to be answered, for every volet (volet 1 included), and
     # since they asked, the questions that decide it follow at once: the screening starts
-    assert "• Volets 1, 2 et 3 : à confirmer." in said and "Il me manque 7 réponses." in said
+    assert "• Volets 1 et 2 : à confirmer." in said and "Il me manque 7 réponses." in said
+    assert (
+        "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer ; il faut aussi :" in said
+    )
     assert any(e.get("event") == "followup" and e.get("name") == "screening_form" for e in events)
     assert _slot(events, "legal_form") == "cooperative"
 

@@ -90,7 +90,12 @@ def test_a_question_about_us_uses_what_was_said_before(kb):
     msgs, events = run(money_and_dates.ActionAmounts(), tracker)
     said = texts(msgs)
     assert said.startswith("D'après ce que vous m'avez dit (coopérative")
-    assert "Volets 1, 2 et 3 : à confirmer." in said
+    # the volet asked about, in full
+    assert (
+        "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer ; il manque : réseau"
+        in said
+    )
+    assert "Volet 1" not in said
     assert any(e.get("event") == "followup" and e.get("name") == "screening_form" for e in events)
 
 

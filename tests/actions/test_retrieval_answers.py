@@ -145,7 +145,7 @@ def test_a_greeting_with_facts_notes_them_and_starts_the_screening(kb):
     said = texts(msgs)
     assert said.startswith("Bonjour !\nD'après ce que vous m'avez dit (coopérative, Bas-Saint-Laurent)")
     # ... and, since they asked, the screening starts on what is missing
-    assert "• Volets 1, 2 et 3 : à confirmer." in said
+    assert "• Volets 1 et 2 : à confirmer." in said
     assert any(e.get("event") == "followup" and e.get("name") == "screening_form" for e in events)
 
 

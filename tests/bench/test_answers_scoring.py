@@ -588,3 +588,45 @@ def test_a_number_the_visitor_typed_and_the_bot_says_back_is_not_invented():
     assert said["verdict"] != "invented"
     other = classify_single(item, [{"text": "Noté : 46 employés. Source : x"}], seeds, fallbacks)
     assert other["verdict"] == "invented"
+
+
+def test_a_paused_screening_offered_back_at_the_end_is_resumed_once():
+    """The persona came to know whether they qualify: a screening paused by their side questions and
+    offered back at the end ("Reprendre le questionnaire") is resumed once, as the offer to start is
+    accepted once, and its questions are answered from the bank's answers."""
+    from bench.answers import play_conversation
+
+    question = {
+        "text": "Votre organisation est-elle établie au Québec ?",
+        "buttons": [{"title": "Oui", "payload": "/affirm"}],
+    }
+    resume = {
+        "text": "Avec plaisir ! Il reste 1 question.",
+        "buttons": [{"title": "Reprendre", "payload": "/start_screening"}],
+    }
+    verdict = {
+        "text": "D'après … et ce que le programme annonce pour chaque volet :\n• Volet 1 (Information) : admissible."
+    }
+    script = {
+        "on est tu admissibles?": [question],
+        "merci": [resume],
+        "/start_screening": [question],
+        "oui, à Rimouski": [verdict],
+    }
+    sent = []
+
+    class Servers:
+        def send(self, sender, message):
+            sent.append(message)
+            return script[message], None, 0.0
+
+    conv = {
+        "id": "c1",
+        "kind": "screening",
+        "turns": [{"user": "on est tu admissibles?"}, {"user": "merci"}],
+        "answers": {"based_in_quebec": "oui, à Rimouski"},
+        "expect": {"verdict": {"volet1": "eligible"}},
+    }
+    played = play_conversation(Servers(), "dev", conv, vocab=None)
+    assert sent == ["on est tu admissibles?", "merci", "/start_screening", "oui, à Rimouski"]
+    assert played["right"] and played["extra_turns"] == 2

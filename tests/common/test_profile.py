@@ -343,12 +343,13 @@ def test_outside_quebec_answer_is_not_undone_by_where_they_sell():
     assert read_answer("oui au Québec", field) is True
 
 
-def test_a_hedged_yes_or_no_is_the_answer():
-    """ "je crois que oui, vers une autre mutuelle, il faudrait que je vérifie": the visitor's answer as
-    they believe it (the verdict says a counsellor confirms), not an unreadable one."""
+def test_a_hedged_answer_is_read_from_what_it_says_not_from_its_oui():
+    """ "je crois que oui, vers une autre mutuelle, il faudrait que je vérifie" answers the dissolution
+    question by what it names; "je pense que oui pour les règles…" said to the public-control question
+    is about something else, and must not read as "yes, under public control" (not eligible)."""
     assert (
         read_answer("je crois que oui, vers une autre mutuelle, il faudrait que je vérifie", "dissolution_rule") is True
     )
-    assert read_answer("euh je pense que non", "democratic_governance") is False
+    said = "euh je pense que oui pour les règles, faudrait que je demande à la présidente mais je crois bien"
+    assert read_answer(said, "public_control") is None
     assert read_answer("je sais pas", "dissolution_rule") is None
-    assert read_answer("je crois pas", "dissolution_rule") is None
