@@ -530,7 +530,9 @@ def preliminary_answer(
     profile = {**_current_profile(tracker), **{k: v for k, v in changes.items() if v is not None}}
     result = eligibility.evaluate(profile, skipped=_skipped(tracker))
     open_ = not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets)
-    start = start and open_ and not _declined(tracker)
+    # (not when the single-enterprise volets are already refused: what is left is only the network
+    # volet, and a refusal of the definition is the answer, not a reason for more questions)
+    start = start and open_ and result.volet(1).status != Verdict.NOT_ELIGIBLE and not _declined(tracker)
     named = {int(n) for n in re.findall(r"\bvolets? ?([123])\b", fold(latest_text(tracker)))}
     if named:
         # "pis le volet 3 avec l'argent, on peut tu l'avoir nous autres ?": that volet, in full

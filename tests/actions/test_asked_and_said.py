@@ -325,3 +325,20 @@ def test_a_general_question_on_one_criterion_gets_the_rule(kb):
     said = texts(msgs)
     assert said.startswith("Dévolution des biens en cas de dissolution : ")
     assert "objectifs semblables" in said and "Source : " in said
+
+
+def test_a_refused_organisation_is_told_so_not_questioned(kb):
+    """ "on vend rien, on vit de subventions, on est admissibles ?": volets 1 and 2 are refused on the
+    definition; the answer is that refusal, not the start of questions about the network volet."""
+    msgs, events = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for(
+            "on est un OBNL de defense des droits, on vend rien, on vit de subventions. on est admissibles?",
+            "ask_eligibility",
+            [ent("legal_form", "OBNL")],
+            slots={"market_activities": False},
+        ),
+    )
+    said = texts(msgs)
+    assert "non admissibles" in said and "activités marchandes" in said
+    assert not any(e.get("event") == "followup" for e in events)
