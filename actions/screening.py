@@ -16,14 +16,13 @@ around it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -83,11 +82,6 @@ CRITERIA_BASIS = (
 # In every answer that weighs the criteria (a verdict, or who is eligible): how to tell one was given.
 VERDICT_INTRO = "et ce que le programme annonce pour chaque volet"
 ADVISER_CONFIRMS = "Un conseiller confirmera."
-# Said when the screening starts right after a verdict on what the visitor said.
-CHECK_THE_REST = (
-    "Je vous pose les questions une à la fois ; vous pouvez en passer une, me poser une autre question "
-    "ou dire « arrête »."
-)
 START_BUTTON = button("Vérifier mon admissibilité", "/start_screening")
 RESUME_BUTTON = button("Reprendre le questionnaire", "/start_screening")
 # Fields said back when the screening starts ("Je note déjà : …"): the answers and the context.
@@ -184,7 +178,7 @@ class ValidateScreeningForm(FormValidationAction):
             except Exception as exc:  # the knowledge base names the answers; the questions still go on
                 logger.error("cannot describe the known answers: %s", exc.__class__.__name__)
                 known = []
-            if known and not _verdict_this_turn(tracker):
+            if known:
                 dispatcher.utter_message(text=f"Je note déjà : {join_facts(known)}.")
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if ask and next_slot and next_slot["value"]:
@@ -317,11 +311,9 @@ def _your_answer(field: str, profile: Dict[str, Any]) -> str:
     return f" (Votre réponse : {lower_first(name)}.)" if name else ""
 
 
-def verdict_lines(result: Evaluation, profile: Dict[str, Any], brief: bool = False) -> Tuple[List[str], List[str]]:
-    """One line per volet (volets refused for the same reason share one), and their sources.
-    `brief`: the volets still open share one line, without what is missing (the questions follow)."""
+def verdict_lines(result: Evaluation, profile: Dict[str, Any]) -> Tuple[List[str], List[str]]:
+    """One line per volet (volets refused for the same reason share one), and their sources."""
     lines, sources = [], []
-    open_ = [v for v in result.volets if v.status == Verdict.UNKNOWN]
     # Volets that fail on the same criterion share one line: an excluded organisation fails all
     # three on "hors des catégories exclues", and the same explanation three times buried it.
     failing: Dict[str, List[VoletVerdict]] = {}
@@ -344,21 +336,6 @@ def verdict_lines(result: Evaluation, profile: Dict[str, Any], brief: bool = Fal
         elif v.status == Verdict.ELIGIBLE:
             lines.append(f"• Volet {v.volet} ({v.name}) : {label} — tous ses critères sont remplis.")
             sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
-        elif brief:
-            # the volets missing the same answers share a line; another says only what it needs more
-            # ("Volet 3 : … il faut aussi : réseau d'entreprises collectives, projet structurant")
-            base = {c.id for c in open_[0].missing}
-            alike = [o for o in open_ if {c.id for c in o.missing} == base]
-            if v is alike[0]:
-                if len(alike) > 1:
-                    lines.append(f"• Volets {join_fr(str(o.volet) for o in alike)} : {label}.")
-                else:
-                    lines.append(f"• Volet {v.volet} ({v.name}) : {label}.")
-            elif v not in alike:
-                more = ", ".join(lower_first(c.label) for c in v.missing if c.id not in base)
-                lines.append(
-                    f"• Volet {v.volet} ({v.name}) : {label}" + (f" ; il faut aussi : {more}." if more else ".")
-                )
         else:
             todo = ", ".join(lower_first(c.label) for c in v.missing)
             lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
@@ -485,61 +462,17 @@ def named_identity(text: str) -> Dict[str, Any]:
     return found
 
 
-def _verdict_this_turn(tracker: Tracker) -> bool:
-    """Whether a verdict on what the visitor said was given since their last message (the form
-    started right after it does not say the same facts back)."""
-    for e in reversed(tracker.events or []):
-        if e.get("event") == "user":
-            return False
-        if e.get("event") == "bot" and VERDICT_INTRO in str(e.get("text") or ""):
-            return True
-    return False
-
-
-def _declined(tracker: Tracker) -> bool:
-    """Whether the visitor turned the screening down in this conversation: "non merci" to its
-    offer, or "arrête" during it."""
-    offered = False
-    for e in tracker.events or []:
-        kind = e.get("event")
-        if kind == "bot":
-            payloads = [str(b.get("payload") or "") for b in (e.get("data") or {}).get("buttons") or []]
-            offered = "/start_screening" in payloads
-        elif kind == "user":
-            intent = ((e.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent == "stop" or (offered and intent == "deny"):
-                return True
-        elif kind == "action" and e.get("name") == "utter_screening_stopped":
-            return True
-    return False
-
-
 def preliminary_answer(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    facts: "Facts",
-    extra: Optional[Dict[str, Any]] = None,
-    start: bool = True,
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: "Facts", extra: Optional[Dict[str, Any]] = None
 ) -> List[EventType]:
     """ "On est une coop de travail à Rimouski, on peut avoir de l'aide ?": the verdict per volet for
-    what is known so far (the slots and this message), said as such, with what is still missing.
-    They asked whether the programme is for them, so when something is missing the screening
-    starts at once on the questions still needed (`start`), unless they turned it down before:
-    then it is offered. `extra`: facts read from the text that the NLU did not tag (named_identity)."""
+    what is known so far (the slots and this message), said as such, with what is still missing;
+    then the offer to check the rest. The facts are noted; the screening does not start by itself.
+    `extra`: facts read from the text that the NLU did not tag (named_identity)."""
     changes = {**(extra or {}), **facts.changes}
     profile = {**_current_profile(tracker), **{k: v for k, v in changes.items() if v is not None}}
     result = eligibility.evaluate(profile, skipped=_skipped(tracker))
-    open_ = not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets)
-    # (not when the single-enterprise volets are already refused: what is left is only the network
-    # volet, and a refusal of the definition is the answer, not a reason for more questions)
-    start = start and open_ and result.volet(1).status != Verdict.NOT_ELIGIBLE and not _declined(tracker)
-    named = {int(n) for n in re.findall(r"\bvolets? ?([123])\b", fold(latest_text(tracker)))}
-    if named:
-        # "pis le volet 3 avec l'argent, on peut tu l'avoir nous autres ?": that volet, in full
-        shown = dataclasses.replace(result, volets=[v for v in result.volets if v.volet in named])
-        lines, sources = verdict_lines(shown, profile)
-    else:
-        lines, sources = verdict_lines(result, profile, brief=start)
+    lines, sources = verdict_lines(result, profile)
     known = join_facts(describe_profile(profile))
     lead = f"D'après ce que vous m'avez dit ({known}), et " if known else "Et "
     parts = []
@@ -547,22 +480,14 @@ def preliminary_answer(
         parts.append(_correction_line(facts.corrected))
     parts.append(f"{lead}{lower_first(CRITERIA_BASIS)} :\n" + "\n".join(lines))
     offer = RESUME_BUTTON if _started(tracker) else START_BUTTON
-    events: List[EventType] = [SlotSet(k, v) for k, v in changes.items()]
-    if start:
-        # They asked whether the programme is for them: the questions that decide it follow at
-        # once (the form says nothing of what this answer has just said back)
-        left = len(result.missing_fields)
-        parts.append(f"Il me manque {left} réponse{'s' if left > 1 else ''}. {CHECK_THE_REST} {ADVISER_CONFIRMS}")
-        say(dispatcher, "\n".join(parts), " ; ".join(sources[:3]) or None)
-        return events + [FollowupAction(FORM)]
-    if open_:
+    if not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets):
         parts.append("Je peux vérifier ce qui manque en quelques questions. " + ADVISER_CONFIRMS)
         buttons = [offer, button("Non merci", "/deny")]
     else:
         parts.append(ADVISER_CONFIRMS)
         buttons = [button("Comment commencer ?", "/ask_how_to_start"), button("Qui contacter ?", "/ask_contact")]
     say(dispatcher, "\n".join(parts), " ; ".join(sources[:3]) or None, buttons)
-    return events
+    return [SlotSet(k, v) for k, v in changes.items()]
 
 
 def _rules_out(tracker: Tracker, changes: Dict[str, Any]) -> bool:

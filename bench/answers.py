@@ -314,9 +314,7 @@ def play_conversation(
                 attempt = attempt + 1 if topic == previous else 0
                 previous = topic
                 message = scoring.choose_answer(topic, answers, vocab=vocab, attempt=attempt)
-            elif button and not clicked:
-                # the offer to check (or to resume the questions paused by a side question),
-                # accepted once: the persona came to know whether they qualify
+            elif button and not clicked and not seen_topic:
                 message, clicked, previous = button, True, None
             elif question is not None and question.get("buttons") and not concluded:
                 attempt = attempt + 1 if previous == "?" else 0

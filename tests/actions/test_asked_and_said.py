@@ -122,34 +122,10 @@ def test_an_eligibility_question_about_us_gets_a_verdict_per_volet(kb):
     )
     said = texts(msgs)
     assert said.startswith("D'après ce que vous m'avez dit (coopérative")
-    # the definition's criteria are still to be answered, for every volet (volet 1 included), and
-    # since they asked, the questions that decide it follow at once: the screening starts
-    assert "• Volets 1 et 2 : à confirmer." in said and "Il me manque 7 réponses." in said
-    assert (
-        "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer ; il faut aussi :" in said
-    )
-    assert any(e.get("event") == "followup" and e.get("name") == "screening_form" for e in events)
-    assert _slot(events, "legal_form") == "cooperative"
-
-
-def test_a_visitor_who_turned_the_screening_down_is_offered_it_not_questioned(kb):
-    """ "Non merci" to the offer: a later question about their eligibility gets the verdict with what
-    is missing, and the offer again, not the questions."""
-    tracker = tracker_for(
-        "on est une coop, on est tu admissibles finalement?", "ask_eligibility", [ent("legal_form", "coop")]
-    )
-    offer = {
-        "event": "bot",
-        "text": "Voulez-vous que je vérifie votre admissibilité ?",
-        "data": {"buttons": [{"title": "Vérifier", "payload": "/start_screening"}]},
-    }
-    no = {"event": "user", "text": "non merci", "parse_data": {"intent": {"name": "deny"}}}
-    tracker.events = [offer, no] + list(tracker.events)
-    msgs, events = run(eligibility.ActionEligibilityAnswer(), tracker)
-    said = texts(msgs)
-    assert "• Volet 1 (Information et formation) : à confirmer ; il manque :" in said
-    assert "/start_screening" in payloads(msgs)
-    assert not any(e.get("event") == "followup" for e in events)
+    # the definition's criteria are still to be answered, for every volet (volet 1 included)
+    assert "• Volet 1 (Information et formation) : à confirmer" in said
+    assert "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer" in said
+    assert "/start_screening" in payloads(msgs) and _slot(events, "legal_form") == "cooperative"
 
 
 def test_a_general_eligibility_question_is_not_about_the_visitor(kb):
@@ -325,20 +301,3 @@ def test_a_general_question_on_one_criterion_gets_the_rule(kb):
     said = texts(msgs)
     assert said.startswith("Dévolution des biens en cas de dissolution : ")
     assert "objectifs semblables" in said and "Source : " in said
-
-
-def test_a_refused_organisation_is_told_so_not_questioned(kb):
-    """ "on vend rien, on vit de subventions, on est admissibles ?": volets 1 and 2 are refused on the
-    definition; the answer is that refusal, not the start of questions about the network volet."""
-    msgs, events = run(
-        eligibility.ActionEligibilityAnswer(),
-        tracker_for(
-            "on est un OBNL de defense des droits, on vend rien, on vit de subventions. on est admissibles?",
-            "ask_eligibility",
-            [ent("legal_form", "OBNL")],
-            slots={"market_activities": False},
-        ),
-    )
-    said = texts(msgs)
-    assert "non admissibles" in said and "activités marchandes" in said
-    assert not any(e.get("event") == "followup" for e in events)

@@ -130,10 +130,10 @@ def test_a_person_named_in_the_sources(kb):
     assert texts(msgs).startswith("Marie-Josée Paquette : directrice générale")
 
 
-def test_a_greeting_with_facts_notes_them_and_starts_the_screening(kb):
+def test_a_greeting_with_facts_notes_them_and_offers_the_screening(kb):
     from tests.actions.helpers import ent
 
-    msgs, events = run(
+    msgs, _ = run(
         fallback.ActionGreet(),
         tracker_for(
             "bonjour on est une coop de travail a rimouski, est-ce qu'on peut avoir de l'aide?",
@@ -144,9 +144,9 @@ def test_a_greeting_with_facts_notes_them_and_starts_the_screening(kb):
     # the facts are noted and the question is answered for them: a verdict per volet for what is known
     said = texts(msgs)
     assert said.startswith("Bonjour !\nD'après ce que vous m'avez dit (coopérative, Bas-Saint-Laurent)")
-    # ... and, since they asked, the screening starts on what is missing
-    assert "• Volets 1 et 2 : à confirmer." in said
-    assert any(e.get("event") == "followup" and e.get("name") == "screening_form" for e in events)
+    assert "• Volet 1 (Information et formation) : à confirmer" in said
+    assert "• Volet 2 (Accompagnement à la planification stratégique en transformation numérique) : à confirmer" in said
+    assert "Je peux vérifier ce qui manque en quelques questions." in said and "/start_screening" in str(msgs)
 
 
 def test_follow_ups_on_a_case_whatever_the_intent(kb):

@@ -175,21 +175,6 @@ def test_a_question_mid_screening_is_answered_then_the_screening_pauses(bot):
     assert resumed[-1]["text"] == question and "Je note déjà : OBNL." in _texts(resumed)
 
 
-def test_asking_whether_we_qualify_starts_the_questions_that_decide_it(bot):
-    """ "On est une coop à Rimouski, on est tu admissibles ?": the verdict on what was said, then at
-    once the first question still needed (the form, through the real servers); the next message
-    answers it, and "arrête" stops it."""
-    reply = bot.say("bonjour, on est une coop a Rimouski, on est tu admissibles au programme?", sender="qualify")
-    said = _texts(reply)
-    assert said.startswith("D'après ce que vous m'avez dit (coopérative, Bas-Saint-Laurent") and "à confirmer" in said
-    assert "Je note déjà" not in said  # said back once, not twice
-    first = reply[-1]["text"]
-    assert first.endswith("?") and "Vérifier mon admissibilité" not in str(reply)
-    second = bot.say(reply[-1]["buttons"][0]["payload"], sender="qualify")[-1]["text"]
-    assert second.endswith("?") and second != first
-    assert _texts(bot.say("arrête", sender="qualify")).startswith("D'accord, j'arrête les questions.")
-
-
 def test_a_yes_to_a_which_question_is_asked_again_once(bot):
     """ "oui" to "are you a union, a party…?" says it was not understood, then the question; the
     rule for a "oui" outside any question (what the bot can do) must not answer as well."""
