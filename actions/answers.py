@@ -473,6 +473,7 @@ _RULE_ASKED = re.compile(
     r"\b(?:le droit|droit de|peut on|peut tu|peux tu|permis|interdit\w*|obligatoire|allowed|can we)\b"
 )
 RULE_CLOSE = 0.8
+RULE_WITH_TERM = 0.6  # below RULE_CLOSE, the rule is given with the term that ranked first
 
 
 def rule_asked(text: str) -> Optional[Reply]:
@@ -485,7 +486,20 @@ def rule_asked(text: str) -> Optional[Reply]:
     if rule is None or not top:
         return None
     crit = retrieval.search(text, kinds=("criterion",), k=1)
-    return rule if crit and crit[0].score >= top[0].score * RULE_CLOSE else None
+    if not crit:
+        return None
+    if crit[0].score >= top[0].score * RULE_CLOSE:
+        return rule
+    if top[0].kind == "term" and crit[0].score >= top[0].score * RULE_WITH_TERM:
+        # "une coopérative a-t-elle le droit de distribuer ses surplus à ses membres ?": the term
+        # ("ristourne") ranks above the rule because it names the members; the rule, then the term
+        term = render(top[0])
+        return Reply(
+            f"{rule.text}\n{term.text}",
+            "; ".join(s for s in (rule.source, term.source) if s),
+            rule.records + term.records,
+        )
+    return None
 
 
 def _unknown_or_none(text: str, top: retrieval.Hit) -> Optional[Reply]:

@@ -162,7 +162,7 @@ def read_screening_answer_as_data(parse_data: Dict[Text, Any], tracker: Any) -> 
 
 _WH_QUESTION = re.compile(
     r"^(?:(?:et|pis|ok|bon|alors|mais)\s+)*(?:qui|quoi|quand|combien|ou|comment|pourquoi|quel|quelle|quels|"
-    r"quelles|c est quoi|qu est ce)\b|"
+    r"quelles|c est quoi|qu est ce|par ou|par quoi)\b|"
     # "le numérique peut tu nous aider pour nos AG ?": what digital tools do, not the programme for us
     r"^(?:le numerique|la techno\w*|les outils?|les technos?|le web|internet) (?:peut|peuvent|pourrait|pourraient)\b"
 )

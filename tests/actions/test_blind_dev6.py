@@ -1,0 +1,45 @@
+"""Failures seen on a fresh blind bank (dev6, 2 December evening), each a family that recurs: a rule
+asked about members ("une coopérative a-t-elle le droit de distribuer ses surplus à ses membres ?")
+answered with the term "ristourne" alone; a case's results asked with a verb ("qu'a permis
+d'économiser", "permis d'amasser", "ça a donné quoi concrètement") answered with its lessons; "par où
+on commence" read as a request to start the screening; an answer to "établie au Québec ?" naming a
+province outside Québec read as a yes because Québec was named beside it."""
+
+from __future__ import annotations
+
+from actions import answers
+from knowledge import retrieval
+from rasa_server.patches import demote_start_screening
+
+
+def test_a_rule_asked_about_members_gives_the_rule_then_the_term(kb):
+    reply = answers.rule_asked("Une coopérative a-t-elle le droit de distribuer ses surplus à ses membres ?")
+    assert reply is not None
+    assert reply.text.startswith("Distribution des surplus limitée : ") and "limitent" in reply.text
+    assert "\nRistourne : " in reply.text
+    # the term alone is still the term's answer
+    assert answers.rule_asked("une coop peut tu faire des ristournes?") is None
+
+
+def test_results_asked_with_a_verb_find_the_results_facet(kb):
+    for text, case in (
+        ("Qu'a permis d'économiser la refonte du logiciel de gestion chez Sercovie ?", "case_01_sercovie"),
+        ("Combien la campagne de sociofinancement de L'Euguélienne a-t-elle permis d'amasser ?", "case_12_euguelienne"),
+        ("sercovie ca a donné quoi concretement", "case_01_sercovie"),
+    ):
+        top = retrieval.search(text, k=1)[0]
+        assert (top.record["id"], top.facet) == (case, "results"), text
+
+
+def test_par_ou_on_commence_is_a_question_not_the_screening():
+    ranking = [
+        {"name": "start_screening", "confidence": 0.5},
+        {"name": "ask_how_to_start", "confidence": 0.3},
+    ]
+    parse = {
+        "text": "par ou on commence si on veut prendre le virage numerique",
+        "intent": {"name": "start_screening", "confidence": 0.5},
+        "intent_ranking": ranking,
+        "entities": [],
+    }
+    assert demote_start_screening(parse)["intent"]["name"] == "ask_how_to_start"
