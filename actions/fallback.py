@@ -160,9 +160,29 @@ _CLOSING_FILLERS = {
 }
 
 
+# "je vais en parler au CA", "on va contacter la CDRQ", "je reviens": what the visitor will do next.
+_OWN_NEXT_STEP = re.compile(
+    r"\b(?:je vais|j vais|jvais|on va|nous allons|je reviens|on revient|je regarde|on regarde|je verifie|on verifie)\b"
+)
+
+
+_REACHING_SOMEONE = re.compile(r"\b(?:contact\w*|appel\w*|joindre|ecrire|courriel|telephon\w*)\b")
+
+
 def closing(text: str) -> str:
     """ "thank", "goodbye", "both" for a message that only thanks and/or takes leave, else ""."""
-    words = [w for w in re.split(r"[^a-z]+", fold(text)) if w]
+    folded = fold(text)
+    words = [w for w in re.split(r"[^a-z]+", folded) if w]
+    if (
+        words
+        and len(words) <= 16
+        and "?" not in text
+        and any(w in _THANKS for w in words)
+        and _OWN_NEXT_STEP.search(folded)
+        and not _REACHING_SOMEONE.search(folded)  # "on va contacter la CDRQ": how to reach them helps
+    ):
+        # "ok je vais en parler au CA, merci": the visitor's own next step, and thanks
+        return "both" if any(w in _BYE for w in words) else "thank"
     if not words or len(words) > 12 or any(w not in _THANKS | _BYE | _CLOSING_FILLERS for w in words):
         return ""
     thanks, bye = any(w in _THANKS for w in words), any(w in _BYE for w in words)

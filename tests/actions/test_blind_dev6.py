@@ -43,3 +43,24 @@ def test_par_ou_on_commence_is_a_question_not_the_screening():
         "entities": [],
     }
     assert demote_start_screening(parse)["intent"]["name"] == "ask_how_to_start"
+
+
+def test_thanks_with_the_visitors_own_next_step_is_a_closing():
+    """dev6 fc12: "ok je vais en parler au CA, merci" got a statistic on « parler »."""
+    from actions import fallback
+
+    assert fallback.closing("ok je vais en parler au CA, merci") == "thank"
+    assert fallback.closing("ok je vais verifier pis je reviens, merci, bonne journee") == "both"
+    # a question, or a wish to reach someone (their contact helps), is not only a closing
+    assert fallback.closing("merci, on va faire quoi apres?") == ""
+    assert fallback.closing("merci, on va contacter la cdrq") == ""
+
+
+def test_other_is_a_legal_form_only_when_said_as_one(kb):
+    """dev6 f027: "on peut tu avoir dautre financement" was read as the legal form « autre », and the
+    visitor told that no volet was open to them."""
+    from common.profile import read_answer
+    from knowledge import vocabulary
+
+    assert vocabulary.find_all("legal_forms", "apres le plan strategique on peut tu avoir dautre financement") == []
+    assert read_answer("Autre", "legal_form") == "other"  # the form's button, typed
