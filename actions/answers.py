@@ -1492,11 +1492,16 @@ _QUESTION_SPLIT = re.compile(
 )
 
 
+# "1) …", "2. …", "a) …": the number of a question, not a volet nor a figure
+_ENUMERATION = re.compile(r"^(?:\d|[a-c])\s*[).]\s+", re.IGNORECASE)
+
+
 def split_questions(text: str) -> List[str]:
     """The questions of one message, when it clearly holds more than one; else [text]."""
     body = re.sub(r"^\s*\d\s*questions?\s*[:,-]?\s*", "", text, flags=re.IGNORECASE)
     parts = [
-        re.sub(r"^(?:et|pis|aussi)\s+", "", p.strip(" ,;:.-"), flags=re.IGNORECASE) for p in _QUESTION_SPLIT.split(body)
+        re.sub(r"^(?:et|pis|aussi)\s+", "", _ENUMERATION.sub("", p.strip(" ,;:.-")), flags=re.IGNORECASE)
+        for p in _QUESTION_SPLIT.split(body)
     ]
     parts = [p for p in parts if len(p.split()) >= 2]
     return parts if len(parts) >= 2 else [text]
@@ -1505,7 +1510,15 @@ def split_questions(text: str) -> List[str]:
 def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Optional[List[Reply]]:
     """One answer per question of a multi-question message, when every part finds its own."""
     out: List[Reply] = []
+    volet = None
     for part in parts:
+        # "1) une fédération peut-elle déposer au volet 3 ? 2) c'est quoi le montant max ?": the
+        # volet one part names is the one the next parts are about, when they name none
+        named = re.search(r"\bvolet\s*([123])\b", fold(part))
+        if named:
+            volet = named.group(1)
+        elif volet and not re.search(r"\bvolets?\b", fold(part)):
+            part = f"{part} (volet {volet})"
         # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named;
         # "la mauve c'est où ? combien d'employés ?": a short part that names nothing, likewise
         short = len(fold(part).split()) <= SHORT_QUESTION + 1 and named_proper(part) is None

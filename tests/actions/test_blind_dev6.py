@@ -64,3 +64,15 @@ def test_other_is_a_legal_form_only_when_said_as_one(kb):
 
     assert vocabulary.find_all("legal_forms", "apres le plan strategique on peut tu avoir dautre financement") == []
     assert read_answer("Autre", "legal_form") == "other"  # the form's button, typed
+
+
+def test_numbered_questions_keep_the_volet_of_the_first(kb):
+    """dev6 fc03: "2 questions : 1) … déposer au volet 3? 2) cest quoi le montant max?" answered the
+    second with volet 2's amount: « 2) » was read as the volet, and the volet named before was lost."""
+    text = (
+        "2 questions : 1) une fédération de coops d'habitation peut tu déposer au volet 3? 2) cest quoi le montant max?"
+    )
+    parts = answers.split_questions(text)
+    assert parts[1] == "cest quoi le montant max"
+    replies = answers.answers_for_parts(parts)
+    assert replies is not None and "250 000 $" in replies[1].text and "Volet 2" not in replies[1].text
