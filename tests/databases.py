@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -92,6 +93,10 @@ def stored_text(url: str) -> bytes:
         eng.dispose()
 
 
+DROP_ATTEMPTS = 20
+DROP_PAUSE_S = 0.5
+
+
 class Databases:
     """Creates and drops the test databases of one pytest run."""
 
@@ -148,18 +153,31 @@ class Databases:
             shutil.copy(self.kb_template().split("///", 1)[1], path)
         return f"sqlite:///{path}"
 
+    def _drop(self, name: str) -> None:
+        """DROP … WITH (FORCE) ends the sessions still open on the database; an autovacuum worker
+        that happens to be on it cannot be ended by a role without pg_signal_backend (which the
+        project's role does not get): it finishes within moments, so the drop is tried again."""
+        for attempt in range(DROP_ATTEMPTS):
+            try:
+                self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except sa.exc.ProgrammingError as exc:
+                if "pg_signal_backend" not in str(exc) or attempt == DROP_ATTEMPTS - 1:
+                    raise
+                time.sleep(DROP_PAUSE_S)
+
     def drop(self, url: str) -> None:
         """Drop a database made by ``create`` (PostgreSQL; SQLite files go with their folder)."""
         if not url.startswith("postgresql"):
             return
         name = make_url(url).database
         if name in self._created:
-            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._drop(name)
             self._created.remove(name)
 
     def drop_all(self) -> None:
         for name in list(self._created):
-            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._drop(name)
             self._created.remove(name)
 
 

@@ -2,8 +2,10 @@
 asked about members ("une coopérative a-t-elle le droit de distribuer ses surplus à ses membres ?")
 answered with the term "ristourne" alone; a case's results asked with a verb ("qu'a permis
 d'économiser", "permis d'amasser", "ça a donné quoi concrètement") answered with its lessons; "par où
-on commence" read as a request to start the screening; an answer to "établie au Québec ?" naming a
-province outside Québec read as a yes because Québec was named beside it."""
+on commence" read as a request to start the screening; thanks with the visitor's own next step
+searched as a question; "dautre financement" read as the legal form "autre"; numbered questions
+whose number was read as a volet. (The answer to "établie au Québec ?" naming a province outside
+Québec, read as a yes because Québec was named beside it: tests/common/test_profile.py.)"""
 
 from __future__ import annotations
 
