@@ -210,6 +210,21 @@ def render(hit: retrieval.Hit) -> Reply:
     return Reply(body, source, [record_key(hit)])
 
 
+def with_passages(reply: Reply, question: Optional[str]) -> Reply:
+    """A case's answer, plus the sentences of its record that answer the question and that the
+    answer did not already say (knowledge.retrieval.best_passages): a facet answers the kind of
+    thing asked, the passage the very words ("avec quoi gérait-elle ses commandes ?" → Excel)."""
+    if not question or not reply.records or not reply.records[0].startswith("case:"):
+        return reply
+    from knowledge.cases import get as get_case
+
+    case = get_case(reply.records[0].split(":", 1)[1])
+    extra = retrieval.best_passages("case", case, question, shown=reply.text) if case else []
+    if extra:
+        reply.text += "\n" + "\n".join(f"Précision : {x}" for x in extra)
+    return reply
+
+
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _NAME_STOP = frozenset("de des du la le les l d a au aux et en sur pour".split())
 
@@ -1546,7 +1561,10 @@ _BACK = re.compile(
 
 
 _QUESTION = re.compile(
-    r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b"
+    r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b|"
+    # Québec's "tu" that makes a question ("on peut tu redistribuer nos surplus"), "peut-on", "a-t-elle"
+    r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|est|sont|va|vont|fait|font|coute|coutent|marche|existe) (?:tu|ti)\b|"
+    r"\b\w+ t (?:il|elle|on|ils|elles)\b|\b(?:peut|doit|peuvent|doivent) (?:on|il|elle|ils|elles)\b"
 )
 
 

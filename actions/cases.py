@@ -10,7 +10,7 @@ from actions.kb import KnowledgeAction, entity_values, first_entity, latest_text
 from common.formatting import button, join_fr, lower_first, shorten
 from common.profile import profile_from_slots
 from common.slots import LAST_RECORD_SLOT
-from knowledge import cases
+from knowledge import cases, retrieval
 from knowledge.documents import cite_many
 
 
@@ -70,7 +70,7 @@ class ActionCases(KnowledgeAction):
         if case is None and not any(entity_values(tracker, e) for e in ("need", "technology", "sector", "legal_form")):
             case = cases.get(latest_text(tracker))
         if case:
-            self._detail(dispatcher, case)
+            self._detail(dispatcher, case, latest_text(tracker))
             return [SlotSet(LAST_RECORD_SLOT, f"case:{case['id']}")]
         text = latest_text(tracker)
         found = cases.search(
@@ -102,15 +102,19 @@ class ActionCases(KnowledgeAction):
         return [SlotSet(LAST_RECORD_SLOT, f"case:{found[0]['case']['id']}")]
 
     @staticmethod
-    def _detail(dispatcher, case):
-        parts = [f"{case_line(case)}. {case['summary']}", f"Le projet : {shorten(case['project'], 420)}"]
+    def _detail(dispatcher, case, question: str = ""):
+        # the whole project: cut, it lost what was asked ("la radio-identification" of Bwat)
+        parts = [f"{case_line(case)}. {case['summary']}", f"Le projet : {case['project']}"]
         if case.get("results"):
             parts.append("Résultats : " + "; ".join(case["results"][:3]) + ".")
         if case.get("lessons"):
             parts.append("Leçon : " + case["lessons"][0])
+        card = "\n".join(parts)
+        # the sentences that answer the question, when the card does not hold them
+        extra = retrieval.best_passages("case", case, question, shown=card) if question else []
         say(
             dispatcher,
-            "\n".join(parts),
+            "\n".join([card] + [f"Précision : {x}" for x in extra]),
             case["citation"],
             [button("D'autres exemples", "/ask_cases"), button("Suis-je admissible ?", "/start_screening")],
         )

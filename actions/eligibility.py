@@ -11,6 +11,7 @@ answers with the hypothetical facts in place, which are not recorded (actions/sc
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk.events import SlotSet
@@ -30,11 +31,24 @@ from actions.screening import (
 from common.formatting import button, join_fr, lower_first
 from common.profile import extract_profile, is_hypothetical, profile_from_slots, read_answer
 from common.slots import SCREENING_HYPOTHESIS_SLOT
-from knowledge import eligibility, lookup, vocabulary
+from knowledge import eligibility, lookup, retrieval, vocabulary
 from knowledge.documents import cite_many
 from knowledge.eligibility import CriterionResult, CriterionStatus, Verdict, VoletVerdict
+from knowledge.text import fold
 
 SCREEN = button("Vérifier ma situation", "/start_screening")
+# What an eligibility question says one way or another ("admissible", "a-t-on droit", "le volet 3",
+# "une aide", "fait partie de l'économie sociale", "on peut tu avoir"…). A question that says none of
+# it, of at least OFF_TOPIC_MIN_WORDS words, with a confident answer elsewhere, is answered there.
+_ELIGIBILITY_WORDS = re.compile(
+    r"admissib|eligib|\bdroit|\bacces|qualifi|particip|programme|\bvolets?\b|\baides?\b|subvention|financ|"
+    r"accompagn|exclu|criteres?|economie sociale|collectiv|fait partie|font partie|compte comme|comptent|considere|"
+    r"reconnu|definition|depos|demande|inscri|soutien|appui|benefici|offert|\bvise|\bpasse\b|correct|\bok\b|marche|"
+    r"pour nous|(?:peut|peux|pourrait|pourrions) (?:tu |on |t on |ti )?(?:avoir|etre|recevoir|obtenir|y aller)|"
+    r"\bsi (?:on|nous|je)\b"
+)
+OFF_TOPIC_MIN_WORDS = 7
+OFF_TOPIC_CONFIDENT = 0.6
 # Criteria named in "il reste à vérifier …" after a favourable answer: enough to show there is more.
 MORE_SHOWN = 3
 
@@ -71,7 +85,34 @@ class ActionEligibilityAnswer(KnowledgeAction):
     def name(self) -> Text:
         return "action_eligibility_answer"
 
+    @staticmethod
+    def _not_about_eligibility(text: str):
+        """A question the NLU read as eligibility because it names a legal form ("des coops d'un même
+        secteur ont-elles avantage à se regrouper ?", "par quelles étapes une coop doit-elle passer
+        avec la CDRQ ?") but that asks nothing of eligibility: the knowledge base's confident answer
+        to it, else None (the eligibility answer)."""
+        folded = fold(text)
+        if (
+            len(folded.split()) < OFF_TOPIC_MIN_WORDS
+            or not answers.looks_like_question(text)
+            or _ELIGIBILITY_WORDS.search(folded)
+        ):
+            return None
+        reply = answers.rule_asked(text)
+        if reply is not None:
+            return reply
+        hits = retrieval.search(answers.question_of(text), k=6)
+        top = retrieval.confident(hits, OFF_TOPIC_CONFIDENT)
+        if top is None or top.kind in ("criterion", "unknown") or top.facet == "eligibility":
+            return None
+        if top.kind in answers.PROPER_KINDS and answers.named_proper(text) is None:
+            return None  # a case's lessons for "les coops d'habitation sont-elles dans le numérique ?"
+        return answers.any_answer(text)
+
     def answer(self, dispatcher, tracker, domain):
+        off_topic = self._not_about_eligibility(latest_text(tracker))
+        if off_topic is not None:
+            return emit(dispatcher, [off_topic], latest_text(tracker))
         if is_hypothetical(latest_text(tracker)):
             facts = extract_profile(tracker.latest_message)
             if facts:

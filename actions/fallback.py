@@ -207,7 +207,7 @@ def _answer_anything(dispatcher, tracker, domain=None):
     if extract_profile(tracker.latest_message) and asks_about_us(text):
         return ActionNoteProfile().answer(dispatcher, tracker, domain)
     replies = _retrieval_replies(text, tracker)
-    return emit(dispatcher, replies) if replies else None
+    return emit(dispatcher, replies, text) if replies else None
 
 
 class ActionAnswerOrClarify(KnowledgeAction):
@@ -262,7 +262,7 @@ class ActionGreet(KnowledgeAction):
             replies = _retrieval_replies(rest, tracker, loose=False)
             if replies:
                 dispatcher.utter_message(text="Bonjour !")
-                return emit(dispatcher, replies)
+                return emit(dispatcher, replies, text)
         dispatcher.utter_message(response="utter_greet")
         return []
 
@@ -282,13 +282,13 @@ class _AnswerOrUtter(KnowledgeAction):
                 answers.follow_up(text, context, None) if answers.refers_back(text) else None
             ) or answers.context_follow_up(text, context)
             if reply is not None:
-                return emit(dispatcher, [reply])
+                return emit(dispatcher, [reply], text)
         if answers.looks_like_question(text) and not _ABOUT_THE_BOT.search(fold(text)):
             # "le programme paie-t-il le logiciel lui-même ?" read as "are you a bot?": a question
             # that says nothing of the bot and that retrieval answers with confidence
             replies = _retrieval_replies(text, tracker, loose=False)
             if replies:
-                return emit(dispatcher, replies)
+                return emit(dispatcher, replies, text)
         dispatcher.utter_message(response=self.response)
         return []
 
@@ -329,8 +329,8 @@ class ActionSkipOrAnswer(KnowledgeAction):
             if reply is None:
                 replies = _retrieval_replies(text, tracker, loose=False)
                 if replies:
-                    return emit(dispatcher, replies)
+                    return emit(dispatcher, replies, text)
             else:
-                return emit(dispatcher, [reply])
+                return emit(dispatcher, [reply], text)
         dispatcher.utter_message(response="utter_anything_else")
         return []

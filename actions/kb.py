@@ -122,7 +122,7 @@ class KnowledgeAction(Action, abc.ABC):
                     advice=name not in ("action_advice", "action_how_to_start"),
                 )
                 if replies:
-                    events = emit(dispatcher, replies)
+                    events = emit(dispatcher, replies, text)
             if events is None:
                 events = self.answer(dispatcher, tracker, domain) or []
             if name in ANSWERING_ACTIONS:
@@ -249,9 +249,13 @@ def retrieval_first(
     return [reply] if reply else []
 
 
-def emit(dispatcher: CollectingDispatcher, replies: List[answers.Reply]) -> List[Dict[Text, Any]]:
-    """Say each reply with its source; remember the last record answered about (follow-ups)."""
+def emit(
+    dispatcher: CollectingDispatcher, replies: List[answers.Reply], question: Optional[str] = None
+) -> List[Dict[Text, Any]]:
+    """Say each reply with its source, a case's with the sentences of its record that answer
+    `question` when the reply did not say them; remember the last record answered about."""
     for reply in replies:
+        reply = answers.with_passages(reply, question)
         say(dispatcher, reply.text, reply.source)
     # what the sources do not say is not a record to ask more about: the context stays as it was
     last = next(

@@ -543,7 +543,7 @@ class ActionNoteProfile(KnowledgeAction):
                 reply = answers.any_answer(text, answers.context_of(tracker.current_slot_values()))
                 replies = [reply] if reply is not None else []
             if replies:
-                return emit(dispatcher, replies) + [SlotSet(k, v) for k, v in changes.items()]
+                return emit(dispatcher, replies, text) + [SlotSet(k, v) for k, v in changes.items()]
             # "Nous sommes une coop à Chicoutimi. Par où commencer ?": the question the model read
             # second (after the facts) is answered by its own action, then the facts are noted
             asked = _question_action(tracker)

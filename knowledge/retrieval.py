@@ -79,7 +79,7 @@ from knowledge.text import fold
 FACETS: Dict[str, Dict[str, str]] = {
     "case": {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
-        "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles gros clients clientèle usagers lecteurs",
+        "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré",
@@ -87,7 +87,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
-        "founded": "fondé fondée fondés fondation créé créée création origine histoire",
+        "founded": "fondé fondée fondés fondation créé créée création origine histoire existe existé",
     },
     "statistic": {
         "usage": "utilisent utilisation usage adoption combien enquête",
@@ -1418,6 +1418,71 @@ def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) 
         if other is not None and top.score < other.score * (1 + margin):
             return None
     return top
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"0-9])")
+# A passage must hold this share of the question's weight (its words once the record's names and
+# the question's frame are set aside), and two of its words or one rare one (IDF ≥ PASSAGE_RARE):
+# one common word ("projet", "plateforme") is not a match.
+PASSAGE_SHARE = 0.45
+PASSAGE_RARE = 4.5
+# Words that frame a question rather than say what it is about ("depuis quand", "avec quoi", "ils
+# voient quoi", "tout le monde"): stems, set aside before matching.
+_PASSAGE_FRAME = frozenset(
+    "quand depuis combien quoi quel comment pourquoi fait fair font exist voit dit avant apres mond chos "
+    "ca cet ete avoir etre peut".split()
+)
+_CLAUSE = re.compile(r"\s*(?:,|;|\bet\b|\bpis\b|\bpuis\b|\?)\s*")
+
+
+def case_passages(rec: Dict[str, Any]) -> List[str]:
+    """The sentences a case's record says, one by one: summary, project, results, lessons, and
+    the profile's details (legal form detail, staff note, clientele)."""
+    out: List[str] = []
+    for value in [rec.get("summary"), rec.get("project")]:
+        out += [x.strip() for x in _SENTENCE_END.split(str(value or "")) if x.strip()]
+    for key in ("results", "lessons"):
+        out += [str(x).strip() for x in rec.get(key) or [] if str(x).strip()]
+    for key in ("legal_form_detail", "employees_note", "clients", "activity"):
+        if rec.get(key):
+            out.append(str(rec[key]).strip())
+    return list(dict.fromkeys(out))
+
+
+def best_passages(kind: str, record: Dict[str, Any], query: str, shown: str = "", **kw) -> List[str]:
+    """The sentences of a case record that answer `query` and are not already in `shown`: for the
+    whole question and for each of its clauses ("combien de lecteurs, et depuis quand…"), the
+    sentence holding the most of its words (other than the record's names and the question's
+    frame, weighted by IDF), when it holds at least PASSAGE_SHARE of their weight and two of them
+    or a rare one. "Avant sa plateforme, avec quoi La Mauve gérait ses commandes et sa
+    facturation ?" → the result that says they were kept in Excel workbooks."""
+    if kind != "case" or not isinstance(query, str) or not query.strip():
+        return []
+    idx = index(**kw)
+    own = {t for n in names_of(kind, record.get("id", ""), **kw) for t in _doc_tokens(str(n))}
+    seen = fold(shown)
+    sentences = [(s, set(_doc_tokens(s))) for s in case_passages(record) if fold(s) not in seen]
+    clauses = [query] + [c for c in _CLAUSE.split(query[:_MAX_QUERY_CHARS]) if len(c.split()) >= 2]
+    out: List[str] = []
+    for clause in clauses if len(clauses) > 2 else clauses[:1]:
+        tokens, _unknown = idx.query_tokens(clause)
+        asked = [t for t in tokens if t not in own and t not in _PASSAGE_FRAME]
+        total = sum(idx.idf.get(t, 0.0) for t in asked)
+        if not asked or total <= 0:
+            continue
+        best, best_weight, best_hit = None, 0.0, []
+        for sentence, words in sentences:
+            hit = [t for t in asked if t in words]
+            weight = sum(idx.idf.get(t, 0.0) for t in hit)
+            if weight > best_weight:
+                best, best_weight, best_hit = sentence, weight, hit
+        if best is None or best_weight < PASSAGE_SHARE * total:
+            continue
+        if len(best_hit) < 2 and max(idx.idf.get(t, 0.0) for t in best_hit) < PASSAGE_RARE:
+            continue
+        if best not in out:
+            out.append(best)
+    return out[:2]
 
 
 def names_of(kind: str, record_id: str, **kw) -> Tuple[str, ...]:
