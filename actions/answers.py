@@ -68,6 +68,26 @@ QUESTION_ACTIONS = {
 }
 # Their own answer states the silence asked about (the year of the dates, the phone numbers).
 NO_SILENCE = {"action_deadlines", "action_contact"}
+# … when the question is about what they answer: "combien de temps dure l'accompagnement avec un
+# conseiller ?", read as a contact question, asks a silence of its own (coaching_duration).
+OWN_TOPIC = {
+    "action_deadlines": re.compile(r"\b(?:dates?|deadlines?|echeances?|depots?|deposer|annee|quand|limites?)\b"),
+    "action_contact": re.compile(
+        r"\b(?:contact\w*|joindre|rejoindre|appele?r?|telephone|tel|numeros?|courriels?|e-?mail|adresses?|"
+        r"site|ecrire|parler|rappel\w*|bureaux?|coordonnees)\b"
+    ),
+}
+
+
+def silence_policy(action: str, text: str) -> str:
+    """How an action's question may be answered by what the sources do not say: "no" for the
+    actions whose own answer states the silence asked about (when the question is about their
+    topic), "strict" for the amounts, else "yes"."""
+    if action in NO_SILENCE and OWN_TOPIC[action].search(fold(text or "")):
+        return "no"
+    return "strict" if action in STRICT_SILENCE else "yes"
+
+
 # Their own answer states most silences ("sans en donner le montant"): only a question naming an
 # unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
 STRICT_SILENCE = {"action_amounts"}

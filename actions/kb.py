@@ -112,7 +112,7 @@ class KnowledgeAction(Action, abc.ABC):
             if events is None and name in ANSWERING_ACTIONS and name != "action_eligibility_answer":
                 events = self._about_us(dispatcher, tracker, text)
             if events is None and name in answers.QUESTION_ACTIONS and not self._own_about_us(name, text):
-                silences = "no" if name in answers.NO_SILENCE else "strict" if name in answers.STRICT_SILENCE else "yes"
+                silences = answers.silence_policy(name, text)
                 # (not for the advice action, whose lists say more, nor for how to start, whose steps do)
                 replies = retrieval_first(
                     text,

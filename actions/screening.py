@@ -29,7 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions import answers
 from actions.cases import case_line
 from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, emit, latest_intent, latest_text, retrieval_first, say
-from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, shorten, upper_first
+from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, money, shorten, upper_first
 from common.profile import (
     CHOICE_FIELDS,
     PROFILE_SLOTS,
@@ -53,7 +53,7 @@ from common.slots import (
     SCREENING_SKIPPED_SLOT,
     SCREENING_UNREAD_SLOT,
 )
-from knowledge import cases, eligibility, lookup, vocabulary
+from knowledge import cases, deadlines, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
 from knowledge.text import fold
@@ -382,6 +382,35 @@ def _similar_text(similar: List[Dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+_NETWORK_STEP = re.compile(r"^verifier que votre organisation est un reseau")
+
+
+def next_steps_text(volet: Dict[str, Any], profile: Dict[str, Any]) -> str:
+    """What to do next for the volet that fits best: each of its steps (not "vérifier que vous êtes
+    un réseau" to a network that said so), and for the financial aid its range and the filing dates
+    announced, with what the sources leave out (the year)."""
+    steps = [
+        s for s in volet.get("how_to_start") or [] if not (profile.get("is_network") and _NETWORK_STEP.search(fold(s)))
+    ]
+    if len(steps) == 1:
+        text = f"Prochaine étape (volet {volet['number']}) : {lower_first(steps[0])}"
+    else:
+        text = f"Prochaines étapes (volet {volet['number']}) : " + " ".join(
+            f"{i}) {upper_first(s)}" for i, s in enumerate(steps, 1)
+        )
+    amount = volet.get("amount") or {}
+    if amount.get("min") and amount.get("max"):
+        text += f"\nMontant : de {money(amount['min'])} à {money(amount['max'])} par projet"
+        text += f" ({amount['note']})." if amount.get("note") else "."
+    dates = [d for d in deadlines.all_deadlines(volet=volet["number"]) if d.get("date")]
+    if dates:
+        text += "\nDates de dépôt annoncées : " + join_fr([deadlines.format_date(d["date"]) for d in dates])
+        if any(not d["date"].get("year") for d in dates):
+            text += " (l'année n'est pas précisée dans nos sources)"
+        text += "."
+    return text
+
+
 class ActionScreeningResult(KnowledgeAction):
     def name(self) -> Text:
         return "action_screening_result"
@@ -400,9 +429,8 @@ class ActionScreeningResult(KnowledgeAction):
         best = max(fitting, key=lambda v: v.volet, default=None)  # the most specific volet that fits
         if best is not None:
             volet = lookup.volet(best.volet)
-            step = volet["how_to_start"][0]
             similar = cases.similar_to(profile, limit=2)
-            text = f"Prochaine étape : {lower_first(step)}"
+            text = next_steps_text(volet, profile)
             if similar:
                 text += "\n" + _similar_text(similar)
             buttons = [

@@ -278,6 +278,13 @@ def yes_no(text: str) -> Optional[bool]:
 # -- negation ------------------------------------------------------------------------------------
 
 
+_TAKEN_BACK = re.compile(
+    r"\b(?:j'?\s?ai|j’ai) (?:dit|ecrit|écrit|mis|répondu|repondu)\b[^.!?]*?(?:mais|pis|et|,|;)\s*"
+    r"(?:je|j'?|j’)\s?(?:me suis|m'suis|me sus|m’suis) tromp\w*",
+    re.IGNORECASE,
+)
+
+
 class Said:
     """A message folded for matching (`folded`), and its words with the clause breaks the folding
     drops (commas, periods…): a negation reaches to the end of its clause, not beyond ("pas une
@@ -287,6 +294,9 @@ class Said:
 
     def __init__(self, text: str):
         self.text = "" if not text or str(text).startswith("/") else str(text)
+        # "j'ai dit tantôt que la ville nommait notre CA, mais je me suis trompée : …": what was said
+        # before and is taken back is not a fact any more; what follows is
+        self.text = _TAKEN_BACK.sub(" ", self.text)
         self.folded = fold(self.text)
         marked = re.sub(r"[,;.!?:()«»\"]+|\s[-–—]+\s", f" {self._BREAK} ", self.text)
         self.words = fold(marked).split()
@@ -411,6 +421,21 @@ _CUES: Dict[str, List[_Cue]] = {
     ),
     "public_control": _cues(
         (r"\b(?:autonomes?|independant\w*|indep|autogere\w*|libres?)\b", False, True),
+        # "personne nous contrôle", "aucun organisme public ne contrôle nos décisions", "aucun contrôle
+        # public", "c'est le CA qui décide", "ce sont nos membres qui élisent…": no public control
+        (
+            r"\b(?:personne|aucun organisme(?: public)?|aucune organisation|aucun ministere|nul) (?:ne )?(?:nous )?"
+            r"controle\w*|\b(?:aucun|pas de|sans) controle\b|\bpas sous (?:le )?controle\b",
+            False,
+            False,
+        ),
+        (r"\bobservat\w*[^.]{0,30}\bsans (?:droit de )?vote\b", False, False),  # "la ville a un observateur, sans vote"
+        (
+            r"\b(?:nous|notre (?:ca|c a|conseil\w*(?: d administration)?|assemblee\w*)|le ca|le c a|"
+            r"le conseil d administration|nos membres|les membres)(?: qui)? (?:decid\w*|nomment|elisent|elit)\b",
+            False,
+            False,
+        ),
         (
             r"\b(?:controle\w* (?:par|de la ville|du gouvernement|de l etat|d un organisme)|"
             r"(?:nous|les|la|l|me) controle\w*|sous (?:le )?controle|controlent|tutelle|"
@@ -516,6 +541,7 @@ _CUES: Dict[str, List[_Cue]] = {
 # those whose words seldom mean anything else. Not the needs of members or of the community
 # ("un CRM pour nos membres"), nor the structuring project ("un ERP"), nor the network (its entity).
 INCIDENTAL_FIELDS = (
+    "is_network",
     "market_activities",
     "public_control",
     "democratic_governance",
@@ -527,6 +553,13 @@ INCIDENTAL_FIELDS = (
 # Read in passing only when the message speaks of the field's subject: "on vend des services de
 # billetterie partagée à nos membres" says nothing of what happens to the assets on dissolution.
 _INCIDENTAL_SUBJECT: Dict[str, "re.Pattern[str]"] = {
+    # "je suis dg d'une association qui regroupe des radios communautaires", "notre fédération
+    # regroupe 12 coops": the visitor's own organisation is a network (not "on est membre d'une…")
+    "is_network": re.compile(
+        r"\b(?:je suis|on est|nous sommes|je travaille (?:pour|a|dans)|je dirige|notre|on represente|"
+        r"nous representons|on regroupe|nous regroupons)\b[^.?!]{0,40}?\b(?:federation|confederation|"
+        r"association sectorielle|(?:association|regroupement|reseau) (?:qui|de|des|d)\b|regroupe|represente)"
+    ),
     "dissolution_rule": re.compile(r"\b(?:dissol\w*|reliquat|devol\w*|liquidat\w*|ferme\w*|fermeture|biens|actifs)\b"),
     "surplus_limited": re.compile(rf"\b(?:{_PROFIT}|ristournes?|dividendes?|reinvest\w*|lucratif)\b"),
 }

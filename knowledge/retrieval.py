@@ -232,6 +232,13 @@ CHAT_FORMS: Dict[str, str] = {
     "liquidation": "dissolution",
     "techno": "technologie",
     "technos": "technologies",
+    # "qu'ils" typed without its apostrophe, and chat words for the organisations and their heads
+    "quils": "qu ils",
+    "quil": "qu il",
+    "quon": "qu on",
+    "org": "organisation",
+    "orgs": "organisations",
+    "boss": "direction dirigeants",
     # English words visitors mix in.
     "employees": "employés",
     "employee": "employés",

@@ -82,3 +82,63 @@ def test_the_quebec_tu_and_inverted_subjects_make_a_question():
         assert looks_like_question(text), text
     for text in ("on est une coop a rimouski", "si tu veux", "merci beaucoup"):
         assert not looks_like_question(text), text
+
+
+def test_public_control_denied_in_the_visitors_own_words():
+    """dev7 gc02, gc03, gc04: « personne nous contrôle, c'est le CA qui décide » was read as « under
+    public control » (volets refused), « aucun organisme public ne contrôle nos décisions » and « non,
+    aucun contrôle public » were not read and the question came back."""
+    from common.profile import read_answer
+
+    for text in (
+        "on a des subventions du conseil des arts mais personne nous controle, cest le CA qui decide",
+        "Aucun organisme public ne contrôle nos décisions. C'est notre conseil qui décide.",
+        "Non, aucun contrôle public; ce sont les coops membres qui élisent notre conseil.",
+        "la ville a juste un observateur au CA, sans droit de vote",
+    ):
+        assert read_answer(text, "public_control") is False, text
+    for text in ("la ville nous controle", "oui la ville nomme la majorite du CA"):
+        assert read_answer(text, "public_control") is True, text
+
+
+def test_what_the_visitor_takes_back_is_not_a_fact():
+    """dev7 gc10: « j'ai dit tantôt que la ville nommait notre CA mais je me suis trompée : c'est juste
+    un représentant de la ville, observateur sans vote » refused every volet."""
+    from common.profile import extract_profile
+
+    found = extract_profile(
+        {
+            "text": "ah pis attendez, jai dit tantot que la ville nommait notre CA mais je me suis trompee : cest "
+            "juste un representant de la ville qui vient comme observateur, sans vote. le CA est elu par "
+            "lassemblee des membres",
+            "entities": [],
+        }
+    )
+    assert found.get("public_control") is False and found.get("democratic_governance") is True
+
+
+def test_a_network_said_in_passing():
+    """dev7 gc05: « je suis dg d'une association qui regroupe des radios communautaires » was not a network."""
+    from common.profile import extract_profile
+
+    for text in (
+        "bonjour je suis dg dune association qui regroupe des radios communautaires partout au quebec",
+        "notre federation regroupe 12 coops",
+    ):
+        assert extract_profile({"text": text, "entities": []}).get("is_network") is True, text
+    for text in ("on est membre dune federation", "les federations peuvent tu deposer"):
+        assert "is_network" not in extract_profile({"text": text, "entities": []}), text
+
+
+def test_the_next_steps_after_a_verdict_say_every_step_and_for_volet_3_the_amounts_and_dates(kb):
+    """dev7 gc01, gc04: the verdict's next step was only the first of the volet's steps (no
+    autoexamen), and told a federation to « vérifier que votre organisation est un réseau »."""
+    from actions.screening import next_steps_text
+    from knowledge import lookup
+
+    two = next_steps_text(lookup.volet(2), {})
+    assert "CDRQ" in two and "autoexamen" in two and "plan stratégique" in two
+    three = next_steps_text(lookup.volet(3), {"is_network": True})
+    assert "est un réseau" not in three and "CQCM" in three
+    assert "30 000 $" in three and "250 000 $" in three and "24 janvier" in three and "25 février" in three
+    assert "l'année n'est pas précisée" in three

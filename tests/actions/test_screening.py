@@ -153,7 +153,11 @@ def test_result_explains_each_volet_and_gives_next_step_and_examples(kb):
     t = texts(msgs)
     assert "Volet 1 (Information et formation) : admissible" in t
     assert "Volet 2 (Accompagnement" in t and "Volet 3" in t and "non admissible" in t and "réseaux" in t
-    assert "un conseiller confirme" in t and "Prochaine étape : joindre le bureau régional de la CDRQ" in t
+    assert (
+        "un conseiller confirme" in t
+        and "Prochaines étapes (volet 2) : 1) Joindre le bureau régional de la CDRQ" in t
+        and "autoexamen" in t
+    )
     assert "Des organisations semblables" in t and t.count("Source : ") == 2
     assert "/request_contact" in payloads(msgs)
     result = json.loads(events[0]["value"])

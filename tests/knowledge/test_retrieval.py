@@ -388,7 +388,7 @@ def test_index_covers_every_kind(kb):
     assert with_founding >= 10
     assert sizes["case"] == 7 * len(snap["cases"]) + with_people + with_place + with_founding
     assert set(sizes) == set(retrieval.KINDS)
-    assert sizes["unknown"] == 20 and sizes["person"] >= 40
+    assert sizes["unknown"] == 21 and sizes["person"] >= 40
 
 
 def test_index_is_built_once_per_build(kb, monkeypatch):
