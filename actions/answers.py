@@ -1328,6 +1328,26 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
     return follow_up(text, context, None, on_topic=True)
 
 
+def volet_dates(record_id: str) -> Optional[Reply]:
+    """The filing dates announced for a volet, with what the sources leave out (the year) and the
+    state of its envelope; None for a volet without dates."""
+    from knowledge import deadlines
+
+    volet = next((v for v in lookup.volets() if v["id"] == record_id), None)
+    dates = deadlines.all_deadlines(volet=volet["number"]) if volet else []
+    if not dates:
+        return None
+    text = f"Volet {volet['number']} ({volet['name']}) — dates de dépôt annoncées : " + join_fr(
+        [d["date_text"] for d in dates]
+    )
+    if any(not d["year_known"] for d in dates):
+        text += " (l'année n'est pas précisée dans nos sources)"
+    text += "."
+    if volet.get("status_note"):
+        text += " " + volet["status_note"]
+    return Reply(text, cite_many(dates + [volet]), [f"volet:{record_id}"])
+
+
 def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic: bool = False) -> Optional[Reply]:
     """A question about the record in context ("et ça leur a coûté combien ?"). `on_topic`: the
     text is known to ask about that record (a question completed by the one before it)."""
@@ -1355,6 +1375,10 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         return None  # "et le volet 2 ?" after volet 1, "et l'OTN c'est quoi ?": about what it names
     if kind == "volet" and any(n != record_id[-1] for n in _bare_volet_numbers(text)):
         return None  # "pis le 3 ?" after the volet 2: the same question of another volet (elliptical)
+    if kind == "volet" and OWN_TOPIC["action_deadlines"].search(fold(text)):
+        dated = volet_dates(record_id)  # "pis on dépose ça quand ?" right after the volet 3
+        if dated is not None:
+            return dated
     first = retrieval.search(text, kinds=(kind,), k=20)
     if not first or (first[0].confidence < CONFIDENT / 2 and not on_topic):
         return None
@@ -1372,7 +1396,9 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     if best is not None and best.score >= own[0].score * FOLLOW_UP_FACET:
         # "pis c'est quand les dates de dépôt ?" after the volet 3: the dates answer it far better
         # than any facet of the volet; the topic's own action says them
-        elsewhere = [] if on_topic else retrieval.search(text, k=1)
+        # ("qui les a accompagnés ?" says whom it is about: the record in context, whatever else matches)
+        pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1
+        elsewhere = [] if on_topic or pointed else retrieval.search(text, k=1)
         if (
             elsewhere
             and elsewhere[0].kind != kind  # another case's lessons match "le plus dur" as well: not that

@@ -50,7 +50,9 @@ def test_a_term_that_makes_the_question_beats_the_survey(kb):
 
 def test_a_follow_up_on_a_volet_gives_way_to_what_the_question_names(kb):
     context = "volet:volet_3"
-    assert answers.follow_up("pis c'est quand les dates de depot?", context, None) is None
+    # the dates asked after the volet 3 are that volet's (dev7 gc12: "pis on dépose ça quand ?")
+    dated = answers.follow_up("pis c'est quand les dates de depot?", context, None)
+    assert dated is not None and "24 janvier" in dated.text and "l'année n'est pas précisée" in dated.text
     assert (
         answers.context_follow_up("finalement on va peut-etre juste commencer par de la formation, ya quoi?", context)
         is None

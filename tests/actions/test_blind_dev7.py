@@ -142,3 +142,14 @@ def test_the_next_steps_after_a_verdict_say_every_step_and_for_volet_3_the_amoun
     assert "est un réseau" not in three and "CQCM" in three
     assert "30 000 $" in three and "250 000 $" in three and "24 janvier" in three and "25 février" in three
     assert "l'année n'est pas précisée" in three
+
+
+def test_follow_ups_that_point_back_stay_on_the_record_in_context(kb):
+    """dev7 gc12, gc16: « pis on dépose ça quand ? » after the volet 3 got what it offers; « qui les a
+    accompagnés ? » after Culture Saguenay–Lac-Saint-Jean got its project again."""
+    from actions import answers
+
+    dated = answers.follow_up("pis on dépose ça quand?", "volet:volet_3", None)
+    assert dated is not None and "24 janvier" in dated.text and "25 février" in dated.text
+    who = answers.follow_up("qui les a accompagnés?", "case:case_culture_saguenay_lac_saint_jean", None)
+    assert who is not None and "Consortium" in who.text
