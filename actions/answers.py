@@ -341,7 +341,7 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
 # question; "le moins" ranks from the bottom.
 _RANKING = re.compile(
     r"\bprincipa(?:l|le|les|ux)\b|\b(?:(?:le|la|les) (?:plus|moins)|plus)(?: (?:cite|frequent|souvent|repandu|courant)\w*)"
-    r"|\b(?:le|la|les) (?:plus|moins)\b|\btop\b|\bmost\b|\bmain\b|\bleast\b"
+    r"|\b(?:le|la|les) (?:plus|moins)\b|\btop\b|\bmost\b|\bmain\b|\bleast\b|\bsurtout\b|\bmajoritairement\b"
 )
 _LEAST = re.compile(r"\b(?:le|la|les) moins\b|\bleast\b")
 # "quel secteur utilise le plus le web": one figure compared across the groups of a dimension.
@@ -1396,8 +1396,9 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     if best is not None and best.score >= own[0].score * FOLLOW_UP_FACET:
         # "pis c'est quand les dates de dépôt ?" after the volet 3: the dates answer it far better
         # than any facet of the volet; the topic's own action says them
-        # ("qui les a accompagnés ?" says whom it is about: the record in context, whatever else matches)
-        pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1
+        # ("qui les a accompagnés ?" says whom it asks about: the record in context's people, whatever
+        # else matches; "quelle clientèle visaient-ils avec ça ?" may be about something else)
+        pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1 and fold(text).startswith("qui ")
         elsewhere = [] if on_topic or pointed else retrieval.search(text, k=1)
         if (
             elsewhere

@@ -232,13 +232,19 @@ CHAT_FORMS: Dict[str, str] = {
     "liquidation": "dissolution",
     "techno": "technologie",
     "technos": "technologies",
+    # One verb, one word: Snowball leaves "interessent" and "interesse" apart
+    "interesse": "interesser",
+    "interessent": "interesser",
+    "interessee": "interesser",
+    "interessees": "interesser",
+    "interet": "interesser",
     # "qu'ils" typed without its apostrophe, and chat words for the organisations and their heads
     "quils": "qu ils",
     "quil": "qu il",
     "quon": "qu on",
     "org": "organisation",
     "orgs": "organisations",
-    "boss": "direction dirigeants",
+    "boss": "direction",
     # English words visitors mix in.
     "employees": "employés",
     "employee": "employés",
@@ -1200,7 +1206,8 @@ class Index:
                 if fixed is None:
                     unknown.append(w)
                     continue
-                s = stemmer.stemWord(fixed)
+                # the corrected word read like any other ("sinteressent" → "interessent" → "interesser")
+                s = stemmer.stemWord((_surface(fixed) or [fixed])[0])
                 if s not in self.known_stems:
                     unknown.append(w)
                     continue

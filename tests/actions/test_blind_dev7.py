@@ -153,3 +153,22 @@ def test_follow_ups_that_point_back_stay_on_the_record_in_context(kb):
     assert dated is not None and "24 janvier" in dated.text and "25 février" in dated.text
     who = answers.follow_up("qui les a accompagnés?", "case:case_culture_saguenay_lac_saint_jean", None)
     assert who is not None and "Consortium" in who.text
+
+
+def test_which_ones_mostly_lists_the_table_by_share(kb):
+    """dev7 g091: « Sur quels réseaux sociaux les entreprises sont-elles surtout présentes ? » got only
+    the share present on none."""
+    from actions import answers
+
+    reply = answers.figures_answer(
+        "Sur quels réseaux sociaux les entreprises d'économie sociale sont-elles surtout présentes?"
+    )
+    assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
+
+
+def test_chat_words_for_the_organisations_and_their_heads(kb):
+    """dev7: « qu'ils » typed « quils », « orgs », « les boss s'intéressent tu » were unknown words."""
+    from knowledge import retrieval
+
+    tokens, unknown = retrieval.index().query_tokens("les boss sinteressent tu au numerique dans ces orgs quils ont")
+    assert unknown == [] and "interess" in tokens and "direct" in tokens
