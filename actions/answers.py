@@ -580,6 +580,12 @@ def compared(text: str) -> Optional[List[Reply]]:
     for h in hits:
         if h.kind in RECORD_KINDS and h.kind != "volet" and _names_in(h, folded):  # volets: their cards
             named.setdefault((h.kind, h.record_id), h)
+    if sum(1 for k, _ in named if k == "term") == 1:
+        # "entreprise d'économie sociale et « entreprise sociale »": a term named in full that shares
+        # its words with the other one ranks far below it; named, it is compared all the same
+        for h in retrieval.documents("term", lambda r: True, score=0.0):
+            if h.facet == "definition" and (h.kind, h.record_id) not in named and _names_in(h, folded):
+                named[(h.kind, h.record_id)] = h
     kinds = [k for k, _ in named]
     kind = next((k for k in kinds if kinds.count(k) >= 2), None)  # the best-ranked kind named twice
     if kind is None:
@@ -1560,7 +1566,12 @@ _ENUMERATION = re.compile(r"^(?:\d|[a-c])\s*[).]\s+", re.IGNORECASE)
 
 def split_questions(text: str) -> List[str]:
     """The questions of one message, when it clearly holds more than one; else [text]."""
-    body = re.sub(r"^\s*\d\s*questions?\s*[:,-]?\s*", "", text, flags=re.IGNORECASE)
+    body = re.sub(
+        r"^\s*(?:\d|deux|trois|quatre|2 ou 3|quelques|des)\s*(?:petites? )?questions?\s*[:,-]?\s*",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     parts = [
         re.sub(r"^(?:et|pis|aussi)\s+", "", _ENUMERATION.sub("", p.strip(" ,;:.-")), flags=re.IGNORECASE)
         for p in _QUESTION_SPLIT.split(body)
@@ -1579,7 +1590,9 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
         named = re.search(r"\bvolet\s*([123])\b", fold(part))
         if named:
             volet = named.group(1)
-        elif volet and not re.search(r"\bvolets?\b", fold(part)):
+        elif volet and not re.search(r"\bvolets?\b", fold(part)) and len(fold(part).split()) <= SHORT_QUESTION + 2:
+            # (a short part only: "combien d'entreprises ont contacté les partenaires" is a question
+            # of its own)
             part = f"{part} (volet {volet})"
         # "… L'itinéraire et quand a-t-elle été lancée ?": "elle" is what the part before named;
         # "la mauve c'est où ? combien d'employés ?": a short part that names nothing, likewise

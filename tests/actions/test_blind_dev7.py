@@ -172,3 +172,28 @@ def test_chat_words_for_the_organisations_and_their_heads(kb):
 
     tokens, unknown = retrieval.index().query_tokens("les boss sinteressent tu au numerique dans ces orgs quils ont")
     assert unknown == [] and "interess" in tokens and "direct" in tokens
+
+
+def test_two_questions_announced_in_words_get_two_answers(kb):
+    """dev7 g197: « Deux questions : jusqu'à combien peut aller l'aide du volet 3, et combien
+    d'entreprises ont déjà contacté les partenaires ? »: « Deux questions » was a question, and the
+    second was read as being about the volet 3."""
+    from actions import answers
+
+    parts = answers.split_questions(
+        "Deux questions : jusqu'à combien peut aller l'aide du volet 3, et combien d'entreprises ont déjà "
+        "contacté les partenaires du programme?"
+    )
+    assert parts[0].startswith("jusqu") and len(parts) == 2
+    replies = answers.answers_for_parts(parts)
+    assert replies is not None and "250 000 $" in replies[0].text and "143" in replies[1].text
+
+
+def test_two_terms_compared_when_one_name_holds_the_others_words(kb):
+    """dev7 g122: « entreprise d'économie sociale » vs « entreprise sociale »."""
+    from actions import answers
+
+    replies = answers.compared(
+        "Quelle différence y a-t-il entre une entreprise d'économie sociale et une « entreprise sociale »?"
+    )
+    assert replies is not None and len(replies) == 2 and "lucratives" in replies[1].text
