@@ -723,6 +723,21 @@ def asks_who_is_excluded(text: str) -> bool:
     return bool(_askable(text) and _WHO_IS_EXCLUDED.search(fold(text)))
 
 
+def asks_what_digital_does(text: str) -> bool:
+    """ "le numérique peut-il nous aider à …", "les technos peuvent faire quoi pour …"."""
+    return bool(_DIGITAL_HELP.search(fold(text or "")))
+
+
+def digital_use_answer(text: str) -> Optional[Reply]:
+    """ "le numérique peut-il nous aider pour nos assemblées ?": what the map of digital uses says of
+    it, when one of its records is among the best hits; None otherwise."""
+    if not asks_what_digital_does(text):
+        return None
+    hits = retrieval.search(text, k=6)
+    use = next((h for h in hits if h.kind == "digital_use" and h.confidence >= FACT_CONFIDENT), None)
+    return render(use) if use is not None else None
+
+
 def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Optional[Reply]:
     """A fact of the programme or the report (facts in programme.yml: why a distinct programme,
     what comes after, when the report came out…) that the question matches far better than any
@@ -748,6 +763,9 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     # de compétences numériques du CEFRIO", read as a question about the CEFRIO)
     # (a name of two words or more: "coopérative", "volet" are the topic actions' own words)
     folded = fold(text)
+    use = digital_use_answer(text)
+    if use is not None:
+        return use
     named_term = top.kind == "term" and _names_in(top, folded)
     said_in_full = named_term and any(len(fold(n).split()) >= 2 and contains_phrase(folded, n) for n in top.names)
     if not (
@@ -765,6 +783,12 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
+# "le numérique peut-il nous aider à …", "les technos peuvent faire quoi pour …": what digital tools
+# can do for something, which the map of digital uses (annex 5 and chapter 2) answers.
+_DIGITAL_HELP = re.compile(
+    r"\b(?:numerique|technos?|technologies?|outils? (?:numeriques?|web)|web)\b.{0,25}\b(?:peu\w* (?:tu |t il |t elle )?"
+    r"(?:nous |vous |les )?(?:aider|servir|apporter|faire)|aide\w* a|sert a|utile)"
+)
 TERM_ANYWHERE = 0.95
 WHY_CLOSE = 0.25
 FACT_MIN_WORDS = 3

@@ -32,6 +32,7 @@ from actions.kb import KB_DOWN_MESSAGE, KnowledgeAction, emit, latest_intent, la
 from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_first, money, shorten, upper_first
 from common.profile import (
     CHOICE_FIELDS,
+    INCIDENTAL_FIELDS,
     PROFILE_SLOTS,
     describe,
     describe_profile,
@@ -550,8 +551,11 @@ class ActionNoteProfile(KnowledgeAction):
         parts = []
         if facts.corrected:
             parts.append(_correction_line(facts.corrected))
+        # (a need alone is not who they are: "le numérique peut-il nous aider pour nos assemblées ?")
+        who = (set(facts.changes) | set(facts.same)) - {"needs", "sector", *INCIDENTAL_FIELDS}
+        about_us = asks_about_us(text) and not (answers.asks_what_digital_does(text) and not who)
         if (
-            (asks_about_us(text) and (facts.changes or facts.same or _current_profile(tracker)))
+            (about_us and (facts.changes or facts.same or _current_profile(tracker)))
             or (facts.changes and _verdict_given(tracker))
             or _rules_out(tracker, facts.changes)
         ):

@@ -197,3 +197,27 @@ def test_two_terms_compared_when_one_name_holds_the_others_words(kb):
         "Quelle différence y a-t-il entre une entreprise d'économie sociale et une « entreprise sociale »?"
     )
     assert replies is not None and len(replies) == 2 and "lucratives" in replies[1].text
+
+
+def test_what_digital_tools_do_for_something_is_the_map_of_digital_uses(kb):
+    """dev7 g141, g145: « le numérique peut tu nous aider pour nos assemblées de membres pis la
+    gouvernance » got an eligibility summary (a need is not who they are); « Comment le numérique
+    peut-il nous aider à faire l'évaluation et la reddition de comptes ? » got the advice list."""
+    from actions import answers
+    from actions.screening import ActionNoteProfile
+
+    msgs, _ = run(
+        ActionNoteProfile(),
+        tracker_for(
+            "le numerique peut tu nous aider pour nos assemblees de membres pis la gouvernance",
+            "inform",
+            [ent("need", "gouvernance")],
+        ),
+    )
+    assert "D'après ce que vous m'avez dit" not in texts(msgs) and "diffus" in texts(msgs)
+    reply = answers.digital_use_answer(
+        "Comment le numérique peut-il nous aider à faire l'évaluation et la reddition de comptes auprès de nos "
+        "bailleurs de fonds?"
+    )
+    assert reply is not None and reply.text.startswith("Évaluation et reddition de comptes")
+    assert answers.digital_use_answer("on est une coop, on peut tu avoir de l'aide ?") is None
