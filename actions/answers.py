@@ -242,7 +242,23 @@ def with_passages(reply: Reply, question: Optional[str]) -> Reply:
     extra = retrieval.best_passages("case", case, question, shown=reply.text) if case else []
     if extra:
         reply.text += "\n" + "\n".join(f"Précision : {x}" for x in extra)
+    if case and _WHO_HELPED.search(fold(question)):
+        # "qui les a accompagnés dans leur plan numérique ?": the people the case names, when not said
+        people = [
+            f"{p['name']}, {p['role']}" + (f" ({p['organisation']})" if p.get("organisation") else "")
+            for p in case.get("people") or []
+            if p.get("name") and p.get("role") and p["name"] not in reply.text
+        ]
+        if people:
+            reply.text += "\nPersonnes nommées : " + " ; ".join(people)
     return reply
+
+
+# "qui les a accompagnés", "avec qui", "par qui", "qui a aidé": who the case worked with
+_WHO_HELPED = re.compile(
+    r"\b(?:qui (?:les |l |la |le )?(?:a|ont) (?:accompagn\w*|aide\w*|epaule\w*|conseille\w*|soutenu\w*)|"
+    r"(?:avec|par) qui|qui (?:les |l )?(?:accompagn\w*|aide\w*|epaul\w*))"
+)
 
 
 _NAME_WORD = re.compile(r"[a-z0-9]+")
@@ -436,7 +452,13 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
     by_role = person_by_role(text)
     if by_role is not None:
         return by_role
+    named = named_proper(text)
+    if named is not None and named.kind == "case":
+        return None  # "depuis quand Sercovie existe-t-il ?" is about the case, not the programme's launch
     special = retrieval.search(text, kinds=retrieval.OPT_IN_KINDS, k=2)
+    if special and special[0].kind == "person" and not _names_in(special[0], fold(text)):
+        # "qui est le conseiller de la CDRQ pour la Montérégie ?": no person named; a silence may be asked
+        special = [h for h in special if h.kind != "person"]
     if not special or special[0].confidence < CONFIDENT:
         # "L'auto-examen coûte-t-il quelque chose ?": a phrase of a silence in the question, and no
         # record of any kind that answers it confidently

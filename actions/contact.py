@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Text
 
-from actions.kb import KnowledgeAction, latest_text, say
+from actions import answers
+from actions.kb import KnowledgeAction, emit, latest_text, say
 from actions.screening import START_BUTTON, _current_profile, _started, _verdict_given
 from common.formatting import button, join_fr, lower_first, partner_ref
 from knowledge import lookup
 from knowledge.documents import cite_many
+from knowledge.text import fold
+
+# A wish to reach a person ("je veux parler à quelqu'un", "pouvez-vous me rappeler ?"), not a question
+# about the advisers.
+_WANTS_SOMEONE = re.compile(
+    r"\b(?:parler|jaser|discuter|joindre|rejoindre|contacter|contacte|rappel\w*|appel\w*|ecrire|humain|"
+    r"une vraie personne|quelqu un|rencontrer|rendez vous)\b"
+)
 
 
 def _contact_lines(partners):
@@ -55,6 +65,13 @@ class ActionRequestHuman(KnowledgeAction):
         return "action_request_human"
 
     def answer(self, dispatcher, tracker, domain):
+        asked = latest_text(tracker)
+        if answers.looks_like_question(asked) and not _WANTS_SOMEONE.search(fold(asked)):
+            # "combien de temps dure l'accompagnement avec un conseiller ?": a question that names an
+            # adviser, not a wish to talk to one; what the sources say (or do not say) of it
+            silence = answers.silence_or_person(asked)
+            if silence is not None:
+                return emit(dispatcher, [silence], asked)
         cdrq, cqcm = lookup.partners(["cdrq", "cqcm"])
         text = (
             f"Bien sûr. Pour l'accompagnement d'une entreprise ({_volets(cdrq)}) : {lower_first(cdrq['how_to_reach']).rstrip('.')} "

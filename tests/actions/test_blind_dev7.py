@@ -221,3 +221,40 @@ def test_what_digital_tools_do_for_something_is_the_map_of_digital_uses(kb):
     )
     assert reply is not None and reply.text.startswith("Évaluation et reddition de comptes")
     assert answers.digital_use_answer("on est une coop, on peut tu avoir de l'aide ?") is None
+
+
+def test_silences_asked_beside_a_name_or_an_adviser(kb):
+    """dev7 g007, g210, g212: « Depuis quand Sercovie existe-t-il ? » got the programme's launch-year
+    silence; « Combien de temps dure l'accompagnement avec un conseiller ? », read as a wish to talk
+    to someone, got the contacts; « Qui est le conseiller de la CDRQ responsable de la Montérégie ? »
+    got the CDRQ's people without saying the sources do not name the regional advisers."""
+    from actions import answers
+    from actions.contact import ActionRequestHuman
+
+    assert answers.silence_or_person("Depuis quand Sercovie existe-t-il, et à qui s'adresse sa mission?") is None
+    assert "dernières années" in answers.silence_or_person("depuis quand le programme existe").text
+    reply = answers.silence_or_person("Qui est le conseiller de la CDRQ responsable de la Montérégie?")
+    assert reply is not None and "ne donnent pas le nom des conseillers régionaux" in reply.text
+    assert answers.silence_or_person("c'est qui martin noel").text.startswith("Martin Noël")
+    msgs, _ = run(
+        ActionRequestHuman(),
+        tracker_for(
+            "Combien de temps dure l'accompagnement en planification stratégique avec un conseiller?", "request_human"
+        ),
+    )
+    assert "n'en donnent pas la durée" in texts(msgs)
+    msgs, _ = run(ActionRequestHuman(), tracker_for("je veux parler a un conseiller", "request_human"))
+    assert texts(msgs).startswith("Bien sûr.")
+
+
+def test_who_helped_a_case_names_its_people(kb):
+    """dev7 g074: « culture saguenay lac st jean qui les a accompagné dans leur plan numérique »."""
+    from actions import answers
+
+    reply = answers.with_passages(
+        answers.Reply(
+            "Culture Saguenay–Lac-Saint-Jean — le projet : …", None, ["case:case_culture_saguenay_lac_saint_jean"]
+        ),
+        "culture saguenay lac st jean qui les a accompagne dans leur plan numerique",
+    )
+    assert "Consortium" in reply.text
