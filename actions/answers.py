@@ -795,6 +795,9 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
         or (advice and top.kind == "advice")
         or (named_term and terms)
         or (said_in_full and top.confidence >= TERM_ANYWHERE)
+        # "les trois grandes familles de compétences numériques", "que veut dire infonuagique": what a
+        # term named in full is, asked as such, whatever the figures around it
+        or (said_in_full and _WHAT_A_TERM_IS.search(folded))
     ):
         return None
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
@@ -805,6 +808,9 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
+_WHAT_A_TERM_IS = re.compile(
+    r"\b(?:familles|types|sortes|categories|genres|definition|definir|definit|veut dire|veulent dire|signifie\w*)\b"
+)
 # "le numérique peut-il nous aider à …", "les technos peuvent faire quoi pour …": what digital tools
 # can do for something, which the map of digital uses (annex 5 and chapter 2) answers.
 _DIGITAL_HELP = re.compile(

@@ -430,7 +430,7 @@ EXTRA_STOPWORDS = (
     "est-ce estce aussi donc alors ya c'est cest the of is a an and to in for on at it be are "
     "how does do did i you we they avez avoir etre peut peux pouvez veux voudrais "
     "aimerais dire dites svp tout tous toute toutes comme entre ceux celles celui celle "
-    "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte "
+    "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte idee lidee "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
     "sais sait pis puis lol generalement"

@@ -258,3 +258,17 @@ def test_who_helped_a_case_names_its_people(kb):
         "culture saguenay lac st jean qui les a accompagne dans leur plan numerique",
     )
     assert "Consortium" in reply.text
+
+
+def test_a_term_named_in_full_and_asked_as_such_beats_the_figures(kb):
+    """dev7 g156, g160: « les trois grandes familles de compétences numériques établies par le CEFRIO »
+    got survey figures; « la clé 1 du cefrio c'est quoi l'idée » fell back (« l'idée » is filler)."""
+    from actions import answers
+
+    reply = answers.leading_fact(
+        "Quelles sont les trois grandes familles de compétences numériques établies par le CEFRIO?"
+    )
+    assert reply is not None and "collaboratives" in reply.text and "cognitives" in reply.text
+    assert answers.leading_fact("combien dentreprises ont des competences numeriques") is None
+    reply = answers.any_answer("la cle 1 du cefrio cest quoi lidee")
+    assert reply is not None and reply.text.startswith("Clé 1")
