@@ -238,6 +238,13 @@ CHAT_FORMS: Dict[str, str] = {
     "interessee": "interesser",
     "interessees": "interesser",
     "interet": "interesser",
+    # who pays for the programme, and what it puts at hand
+    "paye par qui": "financé financement",
+    "paie par qui": "financé financement",
+    "paye par quoi": "financé financement",
+    "mis a la disposition": "offerts",
+    "mis a disposition": "offerts",
+    "a la disposition": "offerts",
     # "qu'ils" typed without its apostrophe, and chat words for the organisations and their heads
     "quils": "qu ils",
     "quil": "qu il",
