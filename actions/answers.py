@@ -1419,6 +1419,33 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         if form is not None:
             return form
     if kind == "statistic":
+        # "et elles prévoient investir dans quoi ?" after a figure of the firms of 20 employees and
+        # more: the leading technologies of that group
+        rec = next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
+        group = (rec.record.get("group") or {}) if rec else {}
+        if rec and group.get("dimension") not in (None, "total") and survey_group(text)["dimension"] == "total":
+            label = str(rec.record.get("label") or "").partition(" — ")[2]
+            reply = uses_by_group(f"{text} ({label})") if label else None
+            if reply is not None:
+                return reply
+        # "pis celles de 20 employés et plus ?" after the leading technologies of the smallest firms
+        # (the context is the first of that list): the leading technologies of the group named
+        if (
+            rec
+            and rec.record.get("topic") in ("usage", "planned_investment")
+            and survey_group(text)["dimension"] != "total"
+        ):
+            table = retrieval.documents(
+                "statistic",
+                lambda r: (
+                    r.get("topic") == rec.record.get("topic") and r.get("group") == group and r.get("unit") == "percent"
+                ),
+            )
+            if table and max(h.record.get("value") or 0 for h in table) == rec.record.get("value"):
+                verb = "utilisent" if rec.record.get("topic") == "usage" else "prévoient investir dans"
+                reply = uses_by_group(f"quelles technologies {verb} {text}")
+                if reply is not None:
+                    return reply
         # "pis dans le secteur loisirs ?": the same figure for that group
         reply = other_group(text, context)
         if reply is not None:

@@ -272,3 +272,19 @@ def test_a_term_named_in_full_and_asked_as_such_beats_the_figures(kb):
     assert answers.leading_fact("combien dentreprises ont des competences numeriques") is None
     reply = answers.any_answer("la cle 1 du cefrio cest quoi lidee")
     assert reply is not None and reply.text.startswith("Clé 1")
+
+
+def test_follow_ups_on_a_survey_group_keep_the_group_or_the_list(kb):
+    """dev7 gc14: after the leading technologies of firms under 5 employees, « pis celles de 20 employés
+    et plus ? » got one figure, and « et elles prévoient investir dans quoi ? » fell back."""
+    from actions import answers
+
+    listed = answers.follow_up("pis celles de 20 employés et plus?", "statistic:usage_office_suite_size_lt5", None)
+    assert listed is not None and listed.text.count("• ") >= 3 and "20 employés et plus" in listed.text
+    plans = answers.follow_up(
+        "Et elles prévoient investir dans quoi d'ici 12 mois?", "statistic:usage_office_suite_size_20plus", None
+    )
+    assert plans is not None and "logiciel comptable" in plans.text and "40 %" in plans.text
+    # one figure asked, the same figure for another group
+    one = answers.follow_up("pis dans le secteur loisirs?", "statistic:usage_social_media_total", None)
+    assert one is not None and one.text.count("• ") <= 1 and "89 %" in one.text
