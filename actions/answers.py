@@ -1795,6 +1795,27 @@ def asked_value(question: str) -> Optional[str]:
     return next((kind for kind, asks, _, _ in _ASKS if asks.search(folded)), None)
 
 
+# Terms an eligibility verdict already explains by itself (the legal forms, the definition).
+_VERDICT_TERMS = {"social_economy_enterprise", "collective_enterprise", "cooperative", "mutual", "obnl", "volet"}
+
+
+def term_named_in_full(question: str, said: str) -> Optional[Reply]:
+    """A glossary term of two words or more that `question` names in full and `said` does not name
+    ("entreprise sociale", "association sectorielle"): its definition; None otherwise."""
+    if not _askable(question):
+        return None
+    folded, folded_said = fold(question), fold(said)
+    best = None
+    for h in retrieval.search(question, kinds=("term",), k=8):
+        if h.record_id in _VERDICT_TERMS or h.facet != "definition":
+            continue
+        full = [n for n in h.names if sum(len(w) >= 3 for w in _name_words(n)) >= 2 and contains_phrase(folded, n)]
+        if full and not any(contains_phrase(folded_said, n) for n in full):
+            best = h
+            break
+    return render(best) if best is not None else None
+
+
 def admission(question: str, said: str) -> Optional[str]:
     """The sentence to add when `said` (everything answered to `question`) lacks the value the
     question asks for and does not already admit it: "Nos sources ne donnent pas ce chiffre…"."""

@@ -153,10 +153,13 @@ class ActionEligibilityAnswer(KnowledgeAction):
         passing = [c for c in decided if c.status == CriterionStatus.PASS]
         if refused and not open_:
             where = f" pour {_volets(refused)}" if asked else ""
+            # every criterion that rules it out, up to two ("organisme public" and "sous le contrôle
+            # d'une municipalité" are two reasons)
+            why = " ".join([lower_first(failing[0].explanation)] + [c.explanation for c in failing[1:2]])
             say(
                 dispatcher,
-                f"{subject} : non{where}. {CRITERIA_BASIS} : {lower_first(failing[0].explanation)} {ADVISER_CONFIRMS}",
-                failing[0].source,
+                f"{subject} : non{where}. {CRITERIA_BASIS} : {why} {ADVISER_CONFIRMS}",
+                " ; ".join(dict.fromkeys(c.source for c in failing[:2] if c.source)) or None,
                 [button("Qui contacter ?", "/ask_contact")],
             )
             return []

@@ -129,6 +129,13 @@ class KnowledgeAction(Action, abc.ABC):
                     events = emit(dispatcher, replies, text)
             if events is None:
                 events = self.answer(dispatcher, tracker, domain) or []
+            if name == "action_eligibility_answer":
+                # "une entreprise sociale privée à but lucratif, est-ce de l'économie sociale ?": the
+                # term the question names in full, when the verdict did not say what it is
+                said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages[said_before:])
+                term = answers.term_named_in_full(text, said)
+                if term is not None:
+                    events = list(events) + emit(dispatcher, [term], text)
             if name in ANSWERING_ACTIONS:
                 said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages[said_before:])
                 extra = answers.admission(text, said)

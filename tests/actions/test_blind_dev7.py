@@ -288,3 +288,29 @@ def test_follow_ups_on_a_survey_group_keep_the_group_or_the_list(kb):
     # one figure asked, the same figure for another group
     one = answers.follow_up("pis dans le secteur loisirs?", "statistic:usage_social_media_total", None)
     assert one is not None and one.text.count("• ") <= 1 and "89 %" in one.text
+
+
+def test_an_eligibility_verdict_defines_the_term_named_and_gives_each_reason(kb):
+    """dev6 f054: « Une entreprise sociale privée à but lucratif, est-ce une entreprise d'économie
+    sociale ? » did not say what an « entreprise sociale » is; f050: « un organisme sous le contrôle
+    d'une municipalité » gave the legal form only, not the public control."""
+    from actions import answers
+    from actions.eligibility import ActionEligibilityAnswer
+
+    term = answers.term_named_in_full(
+        "Une entreprise sociale privée à but lucratif, est-ce une entreprise d'économie sociale ?", ""
+    )
+    assert term is not None and "lucratives" in term.text
+    assert (
+        answers.term_named_in_full("Une chambre de commerce, c'est un regroupement patronal. Peut-elle participer?", "")
+        is None
+    )
+    msgs, _ = run(
+        ActionEligibilityAnswer(),
+        tracker_for(
+            "Un organisme sous le contrôle d'une municipalité peut-il être une entreprise d'économie sociale ?",
+            "ask_eligibility",
+            [ent("legal_form", "organisme public")],
+        ),
+    )
+    assert "contrôle décisionnel" in texts(msgs)
