@@ -789,7 +789,12 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     if use is not None:
         return use
     named_term = top.kind == "term" and _names_in(top, folded)
-    said_in_full = named_term and any(len(fold(n).split()) >= 2 and contains_phrase(folded, n) for n in top.names)
+    # "leconomie de partage": the apostrophe dropped, the article glued to the name
+    unglued = re.sub(r"\b([ld])(?=[aeiouh][a-z]{3,})", r"\1 ", folded)
+    named_term = named_term or (top.kind == "term" and _names_in(top, unglued))
+    said_in_full = named_term and any(
+        len(fold(n).split()) >= 2 and (contains_phrase(folded, n) or contains_phrase(unglued, n)) for n in top.names
+    )
     if not (
         top.kind == "fact"
         or (advice and top.kind == "advice")
@@ -800,6 +805,8 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
         or (said_in_full and _WHAT_A_TERM_IS.search(folded))
     ):
         return None
+    if said_in_full and _WHAT_A_TERM_IS.search(folded):
+        return render(top)  # its name said and asked as such: no rival to fear
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     if rival is not None and top.score < rival.score * FACT_LEAD:
         return None
@@ -809,7 +816,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
 _WHAT_A_TERM_IS = re.compile(
-    r"\b(?:familles|types|sortes|categories|genres|definition|definir|definit|veut dire|veulent dire|signifie\w*)\b"
+    r"\b(?:familles|types|sortes|categories|genres|definition|definir|definit|veut dire|veulent dire|signifie\w*|exemples?)\b"
 )
 # "le numérique peut-il nous aider à …", "les technos peuvent faire quoi pour …": what digital tools
 # can do for something, which the map of digital uses (annex 5 and chapter 2) answers.

@@ -314,3 +314,18 @@ def test_an_eligibility_verdict_defines_the_term_named_and_gives_each_reason(kb)
         ),
     )
     assert "contrôle décisionnel" in texts(msgs)
+
+
+def test_a_term_asked_for_its_examples_glued_article_or_not(kb):
+    """dev7 g126, g138: « Quelles finalités sociales … Donnez-moi des exemples » (now a term of its own,
+    from the definition of the social economy) and « leconomie de partage cest quoi ca donne moi des
+    exemples » (Bixi, Airbnb, Uber)."""
+    from actions import answers
+
+    reply = answers.leading_fact(
+        "Quelles finalités sociales une entreprise d'économie sociale peut-elle poursuivre? Donnez-moi des exemples."
+    )
+    assert reply is not None and "services de proximité" in reply.text and "environnement" in reply.text
+    reply = answers.leading_fact("leconomie de partage cest quoi ca donne moi des exemples")
+    assert reply is not None and "Airbnb" in reply.text
+    assert answers.leading_fact("donne moi des exemples de coops qui ont fait un ERP") is None
