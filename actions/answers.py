@@ -1430,6 +1430,12 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # more: the leading technologies of that group
         rec = next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
         group = (rec.record.get("group") or {}) if rec else {}
+        if any(
+            h.kind not in ("statistic", "sector_figure")
+            for h in [retrieval.confident(retrieval.search(text, k=1))]
+            if h
+        ):
+            rec = None  # "et l'autoexamen, ça sert à quoi ?": about something else, named
         if rec and group.get("dimension") not in (None, "total") and survey_group(text)["dimension"] == "total":
             label = str(rec.record.get("label") or "").partition(" — ")[2]
             reply = uses_by_group(f"{text} ({label})") if label else None
@@ -1441,6 +1447,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
             rec
             and rec.record.get("topic") in ("usage", "planned_investment")
             and survey_group(text)["dimension"] != "total"
+            and len(fold(text).split()) <= SHORT_QUESTION + 3  # "pis celles de 20 employés et plus ?"
         ):
             table = retrieval.documents(
                 "statistic",
