@@ -50,24 +50,20 @@ def test_a_question_that_names_a_legal_form_but_asks_no_eligibility_is_answered_
     oui, sur ce point »."""
     from actions.eligibility import ActionEligibilityAnswer
 
-    msgs, _ = run(
-        ActionEligibilityAnswer(),
-        tracker_for(
+    for text, legal_form, said in (
+        (
             "Des coops d'un même secteur ont-elles avantage à se regrouper pour un projet numérique?",
-            "ask_eligibility",
-            [ent("legal_form", "coops")],
+            "coops",
+            "s'associer",
         ),
-    )
-    assert "s'associer" in texts(msgs) and "sur ce point" not in texts(msgs)
-    msgs, _ = run(
-        ActionEligibilityAnswer(),
-        tracker_for(
+        (
             "Par quelles étapes une coop doit-elle passer pour faire sa transition numérique avec la CDRQ?",
-            "ask_eligibility",
-            [ent("legal_form", "coop")],
+            "coop",
+            "CDRQ",
         ),
-    )
-    assert "CDRQ" in texts(msgs) and "sur ce point" not in texts(msgs)
+    ):
+        msgs, _ = run(ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility", [ent("legal_form", legal_form)]))
+        assert said in texts(msgs) and "sur ce point" not in texts(msgs), text
     # an eligibility question stays one
     for text in ("une mutuelle de services funeraires ca marche tu", "les syndicats sont tu exclus du programme"):
         msgs, _ = run(ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility"))
