@@ -440,6 +440,21 @@ def _stat_list(hits: Sequence[retrieval.Hit]) -> Reply:
     )
 
 
+# A phrase of a silence this long says the question on its own ("conseiller de la cdrq responsable").
+SILENCE_IN_FULL = 26
+
+
+def silence_said_in_full(text: str) -> Optional[Reply]:
+    """What the sources do not say, when the question holds one of its phrases of SILENCE_IN_FULL
+    characters or more, whatever record it also names; None otherwise."""
+    if not _askable(text):
+        return None
+    matched = lookup.match_unknown(text)
+    if matched is None or _longest_phrase(text, matched) < SILENCE_IN_FULL:
+        return None
+    return unknown_reply(matched["id"], matched)
+
+
 def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = None) -> Optional[Reply]:
     """Whatever the intent: a question the sources do not answer (unknowns.yml), said so with who
     knows; a question about a person the sources name. `strict`: only an unknowns.yml record one of

@@ -238,9 +238,12 @@ def retrieval_first(
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
+    # a silence said in so many words ("qui est le conseiller de la CDRQ pour la Montérégie") comes
+    # before the record it names (the CDRQ's people)
+    reply = answers.silence_said_in_full(text) if silences != "no" else None
     # a person named in full ("martin noel il fait quoi"), then a record the question names, come
     # before any silence
-    reply = (
+    reply = reply or (
         answers.digital_use_answer(text)
         or answers.named_person(text)
         or answers.uses_overview(text)

@@ -325,3 +325,18 @@ def test_a_term_asked_for_its_examples_glued_article_or_not(kb):
     reply = answers.leading_fact("leconomie de partage cest quoi ca donne moi des exemples")
     assert reply is not None and "Airbnb" in reply.text
     assert answers.leading_fact("donne moi des exemples de coops qui ont fait un ERP") is None
+
+
+def test_a_silence_said_in_so_many_words_beats_the_record_it_names(kb):
+    """dev7 g212: « Qui est le conseiller de la CDRQ responsable de la Montérégie ? » names the CDRQ,
+    whose people came first; the silence's own phrase is longer than any name."""
+    from actions import answers
+
+    reply = answers.silence_said_in_full("Qui est le conseiller de la CDRQ responsable de la Montérégie?")
+    assert reply is not None and reply.records == ["unknown:regional_advisor_names"]
+    for text in (
+        "D'après le lancement du programme, combien de revenus les entreprises d'économie sociale génèrent-elles ?",
+        "Qui était ministre de l'Économie quand le rapport du CEFRIO est sorti?",
+        "qui dirige la cdrq",
+    ):
+        assert answers.silence_said_in_full(text) is None, text
