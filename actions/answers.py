@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from common.formatting import adviser_of, figure_line, join_fr, number, partner_ref, percent, upper_first
 from common.profile import parse_employees
@@ -68,6 +68,9 @@ QUESTION_ACTIONS = {
 }
 # Their own answer states the silence asked about (the year of the dates, the phone numbers).
 NO_SILENCE = {"action_deadlines", "action_contact"}
+# Their own answer states most silences ("sans en donner le montant"): only a question naming an
+# unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
+STRICT_SILENCE = {"action_amounts"}
 # … when the question is about what they answer: "combien de temps dure l'accompagnement avec un
 # conseiller ?", read as a contact question, asks a silence of its own (coaching_duration).
 OWN_TOPIC = {
@@ -88,9 +91,6 @@ def silence_policy(action: str, text: str) -> str:
     return "strict" if action in STRICT_SILENCE else "yes"
 
 
-# Their own answer states most silences ("sans en donner le montant"): only a question naming an
-# unknowns.yml phrase ("le webinaire c'est gratuit ?") is answered before them.
-STRICT_SILENCE = {"action_amounts"}
 # Actions about figures: the survey statistics that answer the question come before their own answer.
 FIGURE_ACTIONS = {"action_statistic"}
 # Kinds whose records have a name and facets a question can ask of them.
@@ -245,9 +245,9 @@ def with_passages(reply: Reply, question: Optional[str]) -> Reply:
     if case and _WHO_HELPED.search(fold(question)):
         # "qui les a accompagnés dans leur plan numérique ?": the people the case names, when not said
         people = [
-            f"{p['name']}, {p['role']}" + (f" ({p['organisation']})" if p.get("organisation") else "")
+            retrieval.person_line(p)
             for p in case.get("people") or []
-            if p.get("name") and p.get("role") and p["name"] not in reply.text
+            if retrieval.person_line(p) and p["name"] not in reply.text
         ]
         if people:
             reply.text += "\nPersonnes nommées : " + " ; ".join(people)
@@ -800,9 +800,6 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     # de compétences numériques du CEFRIO", read as a question about the CEFRIO)
     # (a name of two words or more: "coopérative", "volet" are the topic actions' own words)
     folded = fold(text)
-    use = digital_use_answer(text)
-    if use is not None:
-        return use
     named_term = top.kind == "term" and _names_in(top, folded)
     # "leconomie de partage": the apostrophe dropped, the article glued to the name
     unglued = re.sub(r"\b([ld])(?=[aeiouh][a-z]{3,})", r"\1 ", folded)
@@ -810,18 +807,17 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     said_in_full = named_term and any(
         len(fold(n).split()) >= 2 and (contains_phrase(folded, n) or contains_phrase(unglued, n)) for n in top.names
     )
+    # "les trois grandes familles de compétences numériques", "que veut dire infonuagique": what a
+    # term named in full is, asked as such, whatever the figures around it; no rival to fear
+    if said_in_full and _WHAT_A_TERM_IS.search(folded):
+        return render(top)
     if not (
         top.kind == "fact"
         or (advice and top.kind == "advice")
         or (named_term and terms)
         or (said_in_full and top.confidence >= TERM_ANYWHERE)
-        # "les trois grandes familles de compétences numériques", "que veut dire infonuagique": what a
-        # term named in full is, asked as such, whatever the figures around it
-        or (said_in_full and _WHAT_A_TERM_IS.search(folded))
     ):
         return None
-    if said_in_full and _WHAT_A_TERM_IS.search(folded):
-        return render(top)  # its name said and asked as such: no rival to fear
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     if rival is not None and top.score < rival.score * FACT_LEAD:
         return None
@@ -1408,21 +1404,29 @@ def context_follow_up(text: str, context: str) -> Optional[Reply]:
     return follow_up(text, context, None, on_topic=True)
 
 
+def announced_dates(volet_number: int) -> Tuple[str, List[Dict[str, Any]]]:
+    """ "24 janvier et 25 février (l'année n'est pas précisée dans nos sources)": the filing dates
+    announced for a volet, said with what the sources leave out, and their records; ("", []) when
+    none is announced."""
+    from knowledge import deadlines
+
+    dates = deadlines.all_deadlines(volet=volet_number)
+    if not dates:
+        return "", []
+    text = join_fr([d["date_text"] for d in dates])
+    if any(not d["year_known"] for d in dates):
+        text += " (l'année n'est pas précisée dans nos sources)"
+    return text, dates
+
+
 def volet_dates(record_id: str) -> Optional[Reply]:
     """The filing dates announced for a volet, with what the sources leave out (the year) and the
     state of its envelope; None for a volet without dates."""
-    from knowledge import deadlines
-
     volet = next((v for v in lookup.volets() if v["id"] == record_id), None)
-    dates = deadlines.all_deadlines(volet=volet["number"]) if volet else []
+    said, dates = announced_dates(volet["number"]) if volet else ("", [])
     if not dates:
         return None
-    text = f"Volet {volet['number']} ({volet['name']}) — dates de dépôt annoncées : " + join_fr(
-        [d["date_text"] for d in dates]
-    )
-    if any(not d["year_known"] for d in dates):
-        text += " (l'année n'est pas précisée dans nos sources)"
-    text += "."
+    text = f"Volet {volet['number']} ({volet['name']}) — dates de dépôt annoncées : {said}."
     if volet.get("status_note"):
         text += " " + volet["status_note"]
     return Reply(text, cite_many(dates + [volet]), [f"volet:{record_id}"])
@@ -1445,13 +1449,11 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # more: the leading technologies of that group
         rec = next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
         group = (rec.record.get("group") or {}) if rec else {}
-        if any(
-            h.kind not in ("statistic", "sector_figure")
-            for h in [retrieval.confident(retrieval.search(text, k=1))]
-            if h
-        ):
+        named = retrieval.confident(retrieval.search(text, k=1))
+        if named is not None and named.kind not in ("statistic", "sector_figure"):
             rec = None  # "et l'autoexamen, ça sert à quoi ?": about something else, named
-        if rec and group.get("dimension") not in (None, "total") and survey_group(text)["dimension"] == "total":
+        asked_group = survey_group(text)["dimension"]
+        if rec and group.get("dimension") not in (None, "total") and asked_group == "total":
             label = str(rec.record.get("label") or "").partition(" — ")[2]
             reply = uses_by_group(f"{text} ({label})") if label else None
             if reply is not None:
@@ -1461,7 +1463,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         if (
             rec
             and rec.record.get("topic") in ("usage", "planned_investment")
-            and survey_group(text)["dimension"] != "total"
+            and asked_group != "total"
             and len(fold(text).split()) <= SHORT_QUESTION + 3  # "pis celles de 20 employés et plus ?"
         ):
             table = retrieval.documents(

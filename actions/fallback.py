@@ -204,10 +204,7 @@ def _answer_anything(dispatcher, tracker, domain=None):
     kind = closing(text)
     if kind:
         return _close(dispatcher, tracker, domain, kind)
-    said = extract_profile(tracker.latest_message)
-    # (a need alone is not who they are: "le numérique peut-il nous aider pour nos assemblées ?" asks
-    # what digital tools do for governance, not whether the programme is for them)
-    if said and (set(said) - {"needs"} or not answers.asks_what_digital_does(text)) and asks_about_us(text):
+    if extract_profile(tracker.latest_message) and asks_about_us(text):
         return ActionNoteProfile().answer(dispatcher, tracker, domain)
     replies = _retrieval_replies(text, tracker)
     return emit(dispatcher, replies, text) if replies else None

@@ -52,11 +52,11 @@ class KnowledgeAction(Action, abc.ABC):
         question whether the programme is for the visitor's organisation, with facts about it, gets
         the verdict per volet (actions/screening.py), whatever the intent. None otherwise."""
         from actions.screening import (  # (import cycle)
-            INCIDENTAL_FIELDS,
             Facts,
             _current_profile,
             asks_about_us,
             named_identity,
+            only_a_need,
             preliminary_answer,
         )
 
@@ -65,9 +65,8 @@ class KnowledgeAction(Action, abc.ABC):
         if not asks_about_us(answers.question_of(text)) or answers.asks_what_is_paid(text):
             return None
         facts = Facts(tracker, None)
-        said = (set(facts.changes) | set(facts.same)) - {"needs", "sector", *INCIDENTAL_FIELDS}
-        if answers.asks_what_digital_does(text) and not said:
-            return None  # "le numérique peut-il nous aider pour nos assemblées ?": a need is not who they are
+        if only_a_need(text, facts):
+            return None
         extra = {} if (facts.changes or facts.same) else named_identity(text)
         # "pis le volet 3, on peut tu l'avoir nous autres ?" after "on est une coop": what was said
         # before is the profile the question is about.

@@ -54,7 +54,7 @@ from common.slots import (
     SCREENING_SKIPPED_SLOT,
     SCREENING_UNREAD_SLOT,
 )
-from knowledge import cases, deadlines, eligibility, lookup, vocabulary
+from knowledge import cases, eligibility, lookup, vocabulary
 from knowledge.documents import cite_many
 from knowledge.eligibility import CriterionStatus, Evaluation, Verdict, VoletVerdict
 from knowledge.text import fold
@@ -403,12 +403,9 @@ def next_steps_text(volet: Dict[str, Any], profile: Dict[str, Any]) -> str:
     if amount.get("min") and amount.get("max"):
         text += f"\nMontant : de {money(amount['min'])} à {money(amount['max'])} par projet"
         text += f" ({amount['note']})." if amount.get("note") else "."
-    dates = [d for d in deadlines.all_deadlines(volet=volet["number"]) if d.get("date")]
-    if dates:
-        text += "\nDates de dépôt annoncées : " + join_fr([deadlines.format_date(d["date"]) for d in dates])
-        if any(not d["date"].get("year") for d in dates):
-            text += " (l'année n'est pas précisée dans nos sources)"
-        text += "."
+    said, _dates = answers.announced_dates(volet["number"])
+    if said:
+        text += f"\nDates de dépôt annoncées : {said}."
     return text
 
 
@@ -476,6 +473,14 @@ def asks_about_us(text: str) -> bool:
     """A question whether the programme is for the visitor's own organisation."""
     folded = fold(text or "")
     return bool(_ASKS_FOR_US.search(folded) and _FIRST_PERSON.search(folded))
+
+
+def only_a_need(text: str, facts: "Facts") -> bool:
+    """ "le numérique peut-il nous aider pour nos assemblées ?": what digital tools do for something,
+    asked with nothing said of who the organisation is (a need, a sector, a fact read in passing):
+    not a question whether the programme is for them."""
+    who = (set(facts.changes) | set(facts.same)) - {"needs", "sector", *INCIDENTAL_FIELDS}
+    return answers.asks_what_digital_does(text) and not who
 
 
 def named_identity(text: str) -> Dict[str, Any]:
@@ -551,9 +556,7 @@ class ActionNoteProfile(KnowledgeAction):
         parts = []
         if facts.corrected:
             parts.append(_correction_line(facts.corrected))
-        # (a need alone is not who they are: "le numérique peut-il nous aider pour nos assemblées ?")
-        who = (set(facts.changes) | set(facts.same)) - {"needs", "sector", *INCIDENTAL_FIELDS}
-        about_us = asks_about_us(text) and not (answers.asks_what_digital_does(text) and not who)
+        about_us = asks_about_us(text) and not only_a_need(text, facts)
         if (
             (about_us and (facts.changes or facts.same or _current_profile(tracker)))
             or (facts.changes and _verdict_given(tracker))

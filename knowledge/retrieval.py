@@ -636,6 +636,14 @@ def _number(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+def person_line(p: Dict[str, Any]) -> Optional[str]:
+    """ "Caroline Marcel, agente de développement numérique (Consortium …)": a person a record names,
+    with the role and, from another organisation, which; None without a name or a role."""
+    if not (p.get("name") and p.get("role")):
+        return None
+    return f"{p['name']}, {p['role']}" + (f" ({p['organisation']})" if p.get("organisation") else "")
+
+
 def _money(n: Optional[int]) -> Optional[str]:
     return None if n is None else f"{n:,}".replace(",", " ") + " $"
 
@@ -747,11 +755,7 @@ class _Builder:
                 extra=[self.synonyms.get("technologies", {}).get(t) for t in techs],
             )
             # "qui les a aidés ?": a person of another organisation says which ("(Consortium …)")
-            people = [
-                f"{p['name']}, {p['role']}" + (f" ({p['organisation']})" if p.get("organisation") else "")
-                for p in c.get("people") or []
-                if p.get("name") and p.get("role")
-            ]
+            people = [line for line in map(person_line, c.get("people") or []) if line]
             if people:
                 self.add("case", c, "people", names, people)
             where = list(dict.fromkeys(x for x in [c.get("place"), self.label("regions", c.get("region"))] if x))
