@@ -811,14 +811,22 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     # term named in full is, asked as such, whatever the figures around it; no rival to fear
     if said_in_full and _WHAT_A_TERM_IS.search(folded):
         return render(top)
+    rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
+    # "quels nouveaux développements le référentiel mentionne-t-il ?": a part of the map of digital
+    # uses, far ahead (not "ça compte tu comme économie sociale", close to "rendre des comptes")
+    use = (
+        top.kind == "digital_use"
+        and top.confidence >= CONFIDENT
+        and (rival is None or top.score >= rival.score * USE_LEAD)
+    )
     if not (
         top.kind == "fact"
+        or use
         or (advice and top.kind == "advice")
         or (named_term and terms)
         or (said_in_full and top.confidence >= TERM_ANYWHERE)
     ):
         return None
-    rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     if rival is not None and top.score < rival.score * FACT_LEAD:
         return None
     return render(top)
@@ -826,6 +834,34 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
+
+
+def figure_leads(text: str) -> Optional[Reply]:
+    """A survey figure asked of another topic's action ("combien pensent qu'ils doivent prendre un
+    virage numérique pour grandir ?" read as advice, "les boss s'intéressent-tu au numérique ?"):
+    the figures, when a statistic leads retrieval and the question asks how many or what share, or
+    when the statistic leads every record of another kind by far; None otherwise."""
+    if not _askable(text):
+        return None
+    hits = retrieval.search(text, k=8)
+    if not hits or hits[0].kind != "statistic":
+        return None
+    top = hits[0]
+    rival = next((h for h in hits if h.kind != "statistic"), None)
+    floor, lead = (FIGURE_COUNTED, FIGURE_COUNTED_LEAD) if _HOW_MANY.search(fold(text)) else (FIGURE_ALONE, FIGURE_LEAD)
+    if top.confidence < floor or (rival is not None and top.score < rival.score * lead):
+        return None
+    return figures_answer(text)
+
+
+# "combien pensent…", "quel pourcentage…": a count or a share asked
+_HOW_MANY = re.compile(r"\b(?:combien|pourcentage|proportion|quelle part|taux|how many|what share)\b|%")
+# A statistic answers a question that asks a count when it covers this much of it and leads the
+# best record of another kind this many times; a question that asks none, these.
+FIGURE_COUNTED = 0.5
+FIGURE_COUNTED_LEAD = 2.0
+FIGURE_ALONE = 0.75
+FIGURE_LEAD = 3.0
 _WHAT_A_TERM_IS = re.compile(
     r"\b(?:familles|types|sortes|categories|genres|definition|definir|definit|veut dire|veulent dire|signifie\w*|exemples?)\b"
 )
@@ -836,6 +872,7 @@ _DIGITAL_HELP = re.compile(
     r"(?:nous |vous |les )?(?:aider|servir|apporter|faire)|aide\w* a|sert a|utile)"
 )
 TERM_ANYWHERE = 0.95
+USE_LEAD = 3.0  # how far a digital use must lead the best record of another kind
 WHY_CLOSE = 0.25
 FACT_MIN_WORDS = 3
 
@@ -894,6 +931,19 @@ def named_facet(text: str) -> Optional[Reply]:
             ),
             top,
         )
+    if top is not None and top.kind == "case" and top.facet in WHOLE_RECORD_FACETS and _WHO_DID.search(folded):
+        # "Qui a témoigné pour Défi Polyteck dans l'étude de cas ?": "étude de cas" asks for the card,
+        # "qui a…" for a person: the case's people
+        top = next(
+            (
+                h
+                for h in hits[1:]
+                if (h.kind, h.record_id, h.facet) == (top.kind, top.record_id, "people")
+                and h.text
+                and h.score >= top.score * PEOPLE_BEHIND_CARD
+            ),
+            top,
+        )
     if (
         top is not None
         and top.kind in RECORD_KINDS
@@ -913,6 +963,9 @@ def named_facet(text: str) -> Optional[Reply]:
 
 # How close behind a record's card one of its facets must score to be what a question asks.
 FACET_BEHIND_CARD = 0.75
+# … its people, for a question that asks who did something ("qui a témoigné…", not "qui est…").
+PEOPLE_BEHIND_CARD = 0.4
+_WHO_DID = re.compile(r"^(?:et |pis )?qui (?:a|ont|avait|dirige\w*|les a|l a|parl\w*|temoign\w*|gere\w*|s occup\w*)\b")
 
 _CLAUSES = re.compile(r"\s(?:pis|puis|et|ainsi que|pis aussi|et aussi)\s", re.IGNORECASE)
 
@@ -953,6 +1006,7 @@ SURVEY_WORDS = (
     "preoccup",
     "enquete",
     "sond",
+    "interroge",
     "repondant",
     "en ligne",
     "web",
@@ -1118,7 +1172,9 @@ def figures_answer(text: str) -> Optional[Reply]:
         return share
     # every respondent of the survey is an enterprise of the social economy: those words pick
     # nothing ("économie" would pick the figures of the sharing economy)
-    survey_text = _THE_SOURCE.sub(" ", _WHOLE_SECTOR.sub(" ", fold(text)))
+    # (nor do "les organisations interrogées": "leur organisation" in a perception's label made
+    # "quelle proportion des organisations a une ressource TI ?" pick a perception)
+    survey_text = _RESPONDENTS.sub(" ", _THE_SOURCE.sub(" ", _WHOLE_SECTOR.sub(" ", fold(text))))
     # "la préoccupation la plus citée": the ranking words say how to order the figures, not which
     ranking = _RANKING.search(survey_text) is not None
     hits = retrieval.search(
@@ -1152,6 +1208,9 @@ def figures_answer(text: str) -> Optional[Reply]:
 # "… selon le CEFRIO", "d'après l'enquête du CEFRIO": every survey figure is the CEFRIO's (not "c'était
 # quoi l'enquête du CEFRIO": the survey itself)
 _THE_SOURCE = re.compile(r"\b(?:selon|d apres|according to)\s+(?:le |l |the )?(?:enquete du )?cefrio\b")
+_RESPONDENTS = re.compile(
+    r"\b(?:des |les |d ?)?(?:organisations|organismes|orgs?)(?= (?:interrogees|sondees|qui|de|d|ont|a)\b)"
+)
 _THE_SURVEY = re.compile(r"\b(?:enquete|sondage|sonde\w*|repondant\w*|questionnaire)\b")
 _WHOLE_SECTOR = re.compile(
     r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b|"
@@ -1539,6 +1598,14 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
             if other is not None and other.facet != best.facet and other.text not in reply.text:
                 reply.text += "\n" + upper_first(_facet_line(other))
         return reply
+    if on_topic and kind == "case" and own and own[0].facet in WHOLE_RECORD_FACETS and _WHAT_IS.search(fold(text)):
+        return render(own[0])  # "la mauve c'est où pis ils font quoi": what it is, asked second
+    if on_topic and kind == "case" and own:
+        # "combien de monde chez Défi Polyteck pis la compagnie est née de quoi": no facet but the
+        # card fits; the sentence of the record that answers it does
+        passages = retrieval.best_passages(kind, own[0].record, text)
+        if passages:
+            return Reply(f"{_title(own[0])} — " + " ".join(passages), cite(own[0].record), [record_key(own[0])])
     return None
 
 
@@ -1584,7 +1651,8 @@ _PAYS = re.compile(
     r"\b(?:financ\w*|pai\w*|pay\w*|couvr\w*|rembours\w*|subventionn\w*|acheter|achat\w*|argent pour|cover\w*)\b"
 )
 _BOUGHT = re.compile(
-    r"\b(?:logiciels?|outils?|site web|sites web|ordis?|ordinateurs?|equipements?|materiel|licences?|applications?"
+    # (not "les champs d'application" of the map of digital uses)
+    r"\b(?:logiciels?|outils?|site web|sites web|ordis?|ordinateurs?|equipements?|materiel|licences?|(?<!champs d )(?<!champ d )applications?"
     r"|crm|erp|tablettes?|serveurs?|software|tools?|computers?|hardware|cyber\w*|progiciels?|plateformes?)\b"
 )
 
@@ -1667,6 +1735,12 @@ def any_answer(text: str, context: Optional[str] = None, loose: bool = True) -> 
 # "c'est quoi X ? et Y ?" / "2 questions : … ; …": one message, several questions.
 _QUESTION_SPLIT = re.compile(
     r"\?+|\s(?:et|pis|aussi)\s+(?=(?:combien|quand|qui|quoi|quel|quelle|comment|est-ce|c'est)\b)"
+    # "combien de monde travaille là pis la compagnie est née de quoi", "… pis leur budget TI":
+    # in chat, "pis" then a subject or a possessive starts another question
+    # (an article only when a question word follows: "la différence entre le volet 2 pis le volet 3"
+    # is one question)
+    r"|\spis\s+(?=(?:ya|y a|ils?|elles?|leurs?|son|sa|ses)\b)"
+    r"|\spis\s+(?=(?:la|le|les)\s+\w+(?:\s+\w+){0,4}?\s+(?:quoi|combien|qui|quand|comment)\b)"
 )
 
 
@@ -1734,7 +1808,9 @@ _QUESTION = re.compile(
     r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b|"
     # Québec's "tu" that makes a question ("on peut tu redistribuer nos surplus"), "peut-on", "a-t-elle"
     r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|est|sont|va|vont|fait|font|coute|coutent|marche|existe) (?:tu|ti)\b|"
-    r"\b\w+ t (?:il|elle|on|ils|elles)\b|\b(?:peut|doit|peuvent|doivent) (?:on|il|elle|ils|elles)\b"
+    r"\b\w+ t (?:il|elle|on|ils|elles)\b|\b(?:peut|doit|peuvent|doivent) (?:on|il|elle|ils|elles)\b|"
+    # "les biens qui restent vont où", typed without its accent: "ou" after a verb of place
+    r"\b(?:va|vont|irait|iraient|vas|allaient|est|sont|se trouve|se trouvent) ou\b(?! \w+ (?:est|sont|va|vont)\b)"
 )
 
 

@@ -55,6 +55,7 @@ class KnowledgeAction(Action, abc.ABC):
             Facts,
             _current_profile,
             asks_about_us,
+            asks_for_someone,
             named_identity,
             only_a_need,
             preliminary_answer,
@@ -62,7 +63,12 @@ class KnowledgeAction(Action, abc.ABC):
 
         # "on pourrait tu avoir de l'argent pour notre CRM ?": what is paid for; "c'est trop gros
         # pour nous. Un outil plus simple comme celui d'UTILE ?": the question is not about us
-        if not asks_about_us(answers.question_of(text)) or answers.asks_what_is_paid(text):
+        # "Nous sommes une mutuelle. Le programme s'applique-t-il aux mutuelles ?": the question
+        # asks for an organisation, the statement before it says it is theirs
+        question = answers.question_of(text)
+        if not (asks_about_us(question) or (asks_for_someone(question) and asks_about_us(text))):
+            return None
+        if answers.asks_what_is_paid(text):
             return None
         facts = Facts(tracker, None)
         if only_a_need(text, facts):
@@ -260,6 +266,8 @@ def retrieval_first(
         reply = answers.leading_fact(text, terms=silences == "no", advice=advice)
     if reply is None and figures:
         reply = answers.figures_answer(text)
+    if reply is None and not figures:
+        reply = answers.figure_leads(text)  # a survey figure asked of another topic's action
     return [reply] if reply else []
 
 

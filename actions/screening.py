@@ -459,7 +459,7 @@ _ASKS_FOR_US = re.compile(
     r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi)\b|\bnous aider\b|\bm aider\b|"
     r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
     r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
-    r"\bs applique (?:a nous|a notre|pour nous)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
+    r"\bs applique (?:t il |t elle |tu )?(?:a|aux|pour)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
     r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
     r"\bquels? volets?\b|"
@@ -473,6 +473,12 @@ def asks_about_us(text: str) -> bool:
     """A question whether the programme is for the visitor's own organisation."""
     folded = fold(text or "")
     return bool(_ASKS_FOR_US.search(folded) and _FIRST_PERSON.search(folded))
+
+
+def asks_for_someone(text: str) -> bool:
+    """A question whether the programme is for some organisation ("s'applique-t-il aux mutuelles ?"),
+    whoever that is."""
+    return bool(_ASKS_FOR_US.search(fold(text or "")))
 
 
 def only_a_need(text: str, facts: "Facts") -> bool:

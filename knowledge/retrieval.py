@@ -85,9 +85,9 @@ FACETS: Dict[str, Dict[str, str]] = {
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
-        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller",
+        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller témoigné témoigne témoignage interviewé",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
-        "founded": "fondé fondée fondés fondation créé créée création origine histoire existe existé",
+        "founded": "fondé fondée fondés fondation créé créée création origine histoire existe existé née né nés naissance",
     },
     "statistic": {
         "usage": "utilisent utilisation usage adoption combien enquête",
@@ -96,7 +96,8 @@ FACETS: Dict[str, Dict[str, str]] = {
         "it_resource": "ressource ti interne informaticien spécialiste personne compétente disposent proportion combien",
         "it_investment": "investi investissement budget dépensé dépensent investissent par année annuel numérique combien",
         "web_practice": "web site internet ligne réseaux sociaux combien",
-        "perception": "perception avis pensent estiment croient opinion direction dirigeants directeurs dg intéressés intéresse combien",
+        # not the words of one perception ("la direction s'intéresse…"): they would tie every perception
+        "perception": "perception avis pensent estiment croient opinion dirigeants directeurs dg combien",
         "concern": "préoccupations préoccupés principales dirigeants enjeux priorités soucis inquiétudes combien",
         "skills": "compétences formation pratiques gestion employés combien",
         "sharing_economy": "économie partage collaborative combien",
@@ -155,7 +156,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "next_step": "après ensuite suite terminé terminée fini finie fin terme prochaine étape arrive passe démarche plan",
         "report_date": "publié publication sorti sortie paru parution quand date année",
         "report_where": "où consulter trouver lire télécharger lien adresse site",
-        "survey_fieldwork": "enquête sondage réalisé réalisée mené menée quand comment méthode téléphone répondants taux",
+        "survey_fieldwork": "enquête sondage questionnaire réalisé réalisée mené menée quand comment méthode téléphone répondants taux durée durait moyenne",
     },
     "programme": {
         "profile": "programme quoi but objectif sert",
@@ -230,6 +231,11 @@ CHAT_FORMS: Dict[str, str] = {
     "dissous": "dissolution",
     "dissout": "dissolution",
     "liquidation": "dissolution",
+    "ferme ses portes": "dissolution",  # "si notre coop ferme ses portes, les biens vont où ?"
+    "fermait ses portes": "dissolution",
+    "fermer ses portes": "dissolution",
+    "fermerait ses portes": "dissolution",
+    "ferme boutique": "dissolution",
     "techno": "technologie",
     "technos": "technologies",
     # One verb, one word: Snowball leaves "interessent" and "interesse" apart
@@ -252,6 +258,42 @@ CHAT_FORMS: Dict[str, str] = {
     "org": "organisation",
     "orgs": "organisations",
     "boss": "direction",
+    "parle au nom": "porte-parole",  # "qui a parlé au nom de Sercovie ?"
+    "parlait au nom": "porte-parole",
+    "compagnie": "entreprise",
+    "compagnies": "entreprises",
+    "cie": "entreprise",
+    "quelquun": "personne",
+    "quelqu": "personne",
+    # One word for the forms the French Snowball stemmer leaves apart ("Quel secteur vend le plus ?"
+    # asks about the firms that "vendent" online; "doivent" is "doit"), and for a few synonyms
+    # (growth said three ways; the money a firm lacks is its "ressources financières"; a test is
+    # an "essai"). Applied to documents too, so every form meets every other; one canonical
+    # word, not both, so that a synonym counts once in a question's weight.
+    "vend": "vendent",
+    "vendons": "vendent",
+    "vendez": "vendent",
+    "vendaient": "vendent",
+    "doivent": "doit",
+    "devons": "doit",
+    "devez": "doit",
+    "devraient": "doit",
+    "devrait": "doit",
+    "grandir": "croître",
+    "grossir": "croître",
+    "croissance": "croître",
+    "argent": "financières",
+    "financiere": "financières",
+    "financier": "financières",
+    "financiers": "financières",
+    "restent": "reste",
+    "restant": "reste",
+    "restants": "reste",
+    "test": "essai",
+    "tests": "essai",
+    "tester": "essai",
+    "teste": "essai",
+    "essais": "essai",
     # English words visitors mix in.
     "employees": "employés",
     "employee": "employés",
@@ -340,7 +382,7 @@ CHAT_FORMS: Dict[str, str] = {
     "federation": "fédération",
     "network": "réseau",
     "cybersecurity": "cybersécurité",
-    "money": "argent",
+    "money": "financières",
     "launched": "lancé",
     "case": "cas",
     "example": "exemple",
@@ -440,7 +482,7 @@ EXTRA_STOPWORDS = (
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte idee lidee "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
-    "sais sait pis puis lol generalement"
+    "sais sait pis puis lol generalement vont va"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -1152,6 +1194,13 @@ class Index:
                 record_postings.setdefault(t, []).append(r)
         self.record_postings = {t: np.array(ix, dtype=np.int32) for t, ix in record_postings.items()}
         self.doc_tokens: List[FrozenSet[str]] = full
+        # A statistic's own words: its indicator (the label before its group). "combien ont une
+        # personne-ressource TI ?" ties every figure of the firms with one with the share of firms
+        # that have one; the indicator says which figure is about it.
+        self.own_tokens: List[FrozenSet[str]] = [
+            frozenset(_doc_tokens(str(d.record.get("label") or "").partition(" — ")[0])) if d.kind == "statistic" else t
+            for d, t in zip(self.docs, full)
+        ]
         self.headline = [self._headline(i) for i in range(n_docs)]
         self.kind_of = np.array([KINDS.index(d.kind) for d in self.docs], dtype=np.int16)
         self.facet_of = np.array([d.facet for d in self.docs])
@@ -1180,7 +1229,9 @@ class Index:
         fixed: Optional[str] = None
         for e in _ELISION:
             rest = word[len(e) :]
-            if word.startswith(e) and len(rest) >= 3 and rest[0] in "aeiouyh" and stem(rest) in self.known_stems:
+            # (the rest read as a query word is: "largent" → "argent" → "financières")
+            known = stem((_surface(rest) or [rest])[0]) in self.known_stems
+            if word.startswith(e) and len(rest) >= 3 and rest[0] in "aeiouyh" and known:
                 fixed = rest
                 break
         if fixed is None and 4 <= len(word) <= 30 and word.isalpha():
@@ -1319,7 +1370,8 @@ class Index:
         """Reorder near-equal hits.
 
         * Scores within TIE of the head of their run are near ties: the hit covering more of
-          the query first. Equal scores keep the knowledge base's order (a record's main facet,
+          the query first, then, for a statistic, the one whose indicator (not its group) holds
+          more of it, then a share before a head count. Equal scores keep the knowledge base's order (a record's main facet,
           listed first, comes first when only the record's name was asked).
         * Figures (statistics, sector figures) of the same facet that match the same query words
           are equivalent: the length of their labels says nothing. They keep the places they
@@ -1329,8 +1381,22 @@ class Index:
         out: List[int] = []
         run: List[int] = []
 
+        def own(j: int) -> float:
+            return round(sum(self.idf[t] for t in tokens if t in self.own_tokens[j]), 2)
+
         def flush():
-            out.extend(sorted(run, key=lambda j: (-round(float(coverage[j]), 2), -round(float(scores[j]), 4), j)))
+            out.extend(
+                sorted(
+                    run,
+                    key=lambda j: (
+                        -round(float(coverage[j]), 2),
+                        -own(j),
+                        self._count(j),
+                        -round(float(scores[j]), 4),
+                        j,
+                    ),
+                )
+            )
 
         for i in order:
             if run and scores[i] < scores[run[0]] * (1 - TIE):
@@ -1353,6 +1419,12 @@ class Index:
                 for p, i in zip(positions, members):
                     out[p] = i
         return out
+
+    def _count(self, i: int) -> int:
+        """1 for a statistic that counts respondents (a detail), 0 otherwise: "combien ont…" asks for
+        the share before the head count."""
+        rec = self.docs[i].record
+        return int(self.docs[i].kind == "statistic" and rec.get("unit") != "percent")
 
     def _headline(self, i: int) -> Tuple[int, int, float, int]:
         """Sort key of a figure. A statistic: whole survey before a group; a detail (sub-population

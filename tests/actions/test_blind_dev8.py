@@ -1,0 +1,164 @@
+"""Failures left from the dev7 blind bank and seen on dev8 (3 December), each a family that recurs."""
+
+from __future__ import annotations
+
+from actions import advice, answers, programme
+from tests.actions.helpers import run, texts, tracker_for
+
+
+def test_a_survey_figure_asked_of_another_topics_action_gets_the_figure(kb):
+    """dev7 g094, g103: « les boss s'intéressent-tu au numérique », « combien pensent qu'ils doivent
+    faire un virage numérique pour grandir » were read as advice and got advice; the figures
+    (70 %, 42 %) lead retrieval."""
+    reply = answers.figure_leads("combien pensent quils doivent faire un virage numerique pour grandir")
+    assert reply is not None and "42 %" in reply.text
+    reply = answers.figure_leads("les boss sinteressent tu au numerique dans ces orgs la")
+    assert reply is not None and "70 %" in reply.text
+    # through the advice action, as the NLU read it
+    msgs, _ = run(
+        advice.ActionAdvice(),
+        tracker_for("combien pensent quils doivent faire un virage numerique pour grandir", "ask_advice"),
+    )
+    assert "42 %" in texts(msgs)
+    # a piece of advice asked in words close to a figure stays advice
+    assert answers.figure_leads("on part un projet de logiciel, faut tu prevoir un budget pour la formation") is None
+
+
+def test_verb_forms_and_synonyms_the_stemmer_leaves_apart_meet(kb):
+    """dev7 g088, g096: « Quel secteur vend le plus en ligne » missed the firms that « vendent »;
+    « combien disent qu'ils ont pas l'argent qu'il faut » missed the « ressources financières »."""
+    reply = answers.figures_answer("Quel secteur vend le plus en ligne, et dans quelle proportion?")
+    assert reply is not None and "47 %" in reply.text and "loisirs" in reply.text
+    reply = answers.figure_leads("combien disent quils ont pas largent quil faut pour le numerique")
+    assert reply is not None and "52 %" in reply.text
+    reply = answers.figures_answer("combien pensent quils doivent grandir grace au numerique")
+    assert reply is not None and ("42 %" in reply.text or "49 %" in reply.text)
+
+
+def test_the_organisations_surveyed_pick_no_figure(kb):
+    """dev8 h070, h076: « Quelle proportion des organisations interrogées a une personne-ressource en
+    TI ? » got a perception (« leur organisation a les compétences »); « Combien d'entreprises
+    d'économie sociale interrogées disposent d'un plan numérique ? » got the size of the sector."""
+    reply = answers.figures_answer(
+        "Quelle proportion des organisations interrogées a une personne-ressource en TI à l'interne ?"
+    )
+    assert reply is not None and reply.text.lstrip("• ").startswith("Entreprises qui ont à l'interne")
+    assert "21 %" in reply.text
+    reply = answers.figures_answer(
+        "Combien d'entreprises d'économie sociale interrogées disposent déjà d'un plan numérique ?"
+    )
+    assert reply is not None and "17 %" in reply.text
+
+
+def test_pis_then_a_subject_starts_another_question():
+    """dev8 h008, h041: « combien de monde travaille chez Défi Polyteck pis la compagnie est née de
+    quoi », « UTILE y ont combien d'employés pis leur budget TI annuel » got one facet of two."""
+    assert answers.split_questions(
+        "combien de monde travaille chez defi polyteck pis la compagnie est nee de quoi"
+    ) == [
+        "combien de monde travaille chez defi polyteck",
+        "la compagnie est nee de quoi",
+    ]
+    assert answers.split_questions("utile yont combien demployes pis leur budget ti annuel") == [
+        "utile yont combien demployes",
+        "leur budget ti annuel",
+    ]
+    # two things compared are one question
+    text = "cest quoi la difference entre le volet 2 pis le volet 3"
+    assert answers.split_questions(text) == [text]
+
+
+def test_each_question_joined_by_pis_gets_its_facet(kb):
+    msgs, _ = run(
+        programme.ActionVolets(), tracker_for("utile yont combien demployes pis leur budget ti annuel", "ask_volets")
+    )
+    text = texts(msgs)
+    assert "10 employés" in text and "4 000 $" in text
+
+
+def test_who_spoke_for_a_case(kb):
+    """dev8 h056, h057: « qui a parlé au nom de Sercovie », « Qui a témoigné pour Défi Polyteck »
+    got the card without the person."""
+    reply = answers.named_facet("qui a parle au nom de sercovie dans le rapport du cefrio")
+    assert reply is not None and "Rémi Demers" in reply.text
+    reply = answers.named_facet("Qui a témoigné pour Défi Polyteck dans l'étude de cas ?")
+    assert reply is not None and "Serge Sylvain" in reply.text
+    # "parle-moi de…" is not "who spoke"
+    assert answers.named_facet("parle moi de la mauve") is None
+
+
+def test_the_programme_asked_for_what_the_visitor_said_they_are(kb):
+    """dev8 hc08: « Nous sommes une mutuelle d'assurance en Beauce. Le programme s'applique-t-il aux
+    mutuelles ? » got the programme's audience, no verdict and no offer to check."""
+    msgs, _ = run(
+        programme.ActionProgramme(),
+        tracker_for(
+            "Bonjour. Nous sommes une mutuelle d'assurance en Beauce. "
+            "Le programme de transformation numérique s'applique-t-il aux mutuelles ?",
+            "ask_programme",
+        ),
+    )
+    text = texts(msgs)
+    assert "D'après ce que vous m'avez dit (mutuelle" in text and "Volet 1" in text
+    assert any("/start_screening" in str(b.get("payload")) for m in msgs for b in m.get("buttons") or [])
+
+
+def test_a_part_leaning_on_the_case_before_stays_with_it(kb):
+    """A part with no facet of the case before it but a sentence of it gets that sentence; « pis
+    c'est quoi » does not split (« Culture Saguenay, qui les a accompagnés pis c'est quoi qui en est
+    sorti » answered its second part with L'itinéraire when it did)."""
+    replies = answers.answers_for_parts(
+        answers.split_questions("combien de monde travaille chez defi polyteck pis la compagnie est nee de quoi")
+    )
+    assert replies is not None and "175 employés" in replies[0].text and "fusion" in replies[1].text
+    text = "culture saguenay lac st jean qui les a accompagnes pis cest quoi qui en est sorti"
+    assert answers.split_questions(text) == [text]
+
+
+def test_how_long_the_survey_took_is_not_a_silence(kb):
+    """dev8 h094: « Combien de temps durait en moyenne le questionnaire de l'enquête du CEFRIO ? » was
+    told the sources give no response delay; they give 17 minutes."""
+    text = "Combien de temps durait en moyenne le questionnaire de l'enquête du CEFRIO ?"
+    assert answers.silence_or_person(text) is None
+    reply = answers.leading_fact(text)
+    assert reply is not None and "17 minutes" in reply.text
+
+
+def test_the_map_of_digital_uses_asked_by_its_own_words(kb):
+    """dev8 h128, h130: « Quels nouveaux développements technologiques le référentiel mentionne-t-il ? »
+    got a winning condition; « Quels champs d'application … le référentiel couvre-t-il ? » was read
+    as « does the programme cover an application? »."""
+    reply = answers.leading_fact(
+        "Quels nouveaux développements technologiques le référentiel des usages numériques mentionne-t-il ?"
+    )
+    assert reply is not None and "RFID" in reply.text
+    text = "Quels champs d'application en entreprise le référentiel des usages numériques couvre-t-il ?"
+    assert not answers.asks_what_is_paid(text)
+    reply = answers.uses_overview(text)
+    assert reply is not None and "Gestion des opérations" in reply.text and "Relation client" in reply.text
+    # the programme paying for an application is still asked as such
+    assert answers.asks_what_is_paid("le programme couvre tu une application mobile?")
+
+
+def test_where_the_assets_go_when_the_coop_closes(kb):
+    """dev8 h108: « si notre coop ferme ses portes les biens qui restent vont ou selon les regles »
+    (no accent on « où ») was taken for a statement: « Noté : coopérative »."""
+    text = "si notre coop ferme ses portes les biens qui restent vont ou selon les regles"
+    assert answers.looks_like_question(text)
+    reply = answers.criterion_answer(text)
+    assert reply is not None and "reliquat" in reply.text
+    assert not answers.looks_like_question("on est une coop ou un obnl")
+
+
+def test_what_a_case_does_asked_second(kb):
+    """dev2 e107, once « pis ils » split the message: « la mauve c'est où pis ils font quoi » answered
+    « ils font quoi » with the regional poles."""
+    replies = answers.answers_for_parts(answers.split_questions("la mauve cest ou pis ils font quoi"))
+    assert replies is not None and "Saint-Vallier" in replies[0].text
+    assert "produits locaux et biologiques" in replies[1].text
+
+
+def test_a_part_of_the_map_of_digital_uses_leads_only_far_ahead(kb):
+    """dev3 f019, once the map of digital uses could lead: « une paroisse qui a une friperie ça compte
+    tu comme économie sociale » got « rendre des comptes »."""
+    assert answers.leading_fact("une paroisse qui a une friperie ca compte tu comme economie sociale") is None
