@@ -216,6 +216,10 @@ _NEGATORS_BEFORE = {"pas", "ni", "aucun", "aucune", "jamais", "sans", "pantoute"
 _NEGATORS_AFTER = {"pas", "jamais", "pantoute", "aucunement", "point", "rien", "aucun", "aucune"}  # "on vend rien"
 # "pas mal" is "quite", "pas juste / seulement / que" is "not only": no negation.
 _NOT_NEGATING_AFTER_PAS = {"mal", "juste", "seulement", "uniquement", "que", "qu"}
+# Words that end a negation's reach like a comma ("pas une coop mais un OBNL": the OBNL is said),
+# and the words a negation's reach does not count.
+_CLAUSE_BREAKS = {"qqbreakqq", "mais", "plutot"}
+_LIGHT_WORDS = {"un", "une", "des", "de", "d", "du", "le", "la", "les", "l", "au", "aux", "en"}
 _NEGATION_WINDOW = 4  # words before a phrase that may negate it ("aucun organisme public nous contrôle")
 
 
@@ -306,10 +310,13 @@ class Said:
     def _clause(self, position: int, step: int, limit: int) -> List[str]:
         """Up to `limit` words before (step -1) or after (step 1) a position, within its clause;
         a "pas" that does not negate ("pas mal autonomes", "pas juste nos membres") is left out."""
-        out, j = [], position + step
-        while 0 <= j < len(self.words) and self.words[j] != self._BREAK and len(out) < limit:
+        out, j, counted = [], position + step, 0
+        while 0 <= j < len(self.words) and self.words[j] not in _CLAUSE_BREAKS and counted < limit:
             nxt = self.words[j + 1] if j + 1 < len(self.words) else ""
             out.append("" if self.words[j] == "pas" and nxt in _NOT_NEGATING_AFTER_PAS else self.words[j])
+            # articles and prepositions do not count: "pas des patrons au sens d'un regroupement
+            # patronal" negates the phrase four words of meaning away
+            counted += self.words[j] not in _LIGHT_WORDS
             j += step
         return out
 
@@ -425,7 +432,9 @@ _CUES: Dict[str, List[_Cue]] = {
         # public", "c'est le CA qui décide", "ce sont nos membres qui élisent…": no public control
         (
             r"\b(?:personne|aucun organisme(?: public)?|aucune organisation|aucun ministere|nul) (?:ne )?(?:nous )?"
-            r"controle\w*|\b(?:aucun|pas de|sans) controle\b|\bpas sous (?:le )?controle\b",
+            r"controle\w*|\b(?:aucun|pas de|sans) controle\b|\bpas sous (?:le )?controle\b|"
+            # "aucun organisme public ne siège à notre conseil ni ne contrôle nos décisions"
+            r"\b(?:personne|aucun|aucune|nul)\b[^.;]{0,60}?\bni (?:ne |n )(?:nous )?controle\w*",
             False,
             False,
         ),
@@ -731,7 +740,7 @@ def read_answer(text: str, field: str, **kw) -> Optional[Any]:
     answer = yes_no(text)
     if answer is not None and inverted(field, **kw):
         answer = not answer  # "non" to "distribuez-vous vos surplus ?": they are not distributed
-    if answer is not None and _about_another_question(field, said, **kw):
+    if answer is not None and _about_another_question(field, said, answer, **kw):
         # "oui comme je disais, on est basés à Gaspé" to "is it under public control?": the yes
         # goes with what follows, which answers another question. Asked again rather than guessed.
         return None
@@ -772,8 +781,15 @@ def _form_matches(entry: Dict[str, Any], folded: str):
 _TELLING_FIELDS = ("market_activities", "democratic_governance", "surplus_limited", "dissolution_rule")
 
 
-def _about_another_question(field: str, said: Said, **kw) -> bool:
-    if any(_cue_value(other, said) is not None for other in _TELLING_FIELDS if other != field):
+def _about_another_question(field: str, said: Said, answer: Optional[bool] = None, **kw) -> bool:
+    for other in _TELLING_FIELDS:
+        cue = _cue_value(other, said) if other != field else None
+        if cue is None:
+            continue
+        # "non, ce sont nos membres qui élisent le CA" to "is it under public control?": the members'
+        # vote is why nobody public controls it; the no answers the question asked
+        if field == "public_control" and answer is False and other == "democratic_governance" and cue:
+            continue
         return True
     return field != "based_in_quebec" and _quebec_region(said, **kw)
 
@@ -879,6 +895,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
             if v and v not in needs and not is_negated:
                 needs.append(v)
         elif field:
+            if requested == "dissolution_rule" and field in ("legal_form", "org_category"):
+                continue  # "le reliquat irait à un organisme coopératif": where the assets go
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
             if v and not is_negated:
                 if field in found and span and _GENERIC_MENTION.search(folded[: span[0]]):

@@ -353,3 +353,54 @@ def test_a_hedged_answer_is_read_from_what_it_says_not_from_its_oui():
     said = "euh je pense que oui pour les règles, faudrait que je demande à la présidente mais je crois bien"
     assert read_answer(said, "public_control") is None
     assert read_answer("je sais pas", "dissolution_rule") is None
+
+
+def test_a_negation_reaches_past_articles_and_stops_at_mais():
+    """dev8 hc11: « on représente des entreprises collectives, pas des patrons au sens d'un
+    regroupement patronal » was read as a regroupement patronal (all three volets refused)."""
+    from common.profile import is_negated, read_answer
+
+    text = (
+        "ben... on est pas un syndicat ni un ordre, on représente des entreprises collectives, "
+        "pas des patrons au sens d'un regroupement patronal"
+    )
+    assert is_negated(text, "regroupement patronal")
+    assert read_answer(text, "org_category") == "none"
+    # what follows "mais" / "plutôt" is said, not negated
+    assert not is_negated("on est pas une coop mais un obnl", "obnl")
+    assert not is_negated("on est pas une cooperative de travail plutot une obnl", "obnl")
+    assert is_negated("pas une federation", "federation")
+
+
+def test_no_public_control_because_the_members_elect_the_board():
+    """dev8 hc10: « non, ce sont nos coops membres qui élisent le CA » to « under public control? »
+    noted the governance and asked the same question again."""
+    from common.profile import read_answer
+
+    assert read_answer("non, ce sont nos coops membres qui élisent le CA", "public_control") is False
+    # a yes that goes with another question's words is still asked again
+    assert read_answer("oui comme je disais, on est basés à Gaspé", "public_control") is None
+
+
+def test_where_the_assets_go_is_not_the_visitors_legal_form():
+    """dev8 hc10: « le reliquat irait à une autre fédération ou à un organisme coopératif » to the
+    dissolution question changed the federation of co-ops into an OBNL."""
+    text = "le reliquat irait à une autre fédération ou à un organisme coopératif, c'est prévu"
+    start = text.index("organisme")
+    found = extract_profile(
+        {"text": text, "entities": [{"entity": "legal_form", "value": "organisme", "start": start, "end": start + 9}]},
+        requested="dissolution_rule",
+    )
+    assert found == {"dissolution_rule": True}
+
+
+def test_no_public_body_on_the_board_nor_in_control():
+    """dev8 hc08: « Aucun organisme public ne siège à notre conseil ni ne contrôle nos décisions. » was
+    not understood, then asked again."""
+    from common.profile import read_answer
+
+    assert (
+        read_answer("Aucun organisme public ne siège à notre conseil ni ne contrôle nos décisions.", "public_control")
+        is False
+    )
+    assert read_answer("aucun probleme, la ville nous controle", "public_control") is True
