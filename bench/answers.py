@@ -88,6 +88,7 @@ def is_sealed(part: str) -> bool:
 
 REQUEST_TIMEOUT = 30.0
 EXTRA_TURNS = 12  # screening: answers given after the scripted turns, at most
+MAX_RESUMES = 2  # screening: times the persona resumes a questionnaire a side question paused
 DEFAULT_BUDGET = 25 * 60.0  # seconds of requests; items left after that are reported "not_run"
 RASA_PORT, ACTION_PORT = 5105, 5155  # bench.server's preferred ports; the next free ones otherwise
 OUT = RESULTS_DIR / "bench-answers.json"
@@ -316,7 +317,7 @@ def play_conversation(
     for turn in conv.get("turns") or []:
         send(str(turn.get("user") or ""), True, turn)
 
-    extra, clicked, previous, attempt = 0, False, None, 0
+    extra, clicked, previous, attempt, resumed = 0, False, None, 0, 0
     if str(conv.get("kind")) == "screening":
         answers = conv.get("answers") or {}
         while extra < extra_turns and last:
@@ -333,6 +334,10 @@ def play_conversation(
                 message = scoring.choose_answer(topic, answers, vocab=vocab, attempt=attempt)
             elif button and not clicked and not seen_topic:
                 message, clicked, previous = button, True, None
+            elif button and seen_topic and not concluded and resumed < MAX_RESUMES:
+                # a side question paused the questionnaire: the person clicks « Reprendre le
+                # questionnaire », as anyone who wants the verdict would
+                message, previous, resumed = button, None, resumed + 1
             elif question is not None and question.get("buttons") and not concluded:
                 attempt = attempt + 1 if previous == "?" else 0
                 previous = "?"
