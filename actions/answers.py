@@ -425,10 +425,46 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
         if leading:
             return _stat_list(leading[:MAX_STATS])
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
+    others = _compared_groups(top, text) if text else []
+    if others:
+        # "celles de 100 000 $ et plus en ont-elles plus souvent que les plus petites ?": the same
+        # figure for every group of that split, the one asked first
+        return _stat_list([top] + others)
     if top.kind != "statistic" or len(close) <= 1:
         return render(top)
     # the figure that answers best first (retrieval's order); "which lead" questions are _leading's
     return _stat_list(close)
+
+
+# A comparison between groups asked: "plus souvent que", "par rapport aux", "est-ce différent".
+_GROUPS_COMPARED = re.compile(
+    r"\b(?:plus|moins)\b[^?.]{0,60}?\bque (?:les|celles|ceux|la|le)\b|\bpar rapport (?:aux|a celles|a ceux)\b|"
+    r"\b(?:ont|utilisent|font|sont) (?:tu |elles |ils )?(?:plus|moins)\b|"
+    r"\bcompar\w*\b|\bdifferen\w*\b|\bversus\b|\bvs\b|\bplus que les autres\b"
+)
+
+
+def _compared_groups(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
+    """The same survey figure for the other groups of `top`'s split (revenue, in-house IT, size…),
+    when the question compares groups and `top` is a group's figure; else []."""
+    if top.kind != "statistic" or not _GROUPS_COMPARED.search(fold(text)):
+        return []
+    group = top.record.get("group") or {}
+    if group.get("dimension") in (None, "total"):
+        return []
+    indicator = str(top.record.get("label") or "").partition(" — ")[0]
+    return [
+        h
+        for h in retrieval.documents(
+            "statistic",
+            lambda r: (
+                (r.get("group") or {}).get("dimension") == group.get("dimension")
+                and r.get("id") != top.record_id
+                and r.get("topic") == top.record.get("topic")
+                and str(r.get("label") or "").partition(" — ")[0] == indicator
+            ),
+        )
+    ][: MAX_STATS - 1]
 
 
 def _stat_list(hits: Sequence[retrieval.Hit]) -> Reply:
@@ -824,7 +860,8 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
         or use
         or (advice and top.kind == "advice")
         or (named_term and terms)
-        or (said_in_full and top.confidence >= TERM_ANYWHERE)
+        # (not "quelle part des entreprises a une ressource TI à l'interne ?": a share of them)
+        or (said_in_full and top.confidence >= TERM_ANYWHERE and not _SHARE_WORDS.search(folded))
     ):
         return None
     if rival is not None and top.score < rival.score * FACT_LEAD:
@@ -832,6 +869,8 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     return render(top)
 
 
+# A share asked in so many words (not "combien d'entreprises", which a term may count: PME 2.0's 30).
+_SHARE_WORDS = re.compile(r"\b(?:proportion|pourcentage|quelle part|taux|share|percentage|percent)\b|%")
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
 
@@ -1205,9 +1244,11 @@ def figures_answer(text: str) -> Optional[Reply]:
     return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
 
 
-# "… selon le CEFRIO", "d'après l'enquête du CEFRIO": every survey figure is the CEFRIO's (not "c'était
+# "… selon le CEFRIO", "d'après / dans l'enquête du CEFRIO": every survey figure is the CEFRIO's (not "c'était
 # quoi l'enquête du CEFRIO": the survey itself)
-_THE_SOURCE = re.compile(r"\b(?:selon|d apres|according to)\s+(?:le |l |the )?(?:enquete du )?cefrio\b")
+_THE_SOURCE = re.compile(
+    r"\b(?:selon|d apres|dans|according to|in)\s+(?:le |l |the )?(?:enquete du |sondage du |rapport du )?cefrio\b"
+)
 _RESPONDENTS = re.compile(
     r"\b(?:des |les |d ?)?(?:organisations|organismes|orgs?)(?= (?:interrogees|sondees|qui|de|d|ont|a)\b)"
 )
@@ -1574,6 +1615,8 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # ("qui les a accompagnés ?" says whom it asks about: the record in context's people, whatever
         # else matches; "quelle clientèle visaient-ils avec ça ?" may be about something else)
         pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1 and fold(text).startswith("qui ")
+        # "ça a donné quoi comme recommandations ?" after a case: its results say it in those words
+        pointed = pointed or (refers_back(text) and best.confidence >= CONFIDENT)
         elsewhere = [] if on_topic or pointed else retrieval.search(text, k=1)
         if (
             elsewhere
@@ -1800,7 +1843,8 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
 # "leur", "ils", "cette coop"…: the question is about something said before.
 _BACK = re.compile(
     r"\b(leur|leurs|ils|elles|eux|yont|ya-t-il|qui les|les a|celle-ci|celui-ci|cette (entreprise|coop|cooperative|organisation|"
-    r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses|t elle)\b"  # "quand a-t-elle été lancée ?"
+    r"organisme)|cet organisme|la-bas|chez eux|son|sa|ses|t elle|"  # "quand a-t-elle été lancée ?"
+    r"ca (?:a|leur a|vous a) (?:donne|rapporte|apporte|change|coute))\b"  # "ça a donné quoi ?"
 )
 
 
@@ -1896,6 +1940,27 @@ _NOT_VALUES = re.compile(
 )
 
 
+# "combien de camelots", "combien d'employés": the thing counted (its first letters, a stem)
+_STAFF_WORDS = ("emplo", "salar", "trava", "perso", "prepo", "monde")
+_COUNTED_THING = re.compile(r"\bcombien (?:de |d )(?:personnes? |gens )?([a-z]{4,})")
+_NOT_A_YEAR = (
+    r"(?:\b(?!(?:19|20)\d\d\b)\d[\d ,.]*|\b(?:dizaine|douzaine|vingtaine|centaine|millier|moitie|tiers|quart)s?"
+    r"(?: de| d)?)"
+)
+
+
+def _count_of_another_thing(question: str, folded_said: str) -> bool:
+    """Whether `question` counts something ("L'itinéraire a combien de camelots ?") that no number
+    of the answer counts, whatever other numbers it holds ("fondée en 1988", "15 000 lecteurs")."""
+    m = _COUNTED_THING.search(fold(question))
+    if m is None:
+        return False
+    thing = m.group(1)[:5]
+    # staff is counted in several words ("260 personnes", "175 employés", "26 préposés")
+    thing = "(?:" + "|".join(_STAFF_WORDS) + ")" if thing in _STAFF_WORDS else re.escape(thing)
+    return re.search(_NOT_A_YEAR + r"\s*(?:\$ )?(?:[a-z]+ ){0,3}?" + thing, folded_said) is None
+
+
 def asked_value(question: str) -> Optional[str]:
     """ "phone" | "share" | "number" | "year" | "address" when the question asks for one, else None."""
     folded = fold(question or "")
@@ -1937,7 +2002,7 @@ def admission(question: str, said: str) -> Optional[str]:
     if _ADMITTED.search(folded):
         return None
     _, _, shows, what = next(a for a in _ASKS if a[0] == kind)
-    if shows.search(folded):
+    if shows.search(folded) and not (kind == "number" and _count_of_another_thing(question, folded)):
         return None
     if kind in ("address", "phone"):
         return f"Nos sources ne donnent pas {what}.{_referral()}"

@@ -82,7 +82,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
-        "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré",
+        "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller témoigné témoigne témoignage interviewé",
@@ -264,6 +264,11 @@ CHAT_FORMS: Dict[str, str] = {
     "compagnies": "entreprises",
     "cie": "entreprise",
     "quelquun": "personne",
+    "gars": "personne",  # "un gars des TI à l'interne"
+    "cell": "mobile",  # "des sites adaptés au cell"
+    "cells": "mobile",
+    "cellulaire": "mobile",
+    "cellulaires": "mobile",
     "quelqu": "personne",
     # One word for the forms the French Snowball stemmer leaves apart ("Quel secteur vend le plus ?"
     # asks about the firms that "vendent" online; "doivent" is "doit"), and for a few synonyms
@@ -435,6 +440,14 @@ CHAT_FORMS: Dict[str, str] = {
     "normalement": "habituellement",
     # "des entreprises sondées / interrogées": every survey figure is about them; the word picks
     # nothing (and "sondees" was corrected to "fondées", the founding dates of the cases)
+    # "sa plateforme a tu marché ?": whether it worked, not a market
+    "a tu marche": "fonctionné",
+    "a marche": "fonctionné",
+    "ont marche": "fonctionné",
+    "ont tu marche": "fonctionné",
+    # "là-bas", "par là": a place pointed at, not a word of any record ("bas" is the stem of "base")
+    "la bas": "",
+    "labas": "",
     "sondees": "",
     "sondes": "",
     "sondee": "",
@@ -570,6 +583,16 @@ def _stems(words: Sequence[str]) -> List[str]:
     stop = _stopwords()
     kept = [w for w in words if _keep(w, stop)] + _compounds(words)
     return _stemmer().stemWords(kept)
+
+
+def _participle(stem: str) -> str:
+    """A feminine past participle's stem ("préposée", "utilisée" → "prepose", "utilise") as its
+    masculine's ("prepos", "utilis"): the French Snowball stemmer keeps their final e apart."""
+    return stem[:-1] if len(stem) > 4 and stem.endswith("e") else stem
+
+
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
 
 
 def _doc_tokens(text: str) -> List[str]:
@@ -1225,7 +1248,7 @@ class Index:
         words). None when nothing is close."""
         if word in self._fix_cache:
             return self._fix_cache[word]
-        stem = _stemmer().stemWord
+        stem = _stem
         fixed: Optional[str] = None
         for e in _ELISION:
             rest = word[len(e) :]
@@ -1252,7 +1275,6 @@ class Index:
         """(stems known to the index, words it does not know) of a query."""
         text = _FILLER_PHRASES.sub(" ", (query or "")[:_MAX_QUERY_CHARS])
         stop = _stopwords()
-        stemmer = _stemmer()
         words = _surface(text)
         known: List[str] = []
         unknown: List[str] = []
@@ -1262,14 +1284,14 @@ class Index:
             if w in seen:
                 continue
             seen.add(w)
-            s = stemmer.stemWord(w)
+            s = _stem(w)
             if s not in self.known_stems:
                 fixed = None if w.isdigit() or len(w) < 3 else self._fix(w)
                 if fixed is None:
                     unknown.append(w)
                     continue
                 # the corrected word read like any other ("sinteressent" → "interessent" → "interesser")
-                s = stemmer.stemWord((_surface(fixed) or [fixed])[0])
+                s = _stem((_surface(fixed) or [fixed])[0])
                 if s not in self.known_stems:
                     unknown.append(w)
                     continue
@@ -1558,7 +1580,8 @@ def best_passages(kind: str, record: Dict[str, Any], query: str, shown: str = ""
     idx = index(**kw)
     own = {t for n in names_of(kind, record.get("id", ""), **kw) for t in _doc_tokens(str(n))}
     seen = fold(shown)
-    sentences = [(s, set(_doc_tokens(s))) for s in case_passages(record) if fold(s) not in seen]
+    # (a sentence's "préposée" answers a question's "préposés": participles compared without their e)
+    sentences = [(s, {_participle(t) for t in _doc_tokens(s)}) for s in case_passages(record) if fold(s) not in seen]
     clauses = [query] + [c for c in _CLAUSE.split(query[:_MAX_QUERY_CHARS]) if len(c.split()) >= 2]
     out: List[str] = []
     for clause in clauses if len(clauses) > 2 else clauses[:1]:
@@ -1569,7 +1592,7 @@ def best_passages(kind: str, record: Dict[str, Any], query: str, shown: str = ""
             continue
         best, best_weight, best_hit = None, 0.0, []
         for sentence, words in sentences:
-            hit = [t for t in asked if t in words]
+            hit = [t for t in asked if _participle(t) in words]
             weight = sum(idx.idf.get(t, 0.0) for t in hit)
             if weight > best_weight:
                 best, best_weight, best_hit = sentence, weight, hit

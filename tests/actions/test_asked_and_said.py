@@ -301,3 +301,15 @@ def test_a_general_question_on_one_criterion_gets_the_rule(kb):
     said = texts(msgs)
     assert said.startswith("Dévolution des biens en cas de dissolution : ")
     assert "objectifs semblables" in said and "Source : " in said
+
+
+def test_a_count_of_another_thing_is_not_the_count_asked(kb):
+    """dev8 h180: « litineraire a combien de camelots » got the founding (« fondée en 1988 ») and its
+    readers, with no word that the sources do not count the camelots."""
+    said = (
+        "L'itinéraire — fondation : Fondée en 1988 à Montréal, L'itinéraire aide des personnes à sortir de la "
+        "rue en devenant camelots. Elle compte 15 000 lecteurs."
+    )
+    assert answers.admission("litineraire a combien de camelots", said).startswith("Nos sources ne donnent pas")
+    assert answers.admission("combien de lecteurs a litineraire", said) is None
+    assert answers.admission("combien de projets ont été soutenus", "plus d'une dizaine de projets") is None

@@ -33,6 +33,11 @@ def test_verb_forms_and_synonyms_the_stemmer_leaves_apart_meet(kb):
     assert reply is not None and "52 %" in reply.text
     reply = answers.figures_answer("combien pensent quils doivent grandir grace au numerique")
     assert reply is not None and ("42 %" in reply.text or "49 %" in reply.text)
+    # dev8 h087: « des sites adaptés au cell », « un gars des TI »
+    from knowledge import retrieval
+
+    top = retrieval.search("combien ont des sites adaptes au cell", kinds=("statistic",), k=1)
+    assert top and "mobile" in top[0].record["label"]
 
 
 def test_the_organisations_surveyed_pick_no_figure(kb):
@@ -162,3 +167,91 @@ def test_a_part_of_the_map_of_digital_uses_leads_only_far_ahead(kb):
     """dev3 f019, once the map of digital uses could lead: « une paroisse qui a une friperie ça compte
     tu comme économie sociale » got « rendre des comptes »."""
     assert answers.leading_fact("une paroisse qui a une friperie ca compte tu comme economie sociale") is None
+
+
+def test_follow_ups_on_a_case_in_everyday_words(kb):
+    """dev8 hc03, hc05, hc06: after a case, « ils sont combien d'employés là-bas ? » got its lessons
+    (« là-bas » read as « base »), « pis leur première plateforme a tu marché ? » its founding (a
+    market), « leur campagne a rapporté combien ? » nothing, « ça a donné quoi comme
+    recommandations ? » a piece of advice."""
+    reply = answers.follow_up("ils sont combien d'employés là-bas?", "case:case_08_la_mauve", None)
+    assert reply is not None and "12 employés" in reply.text
+    reply = answers.follow_up("pis leur premiere plateforme a tu marche?", "case:case_08_la_mauve", None)
+    assert reply is not None and "échec" in reply.text
+    reply = answers.follow_up("leur campagne a rapporte combien?", "case:case_12_euguelienne", None)
+    assert reply is not None and "30 000 $" in reply.text
+    assert answers.refers_back("ça a donné quoi comme recommandations?")
+    reply = answers.follow_up(
+        "ça a donné quoi comme recommandations?", "case:case_culture_saguenay_lac_saint_jean", None
+    )
+    assert reply is not None and "cybersécurité" in reply.text
+
+
+def test_a_share_of_the_firms_with_a_term_said_in_full_is_a_figure(kb):
+    """dev8 hc04: « Dans l'enquête du CEFRIO, quelle part des entreprises a une ressource TI à
+    l'interne ? » got the definition of the term, then « nos sources ne donnent pas ce pourcentage »."""
+    text = "Dans l'enquête du CEFRIO, quelle part des entreprises a une ressource TI à l'interne ?"
+    assert answers.leading_fact(text) is None
+    reply = answers.figures_answer(text)
+    assert reply is not None and "21 %" in reply.text.split("\n")[0]
+
+
+def test_the_sentence_of_a_case_that_answers_the_question(kb):
+    """dev8 h012, h039, h042: the sentence that answered was not found: « ses préposés » against the
+    record's « une préposée » (two stems), « objectifs directeurs » against « principes », « quel
+    nouveau public » against « rejoindre les jeunes » (the seed: « un nouveau segment de marché : les
+    jeunes »)."""
+    from knowledge import retrieval
+    from knowledge.cases import get
+
+    found = retrieval.best_passages(
+        "case",
+        get("case_03_csad_haute_cote_nord"),
+        "Comment la coopérative d'aide à domicile de la Haute-Côte-Nord a-t-elle préparé la formation de ses "
+        "préposés avant de passer aux tablettes ?",
+    )
+    assert any("2 semaines" in x for x in found)
+    found = retrieval.best_passages(
+        "case", get("case_11_utile"), "Quels objectifs directeurs UTILE s'est-il donnés pour son projet numérique ?"
+    )
+    assert any("transparence" in x for x in found)
+    found = retrieval.best_passages(
+        "case", get("case_10_itineraire"), "litineraire visait quel nouveau public avec son virage numerique"
+    )
+    assert any("jeunes" in x for x in found)
+
+
+def test_a_figure_compared_between_groups_gives_every_group(kb):
+    """dev8 h091: « Les entreprises ayant un chiffre d'affaires de 100 000 $ et plus ont-elles plus
+    souvent une ressource TI interne que les plus petites ? » got the 24 % without the 15 %."""
+    reply = answers.figures_answer(
+        "Les entreprises ayant un chiffre d'affaires de 100 000 $ et plus ont-elles plus souvent une "
+        "ressource TI interne que les plus petites ?"
+    )
+    assert reply is not None and "24 %" in reply.text and "15 %" in reply.text
+    # no comparison asked: the figure asked only
+    reply = answers.figures_answer(
+        "quelle part des entreprises de 100 000 $ et plus de chiffre d'affaires ont une ressource TI interne"
+    )
+    assert reply is not None and "24 %" in reply.text and "15 %" not in reply.text
+
+
+def test_a_count_asked_of_a_term_is_not_a_share(kb):
+    """dev2 e159, dev7 g200, once a share asked kept a term from leading: « pme 2.0 première phase ça
+    a aidé combien d'entreprises » is the term's count (30), not a share of the survey."""
+    reply = answers.leading_fact("pme 2.0 premiere phase ca a aide combien d'entreprises")
+    assert reply is not None and "30 PME" in reply.text
+
+
+def test_the_launch_named_in_passing_is_no_question_about_its_date(kb):
+    """dev8 h104: « Combien de coopératives compte-t-on parmi les 11 200 entreprises d'économie
+    sociale mentionnées au lancement du programme ? » was told the launch is not dated."""
+    assert (
+        answers.silence_or_person(
+            "Combien de coopératives compte-t-on parmi les 11 200 entreprises d'économie sociale mentionnées "
+            "au lancement du programme ?"
+        )
+        is None
+    )
+    reply = answers.silence_or_person("le lancement du programme c'etait quand")
+    assert reply is not None and "pas datée" in reply.text
