@@ -445,6 +445,10 @@ CHAT_FORMS: Dict[str, str] = {
     "a marche": "fonctionné",
     "ont marche": "fonctionné",
     "ont tu marche": "fonctionné",
+    # "par rapport à": a preposition, not what a project "a rapporté"
+    "par rapport a": "",
+    "par rapport au": "",
+    "par rapport aux": "",
     # "là-bas", "par là": a place pointed at, not a word of any record ("bas" is the stem of "base")
     "la bas": "",
     "labas": "",

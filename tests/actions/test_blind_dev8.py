@@ -255,3 +255,13 @@ def test_the_launch_named_in_passing_is_no_question_about_its_date(kb):
     )
     reply = answers.silence_or_person("le lancement du programme c'etait quand")
     assert reply is not None and "pas datée" in reply.text
+
+
+def test_par_rapport_a_is_no_result(kb):
+    """dev8 h053, once « rapporté » asked for a case's results: « … voulait récupérer par rapport à sa
+    plateforme transactionnelle ? » got the results, not the project (« reprendre le contrôle »)."""
+    reply = answers.named_facet(
+        "Qu'est-ce que la coopérative des Librairies indépendantes du Québec voulait récupérer par rapport à "
+        "sa plateforme transactionnelle ?"
+    )
+    assert reply is not None and "contrôle" in reply.text
