@@ -894,7 +894,7 @@ def figure_leads(text: str) -> Optional[Reply]:
 
 
 # "combien pensent…", "quel pourcentage…": a count or a share asked
-_HOW_MANY = re.compile(r"\b(?:combien|pourcentage|proportion|quelle part|taux|how many|what share)\b|%")
+_HOW_MANY = re.compile(r"\b(?:combien|how many)\b|" + _SHARE_WORDS.pattern)
 # A statistic answers a question that asks a count when it covers this much of it and leads the
 # best record of another kind this many times; a question that asks none, these.
 FIGURE_COUNTED = 0.5

@@ -264,12 +264,12 @@ CHAT_FORMS: Dict[str, str] = {
     "compagnies": "entreprises",
     "cie": "entreprise",
     "quelquun": "personne",
+    "quelqu": "personne",
     "gars": "personne",  # "un gars des TI à l'interne"
     "cell": "mobile",  # "des sites adaptés au cell"
     "cells": "mobile",
     "cellulaire": "mobile",
     "cellulaires": "mobile",
-    "quelqu": "personne",
     # One word for the forms the French Snowball stemmer leaves apart ("Quel secteur vend le plus ?"
     # asks about the firms that "vendent" online; "doivent" is "doit"), and for a few synonyms
     # (growth said three ways; the money a firm lacks is its "ressources financières"; a test is
@@ -1397,8 +1397,9 @@ class Index:
 
         * Scores within TIE of the head of their run are near ties: the hit covering more of
           the query first, then, for a statistic, the one whose indicator (not its group) holds
-          more of it, then a share before a head count. Equal scores keep the knowledge base's order (a record's main facet,
-          listed first, comes first when only the record's name was asked).
+          more of it, then a share before a head count. Equal scores keep the knowledge base's
+          order (a record's main facet, listed first, comes first when only the record's name
+          was asked).
         * Figures (statistics, sector figures) of the same facet that match the same query words
           are equivalent: the length of their labels says nothing. They keep the places they
           won, filled headline first: the whole survey before a group, then the largest share
