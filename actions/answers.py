@@ -1436,7 +1436,8 @@ _INTENDS_LABEL = re.compile(r"\bintention\b|\bprevoient\b")
 
 def same_group(text: str, context: str) -> Optional[Reply]:
     """ "pis elles prévoient investir dans quoi ?" after a figure of the agri-food sector: the figures
-    asked, for the group in context, when the question refers back and names no group itself."""
+    asked, for the group in context (`_kept_group`), when the question refers back and names no
+    group itself; the one figure it names when it asks no "which"."""
     kind, _, record_id = context.partition(":")
     folded = fold(text)
     if kind != "statistic" or not _askable(text) or not refers_back(text):
@@ -1444,8 +1445,8 @@ def same_group(text: str, context: str) -> Optional[Reply]:
     if _GROUP_WORDS.search(folded) or vocabulary.find_all("sectors", text):
         return None
     here = _figure_in_context(record_id)
-    group = (here.record.get("group") or {}) if here is not None else {}
-    if not group or group.get("dimension") == "total":
+    group = _kept_group(here.record) if here is not None else None
+    if group is None:
         return None
     rows = [
         h
@@ -1454,6 +1455,10 @@ def same_group(text: str, context: str) -> Optional[Reply]:
     ]
     if not rows or rows[0].confidence < CONFIDENT / 2:
         return None
+    if not _WHICH_TOOLS.search(folded) and rows[0].confidence >= KEPT_GROUP_CONFIDENT:
+        # "pis pour le plan numérique, elles sont à combien ?": the figure named, for that group
+        # (and for the others of its split when compared: "plus que les autres ?")
+        return _stat_list([rows[0]] + _compared_groups(rows[0], text))
     # the leading figures of that facet for the group, by share
     same = [
         h
@@ -1544,6 +1549,9 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         form = case_form_asked(text, record_id)  # "c'est une coop ?" right after a case
         if form is not None:
             return form
+        lasted = case_duration(text, record_id)  # "en combien de temps ?" after its campaign
+        if lasted is not None:
+            return lasted
     if kind == "statistic":
         # "et elles prévoient investir dans quoi ?" after a figure of the firms of 20 employees and
         # more: the leading technologies of that group
@@ -1579,6 +1587,11 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
                     return reply
         # "pis dans le secteur loisirs ?": the same figure for that group
         reply = other_group(text, context)
+        if reply is not None:
+            return reply
+        # "et celles-là, elles utilisent plus l'infonuagique que les autres ?" after the share of
+        # firms with an IT resource: another figure of the group in context
+        reply = same_group(text, context) if rec else None
         if reply is not None:
             return reply
         # a figure has no facets to ask about: "pis sur Facebook ?" after the share selling online
@@ -1651,6 +1664,42 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
             return Reply(f"{_title(own[0])} — " + " ".join(passages), cite(own[0].record), [record_key(own[0])])
     return None
 
+
+_DURATION_ASKED = re.compile(
+    r"\b(?:combien de temps|en combien de (?:temps|jours|semaines|mois)|ca a dure|duree|"
+    r"pris combien de (?:temps|jours|semaines|mois))\b"
+)
+_DURATION = re.compile(r"\b\d+\s+(?:jours|semaines|mois|heures)\b")
+
+
+def case_duration(text: str, record_id: str) -> Optional[Reply]:
+    """ "en combien de temps ?" right after a case: the sentences of its record that give a duration
+    ("une campagne de 42 jours", "un essai de 2 semaines"); None when it asks none or has none."""
+    if not _DURATION_ASKED.search(fold(text)):
+        return None
+    from knowledge.cases import get as get_case
+
+    case = get_case(record_id)
+    said = [p for p in retrieval.case_passages(case) if _DURATION.search(fold(p))] if case else []
+    if not said:
+        return None
+    hit = next(iter(retrieval.documents("case", lambda r: r.get("id") == record_id)), None)
+    title = _title(hit) if hit else case.get("name", "")
+    return Reply(f"{title} — " + " ".join(dict.fromkeys(said[:2])), cite(case), [f"case:{record_id}"])
+
+
+def _kept_group(record: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The survey group a figure speaks of, for a follow-up about "elles": its own group, or for
+    the share of firms with an in-house IT resource, those firms; None for the whole survey."""
+    group = record.get("group") or {}
+    if group.get("dimension") not in (None, "total"):
+        return group
+    if record.get("topic") == "it_resource":
+        return {"dimension": "it_resource", "value": "with"}
+    return None
+
+
+KEPT_GROUP_CONFIDENT = 0.4
 
 # How far a record outside the context must outscore the context's best facet to take the question.
 ELSEWHERE_LEAD = 3.0

@@ -453,7 +453,10 @@ _CUES: Dict[str, List[_Cue]] = {
             r"(?:ville|municipalite|ministere|gouvernement|mrc|etat) (?:nous )?nomme\w*|"
             r"nomme\w* (?:nos|les|la majorite de nos|des) (?:administrateurs|dirigeants|membres du ca)|"
             r"(?:conseil municipal|municipalite|ville|gouvernement|ministere|mrc)\b.{0,25}\bnomm\w*|"
-            r"dirige\w* par|elus? municipa\w*)",
+            r"dirige\w* par|elus? municipa\w*|"
+            # "une organisation dont les décisions sont prises par la municipalité"
+            r"decisions? (?:sont |est )?prises? par (?:la |le |l |une |un |des |les )?"
+            r"(?:ville|municipalite|ministere|gouvernement|mrc|etat|organismes? publics?))",
             True,
             True,
         ),
@@ -525,6 +528,13 @@ _CUES: Dict[str, List[_Cue]] = {
         ),
         (r"\b(?:on regroupe|nous regroupons|on represente|nous representons|regroupe)\b", True, True),
         (r"\b(?:une seule|seule|seul|individuelle|juste nous)\b", False, False),
+        # "une petite coop indépendante, pas membre d'une fédération": one enterprise, not a network
+        (
+            r"\b(?:coop|coops|cooperatives?|obnl|mutuelles?|entreprises?|organismes?) independant\w*\b|"
+            r"\bpas (?:membres?|affilie\w*) (?:d une|de la|a une|a la|d aucune) federation\b",
+            False,
+            False,
+        ),
     ),
     "structuring_project": _cues(
         (

@@ -265,3 +265,50 @@ def test_par_rapport_a_is_no_result(kb):
         "sa plateforme transactionnelle ?"
     )
     assert reply is not None and "contrôle" in reply.text
+
+
+def test_follow_ups_about_elles_keep_the_group_in_context(kb):
+    """dev8 hc04: after the share of firms with an in-house IT resource, « et celles-là, elles
+    utilisent plus l'infonuagique que les autres ? », « pis pour le plan numérique, elles sont à
+    combien ? », « et l'intérêt de la haute direction chez elles ? » got the whole survey's figures."""
+    reply = answers.follow_up(
+        "et celles-là, elles utilisent plus l'infonuagique que les autres?", "statistic:it_resource_inhouse_total", None
+    )
+    assert reply is not None and "55 %" in reply.text and "39 %" in reply.text
+    reply = answers.follow_up(
+        "pis pour le plan numérique, elles sont à combien?", "statistic:usage_cloud_it_with", None
+    )
+    assert reply is not None and "23 %" in reply.text and "17 %" not in reply.text
+    reply = answers.follow_up("et l'intérêt de la haute direction chez elles?", "statistic:usage_cloud_it_with", None)
+    assert reply is not None and "79 %" in reply.text
+
+
+def test_eligibility_questions_with_a_controller_or_a_single_coop(kb):
+    """dev h109: « Une organisation dont les décisions sont prises par la municipalité peut-elle être
+    une entreprise d'économie sociale ? » was answered on the legal form alone, without the public
+    control; dev d026: « Nous sommes une petite coop indépendante, pas membre d'une fédération.
+    Peut-on obtenir l'aide financière du volet 3 ? » was told « oui pour le volet 3, sur ce point »."""
+    from actions.eligibility import ActionEligibilityAnswer
+    from tests.actions.helpers import ent
+
+    text = (
+        "Une organisation dont les décisions sont prises par la municipalité peut-elle être une entreprise "
+        "d'économie sociale ?"
+    )
+    msgs, _ = run(ActionEligibilityAnswer(), tracker_for(text, "ask_eligibility", [ent("legal_form", "municipalité")]))
+    assert "contrôle décisionnel" in texts(msgs)
+    text = "Nous sommes une petite coop indépendante, pas membre d'une fédération. Peut-on obtenir l'aide financière du volet 3 ?"
+    msgs, _ = run(
+        ActionEligibilityAnswer(),
+        tracker_for(text, "ask_eligibility", [ent("legal_form", "coop"), ent("volet", "3")]),
+    )
+    said = texts(msgs)
+    assert "non pour le volet 3" in said and "volets 1 et 2" in said
+
+
+def test_how_long_after_a_case_is_its_duration(kb):
+    """dev dc20: « en combien de temps ? » after L'Euguélienne's campaign was told the sources give no
+    response delay; the record says 42 days."""
+    reply = answers.context_follow_up("en combien de temps ?", "case:case_12_euguelienne")
+    assert reply is not None and "42 jours" in reply.text
+    assert answers.follow_up("en combien de temps ?", "case:case_02_defi_polyteck", None) is None
