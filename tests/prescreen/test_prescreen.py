@@ -360,7 +360,7 @@ def test_eligibility_reasons_and_sources_come_from_the_knowledge_base(run):
     assert v3["reasons"] == [
         "L'aide financière du volet 3 est réservée aux réseaux : fédérations de coopératives et "
         "associations sectorielles d'entreprises collectives. Une entreprise seule passe plutôt "
-        "par les volets 1 et 2."
+        "par le volet 1 (information et formation) et le volet 2 (planification stratégique)."
     ]
     assert all(c["source"] for c in v3["criteria"])
     pme = run["cards"]["t03_trackers_federation_et_pme.json#pme-44d1"]
