@@ -449,22 +449,11 @@ def _compared_groups(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     when the question compares groups and `top` is a group's figure; else []."""
     if top.kind != "statistic" or not _GROUPS_COMPARED.search(fold(text)):
         return []
-    group = top.record.get("group") or {}
-    if group.get("dimension") in (None, "total"):
+    dimension = (top.record.get("group") or {}).get("dimension")
+    if dimension in (None, "total"):
         return []
-    indicator = str(top.record.get("label") or "").partition(" — ")[0]
-    return [
-        h
-        for h in retrieval.documents(
-            "statistic",
-            lambda r: (
-                (r.get("group") or {}).get("dimension") == group.get("dimension")
-                and r.get("id") != top.record_id
-                and r.get("topic") == top.record.get("topic")
-                and str(r.get("label") or "").partition(" — ")[0] == indicator
-            ),
-        )
-    ][: MAX_STATS - 1]
+    same = _same_figure(top.record, lambda group: group.get("dimension") == dimension)
+    return [h for h in same if h.record_id != top.record_id][: MAX_STATS - 1]
 
 
 def _stat_list(hits: Sequence[retrieval.Hit]) -> Reply:
@@ -1104,10 +1093,10 @@ def case_form_asked(text: str, record_id: str) -> Optional[Reply]:
     named = named_proper(text)
     if named is not None and named.record_id != record_id:
         return None  # "et La Mauve, c'est une coop ?": about the case it names
-    found = retrieval.documents("case", lambda r: r.get("id") == record_id)
-    if not found:
+    found = _record_in_context("case", record_id)
+    if found is None:
         return None
-    rec = found[0].record
+    rec = found.record
     form = vocabulary.label("legal_forms", rec.get("legal_form"))
     if not form:
         return None
@@ -1327,9 +1316,14 @@ _DIMENSIONS = (
 )
 
 
+def _record_in_context(kind: str, record_id: str) -> Optional[retrieval.Hit]:
+    """The record a follow-up is about (the last record answered), as a hit."""
+    return next(iter(retrieval.documents(kind, lambda r: r.get("id") == record_id)), None)
+
+
 def _figure_in_context(record_id: str) -> Optional[retrieval.Hit]:
-    """The survey figure a follow-up is about (the last record answered), as a hit."""
-    return next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
+    """The survey figure a follow-up is about."""
+    return _record_in_context("statistic", record_id)
 
 
 def group_breakdown(text: str, context: str) -> Optional[Reply]:
@@ -1555,7 +1549,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
     if kind == "statistic":
         # "et elles prévoient investir dans quoi ?" after a figure of the firms of 20 employees and
         # more: the leading technologies of that group
-        rec = next(iter(retrieval.documents("statistic", lambda r: r.get("id") == record_id)), None)
+        rec = _figure_in_context(record_id)
         group = (rec.record.get("group") or {}) if rec else {}
         named = retrieval.confident(retrieval.search(text, k=1))
         if named is not None and named.kind not in ("statistic", "sector_figure"):
@@ -1661,7 +1655,7 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # card fits; the sentence of the record that answers it does
         passages = retrieval.best_passages(kind, own[0].record, text)
         if passages:
-            return Reply(f"{_title(own[0])} — " + " ".join(passages), cite(own[0].record), [record_key(own[0])])
+            return _sentences_reply(own[0], passages)
     return None
 
 
@@ -1677,15 +1671,14 @@ def case_duration(text: str, record_id: str) -> Optional[Reply]:
     ("une campagne de 42 jours", "un essai de 2 semaines"); None when it asks none or has none."""
     if not _DURATION_ASKED.search(fold(text)):
         return None
-    from knowledge.cases import get as get_case
+    case = _record_in_context("case", record_id)
+    said = [p for p in retrieval.case_passages(case.record) if _DURATION.search(fold(p))] if case else []
+    return _sentences_reply(case, said[:2]) if said else None
 
-    case = get_case(record_id)
-    said = [p for p in retrieval.case_passages(case) if _DURATION.search(fold(p))] if case else []
-    if not said:
-        return None
-    hit = next(iter(retrieval.documents("case", lambda r: r.get("id") == record_id)), None)
-    title = _title(hit) if hit else case.get("name", "")
-    return Reply(f"{title} — " + " ".join(dict.fromkeys(said[:2])), cite(case), [f"case:{record_id}"])
+
+def _sentences_reply(hit: retrieval.Hit, sentences: Sequence[str]) -> Reply:
+    """Sentences of a case's record, under its title, with its source."""
+    return Reply(f"{_title(hit)} — " + " ".join(sentences), cite(hit.record), [record_key(hit)])
 
 
 def _kept_group(record: Dict[str, Any]) -> Optional[Dict[str, Any]]:

@@ -469,16 +469,15 @@ _ASKS_FOR_US = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")
 
 
-def asks_about_us(text: str) -> bool:
-    """A question whether the programme is for the visitor's own organisation."""
-    folded = fold(text or "")
-    return bool(_ASKS_FOR_US.search(folded) and _FIRST_PERSON.search(folded))
-
-
 def asks_for_someone(text: str) -> bool:
     """A question whether the programme is for some organisation ("s'applique-t-il aux mutuelles ?"),
     whoever that is."""
     return bool(_ASKS_FOR_US.search(fold(text or "")))
+
+
+def asks_about_us(text: str) -> bool:
+    """A question whether the programme is for the visitor's own organisation."""
+    return asks_for_someone(text) and bool(_FIRST_PERSON.search(fold(text or "")))
 
 
 def only_a_need(text: str, facts: "Facts") -> bool:
