@@ -216,9 +216,7 @@ _NEGATORS_BEFORE = {"pas", "ni", "aucun", "aucune", "jamais", "sans", "pantoute"
 _NEGATORS_AFTER = {"pas", "jamais", "pantoute", "aucunement", "point", "rien", "aucun", "aucune"}  # "on vend rien"
 # "pas mal" is "quite", "pas juste / seulement / que" is "not only": no negation.
 _NOT_NEGATING_AFTER_PAS = {"mal", "juste", "seulement", "uniquement", "que", "qu"}
-# Words that end a negation's reach like a comma ("pas une coop mais un OBNL": the OBNL is said),
-# and the words a negation's reach does not count.
-_CLAUSE_BREAKS = {"qqbreakqq", "mais", "plutot"}
+# Words a negation's reach does not count.
 _LIGHT_WORDS = {"un", "une", "des", "de", "d", "du", "le", "la", "les", "l", "au", "aux", "en"}
 _NEGATION_WINDOW = 4  # words before a phrase that may negate it ("aucun organisme public nous contrôle")
 
@@ -295,6 +293,9 @@ class Said:
     coop, un OBNL": the OBNL is not negated)."""
 
     _BREAK = "qqbreakqq"
+    # what ends a negation's reach: a clause break, or "mais" / "plutôt" ("pas une coop mais un OBNL":
+    # the OBNL is said)
+    _BREAKS = frozenset({_BREAK, "mais", "plutot"})
 
     def __init__(self, text: str):
         self.text = "" if not text or str(text).startswith("/") else str(text)
@@ -311,7 +312,7 @@ class Said:
         """Up to `limit` words before (step -1) or after (step 1) a position, within its clause;
         a "pas" that does not negate ("pas mal autonomes", "pas juste nos membres") is left out."""
         out, j, counted = [], position + step, 0
-        while 0 <= j < len(self.words) and self.words[j] not in _CLAUSE_BREAKS and counted < limit:
+        while 0 <= j < len(self.words) and self.words[j] not in self._BREAKS and counted < limit:
             nxt = self.words[j + 1] if j + 1 < len(self.words) else ""
             out.append("" if self.words[j] == "pas" and nxt in _NOT_NEGATING_AFTER_PAS else self.words[j])
             # articles and prepositions do not count: "pas des patrons au sens d'un regroupement
@@ -900,13 +901,14 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         span = _span(folded, ent, text) if folded else None
         is_negated = bool(span) and said.negated(*span)
         field = vocabulary.ENTITY_FIELDS.get(name)  # technology → needs: see ENTITY_FIELDS
+        if requested == "dissolution_rule" and (name == "network" or field in ("legal_form", "org_category")):
+            # "ça irait à la fédération", "à un organisme coopératif": where the assets go, not who they are
+            continue
         if field == "needs":
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
             if v and v not in needs and not is_negated:
                 needs.append(v)
         elif field:
-            if requested == "dissolution_rule" and field in ("legal_form", "org_category"):
-                continue  # "le reliquat irait à un organisme coopératif": where the assets go
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)
             if v and not is_negated:
                 if field in found and span and _GENERIC_MENTION.search(folded[: span[0]]):
@@ -917,8 +919,6 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         elif name == "network":
             if span and _membership(folded, span[0]):
                 continue
-            if requested == "dissolution_rule":
-                continue  # "ça irait à une autre coop ou à la fédération": where the assets go
             found["is_network"] = not is_negated
         elif name == "employees":
             if requested == "serves_members_or_community":
