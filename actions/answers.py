@@ -1084,12 +1084,17 @@ def _says(word: str, tokens: List[str]) -> bool:
     )
 
 
+_ASKS_SOMETHING_ELSE = re.compile(
+    r"\b(?:combien|quand|qui|quoi|comment|pourquoi|quel|quelle|quels|quelles)\b|\b(?:est|sont|trouve\w*|situe\w*) ou\b"
+)
+
+
 def case_form_asked(text: str, record_id: str) -> Optional[Reply]:
     """ "C'est une coop ?" about the case in context: yes or no, with its legal form as the source
     gives it."""
     asked = vocabulary.find_all("legal_forms", text)
-    if not asked or not is_short_question(text):
-        return None
+    if not asked or not is_short_question(text) or _ASKS_SOMETHING_ELSE.search(fold(text)):
+        return None  # "elle est où, cette coop-là ?" asks where, not whether it is a coop
     named = named_proper(text)
     if named is not None and named.record_id != record_id:
         return None  # "et La Mauve, c'est une coop ?": about the case it names
@@ -1893,7 +1898,11 @@ _BACK = re.compile(
 _QUESTION = re.compile(
     r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b|"
     # Québec's "tu" that makes a question ("on peut tu redistribuer nos surplus"), "peut-on", "a-t-elle"
-    r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|est|sont|va|vont|fait|font|coute|coutent|marche|existe) (?:tu|ti)\b|"
+    r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|yont|ya|est|sont|va|vont|fait|font|coute|coutent|marche|existe|"
+    r"pose|posent|rentre|rentrent|entre|entrent|compte|comptent|sert|servent|donne|donnent|offre|offrent|veut|veulent|"
+    r"reste|restent|couvre|couvrent|paie|paye|vise|visent|aide|aident|serait|seraient|pourrait|faudrait) (?:tu|ti)\b|"
+    # "elle dessert quels coins ?": the question word inside the sentence
+    r"\b(?:quel|quelle|quels|quelles)\b|\bpar ou (?:on |je |nous |commenc)|"
     r"\b\w+ t (?:il|elle|on|ils|elles)\b|\b(?:peut|doit|peuvent|doivent) (?:on|il|elle|ils|elles)\b|"
     # "les biens qui restent vont où", typed without its accent: "ou" after a verb of place
     r"\b(?:va|vont|irait|iraient|vas|allaient|est|sont|se trouve|se trouvent) ou\b(?! \w+ (?:est|sont|va|vont)\b)"
@@ -1909,10 +1918,14 @@ def looks_like_question(text: str) -> bool:
     return "?" in (text or "") or bool(_QUESTION.search(fold(text or "")))
 
 
+# "qui était le directeur interrogé, déjà ?": a question about what was said, asked again
+_AGAIN = re.compile(r"\bdeja\W*$")
+
+
 def refers_back(text: str) -> bool:
-    """'combien ça leur a coûté ?', 'et les résultats ?': about what was just said."""
+    """'combien ça leur a coûté ?', 'et les résultats ?', 'c'était qui, déjà ?': about what was just said."""
     folded = fold(text)
-    return bool(_BACK.search(folded)) or folded.lstrip().startswith(("et ", "pis "))
+    return bool(_BACK.search(folded) or _AGAIN.search(folded)) or folded.lstrip().startswith(("et ", "pis "))
 
 
 def context_name(context: Optional[str]) -> str:

@@ -12,7 +12,7 @@ answers with the hypothetical facts in place, which are not recorded (actions/sc
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk.events import SlotSet
 
@@ -28,7 +28,7 @@ from actions.screening import (
     named_identity,
     preliminary_answer,
 )
-from common.formatting import button, join_fr, lower_first
+from common.formatting import button, join_fr, lower_first, upper_first
 from common.profile import extract_profile, is_hypothetical, profile_from_slots, read_answer
 from common.slots import SCREENING_HYPOTHESIS_SLOT
 from knowledge import eligibility, lookup, retrieval, vocabulary
@@ -51,6 +51,38 @@ OFF_TOPIC_MIN_WORDS = 7
 OFF_TOPIC_CONFIDENT = 0.6
 # Criteria named in "il reste à vérifier …" after a favourable answer: enough to show there is more.
 MORE_SHOWN = 3
+
+
+def _example_pattern(folded_example: str) -> "re.Pattern[str]":
+    """An example as visitors type it: plural or not, the elided article glued on or not."""
+    words = [re.escape(w) + r"(?:s|x)?" for w in folded_example.split()]
+    return re.compile(r"(?<!\w)" + r"\s*".join(words) + r"(?!\w)")
+
+
+def social_economy_example(text: str) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """The example of a social-economy enterprise the question names ("un CPE c'est tu de l'économie
+    sociale ?"), with the knowledge-base fact that lists them; None if it names none."""
+    folded = fold(text)
+    for fact in lookup.facts("social_economy_examples"):
+        for example in fact.get("examples") or []:
+            if _example_pattern(fold(example)).search(folded):
+                return example, fact
+    return None
+
+
+def _example_line(text: str) -> Optional[Tuple[str, str]]:
+    found = social_economy_example(text)
+    if found is None:
+        return None
+    example, fact = found
+    return (
+        f"« {upper_first(example)} » fait partie des exemples d'entreprises d'économie sociale. {fact['text']}",
+        fact["citation"],
+    )
+
+
+# The social-economy forms (knowledge/sources/vocabulary.yml ids), of which a question may name several
+SOCIAL_FORMS = ("cooperative", "mutual", "nonprofit")
 
 
 def _subject(profile) -> str:
@@ -119,7 +151,15 @@ class ActionEligibilityAnswer(KnowledgeAction):
                 answer_hypothesis(dispatcher, tracker, facts)
                 return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
         profile = extract_profile(tracker.latest_message)
-        named = {} if profile else named_identity(latest_text(tracker))
+        forms = [f for f in vocabulary.find_all("legal_forms", latest_text(tracker)) if f in SOCIAL_FORMS]
+        if len(forms) > 1 and not asks_about_us(latest_text(tracker)):
+            # "c'est tu juste pour les coops ou ben les OBNL peuvent embarquer aussi ?": who the programme
+            # is for, not the first form's verdict
+            self._general(dispatcher, eligibility.evaluate({}), {})
+            return []
+        # "notre communauté religieuse gère une friperie…": the category named in words the NLU did
+        # not tag counts beside what it tagged (the sector)
+        named = {k: v for k, v in named_identity(latest_text(tracker)).items() if k not in profile}
         if asks_about_us(latest_text(tracker)) and named:
             # "on est une PME inc., on a droit au programme ?": the form named, untagged by the NLU
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None), named)
@@ -132,6 +172,11 @@ class ActionEligibilityAnswer(KnowledgeAction):
             rule = answers.criterion_answer(latest_text(tracker))
             if rule is not None:
                 return emit(dispatcher, [rule])
+        example = _example_line(latest_text(tracker))
+        if example is not None:
+            # "un CPE c'est tu de l'économie sociale ?": the report names it among its examples; then
+            # what the criteria say
+            say(dispatcher, *example)
         if "is_network" not in profile:
             # "une coop seule peut-elle demander le volet 3 ?": the point asked is being a network
             network = read_answer(latest_text(tracker), "is_network")

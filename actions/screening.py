@@ -463,7 +463,15 @@ _ASKS_FOR_US = re.compile(
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
     r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
     r"\bquels? volets?\b|"
-    r"\b(?:peut|pourrait|pourrions|pouvons|peux|pourrais) (?:tu |t on |t il )?(?:nous )?etre (?:accompagn|aide|soutenu|financ)\w*"
+    r"\b(?:peut|pourrait|pourrions|pouvons|peux|pourrais) (?:tu |t on |t il )?(?:nous )?etre (?:accompagn|aide|soutenu|financ)\w*|"
+    # "est-ce que les mutuelles ont accès au programme ?", "pourrions-nous obtenir de l'aide ?",
+    # "c'est tu possible davoir de l'aide", "pouvons-nous déposer un projet ?"
+    r"\bacces (?:au|aux|a) (?:programme|volets?|aide|financement|soutien)\b|"
+    r"\b(?:obtenir|avoir|recevoir) (?:de l ?aide|du soutien|un soutien|une aide|de l accompagnement|du financement)\b|"
+    r"\bpossible (?:d ?avoir|d ?obtenir)\b|\b(?:pouvons|pourrions) nous deposer\b|"
+    # "on reçoit des subventions de la ville, ça pose tu problème ?"
+    r"\b(?:ca|cela) (?:pose|poserait|cause|causerait) (?:tu |t il )?(?:un )?(?:probleme|obstacle)\b|"
+    r"\best ce (?:que c est )?un (?:probleme|obstacle)\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")

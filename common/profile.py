@@ -442,7 +442,7 @@ _CUES: Dict[str, List[_Cue]] = {
         (r"\bobservat\w*[^.]{0,30}\bsans (?:droit de )?vote\b", False, False),  # "la ville a un observateur, sans vote"
         (
             r"\b(?:nous|notre (?:ca|c a|conseil\w*(?: d administration)?|assemblee\w*)|le ca|le c a|"
-            r"le conseil d administration|nos membres|les membres)(?: qui)? (?:decid\w*|nomment|elisent|elit)\b",
+            r"le conseil d administration|nos membres|les membres)(?: elus?)?(?: qui)? (?:decid\w*|nomment|elisent|elit)\b",
             False,
             False,
         ),
@@ -851,6 +851,11 @@ def _bool_entity(value: Any) -> Optional[bool]:
 # A legal form or category named in general ("pour les coops", "comme les OBNL", "aux mutuelles"),
 # after the visitor's own: the subject of a comparison, not what the organisation is.
 _GENERIC_MENTION = re.compile(r"\b(?:les|aux|des|d autres|autres)\s*$")
+# What a number tagged as staff counts when it is not the staff: "une trentaine d'OBNL", "40 membres"
+_OTHER_COUNTED = re.compile(
+    r"^\s*(?:d |de |des )?(?:obnl|organismes?|organisations?|coops?|cooperatives?|entreprises?|mutuelles?|membres?|"
+    r"producteurs?|clients?|benevoles?|usagers?|logements?|federations?|associations?)\b"
+)
 
 
 def _span(folded: str, ent: Dict[str, Any], text: str) -> Optional[Tuple[int, int]]:
@@ -923,6 +928,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         elif name == "employees":
             if requested == "serves_members_or_community":
                 continue  # "300, dont une vingtaine à Gatineau": members counted, not staff
+            if span and _OTHER_COUNTED.search(folded[span[1] :]):
+                continue  # "une association qui regroupe une trentaine d'OBNL": its members, not its staff
             n = parse_employees(value)
             if n is not None:
                 found["employees"] = n

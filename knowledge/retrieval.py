@@ -149,14 +149,17 @@ FACETS: Dict[str, Dict[str, str]] = {
     },
     "fact": {
         "not_covered": "paie pas couvert exclus dépenses admissibles finance",
-        "uptake": "combien nombre participé projets financés soutenus",
+        # "combien d'entreprises ont appelé les partenaires", "lequel des volets a eu le plus de succès"
+        "uptake": "combien nombre participé projets financés soutenus contacté contactés appelé appelés populaire succès bilan",
         "envelope": "enveloppe fonds engagés épuisés bonification",
-        "funder": "financé finance financement bailleur",
-        "programme": "programme pourquoi",
+        "funder": "financé finance financement bailleur subventionne",
+        # "créé à la demande de qui ?"; "qu'espère le CQCM à plus long terme ?"
+        "programme": "programme pourquoi réclamé demandé créé création distinct spécificités",
+        "outlook": "tremplin long terme espère souhaite avenir suite",
         "next_step": "après ensuite suite terminé terminée fini finie fin terme prochaine étape arrive passe démarche plan",
         "report_date": "publié publication sorti sortie paru parution quand date année",
         "report_where": "où consulter trouver lire télécharger lien adresse site",
-        "survey_fieldwork": "enquête sondage questionnaire réalisé réalisée mené menée quand comment méthode téléphone répondants taux durée durait moyenne",
+        "survey_fieldwork": "enquête sondage questionnaire réalisé réalisée mené menée fait firme quand comment méthode téléphone répondants taux durée durait moyenne",
     },
     "programme": {
         "profile": "programme quoi but objectif sert",
@@ -1033,6 +1036,10 @@ class _Builder:
 
     def facts(self) -> None:
         for f in self.snap.get("facts") or []:
+            if f.get("examples"):
+                # a list the eligibility answer reads by its examples ("un CPE, c'est de l'économie
+                # sociale ?"); as a document it took "des exemples de projets" from the cases
+                continue
             self.add(
                 "fact",
                 f,

@@ -169,6 +169,9 @@ class Fact(Record):
     value: Optional[float] = None
     unit: Optional[str] = None
     topic: str
+    # what the fact lists, each as a visitor may name it ("radio communautaire", "CPE"): the
+    # social-economy examples of the CEFRIO report's definition
+    examples: List[str] = []
 
 
 class ProgrammeFile(Strict):

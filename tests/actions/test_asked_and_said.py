@@ -104,9 +104,19 @@ def test_asks_about_us_reads_the_ways_people_ask():
         "allo on est un obnl on a une friperie a gatineau, y a tu de quoi pour nous",
         "on peut tu etre admissible?",
         "notre compagnie de théâtre est un OBNL. Est-ce qu'on pourrait être accompagnés ?",  # dev3 fc09
+        # dev9 jc15, jc08, jc16, jc13: access, help, a project filed, asked in the visitor's own words
+        "je dirige une mutuelle d'assurance agricole. Est-ce que les mutuelles ont accès au programme ?",
+        "nous sommes un OBNL qui présente des spectacles. Pourrions-nous obtenir de l'aide pour planifier ?",
+        "notre communaute religieuse gere une friperie, cest tu possible davoir de laide?",
+        "nous sommes une association sectorielle. Pouvons-nous déposer un projet de cybersécurité ?",
     ):
         assert screening.asks_about_us(text), text
-    for text in ("une mutuelle c'est admissible ?", "Combien peut-on obtenir au maximum ?", "c est quoi le volet 2"):
+    for text in (
+        "une mutuelle c'est admissible ?",
+        "Combien peut-on obtenir au maximum ?",
+        "c est quoi le volet 2",
+        "on a accès à quels outils ?",
+    ):
         assert not screening.asks_about_us(text), text
 
 
@@ -126,6 +136,21 @@ def test_an_eligibility_question_about_us_gets_a_verdict_per_volet(kb):
     assert "• Volet 1 (Information et formation) : à confirmer" in said
     assert "• Volet 3 (Aide financière aux réseaux pour des projets structurants) : à confirmer" in said
     assert "/start_screening" in payloads(msgs) and _slot(events, "legal_form") == "cooperative"
+
+
+def test_a_category_the_nlu_did_not_tag_counts_beside_what_it_tagged(kb):
+    # dev9 jc16: the NLU tagged the friperie (a sector), not the religious community: both count
+    msgs, _ = run(
+        eligibility.ActionEligibilityAnswer(),
+        tracker_for(
+            "bonjour notre communaute religieuse gere une friperie, cest tu possible davoir de laide?",
+            "ask_eligibility",
+            [ent("sector", "friperie")],
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("D'après ce que vous m'avez dit (organisme religieux")
+    assert "• Volets 1, 2 et 3 : non admissibles." in said
 
 
 def test_a_general_eligibility_question_is_not_about_the_visitor(kb):

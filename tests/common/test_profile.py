@@ -210,6 +210,18 @@ def test_extract_profile_negated_entities(kb):
     assert "is_network" not in found
 
 
+def test_a_count_of_members_is_not_the_staff(kb):
+    # dev9 jc13: "une trentaine d'OBNL" counts the association's members, not its employees
+    text = "nous sommes une association qui regroupe une trentaine d'OBNL en tourisme"
+    start = text.index("une trentaine")
+    ents = [{"entity": "employees", "value": "une trentaine", "start": start, "end": start + len("une trentaine")}]
+    assert "employees" not in extract_profile(_parse(text, entities=ents))
+    text = "on a une trentaine d'employés"
+    start = text.index("une trentaine")
+    ents = [{"entity": "employees", "value": "une trentaine", "start": start, "end": start + len("une trentaine")}]
+    assert extract_profile(_parse(text, entities=ents))["employees"] == 30
+
+
 def test_extract_profile_reads_a_correction_against_the_legal_forms(kb):
     found = extract_profile(
         _parse(

@@ -358,6 +358,8 @@ def _reachability_queries(snap):
         ("statistic", "statistics", "label"),
     ):
         for rec in snap[key]:
+            if kind == "fact" and rec.get("examples"):
+                continue  # a list read by the eligibility answer, not a document (knowledge/retrieval.py)
             yield kind, rec["id"], rec[name]
     by_field = {c["field"]: c["id"] for c in snap["criteria"]}
     for q in snap["questions"]:  # a question is read into the criterion on its field
