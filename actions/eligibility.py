@@ -12,6 +12,7 @@ answers with the hypothetical facts in place, which are not recorded (actions/sc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk.events import SlotSet
@@ -53,6 +54,7 @@ OFF_TOPIC_CONFIDENT = 0.6
 MORE_SHOWN = 3
 
 
+@lru_cache(maxsize=256)
 def _example_pattern(folded_example: str) -> "re.Pattern[str]":
     """An example as visitors type it: plural or not, the elided article glued on or not."""
     words = [re.escape(w) + r"(?:s|x)?" for w in folded_example.split()]
@@ -81,8 +83,10 @@ def _example_line(text: str) -> Optional[Tuple[str, str]]:
     )
 
 
-# The social-economy forms (knowledge/sources/vocabulary.yml ids), of which a question may name several
-SOCIAL_FORMS = ("cooperative", "mutual", "nonprofit")
+def collective_forms() -> List[str]:
+    """The legal forms of a collective enterprise (vocabulary ids), as the legal-form criterion
+    of knowledge/sources/eligibility.yml lists them."""
+    return [f for c in eligibility.criteria_for("legal_form") for f in (c.get("test") or {}).get("in") or []]
 
 
 def _subject(profile) -> str:
@@ -142,44 +146,46 @@ class ActionEligibilityAnswer(KnowledgeAction):
         return answers.any_answer(text)
 
     def answer(self, dispatcher, tracker, domain):
-        off_topic = self._not_about_eligibility(latest_text(tracker))
+        text = latest_text(tracker)
+        off_topic = self._not_about_eligibility(text)
         if off_topic is not None:
-            return emit(dispatcher, [off_topic], latest_text(tracker))
-        if is_hypothetical(latest_text(tracker)):
+            return emit(dispatcher, [off_topic], text)
+        if is_hypothetical(text):
             facts = extract_profile(tracker.latest_message)
             if facts:
                 answer_hypothesis(dispatcher, tracker, facts)
                 return [SlotSet(SCREENING_HYPOTHESIS_SLOT, facts)]
         profile = extract_profile(tracker.latest_message)
-        forms = [f for f in vocabulary.find_all("legal_forms", latest_text(tracker)) if f in SOCIAL_FORMS]
-        if len(forms) > 1 and not asks_about_us(latest_text(tracker)):
+        about_us = asks_about_us(text)
+        forms = [f for f in vocabulary.find_all("legal_forms", text) if f in collective_forms()]
+        if len(forms) > 1 and not about_us:
             # "c'est tu juste pour les coops ou ben les OBNL peuvent embarquer aussi ?": who the programme
             # is for, not the first form's verdict
             self._general(dispatcher, eligibility.evaluate({}), {})
             return []
         # "notre communauté religieuse gère une friperie…": the category named in words the NLU did
         # not tag counts beside what it tagged (the sector)
-        named = {k: v for k, v in named_identity(latest_text(tracker)).items() if k not in profile}
-        if asks_about_us(latest_text(tracker)) and named:
+        named = {k: v for k, v in named_identity(text).items() if k not in profile}
+        if about_us and named:
             # "on est une PME inc., on a droit au programme ?": the form named, untagged by the NLU
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None), named)
-        if asks_about_us(latest_text(tracker)) and (profile or profile_from_slots(tracker.current_slot_values())):
+        if about_us and (profile or profile_from_slots(tracker.current_slot_values())):
             # "on est une coop d'habitation, on peut tu être admissible ?": about their own organisation,
             # with what they said so far — not about one criterion
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None))
         if not profile:
             # "que deviennent les biens en cas de dissolution ?": the criterion asked, as the rule
-            rule = answers.criterion_answer(latest_text(tracker))
+            rule = answers.criterion_answer(text)
             if rule is not None:
                 return emit(dispatcher, [rule])
-        example = _example_line(latest_text(tracker))
+        example = _example_line(text)
         if example is not None:
             # "un CPE c'est tu de l'économie sociale ?": the report names it among its examples; then
             # what the criteria say
             say(dispatcher, *example)
         if "is_network" not in profile:
             # "une coop seule peut-elle demander le volet 3 ?": the point asked is being a network
-            network = read_answer(latest_text(tracker), "is_network")
+            network = read_answer(text, "is_network")
             if network is not None:
                 profile["is_network"] = network
         result = eligibility.evaluate(profile)
