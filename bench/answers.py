@@ -1,6 +1,6 @@
 """`make bench-answers`: the bot's answers judged end to end, through the real servers.
 
-    python -m bench answers [--bank dev|dev2|…|dev9|sealed|sealed2|…|sealed8|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
+    python -m bench answers [--bank dev|dev2|…|dev10|sealed|sealed2|…|sealed9|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
     python -m bench.answers  (same options)
 
 The question banks are bench/answer_bank/dev*.yml and sealed*.yml, written blind by other people
@@ -19,7 +19,7 @@ The sealed part is the figure that counts, and nobody working on the bot should 
 questions: for it, nothing but ids, kinds, styles and verdicts is printed or written to
 results/bench-answers.json (no question text, no answer, no regex, no failure detail).
 The last line sums it up:
-    answers: dev_right=R/N … dev9_right=R/N sealed_right=R/N … sealed8_right=R/N invented=I conversations_sealed=C/M …
+    answers: dev_right=R/N … dev10_right=R/N sealed_right=R/N … sealed9_right=R/N invented=I conversations_sealed=C/M …
 (invented: single questions judged invented, over the parts that ran).
 """
 
@@ -67,6 +67,7 @@ PARTS = (
     "dev7",
     "dev8",
     "dev9",
+    "dev10",
     "sealed",
     "sealed2",
     "sealed3",
@@ -75,14 +76,16 @@ PARTS = (
     "sealed6",
     "sealed7",
     "sealed8",
+    "sealed9",
 )
 # sealed.yml (written before any tuning, 2026-11) and sealed2.yml (a second blind writer, 2026-12,
 # written after sealed.yml had been run several times), sealed3.yml (a third, written with
 # dev4.yml on 2026-12-02 by another writer), sealed4.yml (a fourth, written with dev5.yml later
 # that day), sealed5.yml (a fifth, written with dev6.yml in the evening), sealed6.yml (a sixth,
 # written with dev7.yml on 2026-12-03), sealed7.yml (a seventh, written with dev8.yml on
-# 2026-12-03 in the morning) and sealed8.yml (an eighth, written with dev9.yml on 2026-12-03 at
-# noon): all sealed, nobody reads them. dev*.yml are read.
+# 2026-12-03 in the morning), sealed8.yml (an eighth, written with dev9.yml on 2026-12-03 at
+# noon) and sealed9.yml (a ninth, written with dev10.yml on 2026-12-03 in the afternoon): all
+# sealed, nobody reads them. dev*.yml are read.
 
 
 def is_sealed(part: str) -> bool:
