@@ -209,7 +209,7 @@ class ActionEligibilityAnswer(KnowledgeAction):
             why = " ".join([lower_first(failing[0].explanation)] + [c.explanation for c in failing[1:2]])
             say(
                 dispatcher,
-                f"{subject} : non{where}. {CRITERIA_BASIS} : {why} {ADVISER_CONFIRMS}",
+                f"{subject} : non admissible{where or ' au programme'}. {CRITERIA_BASIS} : {why} {ADVISER_CONFIRMS}",
                 " ; ".join(dict.fromkeys(c.source for c in failing[:2] if c.source)) or None,
                 [button("Qui contacter ?", "/ask_contact")],
             )

@@ -435,7 +435,7 @@ _STATUS = re.compile(
 # définition d'une entreprise d'économie sociale…").
 _ALL_REFUSED = re.compile(
     r"selon les criteres publies, non\b|le programme ne semble pas vous convenir|"
-    r"^[^:\n]{1,80} : non\. (?=apres la definition|d.apres la definition)",
+    r"^[^:\n]{1,80} : non(?: admissible au programme)?\. (?=apres la definition|d.apres la definition)",
     re.MULTILINE,
 )
 _VERDICT_BLOCK = re.compile(
@@ -466,7 +466,8 @@ def detect_verdicts(text: str) -> Dict[int, str]:
     "• Volet 3 : possible, si…", "Volet 1 : oui." and, looking back in the same sentence when
     nothing follows, "vous seriez admissible au volet 2". The status is the first status word after
     the mention (its parenthesised name skipped), before the next volet mention and the line's end.
-    "Selon les critères publiés, non : …" and "Le programme ne semble pas vous convenir" refuse
+    "Selon les critères publiés, non : …", "Syndicat : non admissible au programme. D'après la définition…"
+    and "Le programme ne semble pas vous convenir" refuse
     every volet not otherwise stated.
     """
     norm = normalise_lines(text)

@@ -197,8 +197,16 @@ def test_the_challenges_and_the_keys_asked_are_listed_whole(kb):
 @pytest.mark.parametrize(
     "entity, value, verdict",
     [
-        ("org_category", "syndicat", "Syndicat : non. D'après la définition d'une entreprise d'économie sociale"),
-        ("legal_form", "entreprise privée", "Entreprise privée à but lucratif : non. D'après la définition"),
+        (
+            "org_category",
+            "syndicat",
+            "Syndicat : non admissible au programme. D'après la définition d'une entreprise d'économie sociale",
+        ),
+        (
+            "legal_form",
+            "entreprise privée",
+            "Entreprise privée à but lucratif : non admissible au programme. D'après la définition",
+        ),
     ],
 )
 def test_one_line_eligibility_exclusions(kb, entity, value, verdict):

@@ -303,7 +303,7 @@ def test_eligibility_questions_with_a_controller_or_a_single_coop(kb):
         tracker_for(text, "ask_eligibility", [ent("legal_form", "coop"), ent("volet", "3")]),
     )
     said = texts(msgs)
-    assert "non pour le volet 3" in said and "le volet 1" in said and "le volet 2" in said
+    assert "non admissible pour le volet 3" in said and "le volet 1" in said and "le volet 2" in said
 
 
 def test_how_long_after_a_case_is_its_duration(kb):

@@ -232,7 +232,7 @@ def test_the_question_intents_answer_as_the_rules_say():
 def test_an_objection_to_a_verdict_gets_the_reason(kb):
     tracker = _with_history(
         tracker_for("ben on a une mission sociale pourtant??", "nlu_fallback", slots={"legal_form": "business"}),
-        "Entreprise privée à but lucratif : non. D'après la définition d'une entreprise d'économie sociale "
+        "Entreprise privée à but lucratif : non admissible au programme. D'après la définition d'une entreprise d'économie sociale "
         "(rapport du CEFRIO, 2017) et ce que le programme annonce pour chaque volet : le programme vise…",
     )
     msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker)

@@ -468,7 +468,7 @@ def test_one_line_answers_answer_the_point_asked(kb):
             [ent("legal_form", "coop"), ent("volet", "3")],
         ),
     )
-    assert texts(msgs).startswith("Coopérative : non pour le volet 3.")
+    assert texts(msgs).startswith("Coopérative : non admissible pour le volet 3.")
 
 
 def test_a_one_line_hypothesis_keeps_the_real_answers(kb):

@@ -577,6 +577,12 @@ def test_todays_refusal_wording_refuses_every_volet():
         "2017) et ce que le programme annonce pour chaque volet : les syndicats sont exclus."
     )
     assert detect_verdicts(text) == {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}
+    # said « non admissible » since 3 December
+    assert detect_verdicts(text.replace(": non.", ": non admissible au programme.")) == {
+        1: "not_eligible",
+        2: "not_eligible",
+        3: "not_eligible",
+    }
 
 
 def test_a_number_the_visitor_typed_and_the_bot_says_back_is_not_invented():
