@@ -64,6 +64,20 @@ def advice_asked(text: str) -> List[Dict[str, Any]]:
     return chosen or same[:1]
 
 
+def listed_challenges(text: str) -> List[Dict[str, Any]]:
+    """ "Quels sont les principaux défis des entreprises d'économie sociale ?" read as a figure
+    question: the challenges (or winning conditions) a general question asks for, [] otherwise."""
+    found = advice_asked(text)
+    general = _GENERAL.search(fold(text)) is not None
+    return found if found and general and found[0]["category"] in ("challenge", "winning_condition") else []
+
+
+def say_advice(dispatcher, found: List[Dict[str, Any]], intro: str = "") -> None:
+    intro = intro or INTROS.get(found[0]["category"], INTROS["advice"])
+    lines = [f"• {a['title']} : {a['text']}" for a in found]
+    say(dispatcher, intro + "\n" + "\n".join(lines), cite_many(found))
+
+
 class ActionAdvice(KnowledgeAction):
     def name(self) -> Text:
         return "action_advice"
@@ -81,6 +95,5 @@ class ActionAdvice(KnowledgeAction):
                 text += f" {upper_first(adviser_of(who))} pourra vous guider."
             say(dispatcher, text, who["citation"] if who else None)
             return []
-        lines = [f"• {a['title']} : {a['text']}" for a in found]
-        say(dispatcher, intro + "\n" + "\n".join(lines), cite_many(found))
+        say_advice(dispatcher, found, intro)
         return []

@@ -292,6 +292,23 @@ def _askable(text: Optional[str]) -> bool:
 
 def _best(hits: List[retrieval.Hit], folded_query: str) -> Optional[retrieval.Hit]:
     top = retrieval.confident(hits, CONFIDENT)
+    if top is not None and top.kind == "term" and not _names_in(top, folded_query):
+        # "c'est qui qui a parlé pour le Journal Ensemble": a case named in full, not the term whose
+        # text says "ensemble" confidently (close behind it; not "les six clés du CEFRIO", where the
+        # CEFRIO is where the keys come from)
+        named = next(
+            (
+                h
+                for h in hits[:6]
+                if h.kind in PROPER_KINDS
+                and h.confidence >= NAMED_CONFIDENT
+                and h.score >= top.score * NAMED_OVER_TERM
+                and _names_in(h, folded_query)
+                and not _named_as_source(h, folded_query)
+            ),
+            None,
+        )
+        top = named or top
     if top is None:
         # "c'est quoi la GED dont tu parles dans les tableaux ?": the record the question names,
         # even when rare words around its name let a loose match of another record lead
@@ -517,9 +534,11 @@ def silence_or_person(text: str, strict: bool = False, asked: Optional[str] = No
 
 
 # "c'qui la DG du CQCM", "le dg de la cdrq c'est qui": a person asked by role and organisation.
-_WHO_BY_ROLE = re.compile(r"\bqui\b")
+# "quelle ministre signe le mot d'ouverture du rapport ?", "qui a signé l'article ?": who wrote it too
+_WHO_BY_ROLE = re.compile(r"\bqui\b|\bquel\w* (?:ministre|personne|dirigeant\w*|directeur|directrice|president\w*)\b")
 _ROLE_WORDS = re.compile(
-    r"\b(?:dg|pdg|directeur|directrice|president|presidente|prez|porte parole|responsable|dirige\w*|ministres?)\b"
+    r"\b(?:dg|pdg|directeur|directrice|president|presidente|prez|porte parole|responsable|dirige\w*|ministres?|"
+    r"a la tete|signe\w*|auteure?s?|redige\w*|ecrit)\b"
 )
 
 
@@ -717,7 +736,11 @@ _STAFF_NUMBER = re.compile(
     r"\s*(?:employ|salari|personnes|staff|employees)"
 )
 _IT_PERSON = re.compile(
-    r"\b(?:ressources? (?:ti|informatiques?)|personne ressource|informaticien\w*|technicien\w* (?:ti|informatique))\b"
+    r"\b(?:ressources? (?:ti|informatiques?)|personne ressource|informaticien\w*|technicien\w* (?:ti|informatique))\b|"
+    # "ceux qui ont quelqu'un en TI à l'interne", "un expert TI à l'interne", "une personne en informatique"
+    r"\b(?:quelqu ?un|une personne|un employe|un expert|une experte|un specialiste|du monde|un gars|une fille)"
+    r" (?:en|de|du|des|dedie\w* (?:aux|a l)) ?(?:ti|informatique|techno\w*)\b|"
+    r"\b(?:expert\w*|specialiste\w*) (?:en )?(?:ti|informatique)\b"
 )
 
 
@@ -905,6 +928,73 @@ WHY_CLOSE = 0.25
 FACT_MIN_WORDS = 3
 
 
+# "Qui finance ce programme… ?", "par l'entremise de quelle mesure gouvernementale a-t-il été rendu
+# possible ?", "d'où vient l'argent ?": the programme's funder asked, whatever else the question says
+_FUNDER_ASKED = re.compile(
+    r"\bqui (?:le |la |les |l )?(?:finance\w*|paie|paye|subventionn\w*)\b|\bfinance\w* par qui\b|"
+    r"\b(?:qui|quel\w*) (?:est|sont|c est)? ?(?:le |les |son |ses )?bailleurs? de fonds\b|\bd ou vient (?:l argent|le financement|l financement)\b|\brendu possible\b|"
+    r"\bmesure gouvernementale\b"
+)
+# … not of the CEFRIO's report, nor of PME 2.0 (their funder is the MESI, in their records)
+_OTHER_FUNDED = re.compile(r"\b(?:rapport|cefrio|enquete|sondage|pme 2|portrait)\b")
+
+
+def funds_something_else(text: str) -> bool:
+    """The funder asked is the CEFRIO report's (or its survey's, PME 2.0's), not the programme's."""
+    return bool(_askable(text) and _OTHER_FUNDED.search(fold(text)))
+
+
+def funder_asked(text: str) -> Optional[Reply]:
+    """Who funds the programme (the funder facts), when that is what the question asks and it names
+    no case or partner (« qui finance la SODER ? » is about the SODER)."""
+    if not _askable(text):
+        return None
+    folded = fold(text)
+    if not _FUNDER_ASKED.search(folded) or _OTHER_FUNDED.search(folded):
+        return None
+    if named_proper(text) is not None:
+        return None
+    facts = lookup.facts("funder")
+    if not facts:
+        return None
+    return Reply(" ".join(f["text"] for f in facts), cite_many(facts), [f"fact:{f['id']}" for f in facts])
+
+
+# "Quels cas du rapport ont connu un premier échec ?", "quelles entreprises présentées ont implanté
+# un ERP ?", "parmi les cas, lesquels…": a question across the case studies
+_WHICH = r"\b(?:quels?|quelles?|lesquel\w*|lequel|laquelle|qui sont les)\s+(?:des\s+|de ces\s+|d\s+)?"
+_ACROSS_CASES = re.compile(
+    _WHICH + r"(?:cas|exemples|etudes? de cas)\b|\bparmi (?:les|ces) (?:cas|exemples|etudes)\b|"
+    r"\b(?:yen a tu|y en a t il|est ce qu il y a) (?:un|des) (?:cas|exemples?)\b"
+)
+_WHICH_ORGS = re.compile(_WHICH + r"(?:entreprises|organismes|organisations|orgs?|coops?|cooperatives|obnl)\b")
+_OF_THE_CASES = re.compile(r"\b(?:present\w*|etudie\w*|decrit\w*|cas|exemples?)\b")
+
+
+def cases_listed(text: str) -> Optional[Reply]:
+    """The case studies that say what a question across them asks, each with its sentence that
+    says it (knowledge.retrieval.cases_saying); None when the question is not about which cases,
+    names a case, or no case says it."""
+    if not _askable(text):
+        return None
+    folded = fold(text)
+    if not (_ACROSS_CASES.search(folded) or (_WHICH_ORGS.search(folded) and _OF_THE_CASES.search(folded))):
+        return None
+    if named_proper(text) is not None:
+        return None  # "quels cas ressemblent à La Mauve ?" is about the case it names
+    found = retrieval.cases_saying(text)
+    if not found:
+        return None
+    lines = []
+    for rec, sentence in found:
+        where = f" ({rec['place']})" if rec.get("place") else ""
+        lines.append(f"• {rec['name']}{where} — {sentence}")
+    intro = "Dans les études de cas, c'est le cas de :" if len(found) > 1 else "Dans les études de cas :"
+    return Reply(
+        intro + "\n" + "\n".join(lines), cite_many([rec for rec, _ in found]), [f"case:{rec['id']}" for rec, _ in found]
+    )
+
+
 def named_person(text: str) -> Optional[Reply]:
     """A person the question names by first name and surname: their role, where, and what the
     sources say they did; None otherwise (a surname alone may be a word: "Noël")."""
@@ -945,7 +1035,18 @@ def named_facet(text: str) -> Optional[Reply]:
     folded = fold(text)
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
-    if top is not None and top.kind == "case" and top.facet in WHOLE_RECORD_FACETS and _QUANTITY.search(folded):
+    if (
+        top is not None
+        and top.kind in ("sector_figure", "statistic")
+        and not _SECTOR.search(folded)
+        and not _THE_SURVEY.search(folded)
+    ):
+        # "Quel est le chiffre d'affaires annuel de La Mauve ?": the figure of the case it names, not
+        # the sector's revenue that "annuel" brought first
+        named = named_proper(text, hits)
+        if named is not None and named.score >= top.score * NAMED_OVER_FIGURE:
+            top = named
+    if top is not None and top.kind == "case" and top.facet in WHOLE_RECORD_FACETS and QUANTITY.search(folded):
         # "Combien de lecteurs et d'employés compte L'itinéraire ?": the record's card leads, its
         # staff facet close behind is what is asked
         top = next(
@@ -959,13 +1060,14 @@ def named_facet(text: str) -> Optional[Reply]:
             ),
             top,
         )
-    if top is not None and top.kind == "case" and top.facet in WHOLE_RECORD_FACETS and _WHO_DID.search(folded):
+    if top is not None and top.kind == "case" and top.facet != "people" and _WHO_DID.search(folded):
         # "Qui a témoigné pour Défi Polyteck dans l'étude de cas ?": "étude de cas" asks for the card,
-        # "qui a…" for a person: the case's people
+        # "qui a…" for a person: the case's people (among all the case's facets, which may tie: "c'est
+        # qui qui a parlé pour le Journal Ensemble")
         top = next(
             (
                 h
-                for h in hits[1:]
+                for h in retrieval.search(text, k=24)
                 if (h.kind, h.record_id, h.facet) == (top.kind, top.record_id, "people")
                 and h.text
                 and h.score >= top.score * PEOPLE_BEHIND_CARD
@@ -979,7 +1081,20 @@ def named_facet(text: str) -> Optional[Reply]:
         and _names_in(top, folded)
         and not _named_as_source(top, folded)
     ):
+        if top.kind == "volet" and OWN_TOPIC["action_deadlines"].search(folded):
+            # "les prochaines dates de dépôt pour le volet d'aide financière ?": the volet's dates
+            dated = volet_dates(top.record_id)
+            if dated is not None:
+                return dated
         reply = _record_reply(top, hits, text)
+        if top.kind == "case" and _HOW_LONG_IT_TOOK.search(folded):
+            # "la CSAD ça leur a pris combien de temps avant que tout le monde soit à l'aise avec les
+            # tablettes ?": the sentences of the case that give a duration, after the facet asked
+            # (not for "ils ont sauvé combien de temps ?", a result)
+            lasted = case_duration(text, top.record_id)
+            said = lasted.text.partition(" — ")[2] if lasted is not None else ""
+            if said and said not in reply.text:
+                reply.text += "\n" + said
         for clause in _CLAUSES.split(text):
             # "défi polyteck ils ont mis quoi en place pis ça a coûté combien": each clause's facet
             other = _clause_facet(top, clause)
@@ -989,11 +1104,21 @@ def named_facet(text: str) -> Optional[Reply]:
     return None
 
 
+# How close behind a term the question does not name a case or partner it names must score.
+NAMED_OVER_TERM = 0.5
+# How close behind a survey or sector figure the record a figure question names must score.
+NAMED_OVER_FIGURE = 0.5
 # How close behind a record's card one of its facets must score to be what a question asks.
 FACET_BEHIND_CARD = 0.75
 # … its people, for a question that asks who did something ("qui a témoigné…", not "qui est…").
-PEOPLE_BEHIND_CARD = 0.4
-_WHO_DID = re.compile(r"^(?:et |pis )?qui (?:a|ont|avait|dirige\w*|les a|l a|parl\w*|temoign\w*|gere\w*|s occup\w*)\b")
+PEOPLE_BEHIND_CARD = 0.25
+_WHO_DID = re.compile(
+    r"^(?:et |pis )?(?:c est |cest )?qui (?:qui )?(?:a|ont|avait|dirige\w*|les a|l a|parl\w*|temoign\w*|gere\w*|"
+    r"s occup\w*|represent\w*|s est exprime\w*|accord\w*|repond\w*)\b|"
+    # "quel organisme a accompagné Culture Saguenay–Lac-Saint-Jean ?"
+    r"^(?:et |pis )?quel\w* (?:organisme|organisation|firme|partenaire)s? (?:l a |les a |a |ont )?"
+    r"(?:accompagn|aid|soutenu|epaul|conseill)\w*"
+)
 
 _CLAUSES = re.compile(r"\s(?:pis|puis|et|ainsi que|pis aussi|et aussi)\s", re.IGNORECASE)
 
@@ -1052,7 +1177,7 @@ _GENERIC = {"combien", "nombre", "economie"}
 # Indicators that are counts of things the question may merely name ("une entreprise d'économie
 # sociale", "les membres"): asked only with a word of quantity.
 _COUNTED = {"enterprises", "cooperatives", "nonprofits", "mutuals", "members", "jobs"}
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     r"\b(?:combien|cmb|nombre|nb|chiffres?|taille|poids|importance|represente\w*|comptes?|compte-t-on|"
     r"how many|how big|portrait chiffre)\b|\d"
 )
@@ -1150,7 +1275,7 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
         return []
     tokens = folded.split()
     wanted = [facet for facet, words in _indicator_words().items() if any(_says(w, tokens) for w in words)]
-    if not _QUANTITY.search(folded):  # "qu'est-ce qu'une entreprise d'économie sociale ?" asks no count
+    if not QUANTITY.search(folded):  # "qu'est-ce qu'une entreprise d'économie sociale ?" asks no count
         wanted = [w for w in wanted if w not in _COUNTED]
     if len(wanted) > 1 and "enterprises" in wanted and not _ENTERPRISES_ASKED.search(folded):
         wanted.remove("enterprises")
@@ -1222,6 +1347,9 @@ def figures_answer(text: str) -> Optional[Reply]:
     # (not "combien ont répondu à l'enquête du CEFRIO", "c'était quoi l'enquête du CEFRIO": the survey)
     named = None if _THE_SURVEY.search(fold(text)) else named_proper(text, everything)
     if named is not None and (not hits or named.score >= hits[0].score):
+        counted = _counted_elsewhere(named, everything, fold(text))
+        if counted is not None:
+            return render(counted)
         return render(named) if named.facet in WHOLE_RECORD_FACETS else _record_reply(named, everything, text)
     # "les défis numériques des coops sont-ils différents de ceux des PME ?" read as a figure
     # question: a record of another kind that answers it far better is said instead; a term only
@@ -1229,6 +1357,10 @@ def figures_answer(text: str) -> Optional[Reply]:
     other = retrieval.confident(retrieval.search(survey_text, k=3), CONFIDENT)
     if _SHARE_ASKED.search(survey_text):
         other = None  # "what share … are on Facebook": a figure, not the term "médias sociaux"
+    if other is not None and other.kind == "term" and top is not None and QUANTITY.search(survey_text):
+        # "combien d'orgs avaient un plan numérique": a count asked, which the survey figure gives and
+        # no definition ("planification stratégique…") does
+        other = None
     if other is not None and (
         other.kind in ("advice", "fact", "digital_use")
         or (other.kind == "term" and other.confidence >= TERM_IN_FIGURES)
@@ -1236,6 +1368,30 @@ def figures_answer(text: str) -> Optional[Reply]:
         if top is None or other.score >= top.score * OTHER_KIND_LEAD:
             return render(other)
     return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
+
+
+def _counted_elsewhere(named: retrieval.Hit, hits: Sequence[retrieval.Hit], folded: str) -> Optional[retrieval.Hit]:
+    """ "le cefrio ya combien de chercheurs pis de membres": the organisation's record has no
+    figure, its glossary entry, which the question names as well and which retrieval ranks first,
+    has them (90 researchers, 250 members): it gives a number and says words of the question the
+    named record's facet does not."""
+    top = hits[0] if hits else None
+    if top is None or top.kind != "term" or top.confidence < TERM_IN_FIGURES or not _names_in(top, folded):
+        return None
+    if not _DIGIT.search(top.text or ""):
+        return None
+
+    def stems(text: str) -> set:
+        return {w[:5] for w in fold(text).split() if len(w) >= 5}
+
+    return (
+        top
+        if (stems(folded) & stems(top.text or "")) - stems(named.text or "") - stems(" ".join(named.names))
+        else None
+    )
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # "… selon le CEFRIO", "d'après / dans l'enquête du CEFRIO": every survey figure is the CEFRIO's (not "c'était
@@ -1295,6 +1451,9 @@ def _names_another(text: str, kind: str, record_id: str) -> bool:
 
 # A follow-up's facet beats the record's whole card when it scores at least this share of the card's.
 FOLLOW_UP_FACET = 0.6
+# A facet of the record in context this confident answers a question that refers back, whatever
+# record of another kind matches it better.
+POINTED_CONFIDENT = 0.5
 # Words of a question short enough to be about the record just discussed when it names nothing.
 SHORT_QUESTION = 5
 # "quels sont les grands défis des entreprises ?" asks about all of them, not the case in context.
@@ -1628,7 +1787,8 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # else matches; "quelle clientèle visaient-ils avec ça ?" may be about something else)
         pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1 and fold(text).startswith("qui ")
         # "ça a donné quoi comme recommandations ?" after a case: its results say it in those words
-        pointed = pointed or (refers_back(text) and best.confidence >= CONFIDENT)
+        # "quel logiciel utilisent-ils ?" after La Remise: "ils" are the case, not the survey's firms
+        pointed = pointed or (refers_back(text) and best.confidence >= POINTED_CONFIDENT)
         elsewhere = [] if on_topic or pointed else retrieval.search(text, k=1)
         if (
             elsewhere
@@ -1669,6 +1829,10 @@ _DURATION_ASKED = re.compile(
     r"pris combien de (?:temps|jours|semaines|mois))\b"
 )
 _DURATION = re.compile(r"\b\d+\s+(?:jours|semaines|mois|heures)\b")
+_HOW_LONG_IT_TOOK = re.compile(
+    r"\b(?:pris|mis|dure)\b.*\bcombien de (?:temps|jours|semaines|mois)\b|"
+    r"\bcombien de (?:temps|jours|semaines|mois)\b.*\b(?:pris|mis|dure|avant)\b|\ben combien de (?:temps|mois)\b"
+)
 
 
 def case_duration(text: str, record_id: str) -> Optional[Reply]:
@@ -1961,6 +2125,13 @@ _ASKS = (
         "ce pourcentage",
     ),
     (
+        # "le volet 3, en moyenne les projets ont eu combien chaque ?": a range is not an average
+        "average",
+        re.compile(r"\ben moyenne\b|\b(?:la|une) moyenne\b|\b(?:montant|cout|budget|nombre) moyen\b"),
+        re.compile(r"\bmoyen(?:ne)?\b"),
+        "de moyenne",
+    ),
+    (
         "number",
         re.compile(
             r"\bcombien\b|\bquel(?:le)?s? (?:est (?:le|la) )?(?:nombre|montant|taux|pourcentage|proportion|budget|cout)\b|"
@@ -2017,7 +2188,8 @@ def _count_of_another_thing(question: str, folded_said: str) -> bool:
 
 
 def asked_value(question: str) -> Optional[str]:
-    """ "phone" | "share" | "number" | "year" | "address" when the question asks for one, else None."""
+    """ "phone" | "share" | "average" | "number" | "year" | "address" when the question asks for one,
+    else None."""
     folded = fold(question or "")
     return next((kind for kind, asks, _, _ in _ASKS if asks.search(folded)), None)
 

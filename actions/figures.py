@@ -6,11 +6,12 @@ from typing import Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.answers import SURVEY_WORDS, sector_figures_asked
+from actions.advice import listed_challenges, say_advice
+from actions.answers import QUANTITY, SURVEY_WORDS, render, sector_figures_asked
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import figure_line, number, percent
 from common.slots import LAST_RECORD_SLOT
-from knowledge import statistics
+from knowledge import retrieval, statistics
 from knowledge.documents import cite_many
 from knowledge.text import fold
 
@@ -49,6 +50,20 @@ def headline_figures():
     return chosen
 
 
+# How far a record of another kind must lead every figure to answer a question that asks no figure.
+OTHER_LEAD = 2.0
+OTHER_CONFIDENT = 0.4
+
+
+def _leading_other(text: str):
+    hits = retrieval.search(text, k=6)
+    if not hits or hits[0].kind in ("statistic", "sector_figure") or hits[0].confidence < OTHER_CONFIDENT:
+        return None
+    figure = next((h.score for h in hits if h.kind in ("statistic", "sector_figure")), 0.0)
+    rival = next((h.score for h in hits[1:] if h.record_id != hits[0].record_id), 0.0)
+    return hits[0] if hits[0].score >= OTHER_LEAD * max(figure, rival) else None
+
+
 class ActionStatistic(KnowledgeAction):
     def name(self) -> Text:
         return "action_statistic"
@@ -60,6 +75,18 @@ class ActionStatistic(KnowledgeAction):
         if asked:
             say(dispatcher, "\n".join(f"• {figure_line(f)}" for f in asked), cite_many(asked))
             return [SlotSet(LAST_RECORD_SLOT, f"sector_figure:{asked[0]['id']}")]  # for "et en 2017 ?"
+        if not QUANTITY.search(folded):
+            challenges = listed_challenges(text)  # "quels sont les principaux défis de l'économie sociale ?"
+            if challenges:
+                say_advice(dispatcher, challenges)
+                return []
+            # "quels principes une entreprise d'économie sociale doit-elle respecter selon la Loi ?":
+            # no figure asked, a record of another kind far ahead of every figure
+            other = _leading_other(text)
+            if other is not None:
+                reply = render(other)
+                say(dispatcher, reply.text, reply.source)
+                return []
         if any(w in folded for w in _SECTOR_WORDS) and not any(w in folded for w in SURVEY_WORDS):
             figs = headline_figures()
             if figs:

@@ -243,6 +243,11 @@ def retrieval_first(
         replies = answers.answers_for_parts(parts, context)
         if replies:
             return replies
+    # "quels cas ont connu un premier échec ?": the cases that say it, each with its sentence;
+    # "qui finance ce programme destiné aux coops ?": its funder, whatever the rest of it names
+    listed = answers.cases_listed(text) or answers.funder_asked(text)
+    if listed is not None:
+        return [listed]
     # a silence said in so many words ("qui est le conseiller de la CDRQ pour la Montérégie") comes
     # before the record it names (the CDRQ's people)
     reply = answers.silence_said_in_full(text) if silences != "no" else None

@@ -14,7 +14,7 @@ from common.formatting import button, join_fr, lower_first
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup
 from knowledge.documents import cite_many
-from knowledge.text import fold
+from knowledge.text import fold, phrase_pattern
 
 SCREEN_BUTTON = button("Vérifier mon admissibilité", "/start_screening")
 VOLETS_BUTTON = button("Les 3 volets", "/ask_volets")
@@ -29,9 +29,18 @@ _VOLET_MENTION = re.compile(
 
 
 def volet_numbers(tracker: Tracker) -> list[int]:
-    """Every volet a message names, in order ("la différence entre le volet 2 pis le volet 3")."""
-    found = [_VOLET_WORDS[m.group(1) or m.group(2)] for m in _VOLET_MENTION.finditer(fold(latest_text(tracker)))]
-    return list(dict.fromkeys(found))
+    """Every volet a message names, in order ("la différence entre le volet 2 pis le volet 3"), by
+    its number or by what visitors call it ("le volet accompagnement", "le volet d'aide financière":
+    the aliases of the volet records that say "volet")."""
+    folded = fold(latest_text(tracker))
+    found = [(m.start(), _VOLET_WORDS[m.group(1) or m.group(2)]) for m in _VOLET_MENTION.finditer(folded)]
+    for v in lookup.volets():
+        for alias in v.get("aliases") or []:
+            alias = fold(alias)
+            m = phrase_pattern(alias).search(folded) if alias.startswith("volet ") else None
+            if m:
+                found.append((m.start(), v["number"]))
+    return list(dict.fromkeys(n for _, n in sorted(found)))
 
 
 _ALL_VOLETS = re.compile(r"\b(?:les|ses|vos|des|aux|the) (?:3|trois|three) (?:volets|components|streams)\b")
@@ -50,11 +59,17 @@ def volet_number(tracker: Tracker) -> int | None:
     return found[0] if found else None
 
 
+_VOLETS_NAMED = re.compile(r"\bvolets?\b")
+
+
 class ActionProgramme(KnowledgeAction):
     def name(self) -> Text:
         return "action_programme"
 
     def answer(self, dispatcher, tracker, domain):
+        if _VOLETS_NAMED.search(fold(latest_text(tracker))):
+            # "salut c'est quoi les volets du programme de transfo numérique": the volets asked
+            return ActionVolets().answer(dispatcher, tracker, domain)
         p = lookup.programme()
         say(
             dispatcher,
@@ -71,6 +86,14 @@ class ActionFunder(KnowledgeAction):
         return "action_funder"
 
     def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        if answers.funds_something_else(text):
+            # "le rapport du CEFRIO, c'est qui qui l'a payé ?": the CEFRIO's glossary entry says its
+            # principal financial partner; the programme's funder is not the answer
+            term = lookup.define("cefrio")
+            if term:
+                say(dispatcher, f"{term['term']} : {term['definition']}", term["citation"])
+                return []
         p = lookup.programme()
         say(
             dispatcher,
@@ -108,10 +131,15 @@ class ActionPartners(KnowledgeAction):
         return []
 
 
-def _volet_card(number: int) -> str:
-    """What a volet offers, for whom, who coordinates it (as the records name it), and its status."""
+def _volet_card(number: int, detailed: bool = False) -> str:
+    """What a volet offers, for whom, who coordinates it (as the records name it), and its status;
+    `detailed` (one volet asked): also each of its offers (the webinars' topics, what volet 3's
+    projects may be about)."""
     v = lookup.volet(number)
-    text = f"Volet {number} — {v['name']} : {v['summary']} Pour qui : {lower_first(v['audience'])}"
+    text = f"Volet {number} — {v['name']} : {v['summary']}"
+    if detailed and v.get("offers"):
+        text += f" Ce qu'il comprend : {' ; '.join(v['offers'])}."
+    text += f" Pour qui : {lower_first(v['audience'])}"
     who = lookup.coordinator(number)
     if who:
         acronym = who.get("acronym")
@@ -120,6 +148,21 @@ def _volet_card(number: int) -> str:
     if v.get("status_note"):
         text += f" À noter : {v['status_note']}"
     return text
+
+
+def _volet_by_tool(text: str) -> int | None:
+    """The one volet whose tool a question about the volets names ("de quoi parlent les webinaires
+    ?": volet 1's), by the tool's head word as its record names it (words of 8 letters or more:
+    "webinaires", "autoexamen"); None when no volet's, or several volets', tools are named."""
+    folded = fold(text)
+    found = set()
+    for v in lookup.volets():
+        for tool in v.get("tools") or []:
+            words = fold(tool).split()
+            head = words[0].rstrip("s") if words else ""
+            if len(head) >= 8 and re.search(rf"\b{re.escape(head)}", folded):
+                found.add(v["number"])
+    return found.pop() if len(found) == 1 else None
 
 
 class ActionVolets(KnowledgeAction):
@@ -133,12 +176,12 @@ class ActionVolets(KnowledgeAction):
                 say(dispatcher, _volet_card(n), lookup.volet(n)["citation"])
             dispatcher.utter_message(text="Lequel vous intéresse ?", buttons=[SCREEN_BUTTON])
             return []
-        number = volet_number(tracker)
+        number = volet_number(tracker) or _volet_by_tool(latest_text(tracker))
         if number:
             v = lookup.volet(number)
             say(
                 dispatcher,
-                _volet_card(number),
+                _volet_card(number, detailed=True),
                 v["citation"],
                 [button("Comment commencer ?", "/ask_how_to_start"), SCREEN_BUTTON],
             )

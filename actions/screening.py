@@ -459,6 +459,7 @@ _ASKS_FOR_US = re.compile(
     r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi)\b|\bnous aider\b|\bm aider\b|"
     r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
     r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
+    r"\bon (?:peut|pourrait) (?:tu |t il )?l(?:avoir|obtenir)\b|"  # "on peut tu lavoir ?": the apostrophe dropped
     r"\bs applique (?:t il |t elle |tu )?(?:a|aux|pour)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
     r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
@@ -483,9 +484,20 @@ def asks_for_someone(text: str) -> bool:
     return bool(_ASKS_FOR_US.search(fold(text or "")))
 
 
+# "si on ferme la coop, on fait quoi avec ce qui reste ? ça fait tu partie des critères ?": whether
+# something is one of the criteria, not whether the programme is for us
+_ASKS_IF_CRITERION = re.compile(
+    r"\b(?:fait|font) (?:tu |t il |t elle |t ils )?partie des (?:criteres|conditions|regles|exigences)\b|"
+    r"\b(?:c est|est ce) (?:tu |que c est )?(?:un|une) (?:critere|condition|exigence)\b|\bdans les criteres\b"
+)
+
+
 def asks_about_us(text: str) -> bool:
     """A question whether the programme is for the visitor's own organisation."""
-    return asks_for_someone(text) and bool(_FIRST_PERSON.search(fold(text or "")))
+    folded = fold(text or "")
+    if _ASKS_IF_CRITERION.search(folded):
+        return False
+    return asks_for_someone(text) and bool(_FIRST_PERSON.search(folded))
 
 
 def only_a_need(text: str, facts: "Facts") -> bool:

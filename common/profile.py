@@ -440,6 +440,15 @@ _CUES: Dict[str, List[_Cue]] = {
             False,
         ),
         (r"\bobservat\w*[^.]{0,30}\bsans (?:droit de )?vote\b", False, False),  # "la ville a un observateur, sans vote"
+        # "elle n'a aucun siège au conseil", "la ville siège pas au CA", "le CIUSSS a rien à voir dans nos
+        # décisions", "les décisions sont prises par notre CA": the public body has no say
+        (
+            r"\b(?:aucun|pas de|sans) sieges?\b|\bsiege\w* pas\b|\bn[e ]? ?siege\w* pas\b|"
+            r"\b(?:a|ont|avons|n a|n ont) rien a voir (?:dans|avec) (?:nos|les|notre) (?:decisions?|gestion|gouvernance)\b|"
+            r"\bdecisions? (?:sont |est )?prises? par (?:notre|nos|le|les|l) ?(?:ca|c a|conseil\w*|membres|assemblee\w*)\b",
+            False,
+            False,
+        ),
         (
             r"\b(?:nous|notre (?:ca|c a|conseil\w*(?: d administration)?|assemblee\w*)|le ca|le c a|"
             r"le conseil d administration|nos membres|les membres)(?: elus?)?(?: qui)? (?:decid\w*|nomment|elisent|elit)\b",
@@ -885,6 +894,15 @@ _WEAK_FORMS = (
 )
 
 
+# A public body named as the subject of what it does to the organisation ("la ville nous verse…",
+# "le CIUSSS a rien à voir…", "la municipalité siège…"), matched at the entity's start.
+_PUBLIC_ACTOR = re.compile(
+    r"(?:ville|municipalite|ministere|gouvernement|mrc|cisss|ciusss|commission scolaire|centre de services scolaire)"
+    r"\b(?: [a-z-]+)?\s+(?:nous |n )?(?:a|ont|n a|verse\w*|donne\w*|finance\w*|subventionn\w*|loue\w*|paie\w*|"
+    r"sieg\w*|ne |controle\w*|nomme\w*|decide\w*)\b"
+)
+
+
 def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **kw) -> Dict[str, Any]:
     """Slot values found in one message. `requested`: the question being asked, which the text
     may answer without an entity (typed label, oui/non with extra words, cue phrases).
@@ -908,6 +926,10 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         field = vocabulary.ENTITY_FIELDS.get(name)  # technology → needs: see ENTITY_FIELDS
         if requested == "dissolution_rule" and (name == "network" or field in ("legal_form", "org_category")):
             # "ça irait à la fédération", "à un organisme coopératif": where the assets go, not who they are
+            continue
+        if field == "legal_form" and span and _PUBLIC_ACTOR.match(folded, span[0]):
+            # "le CIUSSS a rien à voir dans nos décisions", "la ville nous subventionne": a public body
+            # that acts on the organisation, not what the organisation is
             continue
         if field == "needs":
             v = vocabulary.normalize_in(vocabulary.ENTITY_KINDS[name], value, text, **kw)

@@ -79,13 +79,16 @@ from knowledge.text import fold
 FACETS: Dict[str, Dict[str, str]] = {
     "case": {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
-        "staff": "employés employé salariés personnes travailleurs effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
+        "staff": "employés employé salariés personnes travailleurs travaille travaillent effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
-        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller témoigné témoigne témoignage interviewé",
+        "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller témoigné témoigne témoignage interviewé "
+        # who spoke for the case in the report ("qui a accordé l'entrevue", "qui s'est exprimé au nom de",
+        # "qui représente X dans l'étude de cas", "c'est qui qui a répondu au CEFRIO")
+        "représenté représentait entrevue entretien exprimé répondu remercié remerciée personne-ressource",
         "place": "où situé située situés ville endroit localisé emplacement quartier adresse",
         "founded": "fondé fondée fondés fondation créé créée création origine histoire existe existé née né nés naissance",
     },
@@ -107,7 +110,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "offers": "offre offert propose types projets admissibles financés genre sorte exemples lesquels",
         "coordinator": "coordonne coordonnateur responsable gère s'occupe contact joindre partenaire",
         "tools": "outils ressources offerts webinaires",
-        "amount": "montant combien argent subvention aide financière maximum minimum max min $ somme",
+        "amount": "montant combien argent subvention subventionné subventionnée subventionnés aide financière maximum minimum max min $ somme",
         "audience": "s'adresse destinataires admissible clientèle cible public visé",
         "how_to_start": "comment commencer démarche étapes inscrire participer",
         "eligibility": "critères conditions admissibilité admissible éligible exigences",
@@ -135,7 +138,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "cooperatives": "combien nombre coopératives",
         "nonprofits": "combien nombre obnl",
         "mutuals": "combien nombre mutuelles",
-        "jobs": "combien nombre emplois employés salariés travailleurs emploie emploient",
+        "jobs": "combien nombre emplois employés salariés travailleurs emploie emploient jobs",
         "revenue": "chiffre d'affaires revenus milliards $",
         "members": "combien nombre membres",
         "gdp_share": "pib produit intérieur brut économie",
@@ -154,7 +157,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "envelope": "enveloppe fonds engagés épuisés bonification",
         "funder": "financé finance financement bailleur subventionne",
         # "créé à la demande de qui ?"; "qu'espère le CQCM à plus long terme ?"
-        "programme": "programme pourquoi réclamé demandé créé création distinct spécificités",
+        "programme": "programme pourquoi réclamé demandé créé création distinct spécificités origine inventé initiative idée",
         "outlook": "tremplin long terme espère souhaite avenir suite",
         "next_step": "après ensuite suite terminé terminée fini finie fin terme prochaine étape arrive passe démarche plan",
         "report_date": "publié publication sorti sortie paru parution quand date année",
@@ -196,7 +199,10 @@ CHAT_FORMS: Dict[str, str] = {
     "dg": "directeur directrice général générale",
     "pdg": "président présidente directeur directrice général générale",
     "prez": "président présidente",
+    # "qui est à la tête du Consortium ?": its head, whatever the title
+    "a la tete": "directeur directrice général générale président présidente",
     "cmb": "combien",
+    "combien de monde": "combien personnes",  # "ça fait combien de monde qui travaille là ?"
     "cb": "combien",
     "cbm": "combien",
     "nb": "nombre",
@@ -230,6 +236,8 @@ CHAT_FORMS: Dict[str, str] = {
     "info": "information",
     "infos": "informations",
     "empl": "employés",
+    "job": "emploi",  # "combien d'entreprises pis de jobs"
+    "jobs": "emplois",
     "dissoute": "dissolution",  # "si une entreprise est dissoute": the criterion's own word
     "dissous": "dissolution",
     "dissout": "dissolution",
@@ -238,6 +246,8 @@ CHAT_FORMS: Dict[str, str] = {
     "fermait ses portes": "dissolution",
     "fermer ses portes": "dissolution",
     "fermerait ses portes": "dissolution",
+    "si on ferme": "dissolution",  # "si on ferme la coop un jour, on fait quoi avec ce qui reste ?"
+    "si on fermait": "dissolution",
     "ferme boutique": "dissolution",
     "techno": "technologie",
     "technos": "technologies",
@@ -1615,6 +1625,63 @@ def best_passages(kind: str, record: Dict[str, Any], query: str, shown: str = ""
         if best not in out:
             out.append(best)
     return out[:2]
+
+
+# Words that frame a question across the case studies ("quels cas du rapport ont…", "quelles
+# entreprises présentées…"), set aside with _PASSAGE_FRAME.
+_ACROSS_FRAME_WORDS = (
+    "cas etude etudes etudie etudies rapport entreprise entreprises organisme organismes organisation "
+    "organisations present presente presentee presentees presentes exemple exemples cefrio parmi lesquel "
+    "lesquelles lesquels coop coops cooperative cooperatives obnl leur leurs"
+)
+
+
+@lru_cache(maxsize=1)
+def _across_frame() -> FrozenSet[str]:
+    return frozenset(_stem(w) for w in _ACROSS_FRAME_WORDS.split())
+
+
+# A case is listed when its best sentence weighs at least this share of the best case's.
+ACROSS_SHARE = 0.6
+ACROSS_SHOWN = 4
+ACROSS_RARE = 3.0
+
+
+def cases_saying(query: str, **kw) -> List[Tuple[Dict[str, Any], str]]:
+    """ "Quels cas du rapport ont connu un premier échec ?": every case one of whose sentences says
+    what the question asks (as best_passages: PASSAGE_SHARE of the question's weight, two of its
+    words or one of IDF ≥ ACROSS_RARE, a word few records say: "sociofinancement", "Facebook"), best first, with that sentence; cases within ACROSS_SHARE of the best,
+    at most ACROSS_SHOWN. [] when no case says it."""
+    if not isinstance(query, str) or not query.strip():
+        return []
+    idx = index(**kw)
+    tokens, _unknown = idx.query_tokens(query)
+    frame = _across_frame()
+    asked = [t for t in tokens if t not in _PASSAGE_FRAME and t not in frame]
+    total = sum(idx.idf.get(t, 0.0) for t in asked)
+    if not asked or total <= 0:
+        return []
+    # the technologies a case used, as its index document names them ("Progiciel de gestion intégré (ERP)")
+    used = {d.record_id: d.text for d in idx.docs if d.kind == "case" and d.facet == "technologies"}
+    found: List[Tuple[float, Dict[str, Any], str]] = []
+    for rec in store.snapshot(**kw).get("cases") or []:
+        best, best_weight, best_hit = None, 0.0, []
+        for sentence in case_passages(rec) + ([used[rec["id"]]] if used.get(rec.get("id")) else []):
+            words = {_participle(t) for t in _doc_tokens(sentence)}
+            hit = [t for t in asked if _participle(t) in words]
+            weight = sum(idx.idf.get(t, 0.0) for t in hit)
+            if weight > best_weight:
+                best, best_weight, best_hit = sentence, weight, hit
+        if best is None or best_weight < PASSAGE_SHARE * total:
+            continue
+        if len(best_hit) < 2 and max(idx.idf.get(t, 0.0) for t in best_hit) < ACROSS_RARE:
+            continue
+        found.append((best_weight, rec, best))
+    if not found:
+        return []
+    top = max(w for w, _, _ in found)
+    found = sorted((f for f in found if f[0] >= ACROSS_SHARE * top), key=lambda f: -f[0])
+    return [(rec, sentence) for _, rec, sentence in found[:ACROSS_SHOWN]]
 
 
 def names_of(kind: str, record_id: str, **kw) -> Tuple[str, ...]:

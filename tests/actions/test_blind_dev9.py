@@ -118,3 +118,87 @@ def test_the_cqcm_hope_and_the_programme_origin_are_reached(kb):
         top = retrieval.search(text, k=2)
         assert top[0].record_id == record, text
         assert top[0].score > 1.5 * top[1].score, text
+
+
+def test_a_volet_named_by_what_it_does_is_that_volet(kb):
+    """dev9 j020, j022, j023: « le volet accompagnement », « le volet d'aide financière » and « les
+    webinaires » got the three volets' overview; the volet meant, with what it comprises (the
+    webinars' topics, what volet 3's projects may be about, volet 2's tools)."""
+    from actions import programme
+    from actions.kb import retrieval_first
+
+    msgs, _ = run(
+        programme.ActionVolets(),
+        tracker_for(
+            "Sur quels sujets pouvaient porter les projets retenus dans le volet d'aide financière ?", "ask_volets"
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("Volet 3") and "cybersécurité" in said and "modèle d'affaires" in said
+    msgs, _ = run(
+        programme.ActionVolets(),
+        tracker_for("De quoi parlent les webinaires offerts dans le cadre du programme ?", "ask_volets"),
+    )
+    said = texts(msgs)
+    assert said.startswith("Volet 1") and "quand s'en préoccuper" in said
+    replies = retrieval_first("le volet accompagnement y vient avec quels outils", tracker_for("x", "ask_volets"))
+    assert replies and "guide de référence" in replies[0].text
+    # the overview still answers the volets asked in general
+    msgs, _ = run(programme.ActionVolets(), tracker_for("c'est quoi les volets", "ask_volets"))
+    assert texts(msgs).startswith("Le programme a trois volets")
+
+
+def test_enterprises_and_jobs_of_the_sector_are_both_given(kb):
+    """dev9 j232: « c'est combien d'entreprises pis de jobs » got advice about jobs (« Briser le
+    mythe… »); « jobs » are the sector's employees."""
+    from actions import figures
+
+    msgs, _ = run(
+        figures.ActionStatistic(),
+        tracker_for("leconomie sociale au quebec cest combien dentreprises pis de jobs ces temps ci", "ask_statistic"),
+    )
+    said = texts(msgs)
+    assert "11 200" in said and "220 000" in said and "mythe" not in said
+
+
+def test_the_main_challenges_asked_as_a_figure_question_are_the_challenges(kb):
+    """dev9 j222: « quels sont les principaux défis des entreprises d'économie sociale » read as a
+    statistic got the sector's size."""
+    from actions import figures
+
+    msgs, _ = run(
+        figures.ActionStatistic(),
+        tracker_for(
+            "Quels sont les principaux défis des entreprises d'économie sociale lorsqu'elles passent au numérique ?",
+            "ask_statistic",
+        ),
+    )
+    said = texts(msgs)
+    assert said.startswith("Les principaux défis") and "220 000" not in said
+
+
+def test_who_heads_signed_or_wrote_is_a_person(kb):
+    """dev9 j137, j141, j145: « qui est à la tête du Consortium », « quelle ministre signe le mot
+    d'ouverture du rapport », « qui a signé l'article-bilan » got the partner's profile, a sector
+    figure and the uptake."""
+    from actions.kb import retrieval_first
+
+    for text, expected in (
+        ("Qui est à la tête du Consortium de ressources et d'expertises coopératives ?", "Caron"),
+        ("Quelle ministre signe le mot d'ouverture du rapport du CEFRIO ?", "Anglade"),
+        ("Qui a signé l'article qui fait le bilan du programme ?", "Johanne Martin"),
+    ):
+        replies = retrieval_first(text, tracker_for("x", "ask_partners"))
+        assert replies and expected in replies[0].text, text
+
+
+def test_a_count_asked_of_an_organisation_comes_from_the_record_that_gives_it(kb):
+    """dev9 j242: « le cefrio ya combien de chercheurs pis de membres » got the CEFRIO's partner card;
+    its glossary entry gives 90 researchers and 250 members."""
+    from actions.answers import figures_answer
+
+    reply = figures_answer("le cefrio ya combien de chercheurs pis de membres")
+    assert reply is not None and "90 chercheurs" in reply.text and "250 membres" in reply.text
+    # a figure the partner's record gives is still taken from it
+    reply = figures_answer("le cqcm represente combien de coops")
+    assert reply is not None and "3 160" in reply.text

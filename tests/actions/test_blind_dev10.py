@@ -1,0 +1,230 @@
+"""Failures seen on the dev10 blind bank (3 December, afternoon), each a family that recurs."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import answers
+from tests.actions.helpers import run, texts, tracker_for
+
+
+@pytest.mark.parametrize(
+    "question,person",
+    [
+        ("chez la mauve cest qui qui a repondu au cefrio", "Marie Lacasse"),
+        ("Qui représente L'Euguélienne dans l'étude de cas ?", "Longtin-Martel"),
+        ("Qui a accordé l'entrevue pour le Grand Costumier ?", "Marie Houde"),
+        ("cest qui qui a parle pour le journal ensemble", "Nathalie Deraspe"),
+        ("Qui s'est exprimé au nom du Groupe TAQ ?", "Nathalie Arseneault"),
+        ("Qui est la personne-ressource citée pour le projet Bwat de la SODER ?", "Charlotte Brut"),
+        ("Quel organisme a accompagné Culture Saguenay–Lac-Saint-Jean dans sa démarche ?", "Consortium"),
+    ],
+)
+def test_who_spoke_for_a_case_is_its_people(kb, question, person):
+    """dev10 k173, k185–k195: who spoke for a case, represented it, gave the interview, was its
+    contact, or accompanied it got the case's card or another facet."""
+    reply = answers.named_facet(question)
+    assert reply is not None and person in reply.text, question
+
+
+def test_a_figure_of_a_named_case_is_not_the_sectors(kb):
+    """dev10 k142: « quel est le chiffre d'affaires annuel de La Mauve ? » got the sector's size
+    (« annuel » led to the sector's yearly revenue)."""
+    reply = answers.named_facet("Quel est le chiffre d'affaires annuel de La Mauve ?")
+    assert reply is not None and "900 000 $" in reply.text
+    # the sector's revenue asked as such is still the sector's
+    reply = answers.named_facet("quel est le chiffre d'affaires annuel de l'economie sociale au quebec")
+    assert reply is None or "La Mauve" not in reply.text
+
+
+def test_how_many_people_work_there_and_how_long_it_took(kb):
+    """dev10 k133, k113: « ça fait combien de monde qui travaille là » (the staff), « ça leur a pris
+    combien de temps avant que tout le monde soit à l'aise avec les tablettes » (six months)."""
+    reply = answers.named_facet("le groupe taq ca fait combien de monde qui travaille la")
+    assert reply is not None and "260" in reply.text
+    reply = answers.named_facet(
+        "la csad hcn ca leur a pris combien de temps avant que tout le monde soit a laise avec les tablettes"
+    )
+    assert reply is not None and "6 mois" in reply.text
+    # time saved is a result, not how long it took
+    reply = answers.named_facet("la coop d'aide a domicile de la haute cote nord a sauve combien de temps")
+    assert reply is not None and "moins d'une heure" in reply.text
+
+
+def test_who_funds_the_programme_whatever_else_the_question_says(kb):
+    """dev10 k002, k004, k080: « qui finance ce programme… destiné aux coops et aux OBNL » got the
+    programme's card, « par l'entremise de quelle mesure gouvernementale… rendu possible » fell back;
+    « le rapport du CEFRIO, c'est qui qui l'a payé » got the programme's funder."""
+    from actions import programme
+
+    for text in (
+        "Qui finance ce programme de transformation numérique destiné aux coops et aux OBNL ?",
+        "Par l'entremise de quelle mesure gouvernementale ce programme a-t-il été rendu possible ?",
+    ):
+        reply = answers.funder_asked(text)
+        assert reply is not None and "(MEI)" in reply.text and "(OTN)" in reply.text, text
+    assert answers.funder_asked("qui finance la soder") is None
+    msgs, _ = run(programme.ActionFunder(), tracker_for("le rapport du cefrio cest qui qui la paye", "ask_funder"))
+    said = texts(msgs)
+    assert "ministère de l'Économie, de la Science et de l'Innovation" in said and "(OTN)" not in said
+
+
+def test_principles_of_the_law_asked_as_a_figure_question(kb):
+    """dev10 k047: « quels sont les principes qu'une entreprise d'économie sociale doit respecter
+    selon la Loi » read as a statistic got the sector's size."""
+    from actions import figures
+
+    msgs, _ = run(
+        figures.ActionStatistic(),
+        tracker_for(
+            "Quels sont les principes qu'une entreprise d'économie sociale doit respecter selon la Loi sur l'économie sociale ?",
+            "ask_statistic",
+        ),
+    )
+    said = texts(msgs)
+    assert "gouvernance démocratique" in said and "220 000" not in said
+    msgs, _ = run(
+        figures.ActionStatistic(), tracker_for("l'economie sociale au quebec c'est gros comment", "ask_statistic")
+    )
+    assert "220 000" in texts(msgs)
+
+
+def test_which_cases_did_something_lists_them(kb):
+    """dev9 j246, j248, dev10 k301: « quels cas ont connu un premier échec », « quelles entreprises
+    présentées ont implanté un ERP » got examples unrelated to the question."""
+    reply = answers.cases_listed(
+        "Quelles entreprises présentées dans le rapport ont implanté un progiciel de gestion intégré (ERP) ?"
+    )
+    assert reply is not None and "Défi Polyteck" in reply.text and "Groupe TAQ" in reply.text
+    reply = answers.cases_listed("quels cas ont fait du sociofinancement")
+    assert reply is not None and "L'Euguélienne" in reply.text and "La Remise" in reply.text
+    reply = answers.cases_listed("Quels cas du rapport ont connu un premier échec avant de réussir leur projet ?")
+    assert reply is not None and "Sercovie" in reply.text
+    # not a question across the cases, or about one case named
+    assert answers.cases_listed("quelles entreprises utilisent le plus les medias sociaux") is None
+    assert answers.cases_listed("quels cas ressemblent a la mauve") is None
+
+
+def test_they_after_a_case_are_the_case_not_the_survey(kb):
+    """dev10 kc02: « Quel logiciel utilisent-ils ? » right after La Remise got the survey's
+    software figures; every later follow-up then lost the case."""
+    reply = answers.follow_up("Quel logiciel utilisent-ils ?", "case:case_06_la_remise", None)
+    assert reply is not None and reply.text.startswith("La Remise")
+
+
+def test_someone_in_it_in_house_is_the_it_group(kb):
+    """dev10 kc05: « pis ceux qui ont quelqu'un en TI à l'interne ? » after the share with a digital
+    plan got the share with an IT resource instead of that group's share with a plan (23 %)."""
+    assert answers.survey_group("pis ceux qui ont quelquun en ti a linterne?") == {
+        "dimension": "it_resource",
+        "value": "with",
+    }
+    reply = answers.follow_up(
+        "pis ceux qui ont quelquun en ti a linterne?", "statistic:perception_has_digital_plan_total", None
+    )
+    assert reply is not None and "23 %" in reply.text
+
+
+def test_a_count_asked_is_the_survey_figure_not_a_definition(kb):
+    """dev10 kc05: « combien d'orgs avaient un plan numérique » got the definition of the strategic
+    plan (volet 2)."""
+    reply = answers.figures_answer("dans le sondage du cefrio, combien dorgs avaient un plan numerique")
+    assert reply is not None and "17 %" in reply.text
+
+
+def test_a_public_body_with_no_say_is_no_public_control():
+    """dev10 kc08, kc16, k048: « elle n'a aucun siège au conseil ; les décisions sont prises par notre
+    CA » was asked again; « le CIUSSS a rien à voir dans nos décisions » turned the co-op into a public
+    body."""
+    from common.profile import extract_profile, read_answer
+
+    for text in (
+        "La Ville nous verse une subvention et nous loue le bâtiment, mais elle n'a aucun siège au conseil ; "
+        "les décisions sont prises par notre CA.",
+        "non, le CIUSSS a rien a voir dans nos decisions",
+        "la ville nous subventionne mais a siege pas au ca",
+    ):
+        assert read_answer(text, "public_control") is False, text
+    assert read_answer("oui, la ville controle nos decisions", "public_control") is True
+    found = extract_profile(
+        {
+            "text": "non, le CIUSSS a rien a voir dans nos decisions",
+            "entities": [{"entity": "legal_form", "value": "CIUSSS", "start": 8, "end": 14}],
+        },
+        requested="public_control",
+    )
+    assert found == {"public_control": False}
+
+
+def test_the_volets_asked_of_the_programme_are_listed(kb):
+    """dev10 kc01: « salut c'est quoi les volets du programme » read as the programme got its card
+    without the volets."""
+    from actions import programme
+
+    msgs, _ = run(
+        programme.ActionProgramme(),
+        tracker_for("salut cest quoi les volets du programme de transfo numerique", "ask_programme"),
+    )
+    said = texts(msgs)
+    assert said.startswith("Le programme a trois volets") and "planification stratégique" in said
+
+
+def test_can_we_have_it_without_the_apostrophe_asks_about_us():
+    """dev10 kc01: « on peut tu l'avoir ? » typed « lavoir » was not a question about us."""
+    from actions.screening import asks_about_us
+
+    assert asks_about_us("pis nous autres on peut tu lavoir? on est une coop de 8 employés")
+    # whether something is one of the criteria is not whether we qualify
+    assert not asks_about_us(
+        "si on ferme la coop un jour on fait quoi avec ce qui reste? ca fait tu partie des criteres"
+    )
+
+
+def test_the_dates_of_a_volet_named_by_what_it_does(kb):
+    """dev2 e046 (a regression seen on the way): « les prochaines dates de dépôt pour le volet d'aide
+    financière » names volet 3 by what it does; its dates, not how to start."""
+    reply = answers.named_facet(
+        "Quelles sont les prochaines dates de dépôt de projets pour le volet d'aide financière ?"
+    )
+    assert reply is not None and "24 janvier" in reply.text and "25 février" in reply.text
+
+
+def test_a_partner_named_as_the_source_does_not_take_the_question(kb):
+    """dev7 g154 (a regression seen on the way): « les six clés du CEFRIO » are the keys, not the
+    CEFRIO's people; the CEFRIO is where they come from."""
+    from actions.kb import retrieval_first
+
+    replies = retrieval_first(
+        "Quelles sont les six clés du CEFRIO pour réussir un projet numérique?", tracker_for("x", "ask_advice")
+    )
+    assert not any("Jacqueline Dubé" in r.text for r in replies)
+
+
+def test_an_average_asked_and_a_range_given_is_admitted():
+    """dev10 k059: « le volet 3, en moyenne les projets ont eu combien chaque ? » got the range
+    (30 000 $ to 250 000 $) as if it answered; the sources give no average."""
+    said = "Volet 3 — montant : de 30 000 $ à 250 000 $ ; fourchette de l'aide versée lors de la première période"
+    extra = answers.admission("le volet 3 en moyenne les projets ont eu combien chaque", said)
+    assert extra is not None and extra.startswith("Nos sources ne donnent pas de moyenne")
+    assert (
+        answers.admission("la soder investit combien en moyenne", "budget numérique : en moyenne 170 000 $ par an")
+        is None
+    )
+
+
+def test_whether_volet_2_is_subsidised_is_its_amount(kb):
+    """dev10 k056: « l'accompagnement à la planification stratégique est-il subventionné ? » got the
+    volet's description, not the subsidy its amount facet speaks of."""
+    reply = answers.named_facet(
+        "L'accompagnement à la planification stratégique en transition numérique est-il subventionné ?"
+    )
+    assert reply is not None and "subvention" in reply.text
+
+
+def test_the_kinds_of_projects_supported_under_volet_3(kb):
+    """dev10 kc04: « quels types de projets ont été soutenus jusqu'ici ? » got the uptake without what
+    the projects were about (the same paragraph of the programme's review says it)."""
+    from knowledge import lookup
+
+    uptake = next(f for f in lookup.facts("uptake") if f["id"] == "uptake_volet3_projects")
+    assert "cybersécurité" in uptake["text"] and "modèle d'affaires" in uptake["text"]
