@@ -850,7 +850,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     folded = fold(text)
     named_term = top.kind == "term" and _names_in(top, folded)
     # "leconomie de partage": the apostrophe dropped, the article glued to the name
-    unglued = re.sub(r"\b([ld])(?=[aeiouh][a-z]{3,})", r"\1 ", folded)
+    unglued = _unglued(folded)
     named_term = named_term or (top.kind == "term" and _names_in(top, unglued))
     said_in_full = named_term and any(
         len(fold(n).split()) >= 2 and (contains_phrase(folded, n) or contains_phrase(unglued, n)) for n in top.names
@@ -1035,6 +1035,29 @@ def named_facet(text: str) -> Optional[Reply]:
     folded = fold(text)
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
+    if top is None and _WHAT_IS.search(folded):
+        # "la CDRQ c'est quoi au juste, y font quoi": the partner named, whatever piece of advice
+        # mentions it with more of the question's words
+        named = named_proper(text, hits)
+        if named is not None and named.kind == "partner":
+            card = next(
+                (
+                    h
+                    for h in retrieval.search(text, k=24)
+                    if (h.kind, h.record_id) == (named.kind, named.record_id) and h.facet in WHOLE_RECORD_FACETS
+                ),
+                None,
+            )
+            if card is not None:
+                return render(card)
+    if (
+        top is not None
+        and top.kind != "case"  # (a case: its staff facet, close behind its card, says the counts)
+        and top.facet in WHOLE_RECORD_FACETS
+        and _counts_what_is_asked(top.text, folded)
+    ):
+        # "Combien d'études de cas le rapport du CEFRIO présente-t-il ?": the profile says "13 études de cas"
+        return render(top)
     if (
         top is not None
         and top.kind in ("sector_figure", "statistic")
@@ -1367,7 +1390,39 @@ def figures_answer(text: str) -> Optional[Reply]:
     ):
         if top is None or other.score >= top.score * OTHER_KIND_LEAD:
             return render(other)
-    return _stat_reply(hits, survey_text) if top is not None and top.kind == "statistic" else None
+    if top is not None and top.kind == "statistic":
+        return _stat_reply(hits, survey_text)
+    # "combien d'EÉSAD au Québec pis ça sert combien d'usagers ?": no survey figure, a term the
+    # question names whose definition gives the counts (100 EÉSAD, 100 000 users)
+    term = everything[0] if everything else None
+    if (
+        term is not None
+        and term.kind == "term"
+        and term.confidence >= NAMED_CONFIDENT
+        and QUANTITY.search(fold(text))
+        and _DIGIT.search(term.text or "")
+        and (_names_in(term, fold(text)) or _names_in(term, _unglued(fold(text))))
+    ):
+        return render(term)
+    return None
+
+
+_COUNT_OF = re.compile(r"\b(\d[\d ]*) ([a-z]{4,})")
+
+
+def _counts_what_is_asked(shown: str, folded_question: str) -> bool:
+    """A count asked ("combien d'études de cas…") that `shown` gives: a number followed by the word
+    the question counts ("13 études de cas")."""
+    if not QUANTITY.search(folded_question):
+        return False
+    asked = {w[:5] for w in folded_question.split() if len(w) >= 4}
+    return any(m.group(2)[:5] in asked for m in _COUNT_OF.finditer(fold(shown or "")))
+
+
+def _unglued(folded: str) -> str:
+    """ "leconomie de partage" → "l economie de partage": an article glued to the name, the apostrophe
+    dropped."""
+    return re.sub(r"\b([ld])(?=[aeiouh][a-z]{3,})", r"\1 ", folded)
 
 
 def _counted_elsewhere(named: retrieval.Hit, hits: Sequence[retrieval.Hit], folded: str) -> Optional[retrieval.Hit]:

@@ -228,3 +228,19 @@ def test_the_kinds_of_projects_supported_under_volet_3(kb):
 
     uptake = next(f for f in lookup.facts("uptake") if f["id"] == "uptake_volet3_projects")
     assert "cybersécurité" in uptake["text"] and "modèle d'affaires" in uptake["text"]
+
+
+def test_counts_a_named_record_gives(kb):
+    """dev10 k296, k169: « combien d'EÉSAD au Québec pis ça sert combien d'usagers » got the sector's
+    size; « combien d'études de cas le rapport du CEFRIO présente-t-il ? » got « pas d'exemple »."""
+    reply = answers.figures_answer("combien deesad au quebec pis ca sert combien dusagers")
+    assert reply is not None and "100 EÉSAD" in reply.text and "100 000 usagers" in reply.text
+    reply = answers.named_facet("Combien d'études de cas le rapport du CEFRIO présente-t-il ?")
+    assert reply is not None and "13 études de cas" in reply.text
+
+
+def test_what_a_named_partner_is(kb):
+    """dev10 k074: « la cdrq c'est quoi au juste, y font quoi » got a piece of advice that mentions
+    the CDRQ."""
+    reply = answers.named_facet("la cdrq cest quoi au juste, yfont quoi")
+    assert reply is not None and reply.text.startswith("Coopérative de développement régional du Québec (CDRQ)")
