@@ -681,10 +681,19 @@ def check_turn(
     return failed
 
 
+# A reply about a hypothesis ("et si on ajoutait une AG annuelle ?"): its verdicts are of that case,
+# not of the organisation, whose answers it says it left as they were.
+_HYPOTHETICAL = re.compile(r"^hypothese\b|\bje n.ai rien change a vos reponses\b")
+
+
 def final_verdicts(bot_texts: Sequence[str]) -> Dict[int, str]:
-    """Each volet's last stated verdict over a conversation's bot texts, in order."""
+    """Each volet's last stated verdict over a conversation's bot texts, in order; the verdicts of a
+    hypothesis the visitor asked about ("Hypothèse : … Je n'ai rien changé à vos réponses.") are not
+    the organisation's and are left out."""
     out: Dict[int, str] = {}
     for text in bot_texts:
+        if _HYPOTHETICAL.search(normalise(text)):
+            continue
         out.update(detect_verdicts(text))
     return out
 

@@ -464,6 +464,18 @@ def test_last_verdict_wins():
     }
 
 
+def test_a_hypothesis_verdict_is_not_the_organisations():
+    """dev5 fc05, dev6 fc12: « et si on ajoutait une AG annuelle ? » after the refusal got the verdicts
+    of that case, said as a hypothesis; the organisation's verdict is still the refusal."""
+    refusal = "• Volets 1, 2 et 3 : non admissibles. Les règles d'une entreprise d'économie sociale prévoient…"
+    hypothesis = (
+        "Hypothèse : gouvernance démocratique. Je n'ai rien changé à vos réponses. D'après la définition d'une "
+        "entreprise d'économie sociale (rapport du CEFRIO, 2017) et ce que le programme annonce pour chaque volet, "
+        "dans ce cas :\n• Volet 1 (Information et formation) : à confirmer"
+    )
+    assert scoring.final_verdicts([refusal, hypothesis]) == {1: "not_eligible", 2: "not_eligible", 3: "not_eligible"}
+
+
 # --------------------------------------------------------------------------- knowledge-base reach
 
 
