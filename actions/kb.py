@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
 from common.language import ENGLISH_NOTICE, looks_english
-from common.slots import LAST_RECORD_SLOT
+from common.profile import describe_profile, join_facts
+from common.slots import LAST_RECORD_SLOT, REQUESTED_SLOT
 from knowledge.text import trailing_question
 
 logger = logging.getLogger(__name__)
@@ -89,16 +90,31 @@ class KnowledgeAction(Action, abc.ABC):
         return verdict_follow_up(dispatcher, tracker, text)
 
     @staticmethod
-    def _stated_before(tracker, text: str, events) -> List[Dict[Text, Any]]:
+    def _stated_before(dispatcher, tracker, text: str, events) -> List[Dict[Text, Any]]:
         """ "On est une OBNL en culture. Quels outils on a pour s'autoévaluer ?": the question is
         answered, and what was stated before it is kept in the profile slots (the screening will not
-        ask it again), unless the answer already set them or a form is running (it reads its own)."""
-        from actions.screening import Facts  # (import cycle)
+        ask it again), unless the answer already set them. During the screening, whose form set
+        this question aside (it pauses): "CA élu par nos membres à l'AGA. Au fait, les webinaires,
+        ils sont où ?" also answers the question it had asked; what is read is said back."""
+        from actions.screening import FORM, Facts  # (import cycle)
 
-        if not trailing_question(text) or (tracker.active_loop or {}).get("name"):
+        question = trailing_question(text)
+        loop = (tracker.active_loop or {}).get("name")
+        if not question or (loop and loop != FORM):
             return []
         done = {e.get("name") for e in events if e.get("event") == "slot"}
-        return [SlotSet(k, v) for k, v in Facts(tracker, None).changes.items() if k not in done]
+        if not loop:
+            return [SlotSet(k, v) for k, v in Facts(tracker, None).changes.items() if k not in done]
+        statement = text[: text.rfind(question)]
+        changes = {
+            k: v
+            for k, v in Facts(tracker, tracker.get_slot(REQUESTED_SLOT), statement).changes.items()
+            if k not in done
+        }
+        said = describe_profile(changes)
+        if said:
+            dispatcher.utter_message(text=f"Noté : {join_facts(said)}.")
+        return [SlotSet(k, v) for k, v in changes.items()]
 
     @staticmethod
     def _own_about_us(name: str, text: str) -> bool:
@@ -146,7 +162,7 @@ class KnowledgeAction(Action, abc.ABC):
                 extra = answers.admission(text, said)
                 if extra:
                     dispatcher.utter_message(text=extra)
-            return list(events) + self._stated_before(tracker, text, events)
+            return list(events) + self._stated_before(dispatcher, tracker, text, events)
         except Exception as exc:  # database down, corrupt build, bug: the user still gets an answer
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
             dispatcher.utter_message(text=KB_DOWN_MESSAGE)

@@ -112,8 +112,17 @@ class Facts:
     ("OBNL au lieu de coopérative" for each value that replaces another one), `new` (fields stated
     for the first time) and `same` (fields stated again, unchanged). Needs add up."""
 
-    def __init__(self, tracker: Tracker, requested: Optional[str]):
-        found = extract_profile(tracker.latest_message, requested=requested)
+    def __init__(self, tracker: Tracker, requested: Optional[str], text: Optional[str] = None):
+        """`text`: a part of the latest message to read instead of all of it (a prefix: the statements
+        before its question), with the entities found in it."""
+        message = tracker.latest_message or {}
+        if text is not None:
+            message = {
+                **message,
+                "text": text,
+                "entities": [e for e in message.get("entities") or [] if int(e.get("end") or 0) <= len(text)],
+            }
+        found = extract_profile(message, requested=requested)
         self.changes: Dict[str, Any] = {}
         self.corrected: List[str] = []
         self.new: Dict[str, Any] = {}

@@ -244,3 +244,30 @@ def test_what_a_named_partner_is(kb):
     the CDRQ."""
     reply = answers.named_facet("la cdrq cest quoi au juste, yfont quoi")
     assert reply is not None and reply.text.startswith("Coopérative de développement régional du Québec (CDRQ)")
+
+
+def test_an_answer_given_with_a_side_question_is_kept(kb):
+    """dev9 jc08: « CA élu par nos membres à l'AGA. Au fait, les webinaires du volet 1, ils sont où ? »
+    during the screening: the side question was answered and the form paused, but the answer to the
+    governance question was lost, and asked again at every resumption."""
+    from actions import programme
+
+    tracker = tracker_for(
+        "CA élu par nos membres à l'AGA. Au fait, les webinaires du volet 1, ils sont où ?",
+        "ask_volets",
+        slots={"requested_slot": "democratic_governance", "legal_form": "nonprofit"},
+        active_loop="screening_form",
+    )
+    msgs, events = run(programme.ActionVolets(), tracker)
+    assert {"event": "slot", "timestamp": None, "name": "democratic_governance", "value": True} in events
+    said = texts(msgs)
+    assert "Volet 1" in said and "Noté : gouvernance démocratique" in said
+    # a question alone, during the screening, sets nothing
+    tracker = tracker_for(
+        "les webinaires du volet 1, ils sont où ?",
+        "ask_volets",
+        slots={"requested_slot": "democratic_governance"},
+        active_loop="screening_form",
+    )
+    _, events = run(programme.ActionVolets(), tracker)
+    assert not [e for e in events if e.get("name") == "democratic_governance"]
