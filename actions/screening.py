@@ -481,6 +481,8 @@ _ASKS_FOR_US = re.compile(
     r"\bpossible (?:d ?avoir|d ?obtenir)\b|\b(?:pouvons|pourrions) nous deposer\b|"
     # "on reçoit des subventions de la ville, ça pose tu problème ?"
     r"\b(?:ca|cela) (?:pose|poserait|cause|causerait) (?:tu |t il )?(?:un )?(?:probleme|obstacle)\b|"
+    # "la ville nous subventionne mais siège pas au CA, ça nous bloque tu ?"
+    r"\b(?:ca|cela) (?:nous )?(?:bloque|bloquerait|empeche|empecherait|disqualifie\w*|exclut|exclurait) (?:tu |t il )?\b|"
     r"\best ce (?:que c est )?un (?:probleme|obstacle)\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
@@ -547,6 +549,19 @@ def preliminary_answer(
     if facts.corrected:
         parts.append(_correction_line(facts.corrected))
     parts.append(f"{lead}{lower_first(CRITERIA_BASIS)} :\n" + "\n".join(lines))
+    # "la ville nous subventionne mais siège pas au CA, ça nous bloque tu ?": what this message said
+    # and passes, explained (it is what was asked about)
+    passed = list(
+        {
+            c.id: c
+            for v in result.volets
+            for c in v.criteria
+            if c.status == CriterionStatus.PASS and c.field in facts.changes and c.explanation
+        }.values()
+    )
+    if passed and not any(v.status == Verdict.NOT_ELIGIBLE for v in result.volets if v.volet != 3):
+        parts.append("Sur ce que vous venez de dire : " + " ".join(lower_first(c.explanation) for c in passed[:2]))
+        sources += [c.source for c in passed[:2] if c.source and c.source not in sources]
     offer = RESUME_BUTTON if _started(tracker) else START_BUTTON
     if not result.complete and any(v.status == Verdict.UNKNOWN for v in result.volets):
         parts.append("Je peux vérifier ce qui manque en quelques questions. " + ADVISER_CONFIRMS)

@@ -271,3 +271,16 @@ def test_an_answer_given_with_a_side_question_is_kept(kb):
     )
     _, events = run(programme.ActionVolets(), tracker)
     assert not [e for e in events if e.get("name") == "democratic_governance"]
+
+
+def test_does_this_block_us_gets_what_it_passes(kb):
+    """dev10 k048: « la ville nous subventionne mais siège pas au CA, ça nous bloque tu ? » was not
+    read as a question about us; it gets the verdict per volet and what the fact stated passes."""
+    from actions import screening
+
+    text = "on a une piscine pis des cours, la ville nous subventionne mais a siege pas au ca. ca nous bloque tu"
+    assert screening.asks_about_us(text)
+    msgs, events = run(screening.ActionNoteProfile(), tracker_for(text, "inform"))
+    said = texts(msgs)
+    assert "Volet 1" in said and "pas sous le contrôle décisionnel d'organismes publics" in said
+    assert {"event": "slot", "timestamp": None, "name": "public_control", "value": False} in events
