@@ -2122,6 +2122,8 @@ _QUESTION = re.compile(
     r"reste|restent|couvre|couvrent|paie|paye|vise|visent|aide|aident|serait|seraient|pourrait|faudrait) (?:tu|ti)\b|"
     # "elle dessert quels coins ?": the question word inside the sentence
     r"\b(?:quel|quelle|quels|quelles)\b|\bpar ou (?:on |je |nous |commenc)|"
+    # "on parle à qui pour déposer un projet ?", "on s'adresse à qui ?"
+    r"\b(?:parle|parler|adresse|adresser|appelle|appeler|ecrit|ecrire|contacte|contacter|demande|demander|va|aller) a qui\b|"
     r"\b\w+ t (?:il|elle|on|ils|elles)\b|\b(?:peut|doit|peuvent|doivent) (?:on|il|elle|ils|elles)\b|"
     # "les biens qui restent vont où", typed without its accent: "ou" after a verb of place
     r"\b(?:va|vont|irait|iraient|vas|allaient|est|sont|se trouve|se trouvent) ou\b(?! \w+ (?:est|sont|va|vont)\b)"

@@ -284,3 +284,11 @@ def test_does_this_block_us_gets_what_it_passes(kb):
     said = texts(msgs)
     assert "Volet 1" in said and "pas sous le contrôle décisionnel d'organismes publics" in said
     assert {"event": "slot", "timestamp": None, "name": "public_control", "value": False} in events
+
+
+def test_who_to_talk_to_is_a_question():
+    """dev10 k093: « on est une fédération, on parle à qui pour déposer un projet structurant » was
+    noted (« Noté : réseau ») and not answered."""
+    assert answers.looks_like_question("on est une federation, on parle a qui pour deposer un projet structurant")
+    assert answers.looks_like_question("on s'adresse a qui pour ca")
+    assert not answers.looks_like_question("on est une federation de cooperatives a quebec")
