@@ -441,6 +441,10 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
         leading = _leading(top, text)
         if leading:
             return _stat_list(leading[:MAX_STATS])
+    each = _each_technology(top, text) if text else []
+    if len(each) >= 2:
+        # "quelle proportion utilise une suite bureautique et un logiciel comptable ?": both figures
+        return _stat_list(each)
     close = [h for h in hits if h.kind == "statistic" and h.score >= top.score * STAT_CLOSE][:MAX_STATS]
     others = _compared_groups(top, text) if text else []
     if others:
@@ -453,11 +457,33 @@ def _stat_reply(hits: List[retrieval.Hit], text: str = "") -> Reply:
     return _stat_list(close)
 
 
-# A comparison between groups asked: "plus souvent que", "par rapport aux", "est-ce différent".
+def _each_technology(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
+    """The figure `top` gives (its topic and group) for each technology the question names, when it
+    names two or more and `top` is one of their figures; else []."""
+    techs = vocabulary.find_all("technologies", text)
+    rec = top.record
+    if top.kind != "statistic" or len(techs) < 2 or rec.get("technology") not in techs:
+        return []
+    group = survey_group(text)  # the group the question names (all respondents when none)
+    out = []
+    for tech in techs[:MAX_STATS]:
+        found = retrieval.documents(
+            "statistic",
+            lambda r, tech=tech: (
+                r.get("topic") == rec.get("topic") and r.get("group") == group and r.get("technology") == tech
+            ),
+        )
+        out += found[:1]
+    return out
+
+
+# A comparison between groups asked: "plus souvent que", "par rapport aux", "est-ce différent",
+# "selon le chiffre d'affaires (plus ou moins de 100 000 $)".
 _GROUPS_COMPARED = re.compile(
     r"\b(?:plus|moins)\b[^?.]{0,60}?\bque (?:les|celles|ceux|la|le)\b|\bpar rapport (?:aux|a celles|a ceux)\b|"
     r"\b(?:ont|utilisent|font|sont) (?:tu |elles |ils )?(?:plus|moins)\b|"
-    r"\bcompar\w*\b|\bdifferen\w*\b|\bversus\b|\bvs\b|\bplus que les autres\b"
+    r"\bcompar\w*\b|\bdifferen\w*\b|\bversus\b|\bvs\b|\bplus que les autres\b|\bplus ou moins de\b|"
+    r"\bselon (?:le|la|leur|son|sa) (?:chiffre d affaires|taille|revenu)\b"
 )
 
 
@@ -1364,6 +1390,11 @@ def figures_answer(text: str) -> Optional[Reply]:
     top = _best(hits, fold(text))
     if top is None and ranking and hits and hits[0].kind == "statistic" and hits[0].confidence >= NAMED_CONFIDENT:
         top = hits[0]
+    if top is None and hits and hits[0].confidence >= NAMED_CONFIDENT:
+        # "les CRM pis les ERP, ça l'utilise tu beaucoup ?": each figure covers half the question
+        each = _each_technology(hits[0], survey_text)
+        if len(each) >= 2:
+            return _stat_list(each)
     everything = retrieval.search(text, k=8)
     # "le CQCM représente combien de coops ?", "Combien de lecteurs a L'itinéraire ?": a figure of
     # an organisation the question names is in its record, not in the survey
@@ -1460,6 +1491,7 @@ _RESPONDENTS = re.compile(
 _THE_SURVEY = re.compile(r"\b(?:enquete|sondage|sonde\w*|repondant\w*|questionnaire)\b")
 _WHOLE_SECTOR = re.compile(
     r"\b(?:des |les )?(?:entreprises |organisations |organismes )?(?:d |de l )?economie sociale\b|"
+    r"\b(?:dans |de )?(?:l |d )?(?:l|d)?eco sociale\b|"  # "dans l'éco sociale", "leco sociale", typed short
     r"\bsocial economy(?: enterprises| businesses| organi[sz]ations)?\b"
 )
 
@@ -2119,7 +2151,8 @@ _QUESTION = re.compile(
     # Québec's "tu" that makes a question ("on peut tu redistribuer nos surplus"), "peut-on", "a-t-elle"
     r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|yont|ya|est|sont|va|vont|fait|font|coute|coutent|marche|existe|"
     r"pose|posent|rentre|rentrent|entre|entrent|compte|comptent|sert|servent|donne|donnent|offre|offrent|veut|veulent|"
-    r"reste|restent|couvre|couvrent|paie|paye|vise|visent|aide|aident|serait|seraient|pourrait|faudrait) (?:tu|ti)\b|"
+    r"reste|restent|couvre|couvrent|paie|paye|vise|visent|aide|aident|serait|seraient|pourrait|faudrait|"
+    r"utilise|utilisent|lutilise|lutilisent|vend|vendent|investit|investissent) (?:tu|ti)\b|"
     # "elle dessert quels coins ?": the question word inside the sentence
     r"\b(?:quel|quelle|quels|quelles)\b|\bpar ou (?:on |je |nous |commenc)|"
     # "on parle à qui pour déposer un projet ?", "on s'adresse à qui ?"

@@ -292,3 +292,21 @@ def test_who_to_talk_to_is_a_question():
     assert answers.looks_like_question("on est une federation, on parle a qui pour deposer un projet structurant")
     assert answers.looks_like_question("on s'adresse a qui pour ca")
     assert not answers.looks_like_question("on est une federation de cooperatives a quebec")
+
+
+def test_two_technologies_or_two_groups_asked_get_both_figures(kb):
+    """dev10 k235, k229, k230: « une suite bureautique et un logiciel comptable » got one figure;
+    « selon le chiffre d'affaires (plus ou moins de 100 000 $) » one group; « les CRM pis ERP ça
+    l'utilise tu beaucoup dans l'éco sociale » was noted as a need."""
+    reply = answers.figures_answer(
+        "Quelle proportion des entreprises sondées utilise une suite bureautique et un logiciel comptable ?"
+    )
+    assert reply is not None and "94 %" in reply.text and "76 %" in reply.text
+    reply = answers.figures_answer(
+        "Selon le chiffre d'affaires (plus ou moins de 100 000 $), quelle proportion des entreprises a une ressource TI à l'interne ?"
+    )
+    assert reply is not None and "24 %" in reply.text and "15 %" in reply.text
+    text = "les crm pis erp ca lutilise tu beaucoup dans leco sociale"
+    assert answers.looks_like_question(text)
+    reply = answers.figures_answer(text)
+    assert reply is not None and "14 %" in reply.text and "8 %" in reply.text
