@@ -27,7 +27,7 @@ from common.profile import parse_employees
 from common.slots import LAST_RECORD_SLOT
 from knowledge import lookup, retrieval, statistics, vocabulary
 from knowledge.documents import cite, cite_many
-from knowledge.text import contains_phrase, fold, phrase_pattern, trailing_question
+from knowledge.text import contains_phrase, fold, fold_keep_punctuation, phrase_pattern, trailing_question
 
 # A hit answers on its own when it covers this share of the question's weight (retrieval.confident),
 # or NAMED_CONFIDENT when the question names the hit's record ("le TIESS c'est quoi au juste").
@@ -375,6 +375,7 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
 _RANKING = re.compile(
     r"\bprincipa(?:l|le|les|ux)\b|\b(?:(?:le|la|les) (?:plus|moins)|plus)(?: (?:cite|frequent|souvent|repandu|courant)\w*)"
     r"|\b(?:le|la|les) (?:plus|moins)\b|\btop\b|\bmost\b|\bmain\b|\bleast\b|\bsurtout\b|\bmajoritairement\b"
+    r"|\b(?:numero|no|num) ?(?:1|un)\b|\bpremiere? (?:place|rang)\b"  # "la préoccupation numéro 1"
 )
 _LEAST = re.compile(r"\b(?:le|la|les) moins\b|\bleast\b")
 # "quel secteur utilise le plus le web": one figure compared across the groups of a dimension.
@@ -1191,7 +1192,9 @@ def _facet_line(hit: retrieval.Hit) -> str:
 # The sector as a whole: "en économie sociale", "au Québec", "entreprises collectives", "le PIB"…
 _SECTOR = re.compile(
     r"\b(?:economie sociale|eco sociale|entreprises? collectives?|quebec|qc|secteur|au total|pib|milliards|"
-    r"mouvement cooperatif|portrait|7 ?000 entreprises|11 ?200 entreprises)\b|\bd?eco sociale\b"
+    r"mouvement cooperatif|portrait|7 ?000 entreprises|11 ?200 entreprises)\b|\bd?eco sociale\b|"
+    # "dans le rapport de 2017, y avait combien de coops versus d'OBNL ?": the report's figures of the sector
+    r"\brapport (?:de |du )?(?:2017|cefrio)\b"
 )
 # Words of the CEFRIO survey's questions (usage, plans, perceptions…), not of the sector's size.
 SURVEY_WORDS = (
@@ -1244,7 +1247,7 @@ def _indicator_words() -> Dict[str, List[str]]:
 def _forms(token: str) -> List[str]:
     """A typed word and what it may stand for: "coops" → "coop", "dentreprises" → "entreprises"."""
     out = [token, token.rstrip("s")]
-    if len(token) > 5 and token[0] in "dl" and token[1] in "aeiouy":
+    if len(token) >= 5 and token[0] in "dl" and token[1] in "aeiouy":
         out += [token[1:], token[1:].rstrip("s")]
     return out
 
@@ -1303,6 +1306,11 @@ def sector_follow_up(text: str, record_id: str) -> Optional[Reply]:
         figures = dated or figures
     if not figures:
         return None
+    return sector_figures_reply(figures)
+
+
+def sector_figures_reply(figures: Sequence[Dict[str, Any]]) -> Reply:
+    """Figures of the sector's size, one per line, each dated, cited together."""
     return Reply(
         "\n".join(f"• {figure_line(f)}" for f in figures),
         cite_many(figures),
@@ -1317,6 +1325,8 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     if not _askable(text) or any(w in folded for w in SURVEY_WORDS) or not _SECTOR.search(folded):
         return []  # a survey figure, or not about the sector as a whole ("combien d'employés chez TAQ")
     named = named_proper(text)
+    if named is not None and named.kind == "case":
+        return []  # "le rapport du CEFRIO parle de combien d'employés chez TAQ ?": the case's
     for name in named.names if named is not None else ():
         # "le chiffre d'affaires des Librairies indépendantes du Québec": Québec is in a name
         folded = phrase_pattern(fold(name)).sub(" ", folded) if len(fold(name)) >= 3 else folded
@@ -2265,16 +2275,24 @@ _NOT_A_YEAR = (
 )
 
 
-def _count_of_another_thing(question: str, folded_said: str) -> bool:
+def _count_of_another_thing(question: str, folded_said: str, said: str = "") -> bool:
     """Whether `question` counts something ("L'itinéraire a combien de camelots ?") that no number
     of the answer counts, whatever other numbers it holds ("fondée en 1988", "15 000 lecteurs")."""
     m = _COUNTED_THING.search(fold(question))
     if m is None:
         return False
     thing = m.group(1)[:5]
+    if thing.endswith("s"):  # "coops" is counted as "coopératives"
+        thing = thing[:-1]
     # staff is counted in several words ("260 personnes", "175 employés", "26 préposés")
     thing = "(?:" + "|".join(_STAFF_WORDS) + ")" if thing in _STAFF_WORDS else re.escape(thing)
-    return re.search(_NOT_A_YEAR + r"\s*(?:\$ )?(?:[a-z]+ ){0,3}?" + thing, folded_said) is None
+    before = re.search(_NOT_A_YEAR + r"\s*(?:\$ )?(?:[a-z]+ ){0,3}?" + thing, folded_said)
+    # a figure's label then its value: "Nombre de coopératives … : environ 3 300"
+    labelled = re.search(
+        r"\b" + thing + r"[^\n:.;]{0,100}: (?:environ |plus de |pres de )?(?!(?:19|20)\d\d\b)\d",
+        fold_keep_punctuation(said),
+    )
+    return before is None and labelled is None
 
 
 def asked_value(question: str) -> Optional[str]:
@@ -2319,7 +2337,7 @@ def admission(question: str, said: str) -> Optional[str]:
     if _ADMITTED.search(folded):
         return None
     _, _, shows, what = next(a for a in _ASKS if a[0] == kind)
-    if shows.search(folded) and not (kind == "number" and _count_of_another_thing(question, folded)):
+    if shows.search(folded) and not (kind == "number" and _count_of_another_thing(question, folded, said)):
         return None
     if kind in ("address", "phone"):
         return f"Nos sources ne donnent pas {what}.{_referral()}"

@@ -251,6 +251,11 @@ def retrieval_first(
                 return [reply]
     if answers.asks_what_is_paid(text):  # "vous financez le logiciel lui-même ?", whatever the intent
         return answers.not_covered()
+    sector = answers.sector_figures_asked(text)
+    if sector:
+        # "dans le rapport de 2017, y avait combien de coops versus d'OBNL ?": the sector's figures,
+        # not the two terms compared
+        return [answers.sector_figures_reply(sector)]
     both = answers.compared(text)
     if both:
         return both

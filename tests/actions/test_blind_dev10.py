@@ -310,3 +310,23 @@ def test_two_technologies_or_two_groups_asked_get_both_figures(kb):
     assert answers.looks_like_question(text)
     reply = answers.figures_answer(text)
     assert reply is not None and "14 %" in reply.text and "8 %" in reply.text
+
+
+def test_the_number_one_concern(kb):
+    """dev10 k212: « c quoi la préoccupation d'affaires numéro 1 » got three concerns in no order."""
+    reply = answers.figures_answer("c quoi la preoccupation daffaires numero 1 des entreprises dans le sondage")
+    assert reply is not None and reply.text.startswith("• Répondants préoccupés par l'amélioration de la qualité")
+
+
+def test_coops_versus_obnl_in_the_2017_report_are_the_sector_figures(kb):
+    """dev10 k290: « dans le rapport de 2017 y avait combien de coops versus d'OBNL » got the two
+    terms compared and « Nos sources ne donnent pas ce chiffre »."""
+    from actions.kb import retrieval_first
+
+    text = "dans le rapport de 2017 yavait combien de coops versus dobnl"
+    replies = retrieval_first(text, tracker_for(text, "ask_definition"))
+    said = "\n".join(r.text for r in replies)
+    assert "3 300" in said and "3 700" in said
+    assert answers.admission(text, said) is None
+    # a case named is the case's count, not the sector's
+    assert answers.sector_figures_asked("le rapport du cefrio parle de combien d employes chez taq") == []
