@@ -1035,7 +1035,7 @@ def named_person(text: str) -> Optional[Reply]:
 
 _SOURCE_NOUNS = (
     r"(?:exemples?|cas|etudes?(?: de cas)?|enquete|rapport|chiffres?|statistiques?|sondage|referentiel|donnees|"
-    r"conseils|recommandations)"
+    r"conseils|recommandations|cles?(?: \d| [a-z]+)?|lecons)"
 )
 
 
@@ -1066,7 +1066,7 @@ def named_facet(text: str) -> Optional[Reply]:
         # "la CDRQ c'est quoi au juste, y font quoi": the partner named, whatever piece of advice
         # mentions it with more of the question's words
         named = named_proper(text, hits)
-        if named is not None and named.kind == "partner":
+        if named is not None and named.kind == "partner" and not _named_as_source(named, folded):
             card = next(
                 (
                     h
@@ -1079,7 +1079,7 @@ def named_facet(text: str) -> Optional[Reply]:
                 return render(card)
     if (
         top is not None
-        and top.kind != "case"  # (a case: its staff facet, close behind its card, says the counts)
+        and top.kind in ("partner", "term", "programme", "volet")  # (a case: its staff facet says the counts)
         and top.facet in WHOLE_RECORD_FACETS
         and _counts_what_is_asked(top.text, folded)
     ):
@@ -1410,6 +1410,8 @@ def figures_answer(text: str) -> Optional[Reply]:
     # an organisation the question names is in its record, not in the survey
     # (not "combien ont répondu à l'enquête du CEFRIO", "c'était quoi l'enquête du CEFRIO": the survey)
     named = None if _THE_SURVEY.search(fold(text)) else named_proper(text, everything)
+    if named is not None and _named_as_source(named, fold(text)):
+        named = None  # "la clé 1 du CEFRIO": where it comes from, not what is asked
     if named is not None and (not hits or named.score >= hits[0].score):
         counted = _counted_elsewhere(named, everything, fold(text))
         if counted is not None:

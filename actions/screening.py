@@ -472,7 +472,7 @@ _ASKS_FOR_US = re.compile(
     r"\bs applique (?:t il |t elle |tu )?(?:a|aux|pour)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
     r"\bconsidere\w*\b|\bvise\w*\b|\bfait (?:tu |t on |t il )?partie\b|\bconvien\w*\b|\bcorrespond\w*\b|"
-    r"\bquels? volets?\b|"
+    r"\bquels? volets?\b|\b(?:ouvert|accessible|disponible)s? (?:aux|a|pour)\b|"
     r"\b(?:peut|pourrait|pourrions|pouvons|peux|pourrais) (?:tu |t on |t il )?(?:nous )?etre (?:accompagn|aide|soutenu|financ)\w*|"
     # "est-ce que les mutuelles ont accès au programme ?", "pourrions-nous obtenir de l'aide ?",
     # "c'est tu possible davoir de l'aide", "pouvons-nous déposer un projet ?"

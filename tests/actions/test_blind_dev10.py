@@ -330,3 +330,16 @@ def test_coops_versus_obnl_in_the_2017_report_are_the_sector_figures(kb):
     assert answers.admission(text, said) is None
     # a case named is the case's count, not the sector's
     assert answers.sector_figures_asked("le rapport du cefrio parle de combien d employes chez taq") == []
+
+
+def test_regressions_seen_on_the_way(kb):
+    """dev7 g160, dev8 h069, dev4 fc06, seen on the read banks while this session's changes landed:
+    « la clé 1 du CEFRIO » is the key, not the CEFRIO; a survey figure counted by size is not a record's
+    profile; « votre programme est-il ouvert aux coops hors Québec ? » asks about us."""
+    from actions.screening import asks_about_us
+
+    assert answers.named_facet("la cle 1 du cefrio cest quoi lidee") is None
+    reply = answers.figures_answer("la cle 1 du cefrio cest quoi lidee")
+    assert reply is None or "CEFRIO (CEFRIO)" not in reply.text
+    assert answers.named_facet("dans lenquete ya quel pourcentage des entreprises qui ont moins de 5 employes") is None
+    assert asks_about_us("nous sommes une coop a Ottawa. Votre programme est-il ouvert aux coops hors Quebec?")
