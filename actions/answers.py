@@ -338,7 +338,7 @@ def named_proper(text: str, hits: Optional[Sequence[retrieval.Hit]] = None) -> O
 
 # A question that names a group of the survey (a sector, a size, a revenue, an in-house IT person).
 _GROUP_WORDS = re.compile(
-    r"\bemploy|\bsalari|\btaille\b|\bchiffre d affaires\b|\bressource|\bpersonne ressource|\bsecteur"
+    r"\bemploy|\bsalari|\btaille\b|\bchiffre d ?affaires\b|\bressource|\bpersonne ressource|\bsecteur"
 )
 
 
@@ -484,7 +484,7 @@ _GROUPS_COMPARED = re.compile(
     r"\b(?:plus|moins)\b[^?.]{0,60}?\bque (?:les|celles|ceux|la|le)\b|\bpar rapport (?:aux|a celles|a ceux)\b|"
     r"\b(?:ont|utilisent|font|sont) (?:tu |elles |ils )?(?:plus|moins)\b|"
     r"\bcompar\w*\b|\bdifferen\w*\b|\bversus\b|\bvs\b|\bplus que les autres\b|\bplus ou moins de\b|"
-    r"\bselon (?:le|la|leur|son|sa) (?:chiffre d affaires|taille|revenu)\b"
+    r"\bselon (?:le|la|leur|son|sa) (?:chiffre d ?affaires|taille|revenu)\b"
 )
 
 
@@ -1575,7 +1575,7 @@ _DIMENSIONS = (
         re.compile(r"\bressources? ti\b|\bpersonne ressource\b|\binformaticien\w*"),
         "la présence d'une ressource TI",
     ),
-    ("revenue", re.compile(r"\bchiffre d affaires\b|\brevenus?\b"), "le chiffre d'affaires"),
+    ("revenue", re.compile(r"\bchiffre d ?affaires\b|\brevenus?\b"), "le chiffre d'affaires"),
 )
 
 

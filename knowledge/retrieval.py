@@ -236,6 +236,13 @@ CHAT_FORMS: Dict[str, str] = {
     "info": "information",
     "infos": "informations",
     "empl": "employés",
+    # "un expert TI à l'interne", "quelqu'un en TI": the survey's in-house IT resource
+    "expert ti": "ressource ti",
+    "expert en ti": "ressource ti",
+    "experte ti": "ressource ti",
+    "specialiste ti": "ressource ti",
+    "quelqu un en ti": "ressource ti",
+    "quelquun en ti": "ressource ti",
     "job": "emploi",  # "combien d'entreprises pis de jobs"
     "jobs": "emplois",
     "dissoute": "dissolution",  # "si une entreprise est dissoute": the criterion's own word

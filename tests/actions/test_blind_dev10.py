@@ -343,3 +343,10 @@ def test_regressions_seen_on_the_way(kb):
     assert reply is None or "CEFRIO (CEFRIO)" not in reply.text
     assert answers.named_facet("dans lenquete ya quel pourcentage des entreprises qui ont moins de 5 employes") is None
     assert asks_about_us("nous sommes une coop a Ottawa. Votre programme est-il ouvert aux coops hors Quebec?")
+
+
+def test_an_it_expert_by_revenue_compares_the_revenue_groups(kb):
+    """dev9 j156: « ya tu une différence selon le chiffre d'affaires pour avoir un expert TI à
+    l'interne » got skills figures (« expert-novice »)."""
+    reply = answers.figures_answer("ya tu une difference selon le chiffre daffaires pour avoir un expert ti a linterne")
+    assert reply is not None and "24 %" in reply.text and "15 %" in reply.text
