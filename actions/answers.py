@@ -1327,6 +1327,11 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     named = named_proper(text)
     if named is not None and named.kind == "case":
         return []  # "le rapport du CEFRIO parle de combien d'employés chez TAQ ?": the case's
+    if any(
+        h.record_id not in _VERDICT_TERMS and (_names_in(h, folded) or _names_in(h, _unglued(folded)))
+        for h in retrieval.search(text, kinds=("term",), k=3)
+    ):
+        return []  # "combien d'EÉSAD au Québec et combien de personnes emploient-elles ?": the term's figures
     for name in named.names if named is not None else ():
         # "le chiffre d'affaires des Librairies indépendantes du Québec": Québec is in a name
         folded = phrase_pattern(fold(name)).sub(" ", folded) if len(fold(name)) >= 3 else folded

@@ -350,3 +350,12 @@ def test_an_it_expert_by_revenue_compares_the_revenue_groups(kb):
     l'interne » got skills figures (« expert-novice »)."""
     reply = answers.figures_answer("ya tu une difference selon le chiffre daffaires pour avoir un expert ti a linterne")
     assert reply is not None and "24 %" in reply.text and "15 %" in reply.text
+
+
+def test_a_term_named_keeps_its_own_figures(kb):
+    """dev2 e097 (a regression seen on the way): « combien d'EÉSAD y a-t-il au Québec et combien de
+    personnes emploient-elles ? » is about the EÉSAD, not the sector's jobs."""
+    text = "Combien d'EÉSAD y a-t-il au Québec et combien de personnes emploient-elles ?"
+    assert answers.sector_figures_asked(text) == []
+    reply = answers.figures_answer(text)
+    assert reply is not None and "7 800" in reply.text
