@@ -353,7 +353,7 @@ def _overall(hits: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
     """For a question that names no group: each figure of a sub-group replaced by the same figure
     for all respondents when the survey gives it ("combien vendent en ligne ?" → 29 %, not a sector's)."""
     folded = fold(text)
-    if _GROUP_WORDS.search(folded) or vocabulary.find_all("sectors", text):
+    if _GROUP_WORDS.search(folded) or _IT_PERSON.search(folded) or vocabulary.find_all("sectors", text):
         return hits
     overall = {
         _indicator(d.record): d
@@ -1048,8 +1048,17 @@ def _named_as_source(hit: retrieval.Hit, folded: str) -> bool:
         n = fold(name)
         if len(n) < 3:
             continue
-        if re.search(rf"\b{_SOURCE_NOUNS}\s+(?:du|de la|de l|des|d)\s+{re.escape(n)}\b", folded) or re.search(
-            rf"\b(?:selon|d apres)\s+(?:le |la |l )?{re.escape(n)}\b", folded
+        if (
+            re.search(rf"\b{_SOURCE_NOUNS}\s+(?:du|de la|de l|des|d)\s+{re.escape(n)}\b", folded)
+            or re.search(rf"\b(?:selon|d apres)\s+(?:le |la |l )?{re.escape(n)}\b", folded)
+            # "les familles définies par le CEFRIO", "le CEFRIO dit tu qu'on investit assez ?"
+            or re.search(
+                rf"\b(?:defini|propos|publie|identifie|releve|recommande|presente)\w* par (?:le |la |l )?{re.escape(n)}\b",
+                folded,
+            )
+            or re.search(
+                rf"\b{re.escape(n)} (?:dit|disait|affirme|rapporte|note|estime|montre|indique|recommande)\b", folded
+            )
         ):
             return True
     return False
@@ -1137,6 +1146,10 @@ def named_facet(text: str) -> Optional[Reply]:
             if dated is not None:
                 return dated
         reply = _record_reply(top, hits, text)
+        if top.kind == "partner" and top.facet == "role" and not _IN_THE_PROGRAMME.search(folded):
+            # "quel est le rôle des pôles régionaux ?": what they do, then their part in the programme
+            if top.record.get("description") and top.record["description"] not in reply.text:
+                reply.text = f"{_title(top)} : {top.record['description']}\n{reply.text}"
         if top.kind == "case" and _HOW_LONG_IT_TOOK.search(folded):
             # "la CSAD ça leur a pris combien de temps avant que tout le monde soit à l'aise avec les
             # tablettes ?": the sentences of the case that give a duration, after the facet asked
@@ -1154,6 +1167,8 @@ def named_facet(text: str) -> Optional[Reply]:
     return None
 
 
+# A partner's role asked in the programme ("que fait le CQCM dans le programme ?", "au volet 3").
+_IN_THE_PROGRAMME = re.compile(r"\b(?:programme|volets?)\b")
 # How close behind a term the question does not name a case or partner it names must score.
 NAMED_OVER_TERM = 0.5
 # How close behind a survey or sector figure the record a figure question names must score.
@@ -1233,6 +1248,8 @@ QUANTITY = re.compile(
     r"\b(?:combien|cmb|nombre|nb|chiffres?|taille|poids|importance|represente\w*|comptes?|compte-t-on|"
     r"how many|how big|portrait chiffre)\b|\d"
 )
+# A count asked in so many words.
+COUNT_ASKED = re.compile(r"\b(?:combien|cmb|nombre|nb|how many)\b")
 # "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
 _ENTERPRISES_ASKED = re.compile(r"\b(?:combien|nombre) (?:d |de |des )?d?entreprises")
 
@@ -1328,7 +1345,9 @@ def sector_figures_asked(text: str) -> List[Dict[str, Any]]:
     if named is not None and named.kind == "case":
         return []  # "le rapport du CEFRIO parle de combien d'employés chez TAQ ?": the case's
     if any(
-        h.record_id not in _VERDICT_TERMS and (_names_in(h, folded) or _names_in(h, _unglued(folded)))
+        h.record_id not in _VERDICT_TERMS
+        and not retrieval.names_of("partner", h.record_id)  # (the CEFRIO named as who counted)
+        and (_names_in(h, folded) or _names_in(h, _unglued(folded)))
         for h in retrieval.search(text, kinds=("term",), k=3)
     ):
         return []  # "combien d'EÉSAD au Québec et combien de personnes emploient-elles ?": the term's figures
@@ -1414,10 +1433,16 @@ def figures_answer(text: str) -> Optional[Reply]:
     # "le CQCM représente combien de coops ?", "Combien de lecteurs a L'itinéraire ?": a figure of
     # an organisation the question names is in its record, not in the survey
     # (not "combien ont répondu à l'enquête du CEFRIO", "c'était quoi l'enquête du CEFRIO": the survey)
-    named = None if _THE_SURVEY.search(fold(text)) else named_proper(text, everything)
+    named = None
+    if not _THE_SURVEY.search(fold(text)):
+        # (among the cases and partners too: "combien d'employés compte la CDRQ ?" ranks the survey's
+        # "répondants qui comptent… employés" above every other kind)
+        named = named_proper(text, everything) or named_proper(text, retrieval.search(text, kinds=PROPER_KINDS, k=6))
     if named is not None and _named_as_source(named, fold(text)):
         named = None  # "la clé 1 du CEFRIO": where it comes from, not what is asked
-    if named is not None and (not hits or named.score >= hits[0].score):
+    # (a record named beats the survey figures that share its words: "combien d'employés compte la
+    # CDRQ ?" matches "les répondants qui comptent moins de 5 employés")
+    if named is not None and (not hits or named.score >= hits[0].score * NAMED_OVER_FIGURE or named.kind != "person"):
         counted = _counted_elsewhere(named, everything, fold(text))
         if counted is not None:
             return render(counted)
@@ -1439,6 +1464,9 @@ def figures_answer(text: str) -> Optional[Reply]:
         if top is None or other.score >= top.score * OTHER_KIND_LEAD:
             return render(other)
     if top is not None and top.kind == "statistic":
+        inhouse = _inhouse_it_asked(top, hits)
+        if inhouse is not None:
+            hits = [inhouse] + [h for h in hits if h is not inhouse]
         return _stat_reply(hits, survey_text)
     # "combien d'EÉSAD au Québec pis ça sert combien d'usagers ?": no survey figure, a term the
     # question names whose definition gives the counts (100 EÉSAD, 100 000 users)
@@ -1465,6 +1493,30 @@ def _counts_what_is_asked(shown: str, folded_question: str) -> bool:
         return False
     asked = {w[:5] for w in folded_question.split() if len(w) >= 4}
     return any(m.group(2)[:5] in asked for m in _COUNT_OF.finditer(fold(shown or "")))
+
+
+# How close behind a figure of the firms with an in-house IT resource the share of firms that have
+# one must score to be what is asked.
+INHOUSE_CLOSE = 0.75
+
+
+def _inhouse_it_asked(top: retrieval.Hit, hits: Sequence[retrieval.Hit]) -> Optional[retrieval.Hit]:
+    """ "Quelle proportion des entreprises sondées dispose d'une personne-ressource en TI ?": the
+    in-house IT resource named is what is counted (21 % of all), not the group of another figure
+    (« disposent d'un plan numérique — entreprises avec personne-ressource TI »), when that share
+    scores close behind."""
+    if (top.record.get("group") or {}).get("dimension") != "it_resource" or top.record.get("topic") == "it_resource":
+        return None
+    return next(
+        (
+            h
+            for h in hits
+            if h.record.get("topic") == "it_resource"
+            and (h.record.get("group") or {}).get("dimension") == "total"
+            and h.score >= top.score * INHOUSE_CLOSE
+        ),
+        None,
+    )
 
 
 def _unglued(folded: str) -> str:

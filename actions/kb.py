@@ -14,7 +14,7 @@ from actions import answers
 from common.language import ENGLISH_NOTICE, looks_english
 from common.profile import describe_profile, join_facts
 from common.slots import LAST_RECORD_SLOT, REQUESTED_SLOT
-from knowledge.text import trailing_question
+from knowledge.text import fold, trailing_question
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,8 @@ def retrieval_first(
                 return [reply]
     if answers.asks_what_is_paid(text):  # "vous financez le logiciel lui-même ?", whatever the intent
         return answers.not_covered()
-    sector = answers.sector_figures_asked(text)
+    # (a count asked in so many words: "ça compte tu comme entreprise collective ?" asks no count)
+    sector = answers.sector_figures_asked(text) if answers.COUNT_ASKED.search(fold(text)) else []
     if sector:
         # "dans le rapport de 2017, y avait combien de coops versus d'OBNL ?": the sector's figures,
         # not the two terms compared

@@ -243,6 +243,9 @@ CHAT_FORMS: Dict[str, str] = {
     "specialiste ti": "ressource ti",
     "quelqu un en ti": "ressource ti",
     "quelquun en ti": "ressource ti",
+    "gars des ti": "ressource ti",  # "les orgs qui ont un gars des TI à l'interne"
+    "gars de ti": "ressource ti",
+    "gars en ti": "ressource ti",
     "job": "emploi",  # "combien d'entreprises pis de jobs"
     "jobs": "emplois",
     "dissoute": "dissolution",  # "si une entreprise est dissoute": the criterion's own word
@@ -603,10 +606,19 @@ def _keep(w: str, stop: FrozenSet[str]) -> bool:
 
 
 def _stems(words: Sequence[str]) -> List[str]:
-    """Stems of surface words (`_surface`), stopwords dropped, compounds added."""
+    """Stems of surface words (`_surface`), stopwords dropped, compounds added. Used for what is
+    indexed (documents, names, trigger words), not for queries: a verb's third person plural, which
+    the French Snowball stemmer leaves whole ("utilisent", "vendent", "œuvrent"), also gives its
+    root ("utilis"), so that a question's "utilise", "vend", "œuvre" finds it."""
     stop = _stopwords()
     kept = [w for w in words if _keep(w, stop)] + _compounds(words)
-    return _stemmer().stemWords(kept)
+    stems = _stemmer().stemWords(kept)
+    roots = [w[:-3] for w, s in zip(kept, stems) if s == w and _PLURAL_VERB.match(w)]
+    return stems + roots
+
+
+# A word the stemmer left whole that ends like a verb's third person plural (not an adverb's "-ment").
+_PLURAL_VERB = re.compile(r"^[a-z]{4,}(?<!m)ent$")
 
 
 def _participle(stem: str) -> str:

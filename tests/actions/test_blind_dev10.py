@@ -359,3 +359,69 @@ def test_a_term_named_keeps_its_own_figures(kb):
     assert answers.sector_figures_asked(text) == []
     reply = answers.figures_answer(text)
     assert reply is not None and "7 800" in reply.text
+
+
+def test_counts_as_is_not_a_count(kb):
+    """dev10 k033 (a regression seen on the way): « une mutuelle d'assurance ça compte tu comme
+    entreprise collective ? » got the number of mutuals the CQCM represents."""
+    from actions.kb import retrieval_first
+
+    text = "une mutuelle dassurance ca compte tu comme entreprise collective pour vous autres"
+    replies = retrieval_first(text, tracker_for(text, "ask_eligibility"))
+    assert not any("Nombre de mutuelles" in r.text for r in replies)
+
+
+def test_a_guy_in_it_is_the_it_group(kb):
+    """dev8 h087: « les orgs qui ont un gars des TI à l'interne ont tu plus de sites adaptés au cell »
+    got the share of all respondents (30 %), not the IT groups compared (45 % vs 26 %)."""
+    reply = answers.figures_answer("les orgs qui ont un gars des ti a linterne ont tu plus de sites adaptes au cell")
+    assert reply is not None and "45 %" in reply.text and "26 %" in reply.text
+
+
+def test_a_partners_role_asked_in_general_says_what_it_does(kb):
+    """dev8 h163: « quel est le rôle des pôles régionaux d'économie sociale ? » got only their part in
+    the programme (« partenaires du lancement »), not what they do (promotion, concertation)."""
+    reply = answers.named_facet("Quel est le rôle des pôles régionaux d'économie sociale ?")
+    assert reply is not None and "concertation" in reply.text and "rôle dans le programme" in reply.text
+    reply = answers.named_facet("que fait le CQCM dans le programme")
+    assert reply is not None and not reply.text.startswith(
+        "Conseil québécois de la coopération et de la mutualité (CQCM) :"
+    )
+
+
+def test_the_in_house_it_share_is_not_another_figure_of_that_group(kb):
+    """dev10 k199, dev3 f024: « quelle proportion des entreprises sondées dispose d'une
+    personne-ressource en TI à l'interne ? » got the share of those firms with a digital plan (23 %)."""
+    for text in (
+        "Quelle proportion des entreprises sondées dispose d'une personne-ressource en TI à l'interne ?",
+        "Quelle proportion des entreprises sondées disposent d'une personne-ressource en TI à l'interne ?",
+    ):
+        reply = answers.figures_answer(text)
+        assert reply is not None and "21 %" in reply.text.split("\n")[0], text
+    reply = answers.figures_answer("pis celles avec une personne ressource ti, combien ont un plan numerique")
+    assert reply is not None and "23 %" in reply.text
+
+
+def test_the_cefrio_named_as_who_counted_keeps_the_sectors_figures(kb):
+    """dev7 g108, dev8 h098, dev5 f035 (regressions seen on the way): « en 2017, combien d'entreprises
+    d'économie sociale le CEFRIO dénombrait-il au Québec ? » is the sector's count, the CEFRIO being who
+    counted; PME 2.0 named is its own count."""
+    assert answers.sector_figures_asked(
+        "En 2017, combien d entreprises d économie sociale le CEFRIO dénombrait-il au Québec?"
+    )
+    assert (
+        answers.sector_figures_asked(
+            "Selon la conclusion du rapport, combien d entreprises collectives le projet PME 2.0 accompagne-t-il"
+        )
+        == []
+    )
+
+
+def test_a_partner_named_beats_the_survey_words_it_shares(kb):
+    """dev10 k197 (a regression seen on the way, once plural verbs were indexed by their root):
+    « combien d'employés compte la CDRQ ? » matched « les répondants qui comptent… employés »; the
+    CDRQ is what is asked about. « le CEFRIO dit-il… » names the CEFRIO as the source."""
+    reply = answers.figures_answer("Combien d'employés compte la CDRQ ?")
+    assert reply is not None and reply.text.startswith("Coopérative de développement régional du Québec")
+    reply = answers.figures_answer("le cefrio dit tu quon investit assez en numerique")
+    assert reply is None or not reply.text.startswith("CEFRIO (CEFRIO)")

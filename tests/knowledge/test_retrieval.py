@@ -432,3 +432,15 @@ def test_a_bare_number_does_not_name_a_case_by_its_number(kb):
     assert retrieval.index().query_tokens("le cas 4")[0] == ["cas4"]
     assert "cas4" not in retrieval.index().query_tokens("une coop de 4 personnes")[0]
     assert "4" not in retrieval.index().query_tokens("le cas 4")[0]
+
+
+def test_a_plural_verb_is_found_by_its_singular(kb):
+    """dev9 j179: « quelle proportion œuvre dans l'économie de partage ? » ranked the intention
+    (« d'œuvrer ») far ahead of the share that already does (« œuvrent », which the French Snowball
+    stemmer leaves whole)."""
+    assert "utilis" in retrieval._stems(["utilisent"]) and "vend" in retrieval._stems(["vendent"])
+    assert retrieval._stems(["moment"]) == ["moment"]  # an adverb's "-ment" is not a verb's "-ent"
+    hits = retrieval.search(
+        "Quelle proportion des entreprises interrogées œuvre dans l'économie de partage ?", kinds=("statistic",), k=4
+    )
+    assert "sharing_economy_active_total" in [h.record_id for h in hits[:2]]
