@@ -1249,7 +1249,7 @@ QUANTITY = re.compile(
     r"how many|how big|portrait chiffre)\b|\d"
 )
 # A count asked in so many words.
-COUNT_ASKED = re.compile(r"\b(?:combien|cmb|nombre|nb|how many)\b")
+COUNT_ASKED = re.compile(r"\b(?:combien|cmb|nombre|nb|how many|repartis\w*|repartition)\b|\d")
 # "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
 _ENTERPRISES_ASKED = re.compile(r"\b(?:combien|nombre) (?:d |de |des )?d?entreprises")
 

@@ -425,3 +425,14 @@ def test_a_partner_named_beats_the_survey_words_it_shares(kb):
     assert reply is not None and reply.text.startswith("Coopérative de développement régional du Québec")
     reply = answers.figures_answer("le cefrio dit tu quon investit assez en numerique")
     assert reply is None or not reply.text.startswith("CEFRIO (CEFRIO)")
+
+
+def test_a_split_of_the_sector_asked_without_combien(kb):
+    """dev d062 (a regression seen on the way): « comment se répartissaient les 7 000 entreprises entre
+    coops et OBNL ? » asks a count without « combien »."""
+    from actions.kb import retrieval_first
+
+    text = "Dans le portrait de 2017, comment se répartissaient les 7 000 entreprises entre coops et OBNL ?"
+    replies = retrieval_first(text, tracker_for(text, "ask_eligibility"))
+    said = "\n".join(r.text for r in replies)
+    assert "3 300" in said and "3 700" in said
