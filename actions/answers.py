@@ -1251,7 +1251,10 @@ QUANTITY = re.compile(
 # A count asked in so many words.
 COUNT_ASKED = re.compile(r"\b(?:combien|cmb|nombre|nb|how many|repartis\w*|repartition)\b|\d")
 # "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
-_ENTERPRISES_ASKED = re.compile(r"\b(?:combien|nombre) (?:d |de |des )?d?entreprises")
+# ("combien y avait-il d'entreprises…": a few words between)
+_ENTERPRISES_ASKED = re.compile(
+    r"\b(?:combien|nombre)(?: (?:y|a|avait|t|il|ya|yavait|en|de))*? (?:d |de |des )?d?entreprises"
+)
 
 
 def _indicator_words() -> Dict[str, List[str]]:

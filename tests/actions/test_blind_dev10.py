@@ -436,3 +436,16 @@ def test_a_split_of_the_sector_asked_without_combien(kb):
     replies = retrieval_first(text, tracker_for(text, "ask_eligibility"))
     said = "\n".join(r.text for r in replies)
     assert "3 300" in said and "3 700" in said
+
+
+def test_enterprises_asked_with_words_between(kb):
+    """dev6 f045: « combien y avait-il d'entreprises d'économie sociale et d'emplois ? » got the jobs
+    only: « combien » and « entreprises » had words between them."""
+    asked = answers.sector_figures_asked(
+        "Selon le rapport du CEFRIO de 2017, combien y avait-il d'entreprises d'économie sociale et d'emplois ?"
+    )
+    assert {f["indicator"] for f in asked} == {"enterprises", "jobs"}
+    assert {
+        f["indicator"]
+        for f in answers.sector_figures_asked("combien de membres dans les entreprises d economie sociale au quebec")
+    } == {"members"}
