@@ -7,7 +7,7 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.advice import listed_challenges, say_advice
-from actions.answers import QUANTITY, SURVEY_WORDS, render, sector_figures_asked
+from actions.answers import QUANTITY, SURVEY_WORDS, render, sector_figures_asked, sector_figures_reply
 from actions.kb import KnowledgeAction, first_entity, latest_text, say
 from common.formatting import figure_line, number, percent
 from common.slots import LAST_RECORD_SLOT
@@ -73,8 +73,9 @@ class ActionStatistic(KnowledgeAction):
         folded = fold(text)
         asked = sector_figures_asked(text)
         if asked:
-            say(dispatcher, "\n".join(f"• {figure_line(f)}" for f in asked), cite_many(asked))
-            return [SlotSet(LAST_RECORD_SLOT, f"sector_figure:{asked[0]['id']}")]  # for "et en 2017 ?"
+            reply = sector_figures_reply(asked)
+            say(dispatcher, reply.text, reply.source)
+            return [SlotSet(LAST_RECORD_SLOT, reply.records[0])]  # for "et en 2017 ?"
         if not QUANTITY.search(folded):
             challenges = listed_challenges(text)  # "quels sont les principaux défis de l'économie sociale ?"
             if challenges:

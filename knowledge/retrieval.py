@@ -1631,19 +1631,28 @@ def best_passages(kind: str, record: Dict[str, Any], query: str, shown: str = ""
         total = sum(idx.idf.get(t, 0.0) for t in asked)
         if not asked or total <= 0:
             continue
-        best, best_weight, best_hit = None, 0.0, []
-        for sentence, words in sentences:
-            hit = [t for t in asked if _participle(t) in words]
-            weight = sum(idx.idf.get(t, 0.0) for t in hit)
-            if weight > best_weight:
-                best, best_weight, best_hit = sentence, weight, hit
-        if best is None or best_weight < PASSAGE_SHARE * total:
-            continue
-        if len(best_hit) < 2 and max(idx.idf.get(t, 0.0) for t in best_hit) < PASSAGE_RARE:
-            continue
-        if best not in out:
-            out.append(best)
+        found = _best_sentence(idx, asked, total, sentences, PASSAGE_RARE)
+        if found is not None and found[0] not in out:
+            out.append(found[0])
     return out[:2]
+
+
+def _best_sentence(
+    idx: "Index", asked: Sequence[str], total: float, sentences: Sequence[Tuple[str, set]], rare: float
+) -> Optional[Tuple[str, float]]:
+    """(sentence, weight) of the sentence holding the most of the `asked` stems (IDF-weighted), when it
+    holds at least PASSAGE_SHARE of their `total` weight and two of them or one of IDF ≥ `rare`."""
+    best, best_weight, best_hit = None, 0.0, []
+    for sentence, words in sentences:
+        hit = [t for t in asked if _participle(t) in words]
+        weight = sum(idx.idf.get(t, 0.0) for t in hit)
+        if weight > best_weight:
+            best, best_weight, best_hit = sentence, weight, hit
+    if best is None or best_weight < PASSAGE_SHARE * total:
+        return None
+    if len(best_hit) < 2 and max(idx.idf.get(t, 0.0) for t in best_hit) < rare:
+        return None
+    return best, best_weight
 
 
 # Words that frame a question across the case studies ("quels cas du rapport ont…", "quelles
@@ -1669,8 +1678,9 @@ ACROSS_RARE = 3.0
 def cases_saying(query: str, **kw) -> List[Tuple[Dict[str, Any], str]]:
     """ "Quels cas du rapport ont connu un premier échec ?": every case one of whose sentences says
     what the question asks (as best_passages: PASSAGE_SHARE of the question's weight, two of its
-    words or one of IDF ≥ ACROSS_RARE, a word few records say: "sociofinancement", "Facebook"), best first, with that sentence; cases within ACROSS_SHARE of the best,
-    at most ACROSS_SHOWN. [] when no case says it."""
+    words or one of IDF ≥ ACROSS_RARE, a word few records say: "sociofinancement", "Facebook"), best
+    first, with that sentence; cases within ACROSS_SHARE of the best, at most ACROSS_SHOWN. [] when
+    no case says it."""
     if not isinstance(query, str) or not query.strip():
         return []
     idx = index(**kw)
@@ -1684,18 +1694,11 @@ def cases_saying(query: str, **kw) -> List[Tuple[Dict[str, Any], str]]:
     used = {d.record_id: d.text for d in idx.docs if d.kind == "case" and d.facet == "technologies"}
     found: List[Tuple[float, Dict[str, Any], str]] = []
     for rec in store.snapshot(**kw).get("cases") or []:
-        best, best_weight, best_hit = None, 0.0, []
-        for sentence in case_passages(rec) + ([used[rec["id"]]] if used.get(rec.get("id")) else []):
-            words = {_participle(t) for t in _doc_tokens(sentence)}
-            hit = [t for t in asked if _participle(t) in words]
-            weight = sum(idx.idf.get(t, 0.0) for t in hit)
-            if weight > best_weight:
-                best, best_weight, best_hit = sentence, weight, hit
-        if best is None or best_weight < PASSAGE_SHARE * total:
-            continue
-        if len(best_hit) < 2 and max(idx.idf.get(t, 0.0) for t in best_hit) < ACROSS_RARE:
-            continue
-        found.append((best_weight, rec, best))
+        said = case_passages(rec) + ([used[rec["id"]]] if used.get(rec.get("id")) else [])
+        sentences = [(x, {_participle(t) for t in _doc_tokens(x)}) for x in said]
+        best = _best_sentence(idx, asked, total, sentences, ACROSS_RARE)
+        if best is not None:
+            found.append((best[1], rec, best[0]))
     if not found:
         return []
     top = max(w for w, _, _ in found)
