@@ -1154,8 +1154,7 @@ def named_facet(text: str) -> Optional[Reply]:
             # "la CSAD ça leur a pris combien de temps avant que tout le monde soit à l'aise avec les
             # tablettes ?": the sentences of the case that give a duration, after the facet asked
             # (not for "ils ont sauvé combien de temps ?", a result)
-            lasted = case_duration(text, top.record_id)
-            said = lasted.text.partition(" — ")[2] if lasted is not None else ""
+            said = " ".join(_durations(top.record_id)[1])
             if said and said not in reply.text:
                 reply.text += "\n" + said
         for clause in _CLAUSES.split(text):
@@ -1445,7 +1444,8 @@ def figures_answer(text: str) -> Optional[Reply]:
         named = None  # "la clé 1 du CEFRIO": where it comes from, not what is asked
     # (a record named beats the survey figures that share its words: "combien d'employés compte la
     # CDRQ ?" matches "les répondants qui comptent moins de 5 employés")
-    if named is not None and (not hits or named.score >= hits[0].score * NAMED_OVER_FIGURE or named.kind != "person"):
+    # (a person named must still score close to the best figure: "qui est…" questions are rarely counts)
+    if named is not None and (named.kind != "person" or not hits or named.score >= hits[0].score * NAMED_OVER_FIGURE):
         counted = _counted_elsewhere(named, everything, fold(text))
         if counted is not None:
             return render(counted)
@@ -1999,9 +1999,15 @@ def case_duration(text: str, record_id: str) -> Optional[Reply]:
     ("une campagne de 42 jours", "un essai de 2 semaines"); None when it asks none or has none."""
     if not _DURATION_ASKED.search(fold(text)):
         return None
+    case, said = _durations(record_id)
+    return _sentences_reply(case, said) if said else None
+
+
+def _durations(record_id: str) -> Tuple[Optional[retrieval.Hit], List[str]]:
+    """A case's hit and the (at most two) sentences of its record that give a duration."""
     case = _record_in_context("case", record_id)
     said = [p for p in retrieval.case_passages(case.record) if _DURATION.search(fold(p))] if case else []
-    return _sentences_reply(case, said[:2]) if said else None
+    return case, said[:2]
 
 
 def _sentences_reply(hit: retrieval.Hit, sentences: Sequence[str]) -> Reply:
@@ -2337,9 +2343,10 @@ _NOT_A_YEAR = (
 )
 
 
-def _count_of_another_thing(question: str, folded_said: str, said: str = "") -> bool:
+def _count_of_another_thing(question: str, folded_said: str, said: str) -> bool:
     """Whether `question` counts something ("L'itinéraire a combien de camelots ?") that no number
-    of the answer counts, whatever other numbers it holds ("fondée en 1988", "15 000 lecteurs")."""
+    of the answer counts, whatever other numbers it holds ("fondée en 1988", "15 000 lecteurs").
+    `said` is the answer as written (its "label : value" lines), `folded_said` as admission reads it."""
     m = _COUNTED_THING.search(fold(question))
     if m is None:
         return False
