@@ -1,6 +1,6 @@
 """`make bench-answers`: the bot's answers judged end to end, through the real servers.
 
-    python -m bench answers [--bank dev|dev2|…|dev10|sealed|sealed2|…|sealed9|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
+    python -m bench answers [--bank dev|dev2|…|dev11|sealed|sealed2|…|sealed10|all] [--limit N] [--extra-turns 12] [--model M] [--budget S]
     python -m bench.answers  (same options)
 
 The question banks are bench/answer_bank/dev*.yml and sealed*.yml, written blind by other people
@@ -19,7 +19,7 @@ The sealed part is the figure that counts, and nobody working on the bot should 
 questions: for it, nothing but ids, kinds, styles and verdicts is printed or written to
 results/bench-answers.json (no question text, no answer, no regex, no failure detail).
 The last line sums it up:
-    answers: dev_right=R/N … dev10_right=R/N sealed_right=R/N … sealed9_right=R/N invented=I conversations_sealed=C/M …
+    answers: dev_right=R/N … dev11_right=R/N sealed_right=R/N … sealed10_right=R/N invented=I conversations_sealed=C/M …
 (invented: single questions judged invented, over the parts that ran).
 """
 
@@ -68,6 +68,7 @@ PARTS = (
     "dev8",
     "dev9",
     "dev10",
+    "dev11",
     "sealed",
     "sealed2",
     "sealed3",
@@ -77,6 +78,7 @@ PARTS = (
     "sealed7",
     "sealed8",
     "sealed9",
+    "sealed10",
 )
 # sealed.yml (written before any tuning, 2026-11) and sealed2.yml (a second blind writer, 2026-12,
 # written after sealed.yml had been run several times), sealed3.yml (a third, written with
@@ -84,8 +86,9 @@ PARTS = (
 # that day), sealed5.yml (a fifth, written with dev6.yml in the evening), sealed6.yml (a sixth,
 # written with dev7.yml on 2026-12-03), sealed7.yml (a seventh, written with dev8.yml on
 # 2026-12-03 in the morning), sealed8.yml (an eighth, written with dev9.yml on 2026-12-03 at
-# noon) and sealed9.yml (a ninth, written with dev10.yml on 2026-12-03 in the afternoon): all
-# sealed, nobody reads them. dev*.yml are read.
+# noon), sealed9.yml (a ninth, written with dev10.yml on 2026-12-03 in the afternoon) and
+# sealed10.yml (a tenth, written with dev11.yml on 2026-12-03 at the end of the day): all sealed,
+# nobody reads them. dev*.yml are read.
 
 
 def is_sealed(part: str) -> bool:

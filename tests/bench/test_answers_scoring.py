@@ -569,11 +569,11 @@ def test_summary_table_and_last_line():
     assert "conversations: 0/1 right; failed checks: verdict 1" in table
     assert last_line({"sealed": part}) == (
         "answers: dev_right=- dev2_right=- dev3_right=- dev4_right=- dev5_right=- dev6_right=- dev7_right=- "
-        "dev8_right=- dev9_right=- dev10_right=- sealed_right=1/2 sealed2_right=- sealed3_right=- sealed4_right=- "
-        "sealed5_right=- sealed6_right=- sealed7_right=- sealed8_right=- sealed9_right=- invented=1 "
+        "dev8_right=- dev9_right=- dev10_right=- dev11_right=- sealed_right=1/2 sealed2_right=- sealed3_right=- sealed4_right=- "
+        "sealed5_right=- sealed6_right=- sealed7_right=- sealed8_right=- sealed9_right=- sealed10_right=- invented=1 "
         "conversations_sealed=0/1 conversations_sealed2=- conversations_sealed3=- conversations_sealed4=- "
         "conversations_sealed5=- conversations_sealed6=- conversations_sealed7=- conversations_sealed8=- "
-        "conversations_sealed9=-"
+        "conversations_sealed9=- conversations_sealed10=-"
     )
     # every sealed bank prints ids and verdicts only, whatever its number
     from bench.answers import is_sealed
