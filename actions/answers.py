@@ -239,6 +239,10 @@ def with_passages(reply: Reply, question: Optional[str]) -> Reply:
     from knowledge.cases import get as get_case
 
     case = get_case(reply.records[0].split(":", 1)[1])
+    lacking = _case_value_lacking(case, question) if case else None
+    if lacking:
+        # "le chiffre d'affaires de L'itinéraire ?": the report does not give it; what it gives follows
+        reply.text = f"Le rapport ne donne pas {lacking} de {case['name']}. Ce qu'il en dit :\n{reply.text}"
     extra = retrieval.best_passages("case", case, question, shown=reply.text) if case else []
     if extra:
         reply.text += "\n" + "\n".join(f"Précision : {x}" for x in extra)
@@ -252,6 +256,29 @@ def with_passages(reply: Reply, question: Optional[str]) -> Reply:
         if people:
             reply.text += "\nPersonnes nommées : " + " ; ".join(people)
     return reply
+
+
+# A case's figures a question may ask for by name: (field, the words that ask it, what it is called).
+_CASE_VALUES = (
+    ("revenue", re.compile(r"\bchiffres? d ?affaires?\b|\brevenus?\b"), "le chiffre d'affaires"),
+    (
+        "it_budget",
+        re.compile(
+            r"\bbudgets? (?:ti|numeriques?|informatiques?|techno\w*)\b|"
+            r"\b(?:mett\w*|invest\w*|depens\w*|consacr\w*) combien\b[^?]{0,40}\b(?:ti|l?informatique|techno\w*|numerique)\b|"
+            r"\bcombien\b[^?]{0,30}\b(?:mett\w*|invest\w*|depens\w*|consacr\w*)\b[^?]{0,40}"
+            r"\b(?:ti|l?informatique|techno\w*|numerique)\b"
+        ),
+        "le budget consacré au numérique (TI)",
+    ),
+)
+
+
+def _case_value_lacking(case: Dict[str, Any], question: str) -> Optional[str]:
+    """What a question asks of a case by name (its revenue, its IT budget) when the case's record
+    does not give it, else None."""
+    folded = fold(question)
+    return next((label for field, asks, label in _CASE_VALUES if asks.search(folded) and not case.get(field)), None)
 
 
 # "qui les a accompagnés", "avec qui", "par qui", "qui a aidé": who the case worked with
@@ -478,6 +505,22 @@ def _each_technology(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     return out
 
 
+def _each_named_figure(text: str) -> List[retrieval.Hit]:
+    """The survey figures of the things the question names, each by a word of its own label that
+    alone finds it far ahead of any other figure ("facebook vs twitter ça donne quoi": a general
+    social-media figure matches both words through its synonyms, each network's figure one)."""
+    out: List[retrieval.Hit] = []
+    idx = retrieval.index()
+    for word in dict.fromkeys(w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) >= 4):
+        stems = idx.query_tokens(word)[0]
+        if set(stems) & retrieval.FRAME_STEMS or any(idx.idf.get(t, 0.0) < NAMED_WORD_IDF for t in stems):
+            continue  # "c'est quoi", "au fait": the question's frame; "Québec": said of everything
+        hit = retrieval.confident(retrieval.search(word, kinds=("statistic",), k=4), 0.99, margin=FIGURE_FAR_AHEAD)
+        if hit is not None and word in fold(str(hit.record.get("label") or "")) and hit not in out:
+            out.append(hit)
+    return out[:MAX_STATS]
+
+
 # A comparison between groups asked: "plus souvent que", "par rapport aux", "est-ce différent",
 # "selon le chiffre d'affaires (plus ou moins de 100 000 $)".
 _GROUPS_COMPARED = re.compile(
@@ -596,8 +639,8 @@ def criterion_answer(text: str) -> Optional[Reply]:
     membres ?": the one criterion of the definition a general question asks about, as the rule
     (its "fail" explanation says what an entreprise d'économie sociale must do), with its source.
     None when no criterion clearly fits."""
-    if not _askable(text):
-        return None
+    if not _askable(text) or _ALL_PRINCIPLES.search(fold(text)):
+        return None  # "quels principes faut-il respecter ?": all of them, not the one that scores best
     hits = retrieval.search(text, kinds=("criterion",), k=2)
     alone = bool(hits) and (len(hits) == 1 or hits[0].score >= hits[1].score * 3)
     if not hits or hits[0].confidence < (CRITERION_CONFIDENT if not alone else CRITERION_CONFIDENT / 2):
@@ -609,6 +652,13 @@ def criterion_answer(text: str) -> Optional[Reply]:
     if not rule:
         return None
     return Reply(f"{crit['label']} : {rule}", cite(crit), [record_key(hits[0])])
+
+
+# The principles or criteria asked as a list ("quels principes une organisation doit-elle respecter ?").
+_ALL_PRINCIPLES = re.compile(
+    r"\b(?:quels?|quelles?|lesquels|lesquelles|c est quoi les|cest quoi les|la liste des|tous les|toutes les)\b"
+    r"[^?]{0,20}\b(?:principes|criteres|conditions|regles|exigences)\b"
+)
 
 
 # "a-t-elle le droit de distribuer ses surplus ?", "on peut tu distribuer nos profits ?": a rule asked
@@ -674,7 +724,11 @@ def _asks_the_unknown(text: str, top: retrieval.Hit, hits: Sequence[retrieval.Hi
     return top.score >= UNKNOWN_MIN_SCORE and (rival is None or top.score >= UNKNOWN_LEAD * rival.score)
 
 
-_COMPARE = re.compile(r"\b(?:difference|differences|diff|differencie|distingue|compar\w*|versus|vs|ou bien|plutot)\b")
+_COMPARE = re.compile(
+    r"\b(?:difference|differences|diff|differencie|distingue|compar\w*|versus|vs|ou bien|plutot)\b|"
+    # "la Mauve ou la Remise, c'est qui qui met le plus en TI ?"
+    r"\b(?:le|la|les) (?:plus|moins)\b|\blequel\b|\blaquelle\b"
+)
 
 
 def compared(text: str) -> Optional[List[Reply]]:
@@ -699,6 +753,7 @@ def compared(text: str) -> Optional[List[Reply]]:
     if kind is None:
         return None
     pairs = [h for (k, _), h in named.items() if k == kind]
+    pairs = _same_facet(pairs, text)
 
     def position(h: retrieval.Hit) -> int:
         found = [m.start() for n in h.names if len(fold(n)) >= 3 for m in [phrase_pattern(fold(n)).search(folded)] if m]
@@ -708,6 +763,23 @@ def compared(text: str) -> Optional[List[Reply]]:
         _record_reply(h, hits) if h.facet not in WHOLE_RECORD_FACETS else render(h)
         for h in sorted(pairs, key=position)[:3]
     ]
+
+
+def _same_facet(named: List[retrieval.Hit], text: str) -> List[retrieval.Hit]:
+    """The records compared, each by the facet the question asks of all of them: the facet whose
+    weakest score across them is the best ("la Mauve ou la Remise, qui met le plus en TI ?": both
+    budgets, not one's lessons that say "budget" and the other's costs). Unchanged when no facet
+    other than a card is found for every record."""
+    keys = {(h.kind, h.record_id) for h in named}
+    found: Dict[str, Dict[tuple, retrieval.Hit]] = {}
+    for h in retrieval.search(text, kinds=(named[0].kind,), k=60):
+        if (h.kind, h.record_id) in keys and h.facet not in WHOLE_RECORD_FACETS and h.text:
+            found.setdefault(h.facet, {}).setdefault((h.kind, h.record_id), h)
+    complete = {f: hits for f, hits in found.items() if len(hits) == len(keys)}
+    if not complete:
+        return named
+    facet = max(complete, key=lambda f: min(h.score for h in complete[f].values()))
+    return [complete[facet][(h.kind, h.record_id)] for h in named]
 
 
 # "quelles familles d'usages…", "les champs d'application du référentiel", "les tendances à
@@ -886,6 +958,18 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     # term named in full is, asked as such, whatever the figures around it; no rival to fear
     if said_in_full and _WHAT_A_TERM_IS.search(folded):
         return render(top)
+    asked = asked_value(text)
+    for h in hits[:2] if asked else ():
+        # "le programme PME 2.0 du CEFRIO a démarré en quelle année ?": the term named in full gives a
+        # year, the value asked (level with the report's date, whose title says "2.0")
+        if (
+            h.kind == "term"
+            and h.score >= top.score * TERM_WITH_VALUE_CLOSE
+            and h.confidence >= NAMED_CONFIDENT
+            and _gives_value(h.text, asked)
+            and any(len(fold(n).split()) >= 2 and contains_phrase(folded, n) for n in h.names)
+        ):
+            return render(h)
     rival = next((h for h in hits[1:] if (h.kind, h.record_id) != (top.kind, top.record_id)), None)
     # "quels nouveaux développements le référentiel mentionne-t-il ?": a part of the map of digital
     # uses, far ahead (not "ça compte tu comme économie sociale", close to "rendre des comptes")
@@ -903,7 +987,10 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
         or (said_in_full and top.confidence >= TERM_ANYWHERE and not _SHARE_WORDS.search(folded))
     ):
         return None
-    if rival is not None and top.score < rival.score * FACT_LEAD:
+    # (a term named in full and ranked first needs no lead over a record the question does not name:
+    # "le programme PME 2.0 du CEFRIO a démarré en quelle année ?" and the report's date, "2.0" in its title)
+    unrivalled = said_in_full and rival is not None and not _names_in(rival, folded)
+    if rival is not None and top.score < rival.score * FACT_LEAD and not unrivalled:
         return None
     return render(top)
 
@@ -912,6 +999,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 _SHARE_WORDS = re.compile(r"\b(?:proportion|pourcentage|quelle part|taux|share|percentage|percent)\b|%")
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
+TERM_WITH_VALUE_CLOSE = 0.9
 
 
 def figure_leads(text: str) -> Optional[Reply]:
@@ -1086,14 +1174,26 @@ def named_facet(text: str) -> Optional[Reply]:
             )
             if card is not None:
                 return render(card)
-    if (
-        top is not None
-        and top.kind in ("partner", "term", "programme", "volet")  # (a case: its staff facet says the counts)
-        and top.facet in WHOLE_RECORD_FACETS
-        and _counts_what_is_asked(top.text, folded)
-    ):
-        # "Combien d'études de cas le rapport du CEFRIO présente-t-il ?": the profile says "13 études de cas"
-        return render(top)
+    # "Combien d'études de cas le rapport du CEFRIO présente-t-il ?": the profile says "13 études de
+    # cas" (also when another facet of the record ties with it: "ya combien d'études de cas dans le
+    # rapport du cefrio" ranks the CEFRIO's role a hair above its profile)
+    counted = (
+        next(
+            (
+                h
+                for h in hits[:4]
+                if (h.kind, h.record_id) == (top.kind, top.record_id)
+                and h.score >= top.score * COUNT_FACET_CLOSE
+                and h.facet in WHOLE_RECORD_FACETS
+                and _counts_what_is_asked(h.text, folded)
+            ),
+            None,
+        )
+        if top is not None and top.kind in ("partner", "term", "programme", "volet")  # (a case: its staff facet)
+        else None
+    )
+    if counted is not None:
+        return render(counted)
     if (
         top is not None
         and top.kind in ("sector_figure", "statistic")
@@ -1172,6 +1272,13 @@ _IN_THE_PROGRAMME = re.compile(r"\b(?:programme|volets?)\b")
 NAMED_OVER_TERM = 0.5
 # How close behind a survey or sector figure the record a figure question names must score.
 NAMED_OVER_FIGURE = 0.5
+# A word rarer than this (IDF) names a thing; "Québec", "site", "formation" are said of everything.
+NAMED_WORD_IDF = 3.0
+# How close to the best facet of a record the facet that gives the count asked must score.
+COUNT_FACET_CLOSE = 0.9
+# A survey figure this much (2 = three times) above any other record is the one asked, even when it
+# covers little of the question.
+FIGURE_FAR_AHEAD = 2.0
 # How close behind a record's card one of its facets must score to be what a question asks.
 FACET_BEHIND_CARD = 0.75
 # … its people, for a question that asks who did something ("qui a témoigné…", not "qui est…").
@@ -1205,7 +1312,7 @@ def _facet_line(hit: retrieval.Hit) -> str:
 
 # The sector as a whole: "en économie sociale", "au Québec", "entreprises collectives", "le PIB"…
 _SECTOR = re.compile(
-    r"\b(?:economie sociale|eco sociale|entreprises? collectives?|quebec|qc|secteur|au total|pib|milliards|"
+    r"\b(?:[ld]?economie sociale|eco sociale|entreprises? collectives?|quebec|qc|secteur|au total|pib|milliards|"
     r"mouvement cooperatif|portrait|7 ?000 entreprises|11 ?200 entreprises)\b|\bd?eco sociale\b|"
     # "dans le rapport de 2017, y avait combien de coops versus d'OBNL ?": the report's figures of the sector
     r"\brapport (?:de |du )?(?:2017|cefrio)\b"
@@ -1423,9 +1530,22 @@ def figures_answer(text: str) -> Optional[Reply]:
     hits = retrieval.search(
         _RANKING.sub(" ", survey_text) if ranking else survey_text, kinds=("statistic", "sector_figure"), k=6
     )
+    each = _each_named_figure(survey_text)
+    if len(each) >= 2:
+        return _stat_list(each)
     top = _best(hits, fold(text))
+    if top is None and each and retrieval.words_shared(survey_text, each[0]) >= 2:
+        # "au fait, côté réseaux sociaux, Facebook, c'est combien ?": the one figure its name finds
+        # (not "c'est gros comment" and the wholesale trade's figure)
+        top = each[0]
     if top is None and ranking and hits and hits[0].kind == "statistic" and hits[0].confidence >= NAMED_CONFIDENT:
         top = hits[0]
+    if top is None and hits and hits[0].kind == "statistic":
+        # "pis combien veulent se lancer dans l'économie de partage plus tard": a figure far ahead of
+        # every other record, though the question's other words ("veulent", "lancer") match nothing
+        top = retrieval.confident(hits, NAMED_CONFIDENT, margin=FIGURE_FAR_AHEAD)
+        if top is not None and retrieval.words_shared(survey_text, top) < 2:
+            top = None  # "l'économie sociale c'est gros comment": one word ("commerce de gros")
     if top is None and hits and hits[0].confidence >= NAMED_CONFIDENT:
         # "les CRM pis les ERP, ça l'utilise tu beaucoup ?": each figure covers half the question
         each = _each_technology(hits[0], survey_text)
@@ -1494,7 +1614,9 @@ def _counts_what_is_asked(shown: str, folded_question: str) -> bool:
     the question counts ("13 études de cas")."""
     if not QUANTITY.search(folded_question):
         return False
-    asked = {w[:5] for w in folded_question.split() if len(w) >= 4}
+    words = [w for w in folded_question.split() if len(w) >= 4]
+    # ("combien detudes de cas": an elided article typed without its apostrophe)
+    asked = {w[:5] for w in words} | {w[1:6] for w in words if w[0] in "dl" and w[1] in "aeiouyh"}
     return any(m.group(2)[:5] in asked for m in _COUNT_OF.finditer(fold(shown or "")))
 
 
@@ -1944,7 +2066,9 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         # than any facet of the volet; the topic's own action says them
         # ("qui les a accompagnés ?" says whom it asks about: the record in context's people, whatever
         # else matches; "quelle clientèle visaient-ils avec ça ?" may be about something else)
-        pointed = refers_back(text) and len(fold(text).split()) <= SHORT_QUESTION + 1 and fold(text).startswith("qui ")
+        # ("pis qui les a accompagnés là-dedans ?": the same, after a filler)
+        bare = _LEADING_FILLER.sub("", fold(text))
+        pointed = refers_back(text) and len(bare.split()) <= SHORT_QUESTION + 1 and bare.startswith("qui ")
         # "ça a donné quoi comme recommandations ?" after a case: its results say it in those words
         # "quel logiciel utilisent-ils ?" after La Remise: "ils" are the case, not the survey's firms
         pointed = pointed or (refers_back(text) and best.confidence >= POINTED_CONFIDENT)
@@ -1974,14 +2098,17 @@ def follow_up(text: str, context: str, kinds: Optional[Sequence[str]], on_topic:
         return reply
     if on_topic and kind == "case" and own and own[0].facet in WHOLE_RECORD_FACETS and _WHAT_IS.search(fold(text)):
         return render(own[0])  # "la mauve c'est où pis ils font quoi": what it is, asked second
-    if on_topic and kind == "case" and own:
+    if (on_topic or refers_back(text)) and kind == "case" and own:
         # "combien de monde chez Défi Polyteck pis la compagnie est née de quoi": no facet but the
-        # card fits; the sentence of the record that answers it does
+        # card fits; the sentence of the record that answers it does ("ça a augmenté de combien
+        # déjà, leurs ventes ?" after the Librairies: their members' revenue, up more than 1000 %)
         passages = retrieval.best_passages(kind, own[0].record, text)
         if passages:
             return _sentences_reply(own[0], passages)
     return None
 
+
+_LEADING_FILLER = re.compile(r"^(?:(?:pis|puis|et|ok|okay|ah|bon|mais)\W+)+")
 
 _DURATION_ASKED = re.compile(
     r"\b(?:combien de temps|en combien de (?:temps|jours|semaines|mois)|ca a dure|duree|"
@@ -2074,6 +2201,66 @@ _BOUGHT = re.compile(
     r"\b(?:logiciels?|outils?|site web|sites web|ordis?|ordinateurs?|equipements?|materiel|licences?|(?<!champs d )(?<!champ d )applications?"
     r"|crm|erp|tablettes?|serveurs?|software|tools?|computers?|hardware|cyber\w*|progiciels?|plateformes?)\b"
 )
+
+
+# "par où on commence ?", "on commence par quoi", "c'est quoi la première étape": how to start.
+_HOW_TO_START = re.compile(
+    r"\bpar (?:ou|quoi) (?:on |je |nous |t on |faut il |faudrait il )?(?:commenc|debut|part)\w*|"
+    r"\b(?:on |je |nous )?(?:commence|commencer|debute|debuter)\w* par (?:ou|quoi)\b|\bpremieres? etapes?\b"
+)
+
+
+def asks_how_to_start(text: str) -> bool:
+    return bool(_HOW_TO_START.search(fold(text or "")))
+
+
+# "on a fini l'autodiagnostic, pis après ça ?", "une fois le plan fait, on fait quoi ?": the step
+# after one the visitor names. (cue of "after", then the words that name each step)
+_AFTER = re.compile(
+    r"\bapres (?:ca|cela|ce|quoi|l |le |la )|\bapres\W*$|\bensuite\b|\bprochaine etape\b|\bla suite\b|"
+    r"\bon fait quoi\b|\bune fois\b|\b(?:fini|finie|finis|termine\w*|complete\w*)\b|"
+    r"\b(?:a|ai|avons|ont|avez|deja) (?:deja )?fait\b"
+)
+_STEP_WORDS = (
+    re.compile(r"\bwebinaires?\b"),
+    re.compile(r"\b(?:l ?)?auto ?(?:examen|diagnostic|evaluation)\b|\bdiagnostic\b"),
+    re.compile(r"\bplan (?:strategique|numerique)\b|\bplanification\b"),
+)
+
+
+def step_after(text: str) -> Optional[Reply]:
+    """The programme's step after the one a question names as done (volet 1: the webinar, then the
+    self-assessment; volet 2: the CDRQ, the self-assessment, the plan with an adviser), or what
+    comes after the last one; None unless a step is named with a cue of "after"."""
+    folded = fold(text or "")
+    if not _askable(text) or not _AFTER.search(folded):
+        return None
+    named = [i for i, pattern in enumerate(_STEP_WORDS) if pattern.search(folded)]
+    if not named:
+        return None
+    step = _STEP_WORDS[named[-1]]  # "l'autodiagnostic et le plan terminés": after the later one
+    for volet_no in (1, 2):
+        volet = lookup.volet(volet_no) or {}
+        steps = list(volet.get("how_to_start") or [])
+        at = next((i for i, s in enumerate(steps) if step.search(fold(s))), None)
+        if at is None or (volet_no == 1 and at == len(steps) - 1):
+            continue  # (the self-assessment ends volet 1's steps and is volet 2's own)
+        if at + 1 < len(steps):
+            rest = "\n".join(f"{i}. {s}" for i, s in enumerate(steps[at + 1 :], at + 2))
+            return Reply(
+                f"Après cette étape (volet {volet_no}, {volet['name'].lower()}) :\n{rest}",
+                volet.get("citation") or cite(volet),
+                [f"volet:{volet_no}"],
+            )
+        after = lookup.facts("next_step")
+        if after:
+            return Reply(
+                f"C'est la dernière étape de l'accompagnement (volet {volet_no}). "
+                + " ".join(f["text"] for f in after),
+                cite_many(after),
+                [f"fact:{f['id']}" for f in after],
+            )
+    return None
 
 
 def asks_what_is_paid(text: str) -> bool:
@@ -2201,6 +2388,8 @@ def answers_for_parts(parts: Sequence[str], context: Optional[str] = None) -> Op
         # "la mauve c'est où ? combien d'employés ?": a short part that names nothing, likewise
         short = len(fold(part).split()) <= SHORT_QUESTION + 1 and named_proper(part) is None
         reply = None
+        if out and short and retrieval.said_in(part, out[-1].text):
+            continue  # "qui a lancé ce programme ? c'est le gouv ?": the launch answer names the government
         if out and out[-1].records and (refers_back(part) or short):
             here = out[-1].records[0]
             reply = follow_up(part, here, None, on_topic=True) or any_answer(part, here)
@@ -2226,6 +2415,7 @@ _BACK = re.compile(
 
 _QUESTION = re.compile(
     r"\?|^(combien|quoi|quel|quelle|quels|quelles|comment|pourquoi|qui|quand|est-ce|c'est quoi)\b|\b(combien|quoi|pourquoi)\b|"
+    r"\bca (?:marche|fonctionne|se passe) comment\b|"  # "le sociofinancement ça marche comment pour une coop"
     # Québec's "tu" that makes a question ("on peut tu redistribuer nos surplus"), "peut-on", "a-t-elle"
     r"\b(?:peut|peux|peuvent|doit|doivent|faut|a|ont|yont|ya|est|sont|va|vont|fait|font|coute|coutent|marche|existe|"
     r"pose|posent|rentre|rentrent|entre|entrent|compte|comptent|sert|servent|donne|donnent|offre|offrent|veut|veulent|"
@@ -2364,6 +2554,11 @@ def _count_of_another_thing(question: str, folded_said: str, said: str) -> bool:
     return before is None and labelled is None
 
 
+def _gives_value(shown: str, kind: str) -> bool:
+    """`shown` holds a value of the kind asked (asked_value: a year, a number, a phone…)."""
+    return any(shows.search(fold(shown or "")) for k, _, shows, _ in _ASKS if k == kind)
+
+
 def asked_value(question: str) -> Optional[str]:
     """ "phone" | "share" | "average" | "number" | "year" | "address" when the question asks for one,
     else None."""
@@ -2373,6 +2568,22 @@ def asked_value(question: str) -> Optional[str]:
 
 # Terms an eligibility verdict already explains by itself (the legal forms, the definition).
 _VERDICT_TERMS = {"social_economy_enterprise", "collective_enterprise", "cooperative", "mutual", "obnl", "volet"}
+
+
+def term_named(question: str) -> Optional[Reply]:
+    """The definition of a glossary term the question names (its name or an alias, whole), not one
+    of the eligibility words ("économie sociale"…); None otherwise."""
+    if not _askable(question):
+        return None
+    folded = fold(question)
+    return next(
+        (
+            render(h)
+            for h in retrieval.search(question, kinds=("term",), k=6)
+            if h.facet == "definition" and h.record_id not in _VERDICT_TERMS and _names_in(h, folded)
+        ),
+        None,
+    )
 
 
 def term_named_in_full(question: str, said: str) -> Optional[Reply]:

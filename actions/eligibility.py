@@ -42,9 +42,11 @@ SCREEN = button("Vérifier ma situation", "/start_screening")
 # "une aide", "fait partie de l'économie sociale", "on peut tu avoir"…). A question that says none of
 # it, of at least OFF_TOPIC_MIN_WORDS words, with a confident answer elsewhere, is answered there.
 _ELIGIBILITY_WORDS = re.compile(
-    r"admissib|eligib|\bdroit|\bacces|qualifi|particip|programme|\bvolets?\b|\baides?\b|subvention|financ|"
+    r"admissib|eligib|\bdroit|\bacces|qualifi|particip|programme|\bvolets?\b|\baides?\b|subvention|(?<!socio)financ|"
     r"accompagn|exclu|criteres?|economie sociale|collectiv|fait partie|font partie|compte comme|comptent|considere|"
-    r"reconnu|definition|depos|demande|inscri|soutien|appui|benefici|offert|\bvise|\bpasse\b|correct|\bok\b|marche|"
+    r"reconnu|definition|depos|demande|inscri|soutien|appui|benefici|offert|\bvise|\bpasse\b|correct|\bok\b|"
+    # ("ça marche tu pour nous ?", not "le sociofinancement, ça marche comment pour une coop ?")
+    r"marche(?! comment)|"
     r"pour nous|(?:peut|peux|pourrait|pourrions) (?:tu |on |t on |ti )?(?:avoir|etre|recevoir|obtenir|y aller)|"
     r"\bsi (?:on|nous|je)\b"
 )
@@ -142,7 +144,9 @@ class ActionEligibilityAnswer(KnowledgeAction):
         if top is None or top.kind in ("criterion", "unknown") or top.facet == "eligibility":
             return None
         if top.kind in answers.PROPER_KINDS and answers.named_proper(text) is None:
-            return None  # a case's lessons for "les coops d'habitation sont-elles dans le numérique ?"
+            # a case's lessons for "les coops d'habitation sont-elles dans le numérique ?"; but "le
+            # sociofinancement, ça marche comment pour une coop ?" names a term: its definition
+            return answers.term_named(text)
         return answers.any_answer(text)
 
     def answer(self, dispatcher, tracker, domain):
@@ -169,6 +173,10 @@ class ActionEligibilityAnswer(KnowledgeAction):
         if about_us and named:
             # "on est une PME inc., on a droit au programme ?": the form named, untagged by the NLU
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None), named)
+        if not about_us and not {"legal_form", "org_category"} & set(profile):
+            # "une compagnie privée qui paye des dividendes, ça passe tu ?": the kind of organisation
+            # asked about, named in words the NLU did not tag
+            profile.update(named)
         if about_us and (profile or profile_from_slots(tracker.current_slot_values())):
             # "on est une coop d'habitation, on peut tu être admissible ?": about their own organisation,
             # with what they said so far — not about one criterion

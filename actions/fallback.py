@@ -315,6 +315,36 @@ class ActionCapabilities(_AnswerOrUtter):
         return "action_capabilities"
 
 
+class ActionGoodbye(_AnswerOrUtter):
+    """ "bye": the goodbye. But "pis combien veulent se lancer dans l'économie de partage plus tard"
+    read as a leave-taking (« plus tard ») is a question, answered when retrieval is confident."""
+
+    response = "utter_goodbye"
+
+    def name(self) -> Text:
+        return "action_goodbye"
+
+
+class ActionStopOrAnswer(KnowledgeAction):
+    """ "stop", "c'est correct" with nothing running: "D'accord". But "on a fini l'autodiagnostic, pis
+    après ça" read as a stop (« fini ») asks for the next step, and a question is answered."""
+
+    def name(self) -> Text:
+        return "action_stop_or_answer"
+
+    def answer(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        reply = answers.step_after(text)
+        if reply is not None:
+            return emit(dispatcher, [reply], text)
+        if not text.startswith("/") and answers.looks_like_question(text):
+            replies = _retrieval_replies(text, tracker, loose=False)
+            if replies:
+                return emit(dispatcher, replies, text)
+        dispatcher.utter_message(response="utter_ok_noted")
+        return []
+
+
 class ActionSkipOrAnswer(KnowledgeAction):
     """ "je sais pas" with no question pending: "Puis-je vous aider avec autre chose ?". But "je sais
     pas pour la dissolution, c'est important ?" asks something: the criterion or record it names."""

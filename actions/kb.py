@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +15,7 @@ from actions import answers
 from common.language import ENGLISH_NOTICE, looks_english
 from common.profile import describe_profile, join_facts
 from common.slots import LAST_RECORD_SLOT, REQUESTED_SLOT
-from knowledge.text import fold, trailing_question
+from knowledge.text import embedded_question, fold, trailing_question
 
 logger = logging.getLogger(__name__)
 
@@ -98,14 +99,16 @@ class KnowledgeAction(Action, abc.ABC):
         ils sont où ?" also answers the question it had asked; what is read is said back."""
         from actions.screening import FORM, Facts  # (import cycle)
 
-        question = trailing_question(text)
         loop = (tracker.active_loop or {}).get("name")
+        # (during the screening, a question between two parts of the answer too: "non — d'ailleurs,
+        # une subvention d'Emploi-Québec, ça pose problème ? bref, non, on décide nous-mêmes")
+        question = trailing_question(text) or (embedded_question(text) if loop == FORM else "")
         if not question or (loop and loop != FORM):
             return []
         done = {e.get("name") for e in events if e.get("event") == "slot"}
         if not loop:
             return [SlotSet(k, v) for k, v in Facts(tracker, None).changes.items() if k not in done]
-        statement = text[: text.rfind(question)]
+        statement = text.replace(question, " ")
         changes = {
             k: v
             for k, v in Facts(tracker, tracker.get_slot(REQUESTED_SLOT), statement).changes.items()
@@ -120,9 +123,13 @@ class KnowledgeAction(Action, abc.ABC):
     def _own_about_us(name: str, text: str) -> bool:
         """The eligibility action answers "nous sommes une mutuelle, le programme s'adresse-t-il aux
         mutuelles ?" itself (the verdict on what was said), before any record retrieval finds."""
-        from actions.screening import asks_about_us  # (import cycle)
+        from actions.screening import asks_about_us, named_identity  # (import cycle)
 
-        return name == "action_eligibility_answer" and asks_about_us(text)
+        if name != "action_eligibility_answer":
+            return False
+        # "une compagnie privée qui paye des dividendes à ses actionnaires, ça passe tu ?": a verdict
+        # asked of a kind of organisation it names (not the funder that "paye" finds)
+        return asks_about_us(text) or bool(_VERDICT_ASKED.search(fold(text)) and named_identity(text))
 
     async def run(self, dispatcher, tracker, domain):
         try:
@@ -167,6 +174,13 @@ class KnowledgeAction(Action, abc.ABC):
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
             dispatcher.utter_message(text=KB_DOWN_MESSAGE)
             return []
+
+
+# Words that ask whether something qualifies ("ça passe tu ?", "peut-elle participer ?").
+_VERDICT_ASKED = re.compile(
+    r"\badmissib|\beligib|\bca passe\b|\bpasse tu\b|\bparticip|\bembarqu|\ba droit\b|\bont droit\b|"
+    r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b"
+)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -251,6 +265,9 @@ def retrieval_first(
                 return [reply]
     if answers.asks_what_is_paid(text):  # "vous financez le logiciel lui-même ?", whatever the intent
         return answers.not_covered()
+    after = answers.step_after(text)  # "on a fini l'autodiagnostic, pis après ça ?"
+    if after is not None:
+        return [after]
     # (a count asked in so many words: "ça compte tu comme entreprise collective ?" asks no count)
     sector = answers.sector_figures_asked(text) if answers.COUNT_ASKED.search(fold(text)) else []
     if sector:

@@ -33,6 +33,7 @@ from common.formatting import VERDICT_LABEL, adviser_of, button, join_fr, lower_
 from common.profile import (
     CHOICE_FIELDS,
     INCIDENTAL_FIELDS,
+    LIKE_A_PHRASE,
     PROFILE_SLOTS,
     describe,
     describe_profile,
@@ -348,6 +349,11 @@ def verdict_lines(result: Evaluation, profile: Dict[str, Any]) -> Tuple[List[str
             sources += [c.source for c in v.criteria if c.status == CriterionStatus.PASS][:1]
         else:
             todo = ", ".join(lower_first(c.label) for c in v.missing)
+            collective = any(c.field == "legal_form" and c.status == CriterionStatus.PASS for c in v.criteria)
+            if collective and not any(c.field == "is_network" for c in v.missing):
+                # "on est une coop, on est tu admissible ?": a collective form that nothing said rules
+                # out may qualify; what is left to check follows
+                label += " — rien de ce que vous m'avez dit ne s'y oppose, vous pourriez y être admissible"
             lines.append(f"• Volet {v.volet} ({v.name}) : {label} ; il manque : {todo}.")
         if v.note and v.status != Verdict.NOT_ELIGIBLE:
             lines.append(f"  À noter : {v.note}")
@@ -467,7 +473,9 @@ _ASKS_FOR_US = re.compile(
     r"admissib|eligib|\bavoir (?:de l |d l |droit|acces)|\ba(?:vons| t on| tu)? droit\b|\bdroit a\b|\bparticiper\b|"
     r"\bde quoi pour (?:nous|moi)\b|\bpour (?:nous|moi)\b|\bnous aider\b|\bm aider\b|"
     r"\bse qualifi|\bnous qualifi|\bpeut on en profiter\b|\bbeneficier\b|\bon (?:peut|pourrait) (?:tu |t il )?(?:l |y |en )?"
-    r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
+    r"(?:profiter|beneficier|appliquer|demander|avoir|obtenir)\b|"
+    # "pourrions-nous profiter de l'accompagnement ?", "pouvons-nous en bénéficier ?"
+    r"\b(?:pourrions|pouvons|pourrait on|peut on) nous (?:en |y )?(?:profiter|beneficier|appliquer)\b|\bpossible (?:d avoir|d obtenir|de participer|pour nous)\b|"
     r"\bon (?:peut|pourrait) (?:tu |t il )?l(?:avoir|obtenir)\b|"  # "on peut tu lavoir ?": the apostrophe dropped
     r"\bs applique (?:t il |t elle |tu )?(?:a|aux|pour)\b|\bc est (?:tu |t il )?pour nous\b|\bon y a (?:tu )?droit\b|"
     r"\bs adresse (?:t il |tu )?(?:aussi |meme )?(?:a|aux|pour)\b|\bcompte (?:tu |t il |t elle )?(?:comme|pour)\b|"
@@ -481,6 +489,8 @@ _ASKS_FOR_US = re.compile(
     r"\bpossible (?:d ?avoir|d ?obtenir)\b|\b(?:pouvons|pourrions) nous deposer\b|"
     # "on reçoit des subventions de la ville, ça pose tu problème ?"
     r"\b(?:ca|cela) (?:pose|poserait|cause|causerait) (?:tu |t il )?(?:un )?(?:probleme|obstacle)\b|"
+    # "est-ce que le fait de recevoir une subvention d'Emploi-Québec pose problème ?"
+    r"\bpose (?:t il |tu )?(?:un )?probleme\b|"
     # "la ville nous subventionne mais siège pas au CA, ça nous bloque tu ?"
     r"\b(?:ca|cela) (?:nous )?(?:bloque|bloquerait|empeche|empecherait|disqualifie\w*|exclut|exclurait) (?:tu |t il )?\b|"
     r"\best ce (?:que c est )?un (?:probleme|obstacle)\b"
@@ -524,6 +534,8 @@ def named_identity(text: str) -> Dict[str, Any]:
     ("je suis dans un syndicat"), negated ones aside: {field: value}."""
     found: Dict[str, Any] = {}
     negated = negated_options(text)
+    # ("peut-elle participer comme une coop ?": the form it is compared with is not its own)
+    text = LIKE_A_PHRASE.sub(" ", fold(text))
     for field in ("org_category", "legal_form"):
         kind = vocabulary.FIELD_KINDS[field]
         values = [v for v in vocabulary.find_all(kind, text) if v not in (negated.get(field) or ())]
@@ -618,6 +630,12 @@ class ActionNoteProfile(KnowledgeAction):
         noted = describe_profile({**facts.same, **facts.new})
         if noted:
             parts.append(f"Noté : {join_facts(noted)}.")
+        start = _action_named("action_how_to_start") if answers.asks_how_to_start(text) else None
+        if start is not None and answers.step_after(text) is None:
+            # "on est une coop de travail, par où on commence ?": the first steps (not a case whose
+            # text says it "a commencé un virage"), then the facts are noted
+            events = start.answer(dispatcher, tracker, domain) or []
+            return events + [SlotSet(k, v) for k, v in changes.items()]
         if answers.looks_like_question(text) or not parts:
             # "les coops du commerce de détail investissent dans quoi ?" names a sector but asks a
             # question: the knowledge base answers it (the facts are still noted, silently).

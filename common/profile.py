@@ -162,6 +162,9 @@ _FILLERS = {
     "pis",
     "faque",
     "donc",
+    "bref",
+    "enfin",
+    "finalement",
     "ecoute",
     "ecoutez",
     "voyons",
@@ -896,6 +899,10 @@ _WEAK_FORMS = (
 
 # A public body named as the subject of what it does to the organisation ("la ville nous verse…",
 # "le CIUSSS a rien à voir…", "la municipalité siège…"), matched at the entity's start.
+# "… comme une coop": what the organisation is compared with, not what it is (before a mention).
+LIKE_A = re.compile(r"\bcomme (?:une?|les|des|la|le) $")
+# The whole phrase of such a comparison, up to the next punctuation.
+LIKE_A_PHRASE = re.compile(r"\bcomme (?:une?|les|des|la|le) [^,.;:!?]*")
 _PUBLIC_ACTOR = re.compile(
     r"(?:ville|municipalite|ministere|gouvernement|mrc|cisss|ciusss|commission scolaire|centre de services scolaire)"
     r"\b(?: [a-z-]+)?\s+(?:nous |n )?(?:a|ont|n a|verse\w*|donne\w*|finance\w*|subventionn\w*|loue\w*|paie\w*|"
@@ -927,6 +934,8 @@ def extract_profile(message: Dict[str, Any], requested: Optional[str] = None, **
         if requested == "dissolution_rule" and (name == "network" or field in ("legal_form", "org_category")):
             # "ça irait à la fédération", "à un organisme coopératif": where the assets go, not who they are
             continue
+        if field == "legal_form" and span and LIKE_A.search(folded[: span[0]]):
+            continue  # "une entreprise privée peut-elle participer comme une coop ?": a comparison
         if field == "legal_form" and span and _PUBLIC_ACTOR.match(folded, span[0]):
             # "le CIUSSS a rien à voir dans nos décisions", "la ville nous subventionne": a public body
             # that acts on the organisation, not what the organisation is

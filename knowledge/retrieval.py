@@ -81,7 +81,8 @@ FACETS: Dict[str, Dict[str, str]] = {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
         "staff": "employés employé salariés personnes travailleurs travaille travaillent effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
-        "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
+        # (what they are working on now: "ils font quoi en ce moment / astheure avec le programme")
+        "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé moment actuellement présentement aujourd'hui",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
@@ -138,7 +139,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "cooperatives": "combien nombre coopératives",
         "nonprofits": "combien nombre obnl",
         "mutuals": "combien nombre mutuelles",
-        "jobs": "combien nombre emplois employés salariés travailleurs emploie emploient jobs",
+        "jobs": "combien nombre emplois employés salariés travailleurs emploie emploient employait employaient jobs",
         "revenue": "chiffre d'affaires revenus milliards $",
         "members": "combien nombre membres",
         "gdp_share": "pib produit intérieur brut économie",
@@ -159,8 +160,11 @@ FACETS: Dict[str, Dict[str, str]] = {
         # "créé à la demande de qui ?"; "qu'espère le CQCM à plus long terme ?"
         "programme": "programme pourquoi réclamé demandé créé création distinct spécificités origine inventé initiative idée",
         "outlook": "tremplin long terme espère souhaite avenir suite",
+        "launch": "lancé lance lancement lancer officiellement initiative démarré origine",
+        "why_now": "pourquoi essentiel important urgent maintenant covid pandémie compétitivité rendu",
         "next_step": "après ensuite suite terminé terminée fini finie fin terme prochaine étape arrive passe démarche plan",
-        "report_date": "publié publication sorti sortie paru parution quand date année",
+        "report_date": "publié publication sorti sortie paru parution quand date année jour communiqué diffusé annoncé",
+        "report_partners": "partenaires partenaire collaboré collaboration collaborateurs associé associés organismes réalisé réalisation portrait rapport",
         "report_where": "où consulter trouver lire télécharger lien adresse site",
         "survey_fieldwork": "enquête sondage questionnaire réalisé réalisée mené menée fait firme quand comment méthode téléphone répondants taux durée durait moyenne",
     },
@@ -201,6 +205,35 @@ CHAT_FORMS: Dict[str, str] = {
     "prez": "président présidente",
     # "qui est à la tête du Consortium ?": its head, whatever the title
     "a la tete": "directeur directrice général générale président présidente",
+    # "combien veulent s'y lancer plus tard ?": the survey's intentions for the years ahead
+    # (not "tard" read as the risk of falling behind, "retard")
+    "plus tard": "intention prochaines années",
+    # "ils mettent combien par année en TI ?", "qui met le plus en TI ?": a budget asked
+    "mettent combien": "budget combien",
+    "met combien": "budget combien",
+    "mettez combien": "budget combien",
+    "mettons combien": "budget combien",
+    "met le plus": "budget plus",
+    "mettent le plus": "budget plus",
+    # "combien ont rien investi pantoute en techno ?": the firms that made no investment
+    "rien investi": "aucun investissement",
+    "pas investi": "aucun investissement",
+    "investi rien": "aucun investissement",
+    "astheure": "actuellement",  # Québec French: now
+    "asteure": "actuellement",
+    # "à date" (Québec French: so far), "jusqu'à maintenant": the tally, not a date
+    "jusqu a date": "bilan",
+    "a date": "bilan",
+    "jusqu a maintenant": "bilan",
+    "jusqu a present": "bilan",
+    # "le gouv", "d'où ça sort ?": the government, the programme's origin
+    "gouv": "gouvernement",
+    "gouvernemental": "gouvernement",
+    "gouvernementale": "gouvernement",
+    "gouvernementales": "gouvernement",
+    "gouvernementaux": "gouvernement",
+    "sort dou": "origine",
+    "sort d ou": "origine",
     "cmb": "combien",
     "combien de monde": "combien personnes",  # "ça fait combien de monde qui travaille là ?"
     "cb": "combien",
@@ -522,7 +555,7 @@ EXTRA_STOPWORDS = (
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte idee lidee "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
-    "sais sait pis puis lol generalement vont va"
+    "sais sait pis puis lol generalement vont va yen yena pantoute deja dedans direct directement"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -612,9 +645,13 @@ def _stems(words: Sequence[str]) -> List[str]:
     root ("utilis"), so that a question's "utilise", "vend", "œuvre" finds it."""
     stop = _stopwords()
     kept = [w for w in words if _keep(w, stop)] + _compounds(words)
-    stems = _stemmer().stemWords(kept)
+    stems = [_OWN_STEM.get(w, s) for w, s in zip(kept, _stemmer().stemWords(kept))]
     roots = [w[:-3] for w, s in zip(kept, stems) if s == w and _PLURAL_VERB.match(w)]
     return stems + roots
+
+
+# Words the stemmer merges with others of another meaning: "gouvernement" is not "gouvernance".
+_OWN_STEM = {w: "gouvernemt" for w in ("gouvernement", "gouvernements")}
 
 
 # A word the stemmer left whole that ends like a verb's third person plural (not an adverb's "-ment").
@@ -628,7 +665,7 @@ def _participle(stem: str) -> str:
 
 
 def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _OWN_STEM.get(word) or _stemmer().stemWord(word)
 
 
 def _doc_tokens(text: str) -> List[str]:
@@ -1257,6 +1294,7 @@ class Index:
                 record_postings.setdefault(t, []).append(r)
         self.record_postings = {t: np.array(ix, dtype=np.int32) for t, ix in record_postings.items()}
         self.doc_tokens: List[FrozenSet[str]] = full
+        self.position: Dict[str, int] = {d.doc_id: i for i, d in enumerate(self.docs)}
         # A statistic's own words: its indicator (the label before its group). "combien ont une
         # personne-ressource TI ?" ties every figure of the firms with one with the share of firms
         # that have one; the indicator says which figure is about it.
@@ -1580,6 +1618,18 @@ def confident(hits: Sequence[Hit], threshold: float = 0.6, margin: float = 0.0) 
     return top
 
 
+def words_shared(query: str, hit: Hit, **kw) -> int:
+    """How many of the query's words (stems the index knows, chat forms and typos read) the hit's
+    document holds: one shared word ("c'est gros comment" and "commerce de gros") is a weak match
+    however far ahead it scores."""
+    idx = index(opt_in=hit.kind in OPT_IN_KINDS, **kw)
+    position = idx.position.get(hit.doc_id)
+    if position is None:
+        return 0
+    tokens, _unknown = idx.query_tokens(query)
+    return sum(1 for t in tokens if t in idx.doc_tokens[position])
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"0-9])")
 # A passage must hold this share of the question's weight (its words once the record's names and
 # the question's frame are set aside), and two of its words or one rare one (IDF ≥ PASSAGE_RARE):
@@ -1592,6 +1642,17 @@ _PASSAGE_FRAME = frozenset(
     "quand depuis combien quoi quel comment pourquoi fait fair font exist voit dit avant apres mond chos "
     "ca cet ete avoir etre peut".split()
 )
+
+
+def said_in(query: str, text: str, **kw) -> bool:
+    """Every word of the query the index knows is in `text` (stems compared): "c'est le gouv ?" right
+    after an answer that names the government asks nothing it did not say."""
+    tokens, _unknown = index(**kw).query_tokens(query)
+    words = {_participle(t) for t in _doc_tokens(text)}
+    return bool(tokens) and all(_participle(t) in words for t in tokens)
+
+
+FRAME_STEMS = _PASSAGE_FRAME  # (public: callers that match words one by one set them aside too)
 _CLAUSE = re.compile(r"\s*(?:,|;|\bet\b|\bpis\b|\bpuis\b|\?)\s*")
 
 

@@ -119,6 +119,20 @@ def trailing_question(text: str) -> str:
     return last
 
 
+_SENTENCE_OR_QUESTION_END = re.compile(r"(?<=[.!;?])\s+|\s*\n+\s*")
+
+
+def embedded_question(text: str) -> str:
+    """The one question a message asks between statements ("non — d'ailleurs, recevoir une subvention
+    d'Emploi-Québec, ça pose problème ? bref, non, on décide nous-mêmes" → the middle sentence); ""
+    when no sentence but the last, or more than one, ends on a question mark."""
+    sentences = [s.strip() for s in _SENTENCE_OR_QUESTION_END.split((text or "").strip()) if s.strip()]
+    asked = [s for s in sentences[:-1] if s.endswith("?")]
+    if len(asked) != 1 or sentences[-1].endswith("?"):
+        return ""
+    return asked[0]
+
+
 # A greeting and what comes with it: "bonjour", "allo", "salut", "bonsoir", "hello" and the like.
 GREETING = re.compile(r"^\s*(bon(jour|soir)|allo|all[oô]|salut|hello|hi|hey|coucou|slt|bjr)\b[\s,!.:-]*", re.I)
 

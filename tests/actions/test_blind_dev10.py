@@ -449,3 +449,19 @@ def test_enterprises_asked_with_words_between(kb):
         f["indicator"]
         for f in answers.sector_figures_asked("combien de membres dans les entreprises d economie sociale au quebec")
     } == {"members"}
+
+
+def test_a_question_read_as_goodbye_is_answered(kb):
+    """dev10 k218: « pis combien veulent se lancer dans l'economie de partage plus tard » was read
+    as a goodbye (« plus tard ») and got « Au revoir ». A question the NLU took for a leave-taking
+    is answered; a real goodbye still gets the goodbye."""
+    from actions import fallback
+
+    msgs, _ = run(
+        fallback.ActionGoodbye(),
+        tracker_for("pis combien veulent se lancer dans leconomie de partage plus tard", "goodbye"),
+    )
+    assert "12 %" in texts(msgs)
+    for farewell in ("bonne journee bye", "a plus tard!", "merci, on se reparle plus tard"):
+        msgs, _ = run(fallback.ActionGoodbye(), tracker_for(farewell, "goodbye"))
+        assert [m.get("response") for m in msgs] == ["utter_goodbye"], farewell

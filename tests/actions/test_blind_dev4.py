@@ -325,7 +325,7 @@ def test_what_the_programme_does_not_pay_for_is_said_and_cited(kb):
 def test_questions_in_english_reach_the_same_records(kb):
     """Each blind bank has a few English questions (the notice is said, then the answer)."""
     reply = answers.figures_answer("Which social networks are social economy enterprises most present on?")
-    assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
+    assert reply is not None and reply.text.startswith("• Entreprises présentes sur le réseau social Facebook : 76 %")
     reply = answers.named_facet("How many items are in Le Grand Costumier's inventory?")
     assert reply is not None and "90 000" in reply.text
     reply = answers.named_facet("And who leads the CDRQ?")

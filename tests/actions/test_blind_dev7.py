@@ -159,7 +159,7 @@ def test_which_ones_mostly_lists_the_table_by_share(kb):
     reply = answers.figures_answer(
         "Sur quels réseaux sociaux les entreprises d'économie sociale sont-elles surtout présentes?"
     )
-    assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
+    assert reply is not None and reply.text.startswith("• Entreprises présentes sur le réseau social Facebook : 76 %")
 
 
 def test_chat_words_for_the_organisations_and_their_heads(kb):

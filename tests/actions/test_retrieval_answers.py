@@ -254,7 +254,7 @@ def test_which_lead_lists_the_leading_figures_by_share(kb):
     reply = answers.figures_answer(
         "Sur quels réseaux sociaux les entreprises d'économie sociale sont-elles le plus présentes ?"
     )
-    assert reply is not None and reply.text.startswith("• Entreprises présentes sur Facebook : 76 %")
+    assert reply is not None and reply.text.startswith("• Entreprises présentes sur le réseau social Facebook : 76 %")
     assert "vendent en ligne" not in reply.text  # figures of the same facet that are not asked
 
 

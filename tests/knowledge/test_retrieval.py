@@ -444,3 +444,16 @@ def test_a_plural_verb_is_found_by_its_singular(kb):
         "Quelle proportion des entreprises interrogées œuvre dans l'économie de partage ?", kinds=("statistic",), k=4
     )
     assert "sharing_economy_active_total" in [h.record_id for h in hits[:2]]
+
+
+def test_later_is_an_intention_and_words_shared_are_counted(kb):
+    """dev10 k218: « combien veulent se lancer dans l'économie de partage plus tard » ranked the risk
+    of falling behind first (« tard » read as « retard »/« tardent »); « plus tard » is the survey's
+    intention for the years ahead. words_shared tells a one-word match (« c'est gros comment » and
+    « commerce de gros ») from a real one."""
+    query = "pis combien veulent se lancer dans leconomie de partage plus tard"
+    top = retrieval.search(query, k=1)[0]
+    assert top.record_id == "sharing_economy_intent"
+    assert retrieval.words_shared(query, top) >= 4
+    gros = retrieval.search("au quebec c est gros comment", kinds=("statistic",), k=1)[0]
+    assert retrieval.words_shared("au quebec c est gros comment", gros) == 1
