@@ -1540,9 +1540,10 @@ def figures_answer(text: str) -> Optional[Reply]:
         top = each[0]
     if top is None and ranking and hits and hits[0].kind == "statistic" and hits[0].confidence >= NAMED_CONFIDENT:
         top = hits[0]
-    if top is None and hits and hits[0].kind == "statistic":
+    if top is None and hits and hits[0].kind == "statistic" and len(split_questions(text)) == 1:
         # "pis combien veulent se lancer dans l'économie de partage plus tard": a figure far ahead of
         # every other record, though the question's other words ("veulent", "lancer") match nothing
+        # (one question: of two, the figure far ahead answers one part)
         top = retrieval.confident(hits, NAMED_CONFIDENT, margin=FIGURE_FAR_AHEAD)
         if top is not None and retrieval.words_shared(survey_text, top) < 2:
             top = None  # "l'économie sociale c'est gros comment": one word ("commerce de gros")

@@ -305,6 +305,10 @@ def retrieval_first(
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
         reply = answers.rule_asked(text)  # "a-t-elle le droit de distribuer ses surplus ?"
+    if reply is None and figures and answers.QUANTITY.search(fold(text)):
+        # "combien d'entreprises ont formé leurs employés à l'aide du numérique ?" asked as a figure:
+        # the survey's figure before a fact that shares its words ("les dernières années")
+        reply = answers.figures_answer(text)
     if reply is None:
         # "pourquoi un programme à part ?"; "les mauvaises expériences, c'est à cause de la techno ?"
         reply = answers.leading_fact(text, terms=silences == "no", advice=advice)

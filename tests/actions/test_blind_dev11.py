@@ -267,3 +267,13 @@ def test_the_launch_named_as_the_source_does_not_hide_the_person_asked(kb):
     q = "Qui dirige la Coopérative de développement régional du Québec selon l'annonce du lancement du programme ?"
     replies = retrieval_first(q, tracker_for(q, "ask_partners"))
     assert replies and "Mathieu Vigneault" in replies[0].text
+
+
+def test_a_figure_far_ahead_answers_one_question_not_two(kb):
+    """Regression guard (dev7 g089, passed before the far-ahead rule): « combien d'entreprises vendent
+    en ligne en tout ? pis celles qui le font pas vont tu s'y mettre » asks two figures; the one far
+    ahead (51 % of the sellers below 25 % of sales) answers neither."""
+    reply = answers.figures_answer(
+        "combien dentreprises vendent en ligne en tout? pis celles qui le font pas vont tu sy mettre"
+    )
+    assert reply is None or "51 %" not in reply.text
