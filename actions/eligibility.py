@@ -170,6 +170,11 @@ class ActionEligibilityAnswer(KnowledgeAction):
         # "notre communauté religieuse gère une friperie…": the category named in words the NLU did
         # not tag counts beside what it tagged (the sector)
         named = {k: v for k, v in named_identity(text).items() if k not in profile}
+        example = _example_line(text)
+        if about_us and example is not None:
+            # "on est un CPE, ça compte tu comme économie sociale ?": the report names CPEs among its
+            # examples; then the verdict on what they said
+            say(dispatcher, *example)
         if about_us and named:
             # "on est une PME inc., on a droit au programme ?": the form named, untagged by the NLU
             return preliminary_answer(dispatcher, tracker, Facts(tracker, None), named)
@@ -186,8 +191,7 @@ class ActionEligibilityAnswer(KnowledgeAction):
             rule = answers.criterion_answer(text)
             if rule is not None:
                 return emit(dispatcher, [rule])
-        example = _example_line(text)
-        if example is not None:
+        if example is not None and not about_us:
             # "un CPE c'est tu de l'économie sociale ?": the report names it among its examples; then
             # what the criteria say
             say(dispatcher, *example)

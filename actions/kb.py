@@ -123,13 +123,17 @@ class KnowledgeAction(Action, abc.ABC):
     def _own_about_us(name: str, text: str) -> bool:
         """The eligibility action answers "nous sommes une mutuelle, le programme s'adresse-t-il aux
         mutuelles ?" itself (the verdict on what was said), before any record retrieval finds."""
-        from actions.screening import asks_about_us, named_identity  # (import cycle)
+        from actions.eligibility import social_economy_example  # (import cycle)
+        from actions.screening import asks_about_us, named_identity
 
         if name != "action_eligibility_answer":
             return False
-        # "une compagnie privée qui paye des dividendes à ses actionnaires, ça passe tu ?": a verdict
-        # asked of a kind of organisation it names (not the funder that "paye" finds)
-        return asks_about_us(text) or bool(_VERDICT_ASKED.search(fold(text)) and named_identity(text))
+        # "une compagnie privée qui paye des dividendes à ses actionnaires, ça passe tu ?", "un CPE c'est
+        # tu considéré comme économie sociale ?": a verdict asked of a kind of organisation it names
+        # (not the funder that "paye" finds)
+        return asks_about_us(text) or bool(
+            _VERDICT_ASKED.search(fold(text)) and (named_identity(text) or social_economy_example(text))
+        )
 
     async def run(self, dispatcher, tracker, domain):
         try:
@@ -179,7 +183,8 @@ class KnowledgeAction(Action, abc.ABC):
 # Words that ask whether something qualifies ("ça passe tu ?", "peut-elle participer ?").
 _VERDICT_ASKED = re.compile(
     r"\badmissib|\beligib|\bca passe\b|\bpasse tu\b|\bparticip|\bembarqu|\ba droit\b|\bont droit\b|"
-    r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b"
+    r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b|"
+    r"\b(?:considere\w*|compte\w*) (?:tu |t il |t elle )?comme\b|\bfait (?:tu |t il )?partie\b"
 )
 
 

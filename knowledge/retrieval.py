@@ -84,7 +84,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         # (what they are working on now: "ils font quoi en ce moment / astheure avec le programme")
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé moment actuellement présentement aujourd'hui",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
-        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté",
+        "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté conséquences négatives",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
         "people": "qui dirige directeur directrice dg président présidente porte-parole responsable gestionnaire fondateur fondatrice accompagnés accompagné aidés épaulés conseiller témoigné témoigne témoignage interviewé "
         # who spoke for the case in the report ("qui a accordé l'entrevue", "qui s'est exprimé au nom de",
@@ -219,6 +219,16 @@ CHAT_FORMS: Dict[str, str] = {
     "rien investi": "aucun investissement",
     "pas investi": "aucun investissement",
     "investi rien": "aucun investissement",
+    # "on fait toute d'un coup ou petit à petit ?": a progressive rollout; "faut tu être gros ?": size
+    "petit a petit": "progressif graduellement",
+    "tranquillement": "progressif graduellement",
+    "toute d un coup": "seul coup",
+    "tout d un coup": "seul coup",
+    "toute dun coup": "seul coup",
+    "tout dun coup": "seul coup",
+    "etre gros": "taille",
+    "etre grosse": "taille",
+    "cash": "financières",  # "c'est juste du cash pour les projets ?": money (as "argent" is read)
     "astheure": "actuellement",  # Québec French: now
     "asteure": "actuellement",
     # "ont formé leurs employés", "former son équipe": training (not "forme", a legal form's word)
@@ -567,7 +577,9 @@ EXTRA_STOPWORDS = (
     "lequel laquelle lesquels lesquelles elles oui non ok bon ben genre mettons icitte idee lidee "
     "their can get after under does take there any which with from have has our my me us about this that "
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
-    "sais sait pis puis lol generalement vont va yen yena pantoute deja dedans direct directement"
+    "sais sait pis puis lol generalement vont va yen yena pantoute deja dedans direct directement "
+    # ("considéré comme": the frame of a verdict asked, not "consolider" read from a typo)
+    "considere consideree considerees consideres considerer exactement juste"
 )
 
 # --------------------------------------------------------------------------------------------

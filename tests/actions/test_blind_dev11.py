@@ -277,3 +277,22 @@ def test_a_figure_far_ahead_answers_one_question_not_two(kb):
         "combien dentreprises vendent en ligne en tout? pis celles qui le font pas vont tu sy mettre"
     )
     assert reply is None or "51 %" not in reply.text
+
+
+def test_an_example_of_the_report_asked_about_says_it_is_one(kb):
+    """dev11 p084, dev10 k043: « on est un CPE, ça compte tu comme économie sociale » got the verdict
+    lines without saying the report names CPEs among its examples; « un cpe c'est tu considéré
+    comme… » got « Clé 1 : consolider… » (« considere » typo-fixed to « consolider »)."""
+    from actions.eligibility import ActionEligibilityAnswer
+    from actions.kb import KnowledgeAction
+    from tests.actions.helpers import run, texts, tracker_for
+
+    msgs, _ = run(
+        ActionEligibilityAnswer(),
+        tracker_for("on est un cpe, ca compte tu comme economie sociale ca", "ask_eligibility"),
+    )
+    assert "fait partie des exemples d'entreprises d'économie sociale" in texts(msgs)
+    assert KnowledgeAction._own_about_us("action_eligibility_answer", "un cpe cest tu considere comme economie sociale")
+    from knowledge import retrieval
+
+    assert not [t for t in retrieval.index().query_tokens("un cpe considere")[0] if t.startswith("consol")]

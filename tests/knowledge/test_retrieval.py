@@ -457,3 +457,22 @@ def test_later_is_an_intention_and_words_shared_are_counted(kb):
     assert retrieval.words_shared(query, top) >= 4
     gros = retrieval.search("au quebec c est gros comment", kinds=("statistic",), k=1)[0]
     assert retrieval.words_shared("au quebec c est gros comment", gros) == 1
+
+
+@pytest.mark.parametrize(
+    "query,record",
+    [
+        ("on fait tu toute dun coup ou petit a petit", "progressive_rollout"),
+        ("faut tu etre gros pour reussir un projet numerique", "practices_not_size"),
+        ("Quelles conséquences négatives le premier échec a-t-il eues chez La Mauve ?", "case_08_la_mauve"),
+        (
+            "les libraires independants ils travaillent sur quoi astheure avec le programme",
+            "case_librairies_independantes_quebec",
+        ),
+    ],
+)
+def test_chat_words_reach_the_record(kb, query, record):
+    """dev11 p238, p247: « petit à petit », « être gros » matched nothing of the record that answers
+    them (failed before the fix). p120, p146 (« conséquences négatives », « astheure ») already ranked
+    their record first but too weakly to be answered: kept as guards of that ranking."""
+    assert retrieval.search(query, k=1)[0].record_id == record
