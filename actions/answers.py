@@ -654,6 +654,15 @@ def criterion_answer(text: str) -> Optional[Reply]:
     return Reply(f"{crit['label']} : {rule}", cite(crit), [record_key(hits[0])])
 
 
+def criterion_of_field(field: str) -> Optional[Reply]:
+    """The rule of the criterion a screening question is about ("public_control": an entreprise
+    d'économie sociale is not under the decision-making control of public bodies), as criterion_answer
+    says it; None for a field no criterion tests."""
+    hit = next(iter(retrieval.documents("criterion", lambda r: r.get("field") == field)), None)
+    rule = ((hit.record.get("explanations") or {}).get("fail") or "").strip() if hit else ""
+    return Reply(f"{hit.record['label']} : {rule}", cite(hit.record), [record_key(hit)]) if rule else None
+
+
 # The principles or criteria asked as a list ("quels principes une organisation doit-elle respecter ?").
 _ALL_PRINCIPLES = re.compile(
     r"\b(?:quels?|quelles?|lesquels|lesquelles|c est quoi les|cest quoi les|la liste des|tous les|toutes les)\b"
@@ -1080,19 +1089,27 @@ def funder_asked(text: str) -> Optional[Reply]:
 _WHICH = r"\b(?:quels?|quelles?|lesquel\w*|lequel|laquelle|qui sont les)\s+(?:des\s+|de ces\s+|d\s+)?"
 _ACROSS_CASES = re.compile(
     _WHICH + r"(?:cas|exemples|etudes? de cas)\b|\bparmi (?:les|ces) (?:cas|exemples|etudes)\b|"
-    r"\b(?:yen a tu|y en a t il|est ce qu il y a) (?:un|des) (?:cas|exemples?)\b"
+    r"\b(?:yen a tu|y en a t il|est ce qu il y a) (?:un|des) (?:cas|exemples?)\b|"
+    # "y en a tu dans les cas du rapport qui en ont mis un ?"
+    r"\b(?:yen a tu|y en a t il|y en a|ya tu|y a t il|est ce qu il y a)\b[^?]{0,12}\b(?:dans|parmi) (?:les|ces) "
+    r"(?:cas|exemples|etudes)\b"
 )
+# "qui en ont mis un", "qui en utilisent": the thing just discussed, as "en"
+_EN_PRONOUN = re.compile(r"\ben (?:ont|a|avait|avaient|utilis\w*|implant\w*|fait|font|mis)\b")
 _WHICH_ORGS = re.compile(_WHICH + r"(?:entreprises|organismes|organisations|orgs?|coops?|cooperatives|obnl)\b")
 _OF_THE_CASES = re.compile(r"\b(?:present\w*|etudie\w*|decrit\w*|cas|exemples?)\b")
 
 
-def cases_listed(text: str) -> Optional[Reply]:
+def cases_listed(text: str, context: Optional[str] = None) -> Optional[Reply]:
     """The case studies that say what a question across them asks, each with its sentence that
     says it (knowledge.retrieval.cases_saying); None when the question is not about which cases,
-    names a case, or no case says it."""
+    names a case, or no case says it. `context`: the record just discussed, which "en" stands for
+    ("y en a tu dans les cas qui en ont mis un ?" after the ERP)."""
     if not _askable(text):
         return None
     folded = fold(text)
+    if context and not context.startswith("case:") and _EN_PRONOUN.search(folded):
+        text = f"{text} {context_name(context)}"
     if not (_ACROSS_CASES.search(folded) or (_WHICH_ORGS.search(folded) and _OF_THE_CASES.search(folded))):
         return None
     if named_proper(text) is not None:
@@ -1159,6 +1176,8 @@ def named_facet(text: str) -> Optional[Reply]:
     folded = fold(text)
     hits = retrieval.search(text, k=6)
     top = _best(hits, folded)
+    if top is not None and top.kind == "partner" and top.facet in WHOLE_RECORD_FACETS and _WHAT_IS.search(folded):
+        top = None  # "la CDRQ c'est quoi au juste, y font quoi": its card, below
     if top is None and _WHAT_IS.search(folded):
         # "la CDRQ c'est quoi au juste, y font quoi": the partner named, whatever piece of advice
         # mentions it with more of the question's words
@@ -1216,6 +1235,16 @@ def named_facet(text: str) -> Optional[Reply]:
                 and h.facet not in WHOLE_RECORD_FACETS
                 and h.text
                 and h.score >= top.score * FACET_BEHIND_CARD
+            ),
+            top,
+        )
+    if top is not None and top.kind == "case" and _DOING_NOW.search(folded):
+        # "les libraires indépendants font quoi en ce moment avec le programme ?": its project
+        top = next(
+            (
+                h
+                for h in retrieval.search(text, kinds=("case",), k=24)
+                if (h.record_id, h.facet) == (top.record_id, "project") and h.text
             ),
             top,
         )
@@ -1292,6 +1321,11 @@ _WHO_DID = re.compile(
 )
 
 _CLAUSES = re.compile(r"\s(?:pis|puis|et|ainsi que|pis aussi|et aussi)\s", re.IGNORECASE)
+# What an organisation is doing now ("ils font quoi en ce moment", "travaillent sur quoi astheure").
+_DOING_NOW = re.compile(
+    r"\b(?:font|fait|faire|travaill\w*)\b[^?]{0,30}\b(?:en ce moment|astheure|asteure|actuellement|presentement|"
+    r"maintenant|aujourd ?hui)\b"
+)
 
 
 def _clause_facet(top: retrieval.Hit, clause: str) -> Optional[retrieval.Hit]:

@@ -19,9 +19,10 @@ from rasa_sdk.events import FollowupAction
 from actions import answers
 from actions.eligibility import ActionEligibilityAnswer
 from actions.kb import KnowledgeAction, emit, latest_text, previous_text, retrieval_first
-from actions.screening import ActionNoteProfile, ActionThank, asks_about_us
+from actions.screening import FORM, ActionNoteProfile, ActionThank, asks_about_us
 from common.formatting import button
 from common.profile import extract_profile
+from common.slots import REQUESTED_SLOT
 from knowledge.text import after_greeting, fold
 
 # What each intent means for a user, in French (for the "Vouliez-vous dire…" buttons).
@@ -204,6 +205,13 @@ def _answer_anything(dispatcher, tracker, domain=None):
     kind = closing(text)
     if kind:
         return _close(dispatcher, tracker, domain, kind)
+    requested = tracker.get_slot(REQUESTED_SLOT) if (tracker.active_loop or {}).get("name") == FORM else None
+    if requested and asks_about_us(text):
+        # "non — d'ailleurs, une subvention d'Emploi-Québec, ça pose problème ?" while the screening
+        # asks about public control: the rule it asks about, not a verdict in the middle of the questions
+        rule = answers.criterion_of_field(requested)
+        if rule is not None:
+            return emit(dispatcher, [rule], text)
     if extract_profile(tracker.latest_message) and asks_about_us(text):
         return ActionNoteProfile().answer(dispatcher, tracker, domain)
     replies = _retrieval_replies(text, tracker)

@@ -67,6 +67,8 @@ class KnowledgeAction(Action, abc.ABC):
         # pour nous. Un outil plus simple comme celui d'UTILE ?": the question is not about us
         # "Nous sommes une mutuelle. Le programme s'applique-t-il aux mutuelles ?": the question
         # asks for an organisation, the statement before it says it is theirs
+        if (tracker.active_loop or {}).get("name") and tracker.get_slot(REQUESTED_SLOT):
+            return None  # in the middle of a questionnaire: its side questions (fallback.py), no verdict yet
         question = answers.question_of(text)
         if not (asks_about_us(question) or (asks_for_someone(question) and asks_about_us(text))):
             return None
@@ -289,7 +291,7 @@ def retrieval_first(
             return replies
     # "quels cas ont connu un premier échec ?": the cases that say it, each with its sentence;
     # "qui finance ce programme destiné aux coops ?": its funder, whatever the rest of it names
-    listed = answers.cases_listed(text) or answers.funder_asked(text)
+    listed = answers.cases_listed(text, context) or answers.funder_asked(text)
     if listed is not None:
         return [listed]
     # a silence said in so many words ("qui est le conseiller de la CDRQ pour la Montérégie") comes

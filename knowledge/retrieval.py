@@ -82,7 +82,7 @@ FACETS: Dict[str, Dict[str, str]] = {
         "staff": "employés employé salariés personnes travailleurs travaille travaillent effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
         # (what they are working on now: "ils font quoi en ce moment / astheure avec le programme")
-        "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé moment actuellement présentement aujourd'hui",
+        "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté conséquences négatives",
         "technologies": "technologies technologie outils logiciels logiciel utilisé utilise plateforme système",
@@ -228,6 +228,10 @@ CHAT_FORMS: Dict[str, str] = {
     "tout dun coup": "seul coup",
     "etre gros": "taille",
     "etre grosse": "taille",
+    # "combien par année ?" and the records' "par an": one word ("an" alone is a stopword)
+    "par an": "annuel",
+    "par annee": "annuel",
+    "annuellement": "annuel",
     "cash": "financières",  # "c'est juste du cash pour les projets ?": money (as "argent" is read)
     "astheure": "actuellement",  # Québec French: now
     "asteure": "actuellement",

@@ -112,7 +112,7 @@ def test_an_answer_around_a_side_question_is_kept(kb):
     décide nous-mêmes » to the public-control question paused the screening and lost the « non »:
     the same question came back at every resumption."""
     from actions import fallback
-    from tests.actions.helpers import run, tracker_for
+    from tests.actions.helpers import run, texts, tracker_for
 
     text = (
         "non — d'ailleurs, est-ce que le fait de recevoir une subvention d'Emploi-Québec pose problème ? "
@@ -124,8 +124,12 @@ def test_an_answer_around_a_side_question_is_kept(kb):
         slots={"requested_slot": "public_control", "legal_form": "nonprofit"},
         active_loop="screening_form",
     )
-    _, events = run(fallback.ActionAnswerOrOutOfScope(), tracker)
+    msgs, events = run(fallback.ActionAnswerOrOutOfScope(), tracker)
     assert {"event": "slot", "timestamp": None, "name": "public_control", "value": False} in events
+    # the side question is about the criterion being asked: its rule, not a verdict in the middle
+    # of the questions (the persona took that verdict for the conclusion and stopped)
+    said = texts(msgs)
+    assert "contrôle décisionnel" in said and "Volet 1" not in said
 
 
 @pytest.mark.parametrize(
@@ -296,3 +300,39 @@ def test_an_example_of_the_report_asked_about_says_it_is_one(kb):
     from knowledge import retrieval
 
     assert not [t for t in retrieval.index().query_tokens("un cpe considere")[0] if t.startswith("consol")]
+
+
+def test_follow_ups_on_a_term_and_on_a_case_budget(kb):
+    """dev11 pc06: after « c'est quoi un ERP », « y en a tu dans les cas du rapport qui en ont mis un »
+    got the report's partners (« en » was the ERP); after Défi Polyteck's costs, « pis eux ils mettent
+    combien par année en TI » got the survey's investment brackets (« par année » and the records'
+    « par an » did not meet)."""
+    from actions.kb import retrieval_first
+    from tests.actions.helpers import tracker_for
+
+    q = "yen a tu dans les cas du rapport qui en ont mis un"
+    replies = retrieval_first(q, tracker_for(q, "ask_cases", slots={"last_record": "term:erp"}))
+    assert replies and "Défi Polyteck" in replies[0].text and "Groupe TAQ" in replies[0].text
+    reply = answers.follow_up(
+        "pis eux ils mettent combien par annee en ti apres ca", "case:case_02_defi_polyteck", None
+    )
+    assert reply is not None and "25 000 $" in reply.text
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        ("les libraires independants ils travaillent sur quoi astheure avec le programme", "logistiques"),
+        ("au groupe taq combien des communications passent par le numerique astheure", "90 %"),
+        ("En quelle année le Journal Ensemble actuel a-t-il été fondé ?", "2010"),
+    ],
+)
+def test_now_asks_the_current_project_only_of_what_they_do(kb, question, said):
+    """dev11 p146 (asked of the programme action): what a case is doing now is its project. Regression
+    guards (dev9 j105, dev7 g036, dev8 h017, right before): « astheure » or « actuel » made the
+    project facet lead questions about a result or a founding year."""
+    from actions.kb import retrieval_first
+    from tests.actions.helpers import tracker_for
+
+    replies = retrieval_first(question, tracker_for(question, "ask_programme"))
+    assert replies and said in " ".join(r.text for r in replies), question
