@@ -232,6 +232,15 @@ CHAT_FORMS: Dict[str, str] = {
     "par an": "annuel",
     "par annee": "annuel",
     "annuellement": "annuel",
+    # "quel secteur est le plus représenté parmi les répondants ?": the respondents' share of each sector
+    "represente parmi": "part",
+    "representes parmi": "part",
+    "represente dans": "part",
+    "represente chez": "part",
+    # "les entreprises trouvent tu qu'elles ont les compétences pour aller plus loin ?": a perception
+    "trouvent": "estiment",
+    "croient": "estiment",
+    "aller plus loin": "accroître",
     "cash": "financières",  # "c'est juste du cash pour les projets ?": money (as "argent" is read)
     "astheure": "actuellement",  # Québec French: now
     "asteure": "actuellement",

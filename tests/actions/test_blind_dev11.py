@@ -336,3 +336,29 @@ def test_now_asks_the_current_project_only_of_what_they_do(kb, question, said):
 
     replies = retrieval_first(question, tracker_for(question, "ask_programme"))
     assert replies and said in " ".join(r.text for r in replies), question
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        (
+            "Quel secteur d'activité est le plus représenté parmi les répondants ?",
+            "services à la personne, santé et services sociaux — ensemble des répondants : 30 %",
+        ),
+        ("les entreprises trouvent tu quelles ont les competences pour aller plus loin en numerique", "46 %"),
+        (
+            "Combien d'entreprises ont eu recours à des pratiques de gestion des ressources humaines soutenues par le numérique ?",
+            "52 %",
+        ),
+    ],
+)
+def test_survey_figures_asked_in_other_words(kb, question, said):
+    """dev11 p195, p198, p199: « le plus représenté parmi les répondants » (their share per sector),
+    « trouvent qu'elles ont les compétences pour aller plus loin » (who « estiment » they can
+    « accroître » their use), and « combien d'entreprises ont eu recours à… » (read as the silence on
+    volet 2 grants, whose keyword « combien d'entreprises ont eu » was too short)."""
+    from actions.kb import retrieval_first
+    from tests.actions.helpers import tracker_for
+
+    replies = retrieval_first(question, tracker_for(question, "ask_statistic"), figures=True)
+    assert replies and said in replies[0].text, (question, [r.text[:150] for r in replies])
