@@ -968,11 +968,12 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     if said_in_full and _WHAT_A_TERM_IS.search(folded):
         return render(top)
     asked = asked_value(text)
-    for h in hits[:2] if asked else ():
+    for h in hits[:4] if asked else ():
         # "le programme PME 2.0 du CEFRIO a démarré en quelle année ?": the term named in full gives a
         # year, the value asked (level with the report's date, whose title says "2.0")
         if (
             h.kind == "term"
+            and h.record_id not in _VERDICT_TERMS
             and h.score >= top.score * TERM_WITH_VALUE_CLOSE
             and h.confidence >= NAMED_CONFIDENT
             and _gives_value(h.text, asked)
@@ -1008,7 +1009,7 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
 _SHARE_WORDS = re.compile(r"\b(?:proportion|pourcentage|quelle part|taux|share|percentage|percent)\b|%")
 FACT_CONFIDENT = 0.45
 FACT_LEAD = 1.5
-TERM_WITH_VALUE_CLOSE = 0.9
+TERM_WITH_VALUE_CLOSE = 0.5
 
 
 def figure_leads(text: str) -> Optional[Reply]:

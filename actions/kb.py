@@ -77,7 +77,9 @@ class KnowledgeAction(Action, abc.ABC):
         facts = Facts(tracker, None)
         if only_a_need(text, facts):
             return None
-        extra = {} if (facts.changes or facts.same) else named_identity(text)
+        # (the form or category named in words the NLU did not tag, beside what it tagged: "we're a
+        # for-profit social enterprise (inc.) in Montreal")
+        extra = {k: v for k, v in named_identity(text).items() if k not in facts.changes and k not in facts.same}
         # "pis le volet 3, on peut tu l'avoir nous autres ?" after "on est une coop": what was said
         # before is the profile the question is about.
         if not (facts.changes or facts.same or extra or _current_profile(tracker)):

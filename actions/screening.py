@@ -493,10 +493,12 @@ _ASKS_FOR_US = re.compile(
     r"\bpose (?:t il |tu )?(?:un )?probleme\b|"
     # "la ville nous subventionne mais siège pas au CA, ça nous bloque tu ?"
     r"\b(?:ca|cela) (?:nous )?(?:bloque|bloquerait|empeche|empecherait|disqualifie\w*|exclut|exclurait) (?:tu |t il )?\b|"
-    r"\best ce (?:que c est )?un (?:probleme|obstacle)\b"
+    r"\best ce (?:que c est )?un (?:probleme|obstacle)\b|"
+    # in English: "does your program cover mutuals?", "can we get help from the program?"
+    r"\b(?:covers?|qualify|apply)\b|\bcan (?:we|i) (?:get|have|receive|join)\b"
 )
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
-_FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes)\b")
+_FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes|we|our|i|my|us)\b")
 
 
 def asks_for_someone(text: str) -> bool:

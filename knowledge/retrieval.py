@@ -592,7 +592,7 @@ EXTRA_STOPWORDS = (
     "these those would should could or only just hi hello hey please also still really what's whats gives give "
     "sais sait pis puis lol generalement vont va yen yena pantoute deja dedans direct directement "
     # ("considéré comme": the frame of a verdict asked, not "consolider" read from a typo)
-    "considere consideree considerees consideres considerer exactement juste"
+    "considere consideree considerees consideres considerer exactement juste faut"
 )
 
 # --------------------------------------------------------------------------------------------

@@ -104,6 +104,9 @@ class VocabEntry(Strict):
     id: str
     label: str
     synonyms: List[str] = []
+    # English forms, read in visitors' messages (vocabulary.find_all) but not given to the NLU as
+    # lookup features: the model is trained on French
+    english: List[str] = []
     min: Optional[int] = None
     max: Optional[int] = None
 

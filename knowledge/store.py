@@ -113,7 +113,8 @@ def _index(snap: Dict[str, Any]) -> Dict[str, Any]:
             forms = [
                 f
                 for f in dict.fromkeys(
-                    [fold(e["id"].replace("_", " ")), fold(e["label"])] + [fold(x) for x in e.get("synonyms", [])]
+                    [fold(e["id"].replace("_", " ")), fold(e["label"])]
+                    + [fold(x) for x in e.get("synonyms", []) + e.get("english", [])]
                 )
                 if f
             ]

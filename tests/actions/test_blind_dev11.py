@@ -362,3 +362,42 @@ def test_survey_figures_asked_in_other_words(kb, question, said):
 
     replies = retrieval_first(question, tracker_for(question, "ask_statistic"), figures=True)
     assert replies and said in replies[0].text, (question, [r.text[:150] for r in replies])
+
+
+def test_a_term_named_in_full_gives_the_year_asked(kb):
+    """dev10 k069: « le ministère a mandaté le CEFRIO pour PME 2.0 en quelle année » ranks the CEFRIO
+    and the report's date above PME 2.0, the term named in full whose text gives the year (2012)."""
+    from actions.kb import retrieval_first
+    from tests.actions.helpers import tracker_for
+
+    q = "le ministere a mandate le cefrio pour pme 2.0 en quelle annee"
+    replies = retrieval_first(q, tracker_for(q, "ask_deadlines"))
+    assert replies and "2012" in replies[0].text
+    q = "en quelle annee le cefrio a publie son rapport"
+    replies = retrieval_first(q, tracker_for(q, "ask_programme"))
+    assert replies and "13 juillet 2017" in replies[0].text
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        (
+            "Hi, I manage a small mutual insurance company in the Eastern Townships. Does your program cover mutuals?",
+            "(mutuelle)",
+        ),
+        (
+            "Hello, we're a for-profit social enterprise (inc.) in Montreal, B Corp certified, 20 employees. "
+            "Can we get help from the digital transformation program?",
+            "non admissibles",
+        ),
+    ],
+)
+def test_an_organisation_described_in_english_gets_its_verdict(kb, question, said):
+    """dev4 fc09, dev6 fc06 (English-speaking personas): « does your program cover mutuals? » got
+    « Je ne suis pas certain d'avoir compris »; « we're a for-profit (inc.) » was noted as « Montréal »
+    only. The answer stays in French, after the English notice."""
+    from actions import fallback
+    from tests.actions.helpers import run, texts, tracker_for
+
+    msgs, _ = run(fallback.ActionAnswerOrClarify(), tracker_for(question, "nlu_fallback"))
+    assert "this assistant answers in French" in texts(msgs) and said in texts(msgs), question
