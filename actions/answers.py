@@ -505,16 +505,20 @@ def _each_technology(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     return out
 
 
-def _each_named_figure(text: str) -> List[retrieval.Hit]:
+def _each_named_figure(text: str, tools: bool = True) -> List[retrieval.Hit]:
     """The survey figures of the things the question names, each by a word of its own label that
     alone finds it far ahead of any other figure ("facebook vs twitter ça donne quoi": a general
-    social-media figure matches both words through its synonyms, each network's figure one)."""
+    social-media figure matches both words through its synonyms, each network's figure one).
+    `tools`: only words that name a technology of the vocabulary ("précédant" or "recours" are rare
+    words of a label, not things named)."""
     out: List[retrieval.Hit] = []
     idx = retrieval.index()
     for word in dict.fromkeys(w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) >= 4):
         stems = idx.query_tokens(word)[0]
         if set(stems) & retrieval.FRAME_STEMS or any(idx.idf.get(t, 0.0) < NAMED_WORD_IDF for t in stems):
             continue  # "c'est quoi", "au fait": the question's frame; "Québec": said of everything
+        if tools and not vocabulary.find_all("technologies", word):
+            continue  # things compared are tools the survey asked about ("Facebook"), not "précédant"
         hit = retrieval.confident(retrieval.search(word, kinds=("statistic",), k=4), 0.99, margin=FIGURE_FAR_AHEAD)
         if hit is not None and word in fold(str(hit.record.get("label") or "")) and hit not in out:
             out.append(hit)
@@ -1565,7 +1569,7 @@ def figures_answer(text: str) -> Optional[Reply]:
     hits = retrieval.search(
         _RANKING.sub(" ", survey_text) if ranking else survey_text, kinds=("statistic", "sector_figure"), k=6
     )
-    each = _each_named_figure(survey_text)
+    each = _each_named_figure(survey_text, tools=True)
     if len(each) >= 2:
         return _stat_list(each)
     top = _best(hits, fold(text))

@@ -184,11 +184,14 @@ class KnowledgeAction(Action, abc.ABC):
             return []
 
 
+# A count or a share asked in words ("combien", "quel pourcentage"), not a number the question says
+# ("les 3 familles de compétences").
+_HOW_MANY = re.compile(r"\b(?:combien|cmb|nombre|quel(?:le)? (?:part|proportion|pourcentage)|how many)\b")
 # Words that ask whether something qualifies ("ça passe tu ?", "peut-elle participer ?").
 _VERDICT_ASKED = re.compile(
     r"\badmissib|\beligib|\bca passe\b|\bpasse tu\b|\bparticip|\bembarqu|\ba droit\b|\bont droit\b|"
     r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b|"
-    r"\b(?:considere\w*|compte\w*) (?:tu |t il |t elle )?comme\b|\bfait (?:tu |t il )?partie\b"
+    r"\b(?:considere\w*|compte\w*) (?:tu |t il |t elle )?comme\b|\bfait (?:tu |t il )?partie\b(?! des criteres)"
 )
 
 
@@ -314,7 +317,7 @@ def retrieval_first(
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
         reply = answers.rule_asked(text)  # "a-t-elle le droit de distribuer ses surplus ?"
-    if reply is None and figures and answers.QUANTITY.search(fold(text)):
+    if reply is None and figures and _HOW_MANY.search(fold(text)):
         # "combien d'entreprises ont formé leurs employés à l'aide du numérique ?" asked as a figure:
         # the survey's figure before a fact that shares its words ("les dernières années")
         reply = answers.figures_answer(text)
