@@ -1395,6 +1395,9 @@ QUANTITY = re.compile(
 )
 # A count asked in so many words.
 COUNT_ASKED = re.compile(r"\b(?:combien|cmb|nombre|nb|how many|repartis\w*|repartition)\b|\d")
+# A count or a share asked in words ("combien", "quel pourcentage"), not a number the question says
+# ("les 3 familles de compétences").
+COUNT_IN_WORDS = re.compile(r"\b(?:combien|cmb|nombre|quel(?:le)? (?:part|proportion|pourcentage)|how many)\b")
 # "combien de membres dans les entreprises d'économie sociale" asks the members, not the enterprises.
 # ("combien y avait-il d'entreprises…": a few words between)
 _ENTERPRISES_ASKED = re.compile(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import abc
 import logging
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -128,15 +127,15 @@ class KnowledgeAction(Action, abc.ABC):
         """The eligibility action answers "nous sommes une mutuelle, le programme s'adresse-t-il aux
         mutuelles ?" itself (the verdict on what was said), before any record retrieval finds."""
         from actions.eligibility import social_economy_example  # (import cycle)
-        from actions.screening import asks_about_us, named_identity
+        from actions.screening import asks_a_verdict, asks_about_us, named_identity
 
         if name != "action_eligibility_answer":
             return False
         # "une compagnie privée qui paye des dividendes à ses actionnaires, ça passe tu ?", "un CPE c'est
         # tu considéré comme économie sociale ?": a verdict asked of a kind of organisation it names
         # (not the funder that "paye" finds)
-        return asks_about_us(text) or bool(
-            _VERDICT_ASKED.search(fold(text)) and (named_identity(text) or social_economy_example(text))
+        return asks_about_us(text) or (
+            asks_a_verdict(text) and bool(named_identity(text) or social_economy_example(text))
         )
 
     async def run(self, dispatcher, tracker, domain):
@@ -182,17 +181,6 @@ class KnowledgeAction(Action, abc.ABC):
             logger.error("action %s failed: %s", self.name(), exc.__class__.__name__, exc_info=True)
             dispatcher.utter_message(text=KB_DOWN_MESSAGE)
             return []
-
-
-# A count or a share asked in words ("combien", "quel pourcentage"), not a number the question says
-# ("les 3 familles de compétences").
-_HOW_MANY = re.compile(r"\b(?:combien|cmb|nombre|quel(?:le)? (?:part|proportion|pourcentage)|how many)\b")
-# Words that ask whether something qualifies ("ça passe tu ?", "peut-elle participer ?").
-_VERDICT_ASKED = re.compile(
-    r"\badmissib|\beligib|\bca passe\b|\bpasse tu\b|\bparticip|\bembarqu|\ba droit\b|\bont droit\b|"
-    r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b|"
-    r"\b(?:considere\w*|compte\w*) (?:tu |t il |t elle )?comme\b|\bfait (?:tu |t il )?partie\b(?! des criteres)"
-)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -317,7 +305,7 @@ def retrieval_first(
         reply = answers.criterion_answer(text)  # "qui d'autre est exclu ?": the excluded categories
     if reply is None:
         reply = answers.rule_asked(text)  # "a-t-elle le droit de distribuer ses surplus ?"
-    if reply is None and figures and _HOW_MANY.search(fold(text)):
+    if reply is None and figures and answers.COUNT_IN_WORDS.search(fold(text)):
         # "combien d'entreprises ont formé leurs employés à l'aide du numérique ?" asked as a figure:
         # the survey's figure before a fact that shares its words ("les dernières années")
         reply = answers.figures_answer(text)

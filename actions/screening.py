@@ -497,6 +497,19 @@ _ASKS_FOR_US = re.compile(
     # in English: "does your program cover mutuals?", "can we get help from the program?"
     r"\b(?:covers?|qualify|apply)\b|\bcan (?:we|i) (?:get|have|receive|join)\b"
 )
+# Words that ask whether an organisation qualifies, of whatever organisation ("ça passe tu ?",
+# "peut-elle participer ?", "ça compte tu comme économie sociale ?"; not "fait partie des critères").
+_VERDICT_ASKED = re.compile(
+    r"\badmissib|\beligib|\bca passe\b|\bpasse tu\b|\bparticip|\bembarqu|\ba droit\b|\bont droit\b|"
+    r"\bqualifi|\b(?:avoir|obtenir) (?:le|du|de l) (?:programme|aide|accompagnement)\b|"
+    r"\b(?:considere\w*|compte\w*) (?:tu |t il |t elle )?comme\b|\bfait (?:tu |t il )?partie\b(?! des criteres)"
+)
+
+
+def asks_a_verdict(text: str) -> bool:
+    return bool(_VERDICT_ASKED.search(fold(text or "")))
+
+
 # The visitor speaks of their own organisation ("on est", "nous sommes", "notre coop", "je dirige").
 _FIRST_PERSON = re.compile(r"\b(?:on|nous|notre|nos|je|j|mon|ma|mes|we|our|i|my|us)\b")
 
