@@ -1006,7 +1006,13 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     unrivalled = said_in_full and rival is not None and not _names_in(rival, folded)
     if rival is not None and top.score < rival.score * FACT_LEAD and not unrivalled:
         return None
+    if top.kind == "fact" and COUNT_IN_WORDS.search(folded) and not _A_NUMBER.search(top.text or ""):
+        return None  # "combien d'entreprises ont formé leurs employés…": a quote that counts nothing
     return render(top)
+
+
+# A number said as such (not the "19" of "COVID-19").
+_A_NUMBER = re.compile(r"(?<![\w-])\d")
 
 
 # A share asked in so many words (not "combien d'entreprises", which a term may count: PME 2.0's 30).

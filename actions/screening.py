@@ -544,13 +544,17 @@ def only_a_need(text: str, facts: "Facts") -> bool:
     return answers.asks_what_digital_does(text) and not who
 
 
+_SECTORAL_ASSOCIATION = re.compile(r"\bassociations? sectorielles?\b")
+
+
 def named_identity(text: str) -> Dict[str, Any]:
     """The legal form or excluded category a message names in words the NLU may not have tagged
     ("je suis dans un syndicat"), negated ones aside: {field: value}."""
     found: Dict[str, Any] = {}
     negated = negated_options(text)
-    # ("peut-elle participer comme une coop ?": the form it is compared with is not its own)
-    text = LIKE_A_PHRASE.sub(" ", fold(text))
+    # ("peut-elle participer comme une coop ?": the form it is compared with is not its own; "une
+    # association sectorielle" names a network, not the legal form "association")
+    text = _SECTORAL_ASSOCIATION.sub(" ", LIKE_A_PHRASE.sub(" ", fold(text)))
     for field in ("org_category", "legal_form"):
         kind = vocabulary.FIELD_KINDS[field]
         values = [v for v in vocabulary.find_all(kind, text) if v not in (negated.get(field) or ())]

@@ -244,18 +244,6 @@ CHAT_FORMS: Dict[str, str] = {
     "cash": "financières",  # "c'est juste du cash pour les projets ?": money (as "argent" is read)
     "astheure": "actuellement",  # Québec French: now
     "asteure": "actuellement",
-    # "ont formé leurs employés", "former son équipe": training (not "forme", a legal form's word)
-    "forme leurs": "formation leurs",
-    "forme ses": "formation ses",
-    "forme son": "formation son",
-    "forme nos": "formation nos",
-    "forme notre": "formation notre",
-    "former": "formation",
-    "forment": "formation",
-    # "au cours de la dernière année": the survey's "12 derniers mois"
-    "derniere annee": "12 derniers mois",
-    "l annee derniere": "12 derniers mois",
-    "la derniere annee": "12 derniers mois",
     # "à date" (Québec French: so far), "jusqu'à maintenant": the tally, not a date
     "jusqu a date": "bilan",
     "a date": "bilan",

@@ -423,3 +423,19 @@ def test_regression_guards_of_this_session(kb):
     assert not KnowledgeAction._own_about_us("action_eligibility_answer", q)
     q = "Combien les entreprises d'économie sociale ont-elles investi dans le numérique au cours de l'année précédant l'enquête ?"
     assert answers._each_named_figure(q, tools=True) == []
+
+
+def test_final_regression_guards(kb):
+    """Regression guards found by the final read-bank run (right before this session): dev7 g104
+    « combien d'entreprises ont formé leurs employés à l'aide du numérique au cours de la dernière
+    année ? » got the COVID-19 quote (« dernières années »), a fact that counts nothing; dev3 fc20 « une
+    chambre de commerce, donc une association sectorielle » was noted as an OBNL (« association »), so
+    « mais nous sommes un OBNL, non ? » changed nothing and the refusal was not said again."""
+    from actions.screening import named_identity
+
+    q = "Combien d'entreprises ont formé leurs employés à l'aide du numérique au cours de la dernière année?"
+    assert answers.leading_fact(q) is None
+    assert "legal_form" not in named_identity(
+        "nous sommes une chambre de commerce régionale, donc une association sectorielle"
+    )
+    assert named_identity("nous sommes une association de loisirs")["legal_form"] == "nonprofit"
