@@ -1006,13 +1006,20 @@ def leading_fact(text: str, terms: bool = False, advice: bool = False) -> Option
     unrivalled = said_in_full and rival is not None and not _names_in(rival, folded)
     if rival is not None and top.score < rival.score * FACT_LEAD and not unrivalled:
         return None
-    if top.kind == "fact" and COUNT_IN_WORDS.search(folded) and not _A_NUMBER.search(top.text or ""):
+    if _counts_nothing(top, folded):
         return None  # "combien d'entreprises ont formé leurs employés…": a quote that counts nothing
     return render(top)
 
 
 # A number said as such (not the "19" of "COVID-19").
 _A_NUMBER = re.compile(r"(?<![\w-])\d")
+
+
+def _counts_nothing(hit: retrieval.Hit, folded_question: str) -> bool:
+    """A fact that gives no number, for a question that asks a count in words ("combien les
+    entreprises ont-elles investi… au cours de la dernière année ?" and the COVID-19 quote, which
+    shares « dernières années » with it)."""
+    return hit.kind == "fact" and bool(COUNT_IN_WORDS.search(folded_question)) and not _A_NUMBER.search(hit.text or "")
 
 
 # A share asked in so many words (not "combien d'entreprises", which a term may count: PME 2.0's 30).
@@ -1628,6 +1635,8 @@ def figures_answer(text: str) -> Optional[Reply]:
     if other is not None and other.kind == "term" and top is not None and QUANTITY.search(survey_text):
         # "combien d'orgs avaient un plan numérique": a count asked, which the survey figure gives and
         # no definition ("planification stratégique…") does
+        other = None
+    if other is not None and _counts_nothing(other, fold(text)):
         other = None
     if other is not None and (
         other.kind in ("advice", "fact", "digital_use")

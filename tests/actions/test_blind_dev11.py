@@ -439,3 +439,15 @@ def test_final_regression_guards(kb):
         "nous sommes une chambre de commerce régionale, donc une association sectorielle"
     )
     assert named_identity("nous sommes une association de loisirs")["legal_form"] == "nonprofit"
+
+
+def test_a_quote_that_counts_nothing_is_not_a_figure(kb):
+    """Regression guard (dev11 p175, right on 62b8482, wrong once the « dernière année » mapping was
+    removed): « Combien les entreprises sondées ont-elles investi dans le numérique au cours de la
+    dernière année ? » got the COVID-19 quote through the figure answer's « another kind far ahead »."""
+    from actions import figures
+    from tests.actions.helpers import run, texts, tracker_for
+
+    q = "Combien les entreprises sondées ont-elles investi dans le numérique au cours de la dernière année ?"
+    msgs, _ = run(figures.ActionStatistic(), tracker_for(q, "ask_statistic"))
+    assert "49 %" in texts(msgs) and "COVID" not in texts(msgs)
