@@ -22,6 +22,7 @@ ALLOWED_UNUSED_RESPONSES = {
     "utter_greet",  # action_greet (actions/fallback.py)
     "utter_out_of_scope",  # action_answer_or_out_of_scope (actions/fallback.py)
     "utter_anything_else",  # action_skip_or_answer (actions/fallback.py)
+    "utter_ok_noted",  # action_stop_or_answer (actions/fallback.py)
 }
 LEADS_PREFIXES = ("utter_ask_contact_", "utter_contact_", "utter_consent_", "utter_lead_", "utter_invalid_")
 
