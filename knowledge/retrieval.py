@@ -81,7 +81,8 @@ FACETS: Dict[str, Dict[str, str]] = {
         "profile": "cas étude entreprise organisme c'est qui quoi présentation profil secteur région forme juridique activité mission fondée exemple",
         "staff": "employés employé salariés personnes travailleurs travaille travaillent effectif taille équipe combien bénévoles clients clientèle usagers lecteurs",
         "cost": "coût coûté combien budget prix investissement investi dépense argent payé chiffre d'affaires revenus $",
-        # (what they are working on now: "ils font quoi en ce moment / astheure avec le programme")
+        # (what a case is doing now, "font quoi en ce moment", is read by answers._DOING_NOW, not by
+        # trigger words here: they made the project lead questions about results and founding years)
         "project": "projet fait réalisé numérique implanté solution démarche mis place installé déployé",
         "results": "résultats bénéfices gains gagner gagné temps économisé économies impacts retombées avantages donné changé marché ramassé récolté recueilli amassé amasser récolter recueillir économiser permis concrètement apporté apporte apporter amélioré rapporté rapporte rapporter",
         "lessons": "leçons apprentissages appris apprendre retenir obstacles difficultés difficile dur erreurs conseils défi défis enjeu enjeux problème problèmes mal tourné viré échec échoué raté coup fonctionné planté conséquences négatives",
