@@ -505,11 +505,11 @@ def _each_technology(top: retrieval.Hit, text: str) -> List[retrieval.Hit]:
     return out
 
 
-def _each_named_figure(text: str, tools: bool = True) -> List[retrieval.Hit]:
+def _each_named_figure(text: str) -> List[retrieval.Hit]:
     """The survey figures of the things the question names, each by a word of its own label that
     alone finds it far ahead of any other figure ("facebook vs twitter ça donne quoi": a general
     social-media figure matches both words through its synonyms, each network's figure one).
-    `tools`: only words that name a technology of the vocabulary ("précédant" or "recours" are rare
+    Only words that name a technology of the vocabulary count ("précédant" or "recours" are rare
     words of a label, not things named)."""
     out: List[retrieval.Hit] = []
     idx = retrieval.index()
@@ -517,7 +517,7 @@ def _each_named_figure(text: str, tools: bool = True) -> List[retrieval.Hit]:
         stems = idx.query_tokens(word)[0]
         if set(stems) & retrieval.FRAME_STEMS or any(idx.idf.get(t, 0.0) < NAMED_WORD_IDF for t in stems):
             continue  # "c'est quoi", "au fait": the question's frame; "Québec": said of everything
-        if tools and not vocabulary.find_all("technologies", word):
+        if not vocabulary.find_all("technologies", word):
             continue  # things compared are tools the survey asked about ("Facebook"), not "précédant"
         hit = retrieval.confident(retrieval.search(word, kinds=("statistic",), k=4), 0.99, margin=FIGURE_FAR_AHEAD)
         if hit is not None and word in fold(str(hit.record.get("label") or "")) and hit not in out:
@@ -651,11 +651,14 @@ def criterion_answer(text: str) -> Optional[Reply]:
         return None  # the only criterion the question names may be asked with many other words
     if len(hits) > 1 and hits[0].score < hits[1].score * 1.5:
         return None
-    crit = hits[0].record
-    rule = ((crit.get("explanations") or {}).get("fail") or "").strip()
-    if not rule:
-        return None
-    return Reply(f"{crit['label']} : {rule}", cite(crit), [record_key(hits[0])])
+    return _rule_reply(hits[0])
+
+
+def _rule_reply(hit: retrieval.Hit) -> Optional[Reply]:
+    """A criterion said as the rule (its "fail" explanation says what an entreprise d'économie sociale
+    must do), with its source; None when the record has no such explanation."""
+    rule = ((hit.record.get("explanations") or {}).get("fail") or "").strip()
+    return Reply(f"{hit.record['label']} : {rule}", cite(hit.record), [record_key(hit)]) if rule else None
 
 
 def criterion_of_field(field: str) -> Optional[Reply]:
@@ -663,8 +666,7 @@ def criterion_of_field(field: str) -> Optional[Reply]:
     d'économie sociale is not under the decision-making control of public bodies), as criterion_answer
     says it; None for a field no criterion tests."""
     hit = next(iter(retrieval.documents("criterion", lambda r: r.get("field") == field)), None)
-    rule = ((hit.record.get("explanations") or {}).get("fail") or "").strip() if hit else ""
-    return Reply(f"{hit.record['label']} : {rule}", cite(hit.record), [record_key(hit)]) if rule else None
+    return _rule_reply(hit) if hit is not None else None
 
 
 # The principles or criteria asked as a list ("quels principes une organisation doit-elle respecter ?").
@@ -1585,7 +1587,7 @@ def figures_answer(text: str) -> Optional[Reply]:
     hits = retrieval.search(
         _RANKING.sub(" ", survey_text) if ranking else survey_text, kinds=("statistic", "sector_figure"), k=6
     )
-    each = _each_named_figure(survey_text, tools=True)
+    each = _each_named_figure(survey_text)
     if len(each) >= 2:
         return _stat_list(each)
     top = _best(hits, fold(text))

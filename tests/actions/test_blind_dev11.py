@@ -422,7 +422,7 @@ def test_regression_guards_of_this_session(kb):
     q = "si on ferme la coop un jour on fait quoi avec ce qui reste? ca fait tu partie des criteres"
     assert not KnowledgeAction._own_about_us("action_eligibility_answer", q)
     q = "Combien les entreprises d'économie sociale ont-elles investi dans le numérique au cours de l'année précédant l'enquête ?"
-    assert answers._each_named_figure(q, tools=True) == []
+    assert answers._each_named_figure(q) == []
 
 
 def test_final_regression_guards(kb):
